@@ -1,0 +1,233 @@
+"""Network, Scenario and Controls: the data model (no physics, no numerics).
+
+A :class:`Network` is topology plus element data; a :class:`Scenario` is the
+boundary conditions of one case (nomination); :class:`Controls` are the
+operating decisions of valves, control valves and compressor stations. They are
+kept apart so that one network serves many scenarios and control choices.
+
+All tables are pandas DataFrames indexed by the user's ids, with columns named
+and dimensioned as :mod:`linepack.network.schema` says (SI units).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from linepack.errors import InputError
+from linepack.network.schema import (
+    CONNECTION_FIELDS,
+    CONNECTION_KINDS,
+    CONTROL_FIELDS,
+    NODE_FIELDS,
+    NODE_KINDS,
+    SCENARIO_FIELDS,
+    Field,
+)
+
+__all__ = ["Network", "Scenario", "Controls", "GAS_KEYS"]
+
+#: Bulk gas properties a network or scenario may carry (SI), as GasLib gives them per source.
+GAS_KEYS = (
+    "normal_density",            # [kg/m³] at 0 °C, 1.01325 bar
+    "molar_mass",                # [kg/mol]
+    "pseudo_critical_pressure",  # [Pa]
+    "pseudo_critical_temperature",  # [K]
+    "calorific_value",           # [J/m³] gross, normal conditions
+    "heat_capacity_a",           # cp polynomial A [J/(mol·K)]
+    "heat_capacity_b",           # B [J/(mol·K²)]
+    "heat_capacity_c",           # C [J/(mol·K³)]
+    "temperature",               # [K] gas temperature at the entry
+)
+
+
+def _table(data: pd.DataFrame | Iterable[Mapping[str, Any]] | None, fields: tuple[Field, ...],
+           what: str, required: tuple[str, ...]) -> pd.DataFrame:
+    """Normalise ``data`` to a DataFrame with every schema column, in schema order."""
+    if data is None:
+        df = pd.DataFrame(columns=[f.name for f in fields])
+    elif isinstance(data, pd.DataFrame):
+        df = data.copy()
+    else:
+        rows = list(data)
+        df = pd.DataFrame(rows)
+        if "id" in df.columns:
+            df = df.set_index("id")
+    if "id" in df.columns and df.index.name != "id":
+        df = df.set_index("id")
+    df.index = df.index.map(str)
+    df.index.name = "id"
+    dup = df.index[df.index.duplicated()].unique()
+    if len(dup):
+        raise InputError(f"{what}: duplicate id(s) {', '.join(repr(d) for d in dup[:5])}; "
+                         "ids must be unique")
+    names = [f.name for f in fields]
+    unknown = [c for c in df.columns if c not in names]
+    if unknown:
+        from linepack.errors import did_you_mean
+        c = unknown[0]
+        raise InputError(f"{what}: unknown column '{c}'{did_you_mean(c, names)}; "
+                         f"expected some of {names}")
+    for f in fields:
+        if f.name not in df.columns:
+            if f.name in required:
+                if len(df):
+                    raise InputError(f"{what}: column '{f.name}' is required ({f.description})")
+                df[f.name] = pd.Series(dtype=object)
+            else:
+                df[f.name] = f.default
+        elif f.default is not None and not isinstance(f.default, str):
+            df[f.name] = pd.to_numeric(df[f.name], errors="raise").astype(float)
+            if np.isfinite(f.default):
+                df[f.name] = df[f.name].fillna(f.default)
+        elif isinstance(f.default, str):
+            df[f.name] = df[f.name].fillna(f.default).astype(str)
+    return df[names]
+
+
+@dataclass(frozen=True, eq=False)
+class Network:
+    """A gas transmission network.
+
+    Parameters
+    ----------
+    nodes
+        Node table (index: node id) with the columns of
+        :data:`linepack.network.schema.NODE_FIELDS`. Missing optional columns
+        get their defaults.
+    connections
+        Connection table (index: connection id) with the columns of
+        :data:`linepack.network.schema.CONNECTION_FIELDS`.
+    gas
+        Bulk gas properties (keys of :data:`GAS_KEYS`, SI), e.g. from the
+        GasLib sources; ``None`` leaves the choice to the simulation.
+    name
+        A title.
+    meta
+        Free metadata (provenance, licence, citation).
+    """
+
+    nodes: pd.DataFrame
+    connections: pd.DataFrame
+    gas: Mapping[str, float] | None = None
+    name: str = ""
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        nodes = _table(self.nodes, NODE_FIELDS, "nodes", ("kind",))
+        conns = _table(self.connections, CONNECTION_FIELDS, "connections",
+                       ("kind", "from_node", "to_node"))
+        bad = sorted(set(nodes["kind"]) - set(NODE_KINDS))
+        if bad:
+            nid = nodes.index[nodes["kind"] == bad[0]][0]
+            raise InputError(f"node '{nid}': unknown kind '{bad[0]}'; expected one of {NODE_KINDS}")
+        bad = sorted(set(conns["kind"]) - set(CONNECTION_KINDS))
+        if bad:
+            cid = conns.index[conns["kind"] == bad[0]][0]
+            raise InputError(f"connection '{cid}': unknown kind '{bad[0]}'"
+                             f"; expected one of {CONNECTION_KINDS}")
+        conns["from_node"] = conns["from_node"].astype(str)
+        conns["to_node"] = conns["to_node"].astype(str)
+        if self.gas is not None:
+            unknown = set(self.gas) - set(GAS_KEYS)
+            if unknown:
+                raise InputError(f"network gas: unknown propert(y/ies) {sorted(unknown)}; "
+                                 f"expected some of {GAS_KEYS}")
+        object.__setattr__(self, "nodes", nodes)
+        object.__setattr__(self, "connections", conns)
+        object.__setattr__(self, "meta", dict(self.meta))
+
+    # -- queries -----------------------------------------------------------------
+    def count(self) -> dict[str, int]:
+        """Number of elements of each kind, by GasLib name (zero counts included)."""
+        out = {k: int((self.nodes["kind"] == k).sum()) for k in NODE_KINDS}
+        out.update({k: int((self.connections["kind"] == k).sum()) for k in CONNECTION_KINDS})
+        return out
+
+    def element_name(self, element_id: str) -> str:
+        """``"<kind> '<id>'"`` for a node or connection id (for messages)."""
+        if element_id in self.nodes.index:
+            return f"{self.nodes.at[element_id, 'kind']} '{element_id}'"
+        if element_id in self.connections.index:
+            return f"{self.connections.at[element_id, 'kind']} '{element_id}'"
+        return f"'{element_id}'"
+
+    def evolve(self, **changes: Any) -> "Network":
+        """Return a copy with some attributes replaced (``nodes=…``, ``connections=…``, …)."""
+        return replace(self, **changes)
+
+    def copy(self) -> "Network":
+        """A deep copy."""
+        return Network(self.nodes.copy(), self.connections.copy(),
+                       None if self.gas is None else dict(self.gas), self.name, dict(self.meta))
+
+    def __repr__(self) -> str:
+        c = {k: v for k, v in self.count().items() if v}
+        return f"Network({self.name!r}, {c})"
+
+
+@dataclass(frozen=True, eq=False)
+class Scenario:
+    """Boundary conditions of one case.
+
+    Parameters
+    ----------
+    nodes
+        Table indexed by node id with the columns of
+        :data:`linepack.network.schema.SCENARIO_FIELDS`; nodes not listed are
+        free with no injection.
+    temperature
+        Gas temperature for the isothermal model. [K]
+    gas
+        Bulk gas properties overriding the network's (keys of :data:`GAS_KEYS`).
+    name
+        The scenario's name (e.g. the GasLib nomination id).
+    meta
+        Free metadata.
+    """
+
+    nodes: pd.DataFrame
+    temperature: float = 288.15
+    gas: Mapping[str, float] | None = None
+    name: str = ""
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "nodes", _table(self.nodes, SCENARIO_FIELDS, "scenario", ()))
+        object.__setattr__(self, "meta", dict(self.meta))
+        t = float(self.temperature)
+        if not np.isfinite(t) or t <= 0:
+            raise InputError(f"scenario '{self.name}': temperature must be > 0 K (got {t})")
+        object.__setattr__(self, "temperature", t)
+
+    def evolve(self, **changes: Any) -> "Scenario":
+        """Return a copy with some attributes replaced."""
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True, eq=False)
+class Controls:
+    """Operating decisions per connection.
+
+    ``table`` is indexed by connection id with columns ``mode``, ``setpoint``
+    and ``value`` (see :data:`linepack.network.schema.CONTROL_FIELDS`).
+    Connections not listed get the documented defaults of
+    :func:`linepack.simulate`.
+    """
+
+    table: pd.DataFrame
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "table", _table(self.table, CONTROL_FIELDS, "controls", ("mode",)))
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Mapping[str, Any] | str]) -> "Controls":
+        """Build from ``{"cs1": {"mode": "active", "setpoint": "p_out", "value": 7e6}, "v1": "closed"}``."""
+        rows = []
+        for k, v in d.items():
+            rows.append({"id": k, "mode": v} if isinstance(v, str) else {"id": k, **v})
+        return cls(pd.DataFrame(rows) if rows else None)

@@ -1,0 +1,1 @@
+"""linepack.numerics"""

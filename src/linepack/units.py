@@ -1,0 +1,78 @@
+"""SI constants and converters for the edges of linepack.
+
+Inside linepack every quantity is SI (Pa, m, kg/s, K, J, W). Non-SI units
+appear only at the edges (file formats, CLI, reports), always with the unit in
+the name (``p_bar``, ``length_km``). Constants come from :mod:`scipy.constants`.
+
+Reference conditions
+--------------------
+*Normal* conditions are 0 °C and 1.01325 bar (GasLib, DIN 1343, European
+practice). *Standard* conditions as used in Russian and Kazakh statistics
+(GOST 2939-63, Gazprom) are 20 °C and 1.01325 bar. Both are defined here.
+"""
+
+from __future__ import annotations
+
+from scipy import constants as _c
+
+#: Standard acceleration of gravity. [m/s²]
+G = _c.g
+#: Molar gas constant. [J/(mol·K)]
+R_MOLAR = _c.R
+#: One standard atmosphere. [Pa]
+ATM = _c.atm
+#: One bar. [Pa]
+BAR = _c.bar
+#: 0 °C. [K]
+T_ZERO_C = _c.zero_Celsius
+
+#: Normal reference pressure (DIN 1343). [Pa]
+P_NORMAL = _c.atm
+#: Normal reference temperature, 0 °C. [K]
+T_NORMAL = _c.zero_Celsius
+#: Standard reference temperature of Russian/Kazakh statistics (GOST 2939), 20 °C. [K]
+T_STANDARD_20C = _c.zero_Celsius + 20.0
+#: Seconds per day. [s]
+DAY = _c.day
+#: Seconds per hour. [s]
+HOUR = _c.hour
+
+
+def bar_to_pa(p_bar):
+    """Convert bar to pascal."""
+    return p_bar * BAR
+
+
+def pa_to_bar(p_pa):
+    """Convert pascal to bar."""
+    return p_pa / BAR
+
+
+def barg_to_pa(p_barg, ambient_pa=ATM):
+    """Convert gauge bar to absolute pascal (``ambient_pa`` [Pa] defaults to 1 atm)."""
+    return p_barg * BAR + ambient_pa
+
+
+def celsius_to_kelvin(t_c):
+    """Convert °C to K."""
+    return t_c + T_ZERO_C
+
+
+def mcm_per_day_to_kg_s(q_mcm_d, normal_density):
+    """Million normal m³ per day → kg/s, given the normal density [kg/m³]."""
+    return q_mcm_d * 1e6 * normal_density / DAY
+
+
+def kg_s_to_mcm_per_day(m_kg_s, normal_density):
+    """kg/s → million normal m³ per day, given the normal density [kg/m³]."""
+    return m_kg_s * DAY / (1e6 * normal_density)
+
+
+def knm3_per_hour_to_kg_s(q_1000m3_h, normal_density):
+    """1000 normal m³/h (GasLib's flow unit) → kg/s, given the normal density [kg/m³]."""
+    return q_1000m3_h * 1000.0 * normal_density / HOUR
+
+
+def bcm_per_year_to_mcm_per_day(q_bcm_y, days_per_year=365.0):
+    """bcm per year → mcm per day (365-day year unless told otherwise)."""
+    return q_bcm_y * 1000.0 / days_per_year
