@@ -1,0 +1,63 @@
+"""linepack: simulation and planning of natural-gas transmission networks.
+
+The public API, and nothing else. Submodules load on first use, which keeps
+``import linepack`` cheap (the CLI's cold start counts).
+
+>>> import linepack
+>>> net, scn = linepack.read_gaslib("GasLib-11.net", "GasLib-11.scn")   # doctest: +SKIP
+>>> result = linepack.simulate(net, scn)                                  # doctest: +SKIP
+>>> result.nodes["p_bar"]                                                 # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+_API = {
+    # data model
+    "Network": "linepack.network.network",
+    "Scenario": "linepack.network.network",
+    "Controls": "linepack.network.network",
+    # input / output
+    "read_gaslib": "linepack.io.gaslib",
+    "parse_gaslib": "linepack.io.gaslib",
+    "read_native": "linepack.io.native",
+    "parse_native": "linepack.io.native",
+    "write_native": "linepack.io.native",
+    "Case": "linepack.io.native",
+    "from_pandapipes": "linepack.io.pandapipes",
+    # problems
+    "simulate": "linepack.problems.steady",
+    "SteadyOptions": "linepack.problems.steady",
+    "transit_capacity": "linepack.problems.capacity",
+    "load_case": "linepack.scenarios",
+    "list_cases": "linepack.scenarios",
+    # results and reports
+    "SteadyResult": "linepack.results.records",
+    "write_report": "linepack.report.html",
+    "summarize": "linepack.report.summary",
+    # errors
+    "LinepackError": "linepack.errors",
+    "InputError": "linepack.errors",
+    "ValidationError": "linepack.errors",
+    "NotConverged": "linepack.errors",
+    "Infeasible": "linepack.errors",
+}
+
+__all__ = sorted(_API) + ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _API.get(name)
+    if module is None:
+        raise AttributeError(f"module 'linepack' has no attribute '{name}'")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

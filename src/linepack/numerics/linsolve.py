@@ -1,0 +1,83 @@
+"""Sparse linear solvers: one place to choose and swap them.
+
+``Factorizer`` factorises a sequence of matrices with the same sparsity
+pattern (Newton iterations) and reuses what it can:
+
+* ``"cholmod"``: CHOLMOD (SuiteSparse) through scikit-sparse, for symmetric
+  positive definite matrices; the symbolic analysis (fill-reducing ordering)
+  is done once and only the numeric factorisation is repeated. Optional: it
+  needs Debian's ``libsuitesparse-dev`` and the ``cholmod`` extra.
+* ``"splu"``: SciPy's SuperLU with COLAMD ordering, for any square matrix.
+
+``method="auto"`` takes CHOLMOD for symmetric matrices when it is installed,
+SuperLU otherwise.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.linalg import splu
+
+__all__ = ["Factorizer", "cholmod_available", "SingularMatrix"]
+
+try:  # optional speed-up
+    from sksparse.cholmod import analyze as _cholmod_analyze  # type: ignore
+    from sksparse.cholmod import CholmodNotPositiveDefiniteError as _CholNotPD  # type: ignore
+except Exception:  # pragma: no cover - depends on the machine
+    _cholmod_analyze = None
+    _CholNotPD = None
+
+
+class SingularMatrix(Exception):
+    """The matrix could not be factorised (singular or numerically so)."""
+
+
+def cholmod_available() -> bool:
+    """Whether CHOLMOD (scikit-sparse) can be used here."""
+    return _cholmod_analyze is not None
+
+
+class Factorizer:
+    """Factorise matrices of one sparsity pattern repeatedly.
+
+    Parameters
+    ----------
+    method : {"auto", "cholmod", "splu"}
+    symmetric : bool
+        Whether the matrices are symmetric positive definite (enables CHOLMOD).
+    """
+
+    def __init__(self, method: str = "auto", symmetric: bool = False):
+        if method not in ("auto", "cholmod", "splu"):
+            raise ValueError(f"linear solver must be 'auto', 'cholmod' or 'splu' (got {method!r})")
+        if method == "cholmod" and not cholmod_available():
+            raise ValueError("linear solver 'cholmod' needs scikit-sparse (extra 'cholmod') "
+                             "built against libsuitesparse-dev")
+        use_chol = symmetric and method in ("auto", "cholmod") and cholmod_available()
+        self.method = "cholmod" if use_chol else "splu"
+        self._symbolic = None
+        self.factorizations = 0
+
+    def factor(self, matrix: sp.spmatrix):
+        """Factorise ``matrix``; returns a callable ``solve(b)``."""
+        self.factorizations += 1
+        if self.method == "cholmod":
+            A = sp.csc_matrix(matrix)
+            try:
+                if self._symbolic is None:
+                    self._symbolic = _cholmod_analyze(A, mode="simplicial", ordering_method="amd")
+                f = self._symbolic.cholesky(A)
+            except _CholNotPD as exc:  # pragma: no cover - numerical corner
+                raise SingularMatrix(str(exc)) from None
+            return f
+        A = sp.csc_matrix(matrix)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", sp.linalg.MatrixRankWarning)
+            try:
+                lu = splu(A, permc_spec="COLAMD")
+            except (RuntimeError, sp.linalg.MatrixRankWarning) as exc:
+                raise SingularMatrix(str(exc)) from None
+        return lu.solve

@@ -1,0 +1,95 @@
+"""Damped Newton–Raphson on callables; returns a record, knows nothing of gas.
+
+The caller supplies
+
+* ``residual(x) -> (r, aux)``: the scaled residual vector and anything the
+  step needs (e.g. partial derivatives computed with it);
+* ``step(x, r, aux) -> dx``: the Newton step (typically a sparse solve);
+* optionally ``admissible(x) -> bool``: whether an iterate is acceptable
+  (e.g. all pressures positive); the line search backtracks until it is.
+
+Globalisation: Armijo backtracking on ½‖r‖² (Nocedal & Wright, *Numerical
+Optimization*, 2nd ed., Springer 2006, §3.1 and §11.2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = ["NewtonOptions", "NewtonResult", "newton"]
+
+
+@dataclass(frozen=True)
+class NewtonOptions:
+    """Options of :func:`newton`.
+
+    Attributes
+    ----------
+    tol : float
+        Convergence when max |r_i| ≤ tol (r is scaled by the caller).
+    max_iter : int
+        Largest number of Newton steps.
+    armijo : float
+        Sufficient-decrease constant.
+    min_step : float
+        Smallest step length of the line search before giving up.
+    """
+
+    tol: float = 1e-10
+    max_iter: int = 60
+    armijo: float = 1e-4
+    min_step: float = 1e-6
+
+
+@dataclass(frozen=True)
+class NewtonResult:
+    """Outcome of :func:`newton`."""
+
+    x: np.ndarray
+    converged: bool
+    iterations: int
+    residual_norms: list = field(default_factory=list)
+    step_lengths: list = field(default_factory=list)
+    message: str = ""
+    residual: np.ndarray | None = None
+
+
+def newton(residual: Callable, step: Callable, x0: np.ndarray,
+           options: NewtonOptions = NewtonOptions(),
+           admissible: Callable[[np.ndarray], bool] | None = None) -> NewtonResult:
+    """Solve r(x) = 0 by damped Newton steps; see the module docstring."""
+    x = np.array(x0, dtype=float)
+    r, aux = residual(x)
+    norms = [float(np.max(np.abs(r))) if r.size else 0.0]
+    steps: list[float] = []
+    merit = 0.5 * float(r @ r)
+    for it in range(1, options.max_iter + 1):
+        if norms[-1] <= options.tol:
+            return NewtonResult(x, True, it - 1, norms, steps, "converged", r)
+        if not np.all(np.isfinite(r)):
+            return NewtonResult(x, False, it - 1, norms, steps, "residual is not finite", r)
+        dx = step(x, r, aux)
+        if not np.all(np.isfinite(dx)):
+            return NewtonResult(x, False, it - 1, norms, steps, "Newton step is not finite", r)
+        t = 1.0
+        while True:
+            xn = x + t * dx
+            if admissible is None or admissible(xn):
+                rn, auxn = residual(xn)
+                mn = 0.5 * float(rn @ rn)
+                if np.isfinite(mn) and mn <= (1.0 - 2.0 * options.armijo * t) * merit:
+                    break
+            t *= 0.5
+            if t < options.min_step:
+                return NewtonResult(x, False, it - 1, norms, steps,
+                                    "line search failed: no step reduces the residual", r)
+        x, r, aux, merit = xn, rn, auxn, mn
+        steps.append(t)
+        norms.append(float(np.max(np.abs(r))) if r.size else 0.0)
+    if norms[-1] <= options.tol:
+        return NewtonResult(x, True, options.max_iter, norms, steps, "converged", r)
+    return NewtonResult(x, False, options.max_iter, norms, steps,
+                        f"no convergence in {options.max_iter} iterations", r)

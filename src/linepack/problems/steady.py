@@ -1,0 +1,735 @@
+"""Steady-state simulation of a gas network (isothermal, with elevation).
+
+Formulation
+-----------
+Unknowns are the mass flows of the connections that obey a pressure–flow law
+(pipes, quadratic resistors) and the pressures of the nodes. Connections that
+impose a pressure *relation* instead (open valves, short pipes, bypassed
+stations, compressors holding a ratio or an outlet pressure, regulators,
+constant-loss resistors) are eliminated exactly by
+:mod:`linepack.numerics.reduction`: nodes they join share one pressure unknown
+(``p = α·x + β``) and one mass balance. Newton's method is applied to the
+remaining mixed system (law residual per connection, mass balance per group);
+each step eliminates the flow corrections (a Schur complement), which leaves a
+sparse system in the pressure unknowns alone whose matrix is a weighted graph
+Laplacian times a diagonal — symmetric for horizontal networks with constant
+compressibility — and recovers the flow corrections edge by edge.
+
+Controls that are not given are chosen by a documented active-set rule (see
+:func:`simulate`): regulators and compressors try to hold their outlet pressure
+and fall back to bypass where they cannot, check valves close against reverse
+flow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from linepack.errors import Infeasible, InputError, NotConverged, did_you_mean
+from linepack.network.network import Controls, Network, Scenario
+from linepack.numerics.linsolve import Factorizer, SingularMatrix
+from linepack.numerics.newton import NewtonOptions, newton
+from linepack.numerics.reduction import RelationConflict, internal_flows, reduce_affine
+from linepack.physics import element_laws as laws
+from linepack.results.records import SteadyResult
+from linepack.units import BAR, DAY, P_NORMAL, T_NORMAL
+
+__all__ = ["simulate", "SteadyOptions", "FRICTION_NAMES"]
+
+#: Friction law names accepted by :func:`simulate`.
+FRICTION_NAMES = ("nikuradse", "nikuradse-stanet", "colebrook-white", "hofer", "swamee-jain",
+                  "weymouth", "panhandle-a", "panhandle-b")
+
+#: Viscosity used when none is given: natural gas at 40–70 bar and 5–15 °C. [Pa·s]
+DEFAULT_VISCOSITY = 1.1e-5
+
+_LAW, _ALG, _FLOW, _OFF = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class SteadyOptions:
+    """Solver options of :func:`simulate`.
+
+    Attributes
+    ----------
+    tol : float
+        Convergence tolerance on the scaled residuals: pipe laws divided by
+        the square of the reference pressure, balances by the flow scale.
+    max_iter : int
+        Newton iterations per control round.
+    max_rounds : int
+        Rounds of the control active-set rule.
+    linear_solver : str
+        ``"auto"``, ``"splu"`` or ``"cholmod"`` (see :mod:`linepack.numerics.linsolve`).
+    reynolds_floor : float
+        Below this Reynolds number laws without a laminar branch are continued
+        linearly in the flow (regularises zero-flow pipes; the effect on a flow
+        above 100 times this level is below 1e-4 relative).
+    """
+
+    tol: float = 1e-10
+    max_iter: int = 50
+    max_rounds: int = 12
+    linear_solver: str = "auto"
+    reynolds_floor: float = 10.0
+
+
+# --------------------------------------------------------------------------------------
+# physics resolution (names → models)
+# --------------------------------------------------------------------------------------
+def _resolve_physics(network, scenario, friction, eos, viscosity, gas, temperature):
+    from linepack.physics import eos as eos_mod
+    from linepack.physics import friction as friction_mod
+    from linepack.physics import gas as gas_mod
+    from linepack.physics import viscosity as visc_mod
+
+    if isinstance(friction, str) and friction not in FRICTION_NAMES:
+        raise InputError(f"friction law '{friction}' is not known{did_you_mean(friction, FRICTION_NAMES)}"
+                         f"; expected one of {', '.join(FRICTION_NAMES)}")
+    fr = friction_mod.get_friction(friction)
+    zm = eos_mod.get_eos(eos)
+    if viscosity is None:
+        viscosity = visc_mod.ConstantViscosity(DEFAULT_VISCOSITY)
+    vm = visc_mod.get_viscosity(viscosity)
+    if gas is None:
+        bulk = (scenario.gas if scenario is not None and scenario.gas else None) or network.gas
+        g = gas_mod.Gas.from_bulk(bulk) if bulk else gas_mod.DEFAULT_GAS
+    elif isinstance(gas, Mapping):
+        g = gas_mod.Gas.from_bulk(gas)
+    else:
+        g = gas
+    if temperature is None:
+        temperature = scenario.temperature if scenario is not None else 288.15
+    temperature = float(temperature)
+    if not np.isfinite(temperature) or temperature <= 0:
+        raise InputError(f"temperature must be > 0 K (got {temperature})")
+    return fr, zm, vm, g, temperature
+
+
+# --------------------------------------------------------------------------------------
+# controls
+# --------------------------------------------------------------------------------------
+_MODES = {
+    "valve": ("open", "closed"),
+    "checkValve": ("auto", "open", "closed"),
+    "controlValve": ("active", "bypass", "closed"),
+    "compressorStation": ("active", "bypass", "closed"),
+}
+
+
+@dataclass
+class _EdgeControl:
+    mode: np.ndarray      # object: open/closed/active/bypass/auto/"" for law elements
+    setpoint: np.ndarray  # object: p_out/ratio/flow/""
+    value: np.ndarray     # float SI
+    auto: np.ndarray      # bool: chosen by the rule, may switch
+    switches: np.ndarray  # int: how often switched
+
+
+def _resolve_controls(net: Network, controls: Controls | None, p_max_node: np.ndarray,
+                      node_pos: dict) -> _EdgeControl:
+    conns = net.connections
+    n = len(conns)
+    kind = conns["kind"].to_numpy()
+    mode = np.array([""] * n, dtype=object)
+    setpoint = np.array([""] * n, dtype=object)
+    value = np.full(n, np.nan)
+    auto = np.zeros(n, dtype=bool)
+    # defaults
+    mode[kind == "valve"] = "open"
+    mode[kind == "checkValve"] = "auto"
+    auto[kind == "checkValve"] = True
+    for k in ("controlValve", "compressorStation"):
+        sel = kind == k
+        mode[sel] = "active"
+        setpoint[sel] = "p_out"
+        out_max = conns["p_out_max_pa"].to_numpy()[sel]
+        to_idx = np.array([node_pos[t] for t in conns["to_node"].to_numpy()[sel]], dtype=np.int64)
+        node_max = p_max_node[to_idx] if to_idx.size else np.zeros(0)
+        value[sel] = np.where(np.isfinite(out_max), np.fmin(out_max, node_max), node_max)
+        auto[sel] = True
+    if controls is not None:
+        pos = {c: i for i, c in enumerate(conns.index)}
+        for cid, row in controls.table.iterrows():
+            if cid not in pos:
+                raise InputError(f"controls: connection '{cid}' is not in the network"
+                                 f"{did_you_mean(cid, conns.index)}")
+            i = pos[cid]
+            allowed = _MODES.get(kind[i])
+            m = str(row["mode"])
+            if allowed is None:
+                raise InputError(f"controls: {kind[i]} '{cid}' takes no control "
+                                 f"(only valves, check valves, control valves and compressor stations do)")
+            if m not in allowed:
+                raise InputError(f"controls: {kind[i]} '{cid}': mode must be one of {allowed} "
+                                 f"(got '{m}')")
+            mode[i] = m
+            auto[i] = m == "auto"
+            if m == "active":
+                spt = str(row["setpoint"]) or "p_out"
+                val = float(row["value"])
+                allowed_spt = ("p_out", "ratio", "flow") if kind[i] == "compressorStation" else ("p_out", "flow")
+                if spt not in allowed_spt:
+                    raise InputError(f"controls: {kind[i]} '{cid}': setpoint must be one of "
+                                     f"{allowed_spt} (got '{spt}')")
+                if not np.isfinite(val):
+                    if spt == "p_out":
+                        val = value[i]  # keep the default outlet pressure
+                    else:
+                        raise InputError(f"controls: {kind[i]} '{cid}': an active '{spt}' set point needs a value")
+                if spt == "p_out" and val <= 0:
+                    raise InputError(f"controls: {kind[i]} '{cid}': outlet pressure must be > 0 bar "
+                                     f"(got {val / BAR:g} bar)")
+                if spt == "ratio" and val <= 0:
+                    raise InputError(f"controls: {kind[i]} '{cid}': ratio must be > 0 (got {val:g})")
+                setpoint[i] = spt
+                value[i] = val
+    bad = (mode == "active") & (setpoint == "p_out") & ~np.isfinite(value)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(f"{kind[i]} '{conns.index[i]}': no outlet pressure to hold: give a control "
+                         "value or a p_out_max / outlet node p_max")
+    return _EdgeControl(mode, setpoint, value, auto, np.zeros(n, dtype=np.int64))
+
+
+# --------------------------------------------------------------------------------------
+# the model in arrays
+# --------------------------------------------------------------------------------------
+class _Model:
+    """Arrays of one network + scenario, in SI, indexed by position."""
+
+    def __init__(self, net: Network, scn: Scenario, physics, opts: SteadyOptions):
+        self.net, self.scn, self.opts = net, scn, opts
+        self.friction, self.eos, self.visc, self.gas, self.T = physics
+        self.R = float(self.gas.specific_gas_constant)
+        self.rho_n = float(self.gas.normal_density)
+        nodes, conns = net.nodes, net.connections
+        self.node_ids = nodes.index
+        self.node_pos = {k: i for i, k in enumerate(self.node_ids)}
+        self.n = len(nodes)
+        self.height = nodes["height_m"].to_numpy(dtype=float)
+        s = scn.nodes.reindex(self.node_ids)
+        unknown = [i for i in scn.nodes.index if i not in self.node_pos]
+        if unknown:
+            raise InputError(f"scenario '{scn.name}': node '{unknown[0]}' is not in the network"
+                             f"{did_you_mean(unknown[0], self.node_ids)}")
+        self.p_min = np.fmax(nodes["p_min_pa"].to_numpy(float), s["p_min_pa"].to_numpy(float))
+        self.p_max = np.fmin(nodes["p_max_pa"].to_numpy(float), s["p_max_pa"].to_numpy(float))
+        self.inj = s["inflow_kg_s"].fillna(0.0).to_numpy(float)
+        p_fixed = s["p_fixed_pa"].to_numpy(float)
+        self.fixed = np.flatnonzero(np.isfinite(p_fixed))
+        self.fixed_value = p_fixed[self.fixed]
+        self.reference_note = ""
+        if self.fixed.size == 0:
+            self._default_reference()
+        self.inj_eff = self.inj.copy()
+        self.inj_eff[self.fixed] = 0.0
+        self.p_ref = float(np.max(self.fixed_value))
+        self.flow_scale = max(float(np.sum(np.abs(self.inj_eff))) / 2.0, 1e-3)
+
+        self.edge_ids = conns.index
+        self.m = len(conns)
+        self.kind = conns["kind"].to_numpy()
+        try:
+            self.u = np.array([self.node_pos[x] for x in conns["from_node"]], dtype=np.int64)
+            self.v = np.array([self.node_pos[x] for x in conns["to_node"]], dtype=np.int64)
+        except KeyError as exc:
+            bad = exc.args[0]
+            cid = conns.index[(conns["from_node"] == bad) | (conns["to_node"] == bad)][0]
+            raise InputError(f"{conns.at[cid, 'kind']} '{cid}': node '{bad}' does not exist"
+                             f"{did_you_mean(bad, self.node_ids)}") from None
+        g = lambda c: conns[c].to_numpy(dtype=float)  # noqa: E731
+        self.length, self.diameter, self.roughness = g("length_m"), g("diameter_m"), g("roughness_m")
+        self.zeta, self.drag, self.dp_const = g("loss_coefficient"), g("drag_factor"), g("pressure_loss_pa")
+        self.loss_in, self.loss_out = g("pressure_loss_in_pa"), g("pressure_loss_out_pa")
+        self.efficiency = g("efficiency")
+        self.p_out_max = g("p_out_max_pa")
+        self.const_resistor = (self.kind == "resistor") & np.isfinite(self.dp_const) & ~np.isfinite(self.drag)
+
+    def _default_reference(self) -> None:
+        """Hold the entry with the largest inflow at its upper pressure bound."""
+        kinds = self.net.nodes["kind"].to_numpy()
+        cand = np.flatnonzero((kinds == "source") & (self.inj > 0))
+        if cand.size == 0:
+            cand = np.flatnonzero(self.inj > 0)
+        if cand.size == 0:
+            raise InputError(f"scenario '{self.scn.name}': no node has a fixed pressure and no entry "
+                             "has an inflow; give p_fixed at one node")
+        i = int(cand[np.argmax(self.inj[cand])])
+        if not np.isfinite(self.p_max[i]):
+            raise InputError(f"{self.net.element_name(self.node_ids[i])}: chosen as pressure reference "
+                             "(largest entry) but has no upper pressure bound; give p_fixed")
+        self.fixed = np.array([i])
+        self.fixed_value = np.array([self.p_max[i]])
+        self.reference_note = (f"no pressure given: entry '{self.node_ids[i]}' (largest inflow) held at "
+                               f"its upper bound {self.p_max[i] / BAR:.5g} bar")
+
+
+# --------------------------------------------------------------------------------------
+# one solve with the element states fixed
+# --------------------------------------------------------------------------------------
+@dataclass
+class _Solution:
+    p: np.ndarray
+    flow: np.ndarray   # all edges
+    iterations: int
+    norms: list
+    message: str
+
+
+def _edge_states(md: _Model, ctl: _EdgeControl, const_dir: np.ndarray):
+    """Classify every connection: law / algebraic (a, b) / fixed flow / off."""
+    state = np.full(md.m, _LAW, dtype=np.int64)
+    a = np.ones(md.m)
+    b = np.zeros(md.m)
+    q = np.zeros(md.m)
+    k = md.kind
+    alg_open = (k == "shortPipe") | ((k == "valve") & (ctl.mode == "open")) \
+        | ((k == "checkValve") & np.isin(ctl.mode, ["open", "auto"])) \
+        | (np.isin(k, ["controlValve", "compressorStation"]) & (ctl.mode == "bypass"))
+    state[alg_open] = _ALG
+    off = ctl.mode == "closed"
+    state[off] = _OFF
+    active = ctl.mode == "active"
+    pset = active & (ctl.setpoint == "p_out")
+    state[pset] = _ALG
+    a[pset] = 0.0
+    b[pset] = ctl.value[pset]
+    ratio = active & (ctl.setpoint == "ratio")
+    state[ratio] = _ALG
+    a[ratio] = ctl.value[ratio]
+    b[ratio] = -ctl.value[ratio] * md.loss_in[ratio] - md.loss_out[ratio]
+    fl = active & (ctl.setpoint == "flow")
+    state[fl] = _FLOW
+    q[fl] = ctl.value[fl]
+    cr = md.const_resistor
+    state[cr] = _ALG
+    b[cr] = -const_dir[cr] * md.dp_const[cr]
+    return state, a, b, q
+
+
+def _check_islands(md: _Model, state: np.ndarray) -> None:
+    from scipy.sparse.csgraph import connected_components
+
+    conn = (state == _LAW) | (state == _ALG)
+    adj = sp.coo_matrix((np.ones(conn.sum()), (md.u[conn], md.v[conn])), shape=(md.n, md.n))
+    nc, lab = connected_components(adj, directed=False)
+    has_ref = np.zeros(nc, dtype=bool)
+    has_ref[lab[md.fixed]] = True
+    bad = np.flatnonzero(~has_ref)
+    if bad.size:
+        members = np.flatnonzero(lab == bad[0])
+        names = ", ".join(f"'{md.node_ids[i]}'" for i in members[:5])
+        more = f" and {members.size - 5} more" if members.size > 5 else ""
+        raise InputError(f"nodes {names}{more} form an island without a pressure reference "
+                         f"(with the current valve and station states); give p_fixed at one of them "
+                         "or open a connection to the rest of the network")
+
+
+def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, factorizer_cache: dict):
+    opts = md.opts
+    _check_islands(md, state)
+    alg = np.flatnonzero(state == _ALG)
+    try:
+        red = reduce_affine(md.n, md.u[alg], md.v[alg], a[alg], b[alg], md.fixed, md.fixed_value)
+    except RelationConflict as exc:
+        names = [f"{md.kind[alg[e]]} '{md.edge_ids[alg[e]]}'" for e in exc.edges[:6]]
+        names += [f"node '{md.node_ids[n]}'" for n in exc.nodes[:6] if not exc.edges]
+        raise InputError(f"{exc}: {', '.join(names)}") from None
+
+    law = np.flatnonzero(state == _LAW)
+    is_pipe = md.kind[law] == "pipe"
+    pipe, res = law[is_pipe], law[~is_pipe]
+    law = np.concatenate([pipe, res])
+    n_p, n_l = pipe.size, law.size
+    lu_, lv_ = md.u[law], md.v[law]
+    n_x = red.n_unknowns
+
+    # injections per node incl. fixed-flow connections
+    inj = md.inj_eff.copy()
+    fl = np.flatnonzero(state == _FLOW)
+    np.add.at(inj, md.u[fl], -q[fl])
+    np.add.at(inj, md.v[fl], q[fl])
+    # balance rows: group of each node → row (−1 for reference groups)
+    node_row = red.group_row[red.node_group]
+    b_inj = np.zeros(n_x)
+    np.add.at(b_inj, node_row[node_row >= 0], inj[node_row >= 0])
+    ru, rv = node_row[lu_], node_row[lv_]
+    # C (rows × law edges): +1 at the from-group, −1 at the to-group; internal edges cancel
+    keep_u, keep_v = ru >= 0, rv >= 0
+    C = sp.csr_matrix((np.concatenate([np.ones(keep_u.sum()), -np.ones(keep_v.sum())]),
+                       (np.concatenate([ru[keep_u], rv[keep_v]]),
+                        np.concatenate([np.flatnonzero(keep_u), np.flatnonzero(keep_v)]))),
+                      shape=(n_x, n_l))
+    unk = red.node_unknown()
+    cu, cv = unk[lu_], unk[lv_]
+    al_u, al_v = red.alpha[lu_], red.alpha[lv_]
+
+    # geometry
+    D = md.diameter[law]
+    A = np.pi * D * D / 4.0
+    L = md.length[pipe]
+    rr = md.roughness[pipe] / md.diameter[pipe]
+    dh = md.height[md.v[pipe]] - md.height[md.u[pipe]]
+    zeta = md.zeta[pipe]
+    drag = md.drag[res]
+    T, R, gas = md.T, md.R, md.gas
+
+    def pressures(x):
+        return red.node_values(x)
+
+    def evaluate(state_vec):
+        m = state_vec[:n_l]
+        x = state_vec[n_l:]
+        p = pressures(x)
+        p1, p2 = p[lu_], p[lv_]
+        F = np.empty(n_l)
+        F1 = np.empty(n_l)
+        F2 = np.empty(n_l)
+        Fm = np.empty(n_l)
+        if n_p:
+            pp1, pp2, mp = p1[:n_p], p2[:n_p], m[:n_p]
+            pm, _, _ = laws.mean_pressure(pp1, pp2)
+            z = md.eos.z(pm, T, gas)
+            dz = md.eos.dz_dp(pm, T, gas)
+            mu = md.visc.mu(pm, T, gas) * np.ones(n_p)
+            Ap, Dp = A[:n_p], D[:n_p]
+            m_floor = opts.reynolds_floor * mu * Ap / Dp
+            am = np.abs(mp)
+            mabs = np.maximum(am, m_floor)
+            re = mabs * Dp / (Ap * mu)
+            lam = md.friction.factor(re, rr, Dp)
+            dlam = md.friction.d_dre(re, rr, Dp)
+            dterm = np.where(am > m_floor, mabs * (2.0 * lam + re * dlam), lam * mabs)
+            f, f1, f2, fm = laws.isothermal_pipe(pp1, pp2, mp, mabs, lam, dterm, z, dz, L, Dp,
+                                                  zeta, dh, T, R)
+            F[:n_p], F1[:n_p], F2[:n_p], Fm[:n_p] = f, f1, f2, fm
+        if n_l > n_p:
+            rp1, rp2, mr = p1[n_p:], p2[n_p:], m[n_p:]
+            up = mr >= 0
+            z_up = md.eos.z(np.where(up, rp1, rp2), T, gas)
+            mabs = np.maximum(np.abs(mr), 1e-9)
+            f, f1, f2, fm = laws.quadratic_resistor(rp1, rp2, mr, mabs, drag, D[n_p:], z_up, T, R, up)
+            F[n_p:], F1[n_p:], F2[n_p:], Fm[n_p:] = f, f1, f2, fm
+        Rb = b_inj - C @ m
+        return F, F1, F2, Fm, Rb, p
+
+    scale_F = np.concatenate([np.full(n_p, 1.0 / md.p_ref ** 2), np.full(n_l - n_p, 1.0 / md.p_ref)])
+
+    def residual(sv):
+        F, F1, F2, Fm, Rb, p = evaluate(sv)
+        r = np.concatenate([F * scale_F, Rb / md.flow_scale])
+        return r, (F, F1, F2, Fm, Rb)
+
+    # Jacobian assembly pattern: J = −C·diag(1/Fm)·P, four entries per law edge
+    ok_uu = keep_u & (cu >= 0)
+    ok_uv = keep_u & (cv >= 0)
+    ok_vu = keep_v & (cu >= 0)
+    ok_vv = keep_v & (cv >= 0)
+    J_rows = np.concatenate([ru[ok_uu], ru[ok_uv], rv[ok_vu], rv[ok_vv]])
+    J_cols = np.concatenate([cu[ok_uu], cv[ok_uv], cu[ok_vu], cv[ok_vv]])
+    P_rows = np.concatenate([np.flatnonzero(cu >= 0), np.flatnonzero(cv >= 0)])
+    P_cols = np.concatenate([cu[cu >= 0], cv[cv >= 0]])
+    P_shape = (n_l, n_x)
+    key = ("fact", n_x, J_rows.size)
+    fac = factorizer_cache.get(key)
+    if fac is None:
+        fac = Factorizer(opts.linear_solver, symmetric=False)
+        factorizer_cache[key] = fac
+
+    def step(sv, r, aux):
+        F, F1, F2, Fm, Rb = aux
+        Dinv = 1.0 / Fm
+        gu = -Dinv * F1 * al_u   # contribution of dp at the from node, per edge
+        gv = -Dinv * F2 * al_v
+        data = np.concatenate([gu[ok_uu], gv[ok_uv], -gu[ok_vu], -gv[ok_vv]])
+        J = sp.csc_matrix((data, (J_rows, J_cols)), shape=(n_x, n_x))
+        rhs = Rb + C @ (Dinv * F)
+        if n_x:
+            try:
+                solve = fac.factor(J)
+            except SingularMatrix:
+                raise _Singular() from None
+            dx = solve(rhs)
+        else:
+            dx = np.zeros(0)
+        P = sp.csr_matrix((np.concatenate([F1[cu >= 0] * al_u[cu >= 0], F2[cv >= 0] * al_v[cv >= 0]]),
+                           (P_rows, P_cols)), shape=P_shape)
+        dm = -Dinv * (F + P @ dx)
+        return np.concatenate([dm, dx])
+
+    def admissible(sv):
+        p = pressures(sv[n_l:])
+        return bool(np.all(p > 0.0))
+
+    # initial guess: weighted minimum-norm flows that close the balances; flat pressures
+    w = np.ones(n_l)
+    if n_p:
+        w[:n_p] = md.diameter[pipe] ** 2.5 / np.sqrt(np.maximum(md.length[pipe], 1.0))
+    if n_l > n_p:
+        w[n_p:] = D[n_p:] ** 2 / np.sqrt(np.maximum(drag, 1e-3))
+    if n_x:
+        Lw = (C @ sp.diags(w) @ C.T).tocsc()
+        try:
+            y = Factorizer("splu").factor(Lw)(b_inj)
+        except SingularMatrix:
+            raise InputError("the network cannot carry the nominated flows: a group of nodes has "
+                             "no path to a pressure reference") from None
+        m0 = w * (C.T @ y)
+    else:
+        m0 = np.zeros(n_l)
+    x0 = np.full(n_x, md.p_ref)
+    if p_guess is not None and n_x:
+        # class value from any member node: x = (p − β)/α
+        roots = np.full(n_x, np.nan)
+        mem = unk >= 0
+        roots[unk[mem]] = (p_guess[mem] - red.beta[mem]) / red.alpha[mem]
+        x0 = np.where(np.isfinite(roots) & (roots > 0), roots, x0)
+    sv0 = np.concatenate([m0, x0])
+    nopt = NewtonOptions(tol=opts.tol, max_iter=opts.max_iter)
+    try:
+        res = newton(residual, step, sv0, nopt, admissible)
+    except _Singular:
+        raise NotConverged("the Newton matrix is singular: part of the network has no pressure "
+                           "path to a reference through pipes or resistors") from None
+    m = res.x[:n_l]
+    p = pressures(res.x[n_l:])
+    if not res.converged:
+        return None, res, (law, m, p, red, inj)
+    # flows of algebraic connections close every node's balance
+    flow = np.zeros(md.m)
+    flow[law] = m
+    flow[fl] = q[fl]
+    outflow = np.zeros(md.n)
+    np.add.at(outflow, lu_, m)
+    np.add.at(outflow, lv_, -m)
+    imbalance = inj - outflow
+    flow[alg] = internal_flows(md.n, md.u[alg], md.v[alg], imbalance, red.node_group,
+                               red.group_has_reference, md.fixed)
+    return _Solution(p, flow, res.iterations, res.residual_norms, res.message), res, None
+
+
+class _Singular(Exception):
+    pass
+
+
+# --------------------------------------------------------------------------------------
+# active-set rule for automatic controls
+# --------------------------------------------------------------------------------------
+def _switch(md: _Model, ctl: _EdgeControl, sol: _Solution, const_dir: np.ndarray) -> bool:
+    """Apply the control rule once; return whether any element changed."""
+    p, f = sol.p, sol.flow
+    pu, pv = p[md.u], p[md.v]
+    tol_f = 1e-6 * md.flow_scale
+    tol_p = 1e-3  # Pa
+    changed = np.zeros(md.m, dtype=bool)
+    k, mode = md.kind, ctl.mode
+    can = ctl.auto & (ctl.switches < 3)
+    # regulators and compressors holding an outlet pressure
+    act = can & (mode == "active") & (ctl.setpoint == "p_out")
+    reg = act & (k == "controlValve")
+    cs = act & (k == "compressorStation")
+    # a regulator can only reduce: bypass (open) when its inlet is already below the set point;
+    # a compressor can only raise: bypass when its inlet is already above the set point
+    to_bypass = (reg & (pu - md.loss_in < ctl.value + md.loss_out - tol_p)) \
+        | (cs & (pu - md.loss_in > ctl.value + md.loss_out + tol_p))
+    to_closed = reg & ~to_bypass & (f < -tol_f)
+    to_bypass |= cs & (f < -tol_f)
+    byp = can & (mode == "bypass")
+    to_active = (byp & (k == "controlValve") & (f > tol_f) & (pv > ctl.value + tol_p)) \
+        | (byp & (k == "compressorStation") & (f > tol_f) & (pv < ctl.value - tol_p))
+    # check valves
+    chk = can & (k == "checkValve")
+    cv_close = chk & (mode != "closed") & (f < -tol_f)
+    cv_open = chk & (mode == "closed") & (pu > pv + tol_p)
+    for sel, new in ((to_bypass, "bypass"), (to_closed, "closed"), (to_active, "active"),
+                     (cv_close, "closed"), (cv_open, "auto")):
+        mode[sel] = new
+        changed |= sel
+    # constant-loss resistors follow the flow direction
+    cr = md.const_resistor
+    flip = cr & (np.sign(f) * const_dir < 0) & (np.abs(f) > tol_f)
+    const_dir[flip] *= -1
+    changed |= flip
+    ctl.switches[changed] += 1
+    return bool(changed.any())
+
+
+# --------------------------------------------------------------------------------------
+# public entry point
+# --------------------------------------------------------------------------------------
+def simulate(network: Network, scenario: Scenario | None = None, controls: Controls | None = None,
+             *, friction: Any = "nikuradse", eos: Any = "papay", viscosity: Any = None,
+             gas: Any = None, temperature: float | None = None,
+             options: SteadyOptions | None = None) -> SteadyResult:
+    """Steady-state isothermal simulation with elevation.
+
+    Parameters
+    ----------
+    network : Network
+    scenario : Scenario
+        Boundary conditions. Nodes with ``p_fixed_pa`` hold their pressure
+        and balance the network; every other node takes its ``inflow_kg_s``.
+        With no fixed pressure, the entry with the largest inflow is held at
+        its upper pressure bound (documented default for GasLib nominations).
+    controls : Controls, optional
+        Operating decisions. Defaults where a connection is not listed:
+        valves open; check valves close against reverse flow; control valves
+        and compressor stations *active*, holding their outlet at
+        ``min(p_out_max, outlet node p_max)``, switching to bypass where their
+        inlet pressure is already below that value (a regulator whose flow
+        would reverse closes; a station bypasses). Listed controls are obeyed
+        as given.
+    friction : str or friction model
+        One of :data:`FRICTION_NAMES` or a model from :mod:`linepack.physics.friction`.
+    eos : str or compressibility model
+        ``"ideal"``, ``"papay"``, ``"aga"``, ``"gerg2008"`` or a model object.
+    viscosity : viscosity model, optional
+        Default: constant :data:`DEFAULT_VISCOSITY`.
+    gas : Gas or mapping, optional
+        Default: the scenario's or network's bulk gas data, else the default gas.
+    temperature : float, optional
+        Gas temperature. [K] Default: the scenario's.
+    options : SteadyOptions, optional
+
+    Returns
+    -------
+    SteadyResult
+
+    Raises
+    ------
+    InputError
+        Bad or inconsistent input (the message names the element).
+    NotConverged
+        Newton's method stopped without meeting the tolerance.
+    Infeasible
+        No physical solution exists (e.g. a pressure would fall to zero).
+    """
+    if not isinstance(network, Network):
+        raise InputError(f"network must be a linepack Network (got {type(network).__name__})")
+    if scenario is None:
+        raise InputError("a scenario (boundary conditions) is needed to simulate")
+    opts = options or SteadyOptions()
+    physics = _resolve_physics(network, scenario, friction, eos, viscosity, gas, temperature)
+    md = _Model(network, scenario, physics, opts)
+    ctl = _resolve_controls(network, controls, md.p_max, md.node_pos)
+    const_dir = np.ones(md.m)
+    cache: dict = {}
+    p_guess = None
+    total_iter = 0
+    norms: list[float] = []
+    rounds = []
+    sol = None
+    for rnd in range(opts.max_rounds):
+        state, a, b, q = _edge_states(md, ctl, const_dir)
+        sol, nres, fail = _solve_fixed(md, state, a, b, q, p_guess, cache)
+        total_iter += nres.iterations
+        norms.extend(nres.residual_norms)
+        if sol is None:
+            _diagnose_failure(md, nres, fail)
+        rounds.append({"round": rnd, "iterations": sol.iterations})
+        p_guess = sol.p
+        if not _switch(md, ctl, sol, const_dir):
+            break
+    else:
+        raise NotConverged(f"the control rule did not settle in {opts.max_rounds} rounds "
+                           "(valves or stations keep switching); give their controls explicitly",
+                           history=norms)
+    return _build_result(md, ctl, sol, total_iter, norms, rounds, friction, eos)
+
+
+def _diagnose_failure(md: _Model, nres, fail) -> None:
+    """Raise Infeasible or NotConverged with the evidence at hand."""
+    law, m, p, red, inj = fail
+    worst = None
+    if p is not None and p.size:
+        i = int(np.argmin(p))
+        worst = md.net.element_name(md.node_ids[i])
+        if p[i] <= 0.05 * md.p_ref or "line search" in nres.message:
+            raise Infeasible(
+                f"no physical solution: the pressure would fall to zero near {worst} "
+                f"(lowest iterate {p[i] / BAR:.3g} bar; {nres.message}); the demand is too high "
+                "for the inlet pressure and the network's capacity",
+                bottleneck=worst, detail={"lowest_p_bar": float(p[i] / BAR)})
+    raise NotConverged(f"steady state did not converge: {nres.message} "
+                       f"(residual {nres.residual_norms[-1]:.3g} after {nres.iterations} iterations)",
+                       history=nres.residual_norms, worst=worst, result=nres)
+
+
+def _build_result(md: _Model, ctl: _EdgeControl, sol: _Solution, iterations, norms, rounds,
+                  friction, eos) -> SteadyResult:
+    p, f = sol.p, sol.flow
+    net = md.net
+    # slack inflow at reference nodes: what leaves through connections
+    out = np.zeros(md.n)
+    np.add.at(out, md.u, f)
+    np.add.at(out, md.v, -f)
+    inflow = md.inj.copy()
+    inflow[md.fixed] = out[md.fixed]
+    to_mcm = DAY / (1e6 * md.rho_n)
+    p_bar = p / BAR
+    pmin_bar = md.p_min / BAR
+    pmax_bar = md.p_max / BAR
+    viol = np.fmax(np.nan_to_num(pmin_bar - p_bar, nan=0.0), 0.0) + \
+        np.fmax(np.nan_to_num(p_bar - pmax_bar, nan=0.0), 0.0)
+    nodes = pd.DataFrame({
+        "kind": net.nodes["kind"].to_numpy(), "p_bar": p_bar, "p_min_bar": pmin_bar,
+        "p_max_bar": pmax_bar, "margin_bar": p_bar - pmin_bar, "violation_bar": viol,
+        "inflow_kg_s": inflow, "inflow_mcm_d": inflow * to_mcm, "height_m": md.height,
+    }, index=md.node_ids)
+    pu, pv = p[md.u], p[md.v]
+    T, R, gas = md.T, md.R, md.gas
+    zu = md.eos.z(pu, T, gas)
+    zv = md.eos.z(pv, T, gas)
+    A = np.pi * md.diameter ** 2 / 4.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        v_in = f * R * zu * T / (pu * A)
+        v_out = f * R * zv * T / (pv * A)
+        ratio = np.where(md.kind == "compressorStation", pv / pu, np.nan)
+    pipe = md.kind == "pipe"
+    pm, _, _ = laws.mean_pressure(pu, pv)
+    zm = md.eos.z(pm, T, gas)
+    lp = np.where(pipe, pm / (R * zm * T) * A * md.length / md.rho_n / 1e6, np.nan)
+    power = _station_power(md, f, pu, pv, zu)
+    mode = np.where(ctl.mode == "", "", ctl.mode)
+    mode = np.where((ctl.mode == "active") & (ctl.setpoint != ""), ctl.mode + ":" + ctl.setpoint, mode)
+    edges = pd.DataFrame({
+        "kind": md.kind, "from_node": net.connections["from_node"].to_numpy(),
+        "to_node": net.connections["to_node"].to_numpy(), "m_kg_s": f, "q_mcm_d": f * to_mcm,
+        "p_in_bar": pu / BAR, "p_out_bar": pv / BAR, "v_in_m_s": v_in, "v_out_m_s": v_out,
+        "v_max_m_s": np.fmax(np.abs(v_in), np.abs(v_out)), "ratio": ratio, "power_mw": power / 1e6,
+        "mode": mode, "linepack_mcm": lp,
+    }, index=md.edge_ids)
+    options = {
+        "friction": friction if isinstance(friction, str) else type(friction).__name__,
+        "eos": eos if isinstance(eos, str) else type(eos).__name__,
+        "temperature_k": md.T, "gas_constant": md.R, "normal_density": md.rho_n,
+        "reference": md.reference_note, **asdict(md.opts),
+    }
+    return SteadyResult("converged", iterations, norms, nodes, edges, float(np.nansum(lp)),
+                        md.scn.name, options, rounds)
+
+
+def _station_power(md: _Model, f, pu, pv, zu) -> np.ndarray:
+    """Isentropic shaft power of active compressor stations [W] (NaN elsewhere)."""
+    from linepack.physics import compressor
+
+    cs = (md.kind == "compressorStation")
+    power = np.full(md.m, np.nan)
+    if not cs.any():
+        return power
+    eta = np.where(np.isfinite(md.efficiency[cs]), md.efficiency[cs], 0.8)
+    p_s = np.maximum(pu[cs] - md.loss_in[cs], 1.0)
+    p_d = pv[cs] + md.loss_out[cs]
+    flow = np.maximum(f[cs], 0.0)
+    power[cs] = np.where(p_d > p_s,
+                         compressor.isentropic_power(flow, p_s, p_d, md.T, md.gas, z_in=zu[cs],
+                                                     efficiency=eta),
+                         0.0)
+    return power

@@ -1,0 +1,104 @@
+"""Result records: what a simulation returns (tables at the edges' units, plus status)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["SteadyResult", "atomic_write_text"]
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
+    """Write ``text`` to ``path`` atomically: a temporary file in the same folder, then rename.
+
+    An interrupted or failed write leaves the previous file intact (or none).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return path
+
+
+@dataclass(frozen=True, eq=False)
+class SteadyResult:
+    """Outcome of a steady-state simulation.
+
+    Attributes
+    ----------
+    status : str
+        ``"converged"`` (the only status a returned result has; failures raise).
+    iterations : int
+        Newton iterations (summed over control-switching rounds).
+    residual_norms : list[float]
+        Scaled residual max-norm after each Newton iteration (all rounds).
+    nodes : DataFrame
+        Indexed by node id: ``p_bar`` (absolute), ``p_min_bar``, ``p_max_bar``,
+        ``margin_bar`` (p − p_min), ``violation_bar`` (≥ 0, amount outside the
+        bounds), ``inflow_kg_s`` (net injection, + entry / − exit, the
+        reference node's balancing flow included), ``inflow_mcm_d``, ``kind``,
+        ``height_m``.
+    edges : DataFrame
+        Indexed by connection id: ``kind``, ``from_node``, ``to_node``,
+        ``m_kg_s`` (positive from → to), ``q_mcm_d`` (million normal m³/day,
+        0 °C), ``p_in_bar``, ``p_out_bar``, ``v_in_m_s``, ``v_out_m_s``,
+        ``v_max_m_s``, ``ratio``, ``power_mw`` (compressor stations), ``mode``,
+        ``linepack_mcm`` (pipes: gas stored, million normal m³).
+    linepack_mcm : float
+        Total gas stored in the pipes. [million normal m³]
+    options : dict
+        The physics and solver options used.
+    """
+
+    status: str
+    iterations: int
+    residual_norms: list
+    nodes: pd.DataFrame
+    edges: pd.DataFrame
+    linepack_mcm: float
+    scenario_name: str = ""
+    options: dict = field(default_factory=dict)
+    rounds: list = field(default_factory=list)
+
+    @property
+    def converged(self) -> bool:
+        return self.status == "converged"
+
+    def to_json(self, path: str | os.PathLike | None = None) -> str:
+        """The result as JSON (written atomically to ``path`` when given)."""
+        def table(df: pd.DataFrame) -> dict[str, Any]:
+            return json.loads(df.replace({np.nan: None}).to_json(orient="index"))
+
+        doc = {
+            "status": self.status, "iterations": self.iterations,
+            "residual_norms": self.residual_norms, "scenario": self.scenario_name,
+            "linepack_mcm": self.linepack_mcm, "options": self.options,
+            "nodes": table(self.nodes), "edges": table(self.edges),
+        }
+        text = json.dumps(doc, indent=1, default=str)
+        if path is not None:
+            atomic_write_text(path, text)
+        return text
+
+    def to_csv(self, folder: str | os.PathLike) -> tuple[Path, Path]:
+        """Write ``nodes.csv`` and ``edges.csv`` into ``folder`` (each atomically)."""
+        folder = Path(folder)
+        a = atomic_write_text(folder / "nodes.csv", self.nodes.to_csv())
+        b = atomic_write_text(folder / "edges.csv", self.edges.to_csv())
+        return a, b
