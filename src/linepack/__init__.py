@@ -34,6 +34,9 @@ _API = {
     "SteadyOptions": "linepack.problems.steady",
     "transit_capacity": "linepack.problems.capacity",
     "load_case": "linepack.scenarios",
+    "open_case": "linepack.scenarios",
+    "validate": "linepack.network.validate",
+    "read_controls": "linepack.io.native",
     "list_cases": "linepack.scenarios",
     # results and reports
     "SteadyResult": "linepack.results.records",

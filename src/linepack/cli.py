@@ -1,0 +1,230 @@
+"""The ``linepack`` command line: parse arguments, call the public API, print, write files.
+
+Exit codes: 0 success, 1 solver failure or infeasible case, 2 bad input.
+Errors print one clear message and no traceback (``--debug`` shows it).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+import linepack
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="linepack: steady-state simulation and capacity of gas transmission networks.")
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+_STATE = {"debug": False}
+
+EXIT_OK, EXIT_SOLVER, EXIT_INPUT = 0, 1, 2
+_ELEMENT_KINDS = ("source", "sink", "innode", "pipe", "shortPipe", "resistor", "valve",
+                  "controlValve", "compressorStation")
+
+
+@app.callback()
+def _main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks of errors.")) -> None:
+    _STATE["debug"] = debug
+
+
+def _target_arg(default: Optional[str] = None):
+    return typer.Argument(default, help="A built-in case (central-asia), a linepack .json file or a GasLib .net file.")
+
+
+@app.command()
+def info(target: str = _target_arg(), as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Count the elements of a network."""
+    opened = linepack.open_case(target)
+    counts = opened.network.count()
+    elements = {k: counts.get(k, 0) for k in _ELEMENT_KINDS}
+    if counts.get("checkValve"):
+        elements["checkValve"] = counts["checkValve"]
+    doc = {"name": opened.network.name, "source": opened.source,
+           "nodes": int(len(opened.network.nodes)), "connections": int(len(opened.network.connections)),
+           "elements": elements, "scenarios": list(opened.scenario_names)}
+    if as_json:
+        print(json.dumps(doc, indent=1))
+        return
+    t = Table(title=f"{opened.network.name or target}")
+    t.add_column("element")
+    t.add_column("count", justify="right")
+    for k, v in elements.items():
+        t.add_row(k, str(v))
+    out.print(t)
+    if opened.scenario_names:
+        out.print(f"scenarios: {', '.join(opened.scenario_names)}")
+
+
+@app.command()
+def validate(target: str = _target_arg(),
+             scenario: Optional[str] = typer.Option(None, "--scenario", "-s", help="Scenario name or .scn file.")) -> None:
+    """Check a network and scenario; list every problem found."""
+    opened = linepack.open_case(target, scenario)
+    issues = linepack.validate(opened.network, opened.scenario)
+    errors = [i for i in issues if i.severity == "error"]
+    for i in issues:
+        (err if i.severity == "error" else out).print(f"{i.severity}: {i}")
+    if errors:
+        raise linepack.ValidationError(issues)
+    out.print(f"[green]ok[/green]: {opened.source} — no errors"
+              f"{f', {len(issues)} warning(s)' if issues else ''}")
+
+
+@app.command()
+def scenarios(target: str = _target_arg("central-asia")) -> None:
+    """List the scenarios of a case (default: the built-in central-asia case)."""
+    opened = linepack.open_case(target)
+    case = opened.case
+    t = Table(title=f"scenarios of {target}")
+    t.add_column("name")
+    t.add_column("description")
+    default = opened.network.meta.get("default_scenario")
+    for name in opened.scenario_names:
+        desc = ""
+        if case is not None:
+            desc = str(case.scenarios[name].meta.get("description", ""))
+        t.add_row(name + (" (default)" if name == default else ""), desc)
+    out.print(t)
+
+
+@app.command()
+def simulate(
+    target: str = _target_arg(),
+    scenario: Optional[str] = typer.Option(None, "--scenario", "-s", help="Scenario name (native/built-in) or .scn file (GasLib)."),
+    controls: Optional[Path] = typer.Option(None, "--controls", help="JSON file of controls: {id: {mode, p_out_bar | ratio | flow_kg_s}}."),
+    friction: str = typer.Option("nikuradse", "--friction", help="Friction law: " + ", ".join(
+        ("nikuradse", "nikuradse-stanet", "colebrook-white", "hofer", "swamee-jain", "weymouth", "panhandle-a", "panhandle-b"))),
+    eos: str = typer.Option("papay", "--eos", help="Compressibility: ideal, papay, aga, gerg2008."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write results: .json file, or a folder for CSV tables."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Write a self-contained HTML report."),
+) -> None:
+    """Simulate the steady state of a network and print a summary."""
+    opened = linepack.open_case(target, scenario)
+    ctl = opened.controls
+    if controls is not None:
+        ctl = linepack.read_controls(controls, opened.network)
+    linepack.validate(opened.network, opened.scenario, strict=True)
+    result = linepack.simulate(opened.network, opened.scenario, ctl, friction=friction, eos=eos)
+    _print_summary(opened, result)
+    if output is not None:
+        if output.suffix.lower() == ".json":
+            result.to_json(output)
+        else:
+            result.to_csv(output)
+        out.print(f"results written to {output}")
+    if report is not None:
+        linepack.write_report(opened.network, result, report, route=opened.network.meta.get("transit_route"))
+        out.print(f"report written to {report}")
+
+
+@app.command()
+def capacity(
+    target: str = _target_arg(),
+    scenario: Optional[str] = typer.Option(None, "--scenario", "-s", help="Scenario to start from."),
+    entry: Optional[str] = typer.Option(None, "--entry", help="Entry node of the transit (default: the case's)."),
+    exit_: Optional[str] = typer.Option(None, "--exit", help="Exit node of the transit (default: the case's)."),
+    target_mcm_d: Optional[float] = typer.Option(None, "--target", help="Flow to test, mcm/d (default: the case's target)."),
+    friction: str = typer.Option("nikuradse", "--friction"),
+    eos: str = typer.Option("papay", "--eos"),
+) -> None:
+    """Largest transit flow from an entry to an exit with every limit respected."""
+    opened = linepack.open_case(target, scenario)
+    meta = opened.network.meta
+    entry = entry or meta.get("transit_entry")
+    exit_ = exit_ or meta.get("transit_exit")
+    if not entry or not exit_:
+        raise linepack.InputError("give --entry and --exit (this case names no transit entry and exit)")
+    if target_mcm_d is None:
+        target_mcm_d = meta.get("transit_target_mcm_d")
+    cap = linepack.transit_capacity(opened.network, opened.scenario, opened.controls, entry=entry, exit=exit_,
+                                    friction=friction, eos=eos, target_mcm_d=target_mcm_d)
+    t = Table(title=f"transit capacity {entry} → {exit_}", show_header=False)
+    t.add_row("largest feasible transit", f"{cap.max_mcm_d:.2f} mcm/d  (≈ {cap.max_mcm_d * 365 / 1000:.2f} bcm/y at 0 °C)")
+    t.add_row("binding limit", cap.binding)
+    t.add_row("method", cap.method)
+    if cap.target_mcm_d is not None:
+        verdict = "[green]feasible[/green]" if cap.target_feasible else "[red]not feasible[/red]"
+        t.add_row(f"target {cap.target_mcm_d:.1f} mcm/d", verdict)
+    out.print(t)
+
+
+def _print_summary(opened, result) -> None:
+    s = linepack.summarize(opened.network, result)
+    t = Table(title=f"{opened.network.name or opened.source} — {result.scenario_name or 'scenario'}",
+              show_header=False)
+    for label, value in s.get("lines", []):
+        t.add_row(label, value)
+    out.print(t)
+    stations = s.get("stations") or []
+    if stations:
+        st = Table(title="compressor stations and regulators")
+        for c in ("id", "mode", "flow mcm/d", "p in bar", "p out bar", "ratio", "power MW"):
+            st.add_column(c, justify="right" if c != "id" and c != "mode" else "left")
+        for row in stations:
+            st.add_row(str(row["id"]), str(row["mode"]), f"{row['q_mcm_d']:.2f}", f"{row['p_in_bar']:.2f}",
+                       f"{row['p_out_bar']:.2f}", "" if row.get("ratio") is None else f"{row['ratio']:.3f}",
+                       "" if row.get("power_mw") is None else f"{row['power_mw']:.2f}")
+        out.print(st)
+    viol = s.get("violations") or []
+    if viol:
+        out.print(f"[red]{len(viol)} bound violation(s):[/red]")
+        for v in viol[:20]:
+            out.print(f"  - {v}")
+    else:
+        out.print("[green]all pressures within bounds[/green]")
+
+
+def _say(label: str, exc: BaseException) -> None:
+    from rich.text import Text
+
+    err.print(Text.assemble((f"{label}: ", "bold red"), str(exc)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; map linepack errors to exit codes without tracebacks."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except linepack.InputError as exc:
+        if _STATE["debug"]:
+            raise
+        _say("error", exc)
+        return EXIT_INPUT
+    except linepack.LinepackError as exc:
+        if _STATE["debug"]:
+            raise
+        _say("solver", exc)
+        return EXIT_SOLVER
+    except OSError as exc:
+        if _STATE["debug"]:
+            raise
+        _say("error", exc)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        return 130
+    except Exception as exc:  # click usage errors carry their own exit code
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            return exc.exit_code
+        if isinstance(exc, click.exceptions.Exit):
+            return exc.exit_code
+        if isinstance(exc, click.exceptions.Abort):
+            return 130
+        raise
+    return EXIT_OK
+
+
+def run() -> None:  # pragma: no cover - console entry
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

@@ -1,0 +1,227 @@
+"""Transit capacity: the largest flow from an entry to an exit with every limit respected.
+
+Method
+------
+Repeated steady-state simulation with a bracketing search. The scenario's
+other nominations (domestic offtakes) are held. The transit flow Q is
+withdrawn at the exit and supplied at the entry (when the entry holds a
+fixed pressure it supplies Q as the balancing node). A flow is *feasible*
+when the simulation converges and
+
+* every node pressure lies within its bounds (``p_min ≤ p ≤ p_max``),
+* every active compressor station stays within its power (``power_max``),
+  ratio (``ratio_max``) and inlet-pressure (``p_in_min``) limits,
+* every connection's flow lies within its flow bounds.
+
+The search doubles Q until a case is infeasible, then bisects to a relative
+width of ``rtol``. The *binding limit* is the constraint violated (or, if the
+solver reports no physical solution, the bottleneck it names) just above the
+largest feasible flow. Feasibility must be monotone in Q along the bracket for
+the answer to be the true maximum, which holds for a transit through a
+radial corridor; for meshed networks with switching controls it is the
+largest flow found by the search.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from linepack.errors import Infeasible, InputError, LinepackError, NotConverged, did_you_mean
+from linepack.network.network import Controls, Network, Scenario
+from linepack.problems.steady import simulate
+from linepack.units import BAR, DAY
+
+__all__ = ["transit_capacity", "CapacityResult", "check_limits"]
+
+
+@dataclass(frozen=True)
+class CapacityResult:
+    """Outcome of :func:`transit_capacity`.
+
+    Attributes
+    ----------
+    max_mcm_d : float
+        Largest feasible transit flow. [million normal m³/day, 0 °C]
+    max_kg_s : float
+        The same in kg/s.
+    binding : str
+        The limit that binds first above ``max_mcm_d``.
+    method : str
+        How it was found.
+    target_mcm_d : float or None
+        The flow asked about, if any.
+    target_feasible : bool or None
+        Whether the target flow is feasible.
+    history : DataFrame
+        Every flow tried with its verdict and the violated limit.
+    result : SteadyResult
+        The simulation at the largest feasible flow.
+    """
+
+    max_mcm_d: float
+    max_kg_s: float
+    binding: str
+    method: str
+    target_mcm_d: float | None
+    target_feasible: bool | None
+    history: pd.DataFrame
+    result: Any = field(repr=False, default=None)
+
+
+def check_limits(network: Network, result, tol_bar: float = 1e-6) -> list[str]:
+    """Limits a steady-state result violates, most severe first (text naming each element)."""
+    found: list[tuple[float, str]] = []
+    nodes = result.nodes
+    low = nodes["p_min_bar"] - nodes["p_bar"]
+    for nid in nodes.index[low > tol_bar]:
+        found.append((low[nid] / max(nodes.at[nid, "p_min_bar"], 1.0),
+                      f"node '{nid}' minimum pressure ({nodes.at[nid, 'p_bar']:.2f} < {nodes.at[nid, 'p_min_bar']:.2f} bar)"))
+    high = nodes["p_bar"] - nodes["p_max_bar"]
+    for nid in nodes.index[high > tol_bar]:
+        found.append((high[nid] / max(nodes.at[nid, "p_max_bar"], 1.0),
+                      f"node '{nid}' maximum pressure ({nodes.at[nid, 'p_bar']:.2f} > {nodes.at[nid, 'p_max_bar']:.2f} bar)"))
+    edges = result.edges
+    conns = network.connections
+    cs = edges.index[(edges["kind"] == "compressorStation") & edges["mode"].astype(str).str.startswith("active")]
+    for cid in cs:
+        pmax = conns.at[cid, "power_max_w"] / 1e6
+        pw = edges.at[cid, "power_mw"]
+        if np.isfinite(pmax) and np.isfinite(pw) and pw > pmax * (1 + 1e-9):
+            found.append(((pw - pmax) / pmax, f"compressorStation '{cid}' power ({pw:.2f} > {pmax:.2f} MW)"))
+        rmax = conns.at[cid, "ratio_max"]
+        r = edges.at[cid, "ratio"]
+        if np.isfinite(rmax) and np.isfinite(r) and r > rmax * (1 + 1e-9):
+            found.append(((r - rmax) / rmax, f"compressorStation '{cid}' pressure ratio ({r:.3f} > {rmax:.3f})"))
+        pin_min = conns.at[cid, "p_in_min_pa"] / BAR
+        pin = edges.at[cid, "p_in_bar"]
+        if np.isfinite(pin_min) and pin < pin_min - tol_bar:
+            found.append(((pin_min - pin) / pin_min, f"compressorStation '{cid}' inlet pressure ({pin:.2f} < {pin_min:.2f} bar)"))
+    fmax = conns["flow_max_kg_s"].reindex(edges.index)
+    fmin = conns["flow_min_kg_s"].reindex(edges.index)
+    m = edges["m_kg_s"]
+    for cid in edges.index[(m > fmax * (1 + 1e-9) + 1e-9).fillna(False)]:
+        found.append(((m[cid] - fmax[cid]) / max(abs(fmax[cid]), 1e-9),
+                      f"{edges.at[cid, 'kind']} '{cid}' flow ({m[cid]:.2f} > {fmax[cid]:.2f} kg/s)"))
+    for cid in edges.index[(m < fmin - 1e-9 - 1e-9 * fmin.abs()).fillna(False)]:
+        found.append(((fmin[cid] - m[cid]) / max(abs(fmin[cid]), 1e-9),
+                      f"{edges.at[cid, 'kind']} '{cid}' flow ({m[cid]:.2f} < {fmin[cid]:.2f} kg/s)"))
+    found.sort(key=lambda t: -t[0])
+    return [t[1] for t in found]
+
+
+def transit_capacity(network: Network, scenario: Scenario, controls: Controls | None = None, *,
+                     entry: str, exit: str, target_mcm_d: float | None = None,
+                     rtol: float = 1e-4, start_mcm_d: float | None = None, max_solves: int = 80,
+                     **simulate_kwargs: Any) -> CapacityResult:
+    """Largest transit flow from ``entry`` to ``exit``; see the module docstring for the method.
+
+    Parameters
+    ----------
+    network, scenario, controls
+        The case; the scenario's other flows are held.
+    entry, exit : str
+        Node ids. The exit's nomination is replaced by the transit flow.
+    target_mcm_d : float, optional
+        A flow to judge (e.g. 30.1 mcm/d for 11 bcm/y).
+    rtol : float
+        Relative width of the final bracket.
+    start_mcm_d : float, optional
+        First flow tried (default: the scenario's exit nomination, else 1 mcm/d).
+    **simulate_kwargs
+        Passed to :func:`linepack.simulate` (friction, eos, …).
+    """
+    for nid, what in ((entry, "entry"), (exit, "exit")):
+        if nid not in network.nodes.index:
+            raise InputError(f"transit {what} '{nid}' is not a node of the network"
+                             f"{did_you_mean(nid, network.nodes.index)}")
+    if entry == exit:
+        raise InputError(f"transit entry and exit are the same node '{entry}'")
+
+    probe = simulate_kwargs.get("gas")
+    rho_n = _normal_density(network, scenario, probe)
+    to_kg_s = 1e6 * rho_n / DAY
+    base = scenario.nodes.copy()
+    for nid in (entry, exit):
+        if nid not in base.index:
+            base.loc[nid] = np.nan
+    base["inflow_kg_s"] = base["inflow_kg_s"].fillna(0.0)
+    entry_fixed = np.isfinite(base.at[entry, "p_fixed_pa"])
+    base_entry = float(base.at[entry, "inflow_kg_s"])
+    base_exit = float(-base.at[exit, "inflow_kg_s"])
+
+    def scenario_at(q_kg_s: float) -> Scenario:
+        nodes = base.copy()
+        nodes.at[exit, "inflow_kg_s"] = -q_kg_s
+        if not entry_fixed:
+            nodes.at[entry, "inflow_kg_s"] = base_entry + (q_kg_s - base_exit)
+        return scenario.evolve(nodes=nodes)
+
+    rows = []
+    best = None
+
+    def trial(q_mcm_d: float):
+        nonlocal best
+        try:
+            res = simulate(network, scenario_at(q_mcm_d * to_kg_s), controls, **simulate_kwargs)
+        except Infeasible as exc:
+            rows.append({"q_mcm_d": q_mcm_d, "feasible": False, "limit": f"no physical solution near {exc.bottleneck}"})
+            return False, f"no physical solution: pressure falls to zero near {exc.bottleneck}"
+        except NotConverged as exc:
+            rows.append({"q_mcm_d": q_mcm_d, "feasible": False, "limit": f"not converged ({exc})"})
+            return False, f"solver did not converge ({exc})"
+        viol = check_limits(network, res)
+        rows.append({"q_mcm_d": q_mcm_d, "feasible": not viol, "limit": viol[0] if viol else ""})
+        if not viol and (best is None or q_mcm_d > best[0]):
+            best = (q_mcm_d, res)
+        return not viol, (viol[0] if viol else "")
+
+    q = start_mcm_d or (base_exit / to_kg_s if base_exit > 0 else 1.0)
+    ok, why = trial(q)
+    lo, hi, hi_why = (q, None, "") if ok else (0.0, q, why)
+    n = 1
+    while hi is None and n < max_solves:
+        q *= 2.0
+        ok, why = trial(q)
+        n += 1
+        if ok:
+            lo = q
+        else:
+            hi, hi_why = q, why
+    if hi is None:
+        raise LinepackError(f"transit capacity: no limit found up to {q:.4g} mcm/d; is the exit connected "
+                            "to the entry, and does the network carry bounds?")
+    if lo == 0.0:
+        ok0, why0 = trial(1e-6)
+        n += 1
+        if not ok0:
+            raise Infeasible(f"transit capacity: even a zero transit violates a limit: {why0}",
+                             bottleneck=why0)
+    while (hi - lo) > rtol * max(hi, 1e-9) and n < max_solves:
+        mid = 0.5 * (lo + hi)
+        ok, why = trial(mid)
+        n += 1
+        if ok:
+            lo = mid
+        else:
+            hi, hi_why = mid, why
+    target_ok = None
+    if target_mcm_d is not None:
+        target_ok = bool(target_mcm_d <= lo * (1 + 1e-12))
+    method = (f"bracketing search (doubling, then bisection to {rtol:g} relative) over {n} steady-state "
+              "solves; limits: node pressure bounds, station power/ratio/inlet pressure, flow bounds")
+    return CapacityResult(lo, lo * to_kg_s, hi_why, method, target_mcm_d, target_ok,
+                          pd.DataFrame(rows), best[1] if best else None)
+
+
+def _normal_density(network: Network, scenario: Scenario, gas) -> float:
+    from linepack.physics import gas as gas_mod
+
+    if gas is not None and not isinstance(gas, dict):
+        return float(gas.normal_density)
+    bulk = gas or (scenario.gas if scenario.gas else None) or network.gas
+    g = gas_mod.Gas.from_bulk(bulk) if bulk else gas_mod.DEFAULT_GAS
+    return float(g.normal_density)

@@ -1,0 +1,108 @@
+"""Built-in cases and opening a case from a name or a file.
+
+A *case* is a network with its scenarios and control sets. Built-in cases
+ship inside the package in linepack's native format (``linepack/data``).
+``open_case`` accepts a built-in name (``"central-asia"``), a native ``.json``
+file, or a GasLib ``.net`` file (with an optional ``.scn`` nomination).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from linepack.errors import InputError, did_you_mean
+from linepack.network.network import Controls, Network, Scenario
+
+__all__ = ["list_cases", "load_case", "open_case", "OpenedCase"]
+
+_BUILTIN = {"central-asia": "central-asia.json"}
+
+
+def list_cases() -> list[str]:
+    """Names of the built-in cases."""
+    return sorted(_BUILTIN)
+
+
+def load_case(name: str):
+    """Load a built-in case (a :class:`linepack.io.native.Case`) by name."""
+    from linepack.io.native import read_native
+
+    if name not in _BUILTIN:
+        raise InputError(f"unknown built-in case '{name}'{did_you_mean(name, _BUILTIN)}; "
+                         f"built-in cases: {', '.join(list_cases())}")
+    ref = resources.files("linepack") / "data" / _BUILTIN[name]
+    with resources.as_file(ref) as path:
+        return read_native(path)
+
+
+@dataclass(frozen=True)
+class OpenedCase:
+    """A network with the scenario and controls chosen for one run."""
+
+    network: Network
+    scenario: Scenario | None
+    controls: Controls | None
+    scenario_names: tuple[str, ...]
+    source: str
+    case: object = None  # the native Case, where there is one
+
+
+def open_case(target: str, scenario: str | None = None) -> OpenedCase:
+    """Open a built-in case name, a native JSON file or a GasLib ``.net`` file.
+
+    Parameters
+    ----------
+    target
+        ``"central-asia"`` (built-in), ``path/to/case.json`` (native) or
+        ``path/to/net.net`` (GasLib).
+    scenario
+        For built-in and native cases, a scenario name (default: the case's
+        ``meta["default_scenario"]``, else the first). For GasLib, the path of a
+        ``.scn`` nomination (default: a ``.scn`` file of the same stem, or the
+        only ``.scn`` in the folder).
+    """
+    from linepack.io.native import read_native
+
+    if target in _BUILTIN:
+        return _from_native(load_case(target), scenario, f"built-in case '{target}'")
+    path = Path(target)
+    if not path.exists():
+        raise InputError(f"'{target}' is neither a file nor a built-in case"
+                         f"{did_you_mean(target, _BUILTIN)}; built-in cases: {', '.join(list_cases())}")
+    if path.suffix.lower() == ".json":
+        return _from_native(read_native(path), scenario, str(path))
+    if path.suffix.lower() == ".net":
+        from linepack.io.gaslib import read_gaslib
+
+        scn_path = Path(scenario) if scenario else _find_scn(path)
+        if scn_path is not None and not scn_path.exists():
+            raise InputError(f"scenario file '{scn_path}' does not exist")
+        cs = path.with_suffix(".cs")
+        net, scn = read_gaslib(path, scn_path, cs if cs.exists() else None)
+        return OpenedCase(net, scn, None, (scn.name,) if scn is not None else (), str(path))
+    raise InputError(f"'{target}': unknown file type '{path.suffix}'; expected a GasLib .net or a "
+                     "linepack .json file")
+
+
+def _find_scn(net_path: Path) -> Path | None:
+    same = net_path.with_suffix(".scn")
+    if same.exists():
+        return same
+    scns = sorted(net_path.parent.glob("*.scn"))
+    return scns[0] if len(scns) == 1 else None
+
+
+def _from_native(case, scenario: str | None, source: str) -> OpenedCase:
+    names = tuple(case.scenarios)
+    if not names:
+        return OpenedCase(case.network, None, None, (), source, case)
+    if scenario is None:
+        scenario = case.network.meta.get("default_scenario") or names[0]
+    if scenario not in case.scenarios:
+        raise InputError(f"{source}: no scenario '{scenario}'{did_you_mean(scenario, names)}; "
+                         f"scenarios: {', '.join(names)}")
+    cname = case.scenario_controls.get(scenario)
+    controls = case.controls.get(cname) if cname else None
+    return OpenedCase(case.network, case.scenarios[scenario], controls, names, source, case)
