@@ -49,6 +49,12 @@ FRICTION_NAMES = ("nikuradse", "nikuradse-stanet", "colebrook-white", "hofer", "
 #: Viscosity used when none is given: natural gas at 40–70 bar and 5–15 °C. [Pa·s]
 DEFAULT_VISCOSITY = 1.1e-5
 
+#: Isentropic efficiency of a compressor station whose efficiency is not given. [-]
+DEFAULT_EFFICIENCY = 0.8
+#: Isentropic exponent used when the gas carries no heat-capacity data: natural gas has
+#: 1.26–1.32 at pipeline conditions (Menon, *Gas Pipeline Hydraulics*, CRC 2005, ch. 10). [-]
+DEFAULT_ISENTROPIC_EXPONENT = 1.3
+
 _LAW, _ALG, _FLOW, _OFF = 0, 1, 2, 3
 
 
@@ -717,19 +723,27 @@ def _build_result(md: _Model, ctl: _EdgeControl, sol: _Solution, iterations, nor
 
 
 def _station_power(md: _Model, f, pu, pv, zu) -> np.ndarray:
-    """Isentropic shaft power of active compressor stations [W] (NaN elsewhere)."""
+    """Isentropic shaft power of compressor stations that raise pressure [W] (NaN elsewhere).
+
+    Suction is the inlet pressure less the inlet loss, discharge the outlet
+    pressure plus the outlet loss; η = the station's efficiency, else
+    :data:`DEFAULT_EFFICIENCY`; κ from the gas's ideal heat capacity, or
+    :data:`DEFAULT_ISENTROPIC_EXPONENT` when the gas has none.
+    """
     from linepack.physics import compressor
+    from linepack.physics import eos as eos_mod
 
     cs = (md.kind == "compressorStation")
     power = np.full(md.m, np.nan)
     if not cs.any():
         return power
-    eta = np.where(np.isfinite(md.efficiency[cs]), md.efficiency[cs], 0.8)
+    eta = np.where(np.isfinite(md.efficiency[cs]), md.efficiency[cs], DEFAULT_EFFICIENCY)
     p_s = np.maximum(pu[cs] - md.loss_in[cs], 1.0)
-    p_d = pv[cs] + md.loss_out[cs]
+    p_d = np.maximum(pv[cs] + md.loss_out[cs], p_s)
+    if getattr(md.gas, "heat_capacity_coefficients", None) is None:
+        kappa = np.full(p_s.shape, DEFAULT_ISENTROPIC_EXPONENT)
+    else:
+        kappa = eos_mod.isentropic_exponent(p_s, md.T, md.gas)
     flow = np.maximum(f[cs], 0.0)
-    power[cs] = np.where(p_d > p_s,
-                         compressor.isentropic_power(flow, p_s, p_d, md.T, md.gas, z_in=zu[cs],
-                                                     efficiency=eta),
-                         0.0)
+    power[cs] = compressor.power(flow, p_s, p_d, md.T, md.eos.z(p_s, md.T, md.gas), md.R, kappa, eta)
     return power

@@ -1,0 +1,192 @@
+"""Steady-state engine: analytic cases, balances, controls and errors."""
+
+import numpy as np
+import pytest
+
+import linepack
+from linepack import Controls, Network, Scenario
+from linepack.physics.gas import Gas
+from linepack.units import G
+
+T = 288.15
+GAS = Gas.from_normal_density(0.75)   # R_s from ρ_n only (ideal at normal conditions)
+R = GAS.specific_gas_constant
+
+
+def nikuradse(d, k):
+    """GasLib rough-pipe law, written out independently of linepack.physics."""
+    return (2.0 * np.log10(d / k) + 1.138) ** -2
+
+
+def one_pipe(length=100e3, d=0.5, k=5e-5, dh=0.0, p_in=60e5, m=50.0, **node_kw):
+    net = Network([{"id": "a", "kind": "source", "height_m": 0.0},
+                   {"id": "b", "kind": "sink", "height_m": dh, **node_kw}],
+                  [{"id": "p", "kind": "pipe", "from_node": "a", "to_node": "b",
+                    "length_m": length, "diameter_m": d, "roughness_m": k}])
+    scn = Scenario([{"id": "a", "p_fixed_pa": p_in}, {"id": "b", "inflow_kg_s": -m}], temperature=T)
+    return net, scn
+
+
+def test_single_pipe_matches_closed_form():
+    """Ideal gas, constant λ: p2² = p1² − λ L R T m² / (D A²) to 1e-10 relative (isothermal Weymouth form)."""
+    L, D, k, m, p1 = 100e3, 0.5, 5e-5, 50.0, 60e5
+    net, scn = one_pipe(L, D, k, 0.0, p1, m)
+    res = linepack.simulate(net, scn, eos="ideal", gas=GAS, friction="nikuradse")
+    A = np.pi * D ** 2 / 4
+    p2 = np.sqrt(p1 ** 2 - nikuradse(D, k) * L * R * T * m * m / (D * A * A))
+    assert res.nodes.at["b", "p_bar"] * 1e5 == pytest.approx(p2, rel=1e-10)
+    assert res.edges.at["p", "m_kg_s"] == pytest.approx(m, rel=1e-12)
+
+
+def test_single_pipe_with_elevation_matches_closed_form():
+    """Rising pipe: p2² = (p1² − λ L R T m² (e^S−1)/(S D A²)) e^{−S}, S = 2gΔh/(RT) (Koch et al. 2015, eq. 2.27)."""
+    L, D, k, m, p1, dh = 80e3, 0.7, 1e-5, 120.0, 70e5, 400.0
+    net, scn = one_pipe(L, D, k, dh, p1, m)
+    res = linepack.simulate(net, scn, eos="ideal", gas=GAS, friction="nikuradse")
+    A = np.pi * D ** 2 / 4
+    S = 2 * G * dh / (R * T)
+    p2 = np.sqrt((p1 ** 2 - nikuradse(D, k) * L * R * T * m * m / (D * A * A) * np.expm1(S) / S) * np.exp(-S))
+    assert res.nodes.at["b", "p_bar"] * 1e5 == pytest.approx(p2, rel=1e-10)
+
+
+def lattice(n=12, seed=3):
+    rng = np.random.default_rng(seed)
+    ids = [f"n{i}_{j}" for i in range(n) for j in range(n)]
+    nodes = [{"id": x, "kind": "innode", "height_m": float(rng.uniform(0, 50))} for x in ids]
+    nodes[0]["kind"] = "source"
+    conns = []
+    for i in range(n):
+        for j in range(n):
+            for di, dj in ((1, 0), (0, 1)):
+                if i + di < n and j + dj < n:
+                    conns.append({"id": f"p{i}_{j}_{di}{dj}", "kind": "pipe", "from_node": f"n{i}_{j}",
+                                  "to_node": f"n{i + di}_{j + dj}", "length_m": rng.uniform(1e3, 5e3),
+                                  "diameter_m": rng.uniform(0.3, 1.0), "roughness_m": 5e-5})
+    scn_nodes = [{"id": ids[0], "p_fixed_pa": 60e5}] + [{"id": x, "inflow_kg_s": -1.5} for x in ids[1:]]
+    return Network(nodes, conns), Scenario(scn_nodes, temperature=T)
+
+
+def test_mass_balance_closes_and_results_are_deterministic():
+    """Every node balance closes to 1e-6 relative on a meshed lattice; two runs give identical numbers."""
+    net, scn = lattice()
+    r1 = linepack.simulate(net, scn, friction="colebrook-white", eos="papay", gas=GAS)
+    r2 = linepack.simulate(net, scn, friction="colebrook-white", eos="papay", gas=GAS)
+    e = r1.edges
+    out = e.groupby("from_node")["m_kg_s"].sum().reindex(r1.nodes.index, fill_value=0) \
+        - e.groupby("to_node")["m_kg_s"].sum().reindex(r1.nodes.index, fill_value=0)
+    scale = r1.nodes["inflow_kg_s"].abs().sum()
+    assert np.max(np.abs(out - r1.nodes["inflow_kg_s"])) <= 1e-6 * scale
+    assert r1.iterations <= 8
+    assert np.array_equal(r1.nodes["p_bar"].to_numpy(), r2.nodes["p_bar"].to_numpy())
+
+
+def chain_with_station(mode=None):
+    nodes = [{"id": f"n{i}", "kind": "innode", "p_max_pa": 70e5} for i in range(6)]
+    nodes[0]["kind"], nodes[-1]["kind"] = "source", "sink"
+    conns = [{"id": f"p{i}", "kind": "pipe", "from_node": f"n{i}", "to_node": f"n{i + 1}",
+              "length_m": 50e3, "diameter_m": 0.7, "roughness_m": 1e-5} for i in (0, 1, 3, 4)]
+    conns.append({"id": "cs", "kind": "compressorStation", "from_node": "n2", "to_node": "n3",
+                  "efficiency": 0.8})
+    scn = Scenario([{"id": "n0", "p_fixed_pa": 60e5}, {"id": "n5", "inflow_kg_s": -150.0},
+                    {"id": "n2", "inflow_kg_s": -10.0}], temperature=T)
+    return Network(nodes, conns), scn
+
+
+def test_compressor_holds_outlet_pressure_by_default():
+    """Default control: the station holds its outlet at the outlet node's p_max (70 bar)."""
+    net, scn = chain_with_station()
+    res = linepack.simulate(net, scn, gas=GAS)
+    assert res.nodes.at["n3", "p_bar"] == pytest.approx(70.0, abs=1e-9)
+    assert res.edges.at["cs", "m_kg_s"] == pytest.approx(150.0, rel=1e-9)
+    assert res.edges.at["cs", "mode"] == "active:p_out"
+    assert res.edges.at["cs", "power_mw"] > 0
+
+
+def test_compressor_ratio_set_point():
+    """An active ratio set point gives p_out = r·p_in exactly."""
+    net, scn = chain_with_station()
+    ctl = Controls.from_dict({"cs": {"mode": "active", "setpoint": "ratio", "value": 2.0}})
+    res = linepack.simulate(net, scn, ctl, gas=GAS)
+    assert res.edges.at["cs", "ratio"] == pytest.approx(2.0, rel=1e-12)
+
+
+def test_bypassed_station_is_an_open_connection_and_can_be_infeasible():
+    """Without the station the 200 km line cannot carry 160 kg/s from 60 bar: Infeasible names a node."""
+    net, scn = chain_with_station()
+    with pytest.raises(linepack.Infeasible) as exc:
+        linepack.simulate(net, scn, Controls.from_dict({"cs": "bypass"}), gas=GAS)
+    assert "node" in str(exc.value) or "sink" in str(exc.value)
+
+
+def test_regulator_opens_when_inlet_is_below_its_set_point():
+    """A control valve whose inlet is below the set point goes to bypass (documented rule)."""
+    net = Network([{"id": "a", "kind": "source"}, {"id": "b", "kind": "innode"},
+                   {"id": "c", "kind": "innode", "p_max_pa": 80e5}, {"id": "d", "kind": "sink"}],
+                  [{"id": "p1", "kind": "pipe", "from_node": "a", "to_node": "b", "length_m": 20e3,
+                    "diameter_m": 0.5, "roughness_m": 5e-5},
+                   {"id": "cv", "kind": "controlValve", "from_node": "b", "to_node": "c"},
+                   {"id": "p2", "kind": "pipe", "from_node": "c", "to_node": "d", "length_m": 20e3,
+                    "diameter_m": 0.5, "roughness_m": 5e-5}])
+    scn = Scenario([{"id": "a", "p_fixed_pa": 60e5}, {"id": "d", "inflow_kg_s": -30.0}], temperature=T)
+    res = linepack.simulate(net, scn, gas=GAS)
+    assert res.edges.at["cv", "mode"] == "bypass"
+    assert res.nodes.at["b", "p_bar"] == pytest.approx(res.nodes.at["c", "p_bar"], abs=1e-12)
+    ctl = Controls.from_dict({"cv": {"mode": "active", "setpoint": "p_out", "value": 40e5}})
+    res = linepack.simulate(net, scn, ctl, gas=GAS)
+    assert res.nodes.at["c", "p_bar"] == pytest.approx(40.0, abs=1e-12)
+
+
+def test_parallel_short_pipes_share_the_flow_and_close_balances():
+    """Two parallel short pipes: equal pressures, flows adding up to the through-flow."""
+    net = Network([{"id": "a", "kind": "source"}, {"id": "b", "kind": "innode"}, {"id": "c", "kind": "sink"}],
+                  [{"id": "s1", "kind": "shortPipe", "from_node": "a", "to_node": "b"},
+                   {"id": "s2", "kind": "shortPipe", "from_node": "a", "to_node": "b"},
+                   {"id": "p", "kind": "pipe", "from_node": "b", "to_node": "c", "length_m": 10e3,
+                    "diameter_m": 0.4, "roughness_m": 5e-5}])
+    scn = Scenario([{"id": "a", "p_fixed_pa": 50e5}, {"id": "c", "inflow_kg_s": -20.0}], temperature=T)
+    res = linepack.simulate(net, scn, gas=GAS)
+    assert res.edges.loc[["s1", "s2"], "m_kg_s"].sum() == pytest.approx(20.0, rel=1e-12)
+    assert res.nodes.at["b", "p_bar"] == 50.0
+
+
+def test_conflicting_parallel_compressors_are_refused_by_name():
+    """Two parallel stations with different ratios cannot both hold: InputError names them."""
+    net = Network([{"id": "a", "kind": "source"}, {"id": "b", "kind": "innode"}, {"id": "c", "kind": "sink"}],
+                  [{"id": "cs1", "kind": "compressorStation", "from_node": "a", "to_node": "b"},
+                   {"id": "cs2", "kind": "compressorStation", "from_node": "a", "to_node": "b"},
+                   {"id": "p", "kind": "pipe", "from_node": "b", "to_node": "c", "length_m": 10e3,
+                    "diameter_m": 0.4, "roughness_m": 5e-5}])
+    scn = Scenario([{"id": "a", "p_fixed_pa": 50e5}, {"id": "c", "inflow_kg_s": -20.0}], temperature=T)
+    ctl = Controls.from_dict({"cs1": {"mode": "active", "setpoint": "ratio", "value": 1.2},
+                              "cs2": {"mode": "active", "setpoint": "ratio", "value": 1.3}})
+    with pytest.raises(linepack.InputError, match="cs"):
+        linepack.simulate(net, scn, ctl, gas=GAS)
+
+
+def test_island_without_pressure_reference_is_named():
+    """A closed valve cuts off a consumer: the error names the island's nodes."""
+    net = Network([{"id": "a", "kind": "source"}, {"id": "b", "kind": "innode"}, {"id": "c", "kind": "sink"}],
+                  [{"id": "p", "kind": "pipe", "from_node": "a", "to_node": "b", "length_m": 10e3,
+                    "diameter_m": 0.4, "roughness_m": 5e-5},
+                   {"id": "v", "kind": "valve", "from_node": "b", "to_node": "c"}])
+    scn = Scenario([{"id": "a", "p_fixed_pa": 50e5}, {"id": "c", "inflow_kg_s": -20.0}], temperature=T)
+    with pytest.raises(linepack.InputError, match="'c'"):
+        linepack.simulate(net, scn, Controls.from_dict({"v": "closed"}), gas=GAS)
+
+
+def test_unknown_friction_name_suggests_the_closest():
+    """A misspelt friction law gets a did-you-mean."""
+    net, scn = one_pipe()
+    with pytest.raises(linepack.InputError, match="did you mean 'nikuradse'"):
+        linepack.simulate(net, scn, friction="nikuradze")
+
+
+def test_capacity_of_one_pipe_matches_closed_form():
+    """Largest flow at which the outlet reaches p_min: m = A·sqrt((p1² − pmin²)·D/(λ L R T)) (ideal gas)."""
+    L, D, k = 100e3, 0.5, 5e-5
+    net, scn = one_pipe(L, D, k, 0.0, 60e5, 10.0, p_min_pa=40e5)
+    cap = linepack.transit_capacity(net, scn, entry="a", exit="b", eos="ideal", gas=GAS, rtol=1e-8)
+    A = np.pi * D ** 2 / 4
+    m = A * np.sqrt((60e5 ** 2 - 40e5 ** 2) * D / (nikuradse(D, k) * L * R * T))
+    assert cap.max_kg_s == pytest.approx(m, rel=1e-6)
+    assert "node 'b' minimum pressure" in cap.binding
