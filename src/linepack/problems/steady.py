@@ -338,6 +338,49 @@ def _check_islands(md: _Model, state: np.ndarray) -> None:
                          "or open a connection to the rest of the network")
 
 
+def _check_anchored(md: _Model, red, law: np.ndarray, alg: np.ndarray, a: np.ndarray) -> None:
+    """Every free pressure must be tied to a boundary pressure through pipes and resistors.
+
+    In the reduced Newton matrix each column sums to zero except where a pipe
+    or resistor reaches a group that holds a boundary pressure; a pipe from
+    class c to a class held by a station or regulator acts on that station's
+    group balance. The matrix is regular only when every free class reaches a
+    boundary pressure along such links (a column-diagonally-dominant chain).
+    A region that fails this is fed by given flows and left only through
+    stations or regulators holding their outlets: its pressure level is not
+    determined (and its balance over-determines the rest).
+    """
+    from scipy.sparse.csgraph import breadth_first_order
+
+    n_x = red.n_unknowns
+    if n_x == 0:
+        return
+    ground = n_x
+    ncls = red.class_fixed.size
+    class_group = np.empty(ncls, dtype=np.int64)
+    class_group[red.node_class] = red.node_group
+    rowv = red.class_unknown.copy()
+    fixed = np.flatnonzero(red.class_fixed)
+    g = class_group[fixed]
+    rowv[fixed] = np.where(red.group_has_reference[g], ground, red.group_row[g])
+    ca, cb = red.node_class[md.u[law]], red.node_class[md.v[law]]
+    ua, ub = red.class_unknown[ca], red.class_unknown[cb]
+    src = np.concatenate([rowv[cb][ua >= 0], rowv[ca][ub >= 0]])   # reversed edges
+    dst = np.concatenate([ua[ua >= 0], ub[ub >= 0]])
+    keep = src >= 0
+    graph = sp.csr_matrix((np.ones(keep.sum()), (src[keep], dst[keep])), shape=(n_x + 1, n_x + 1))
+    reached = np.zeros(n_x + 1, dtype=bool)
+    reached[breadth_first_order(graph, ground, directed=True, return_predecessors=False)] = True
+    if reached[:n_x].all():
+        return
+    loose_cls = red.free_classes[~reached[:n_x]]
+    members = np.flatnonzero(np.isin(red.node_class, loose_cls))
+    cand = alg[(a[alg] == 0.0) & np.isin(md.u[alg], members)]
+    raise _Conflict("the pressure level of these nodes is not determined: they are fed by given "
+                    "flows and left only through stations or regulators that hold their outlet "
+                    "pressure", cand, members)
+
+
 def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, factorizer_cache: dict):
     opts = md.opts
     _check_islands(md, state)
@@ -345,11 +388,11 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, factori
     try:
         red = reduce_affine(md.n, md.u[alg], md.v[alg], a[alg], b[alg], md.fixed, md.fixed_value)
     except RelationConflict as exc:
-        names = [f"{md.kind[alg[e]]} '{md.edge_ids[alg[e]]}'" for e in exc.edges[:6]]
-        names += [f"node '{md.node_ids[n]}'" for n in exc.nodes[:6] if not exc.edges]
-        raise InputError(f"{exc}: {', '.join(names)}") from None
+        raise _Conflict(str(exc), alg[np.asarray(exc.edges, dtype=np.int64)],
+                        np.asarray(exc.nodes, dtype=np.int64)) from None
 
     law = np.flatnonzero(state == _LAW)
+    _check_anchored(md, red, law, alg, a)
     is_pipe = md.kind[law] == "pipe"
     pipe, res = law[is_pipe], law[~is_pipe]
     law = np.concatenate([pipe, res])
@@ -525,6 +568,47 @@ class _Singular(Exception):
     pass
 
 
+class _Conflict(Exception):
+    """Controls that cannot hold together; ``edges`` and ``nodes`` are positions."""
+
+    def __init__(self, message, edges, nodes):
+        super().__init__(message)
+        self.edges = np.asarray(edges, dtype=np.int64)
+        self.nodes = np.asarray(nodes, dtype=np.int64)
+
+
+def _repair(md: _Model, ctl: _EdgeControl, conflict: _Conflict) -> bool:
+    """Resolve a conflict among automatically controlled elements (documented rule).
+
+    * Elements that would hold one pressure at different values: the one
+      with the lower set point closes (a regulator or station cannot push
+      into a higher pressure).
+    * More free pressures than balances in a group (stations or regulators
+      in parallel from different inlets, or an entry feeding a station
+      directly): the last such element goes to bypass.
+    Returns whether anything changed.
+    """
+    e = conflict.edges
+    cand = e[ctl.auto[e] & (ctl.mode[e] == "active") & (ctl.setpoint[e] == "p_out")]
+    if cand.size == 0:
+        return False
+    if "different values" in str(conflict):
+        i = cand[np.argmin(ctl.value[cand])]
+        ctl.mode[i] = "closed"
+    else:
+        i = cand[-1]
+        ctl.mode[i] = "bypass"
+    ctl.switches[i] += 1
+    return True
+
+
+def _conflict_error(md: _Model, conflict: _Conflict) -> InputError:
+    names = [f"{md.kind[i]} '{md.edge_ids[i]}'" for i in conflict.edges[:6]]
+    names += [f"node '{md.node_ids[n]}'" for n in conflict.nodes[:6]]
+    more = " …" if conflict.edges.size > 6 or conflict.nodes.size > 6 else ""
+    return InputError(f"{conflict}: {', '.join(names)}{more}; give these elements' controls explicitly")
+
+
 # --------------------------------------------------------------------------------------
 # active-set rule for automatic controls
 # --------------------------------------------------------------------------------------
@@ -633,8 +717,14 @@ def simulate(network: Network, scenario: Scenario | None = None, controls: Contr
     rounds = []
     sol = None
     for rnd in range(opts.max_rounds):
-        state, a, b, q = _edge_states(md, ctl, const_dir)
-        sol, nres, fail = _solve_fixed(md, state, a, b, q, p_guess, cache)
+        for _ in range(md.m + 1):
+            state, a, b, q = _edge_states(md, ctl, const_dir)
+            try:
+                sol, nres, fail = _solve_fixed(md, state, a, b, q, p_guess, cache)
+                break
+            except _Conflict as conflict:
+                if not _repair(md, ctl, conflict):
+                    raise _conflict_error(md, conflict) from None
         total_iter += nres.iterations
         norms.extend(nres.residual_norms)
         if sol is None:
