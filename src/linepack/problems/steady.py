@@ -317,6 +317,8 @@ def _edge_states(md: _Model, ctl: _EdgeControl, const_dir: np.ndarray):
     cr = md.const_resistor
     state[cr] = _ALG
     b[cr] = -const_dir[cr] * md.dp_const[cr]
+    # a resistor with ζ = 0 loses nothing: it is an open connection
+    state[(k == "resistor") & (md.drag == 0.0) & ~cr] = _ALG
     return state, a, b, q
 
 
