@@ -1,0 +1,829 @@
+"""Read GasLib XML (.net, .scn, .cs) into a :class:`~linepack.network.Network` and a
+:class:`~linepack.network.Scenario`.
+
+Translation only: every tag and unit goes through the explicit map in
+:mod:`linepack.io._gaslib_map`; nothing here computes physics. What the schema
+cannot hold is kept, in SI where it has a unit, in ``network.meta``:
+
+``meta["source"]``
+    format, file names, and the ``framework:information`` of the .net file;
+``meta["licence"]``, ``meta["citation"]``
+    GasLib is CC BY 3.0; cite Schmidt et al. (2017) and Pfetsch et al. (2015);
+``meta["gaslib"]``
+    ``source_gas`` (gas data per source, SI), ``node_flow_bounds`` (technical
+    flow bounds of entries and exits, kg/s), ``elements`` (per element: data
+    without a schema column, e.g. ``drag_factor_in``/``diameter_in_m`` of the
+    in/out resistors, connection attributes such as ``internal_bypass_required``,
+    and ``unmapped`` children kept as raw text), ``rules`` (how averages and
+    derived values were formed);
+``meta["compressor_stations"]``
+    the .cs file per station (compressors, drives, configurations as given,
+    GasLib units) plus ``derived`` figures.
+
+Conventions
+-----------
+* Flows in GasLib are volumetric at normal conditions (0 °C, 1.01325 bar). They
+  become mass flows with the arithmetic mean of ``normDensity`` over the sources
+  (as GasModels.jl does), unless ``normal_density`` is passed.
+* ``.net`` pressures are absolute bar; ``.scn`` pressures default to barg
+  (Scenario.xsd), converted with 1 atm = 1.01325 bar.
+* Scenario flows are magnitudes: an ``entry`` gives ``inflow_kg_s = +value``, an
+  ``exit`` gives ``-value`` (so a negative value flips the role).
+* No pressure is fixed (``p_fixed_pa`` stays NaN): choosing the pressure
+  reference is the simulator's job.
+* ``power_max_w`` of a compressor station: the largest, over the station's
+  configurations, of the sum over the configuration's drives of the drive's
+  maximal shaft power at its compressor's ``speedMax`` and 15 °C ambient.
+  Gas turbine (9 coefficients c1..c9, column-first):
+  ``P[kW] = Σ_j T^j (c_{3j+1} + c_{3j+2} n + c_{3j+3} n²)``, j = 0, 1, 2, n [rpm],
+  T [°C] (this reproduces the ``maximalPowerMeasurements`` of GasLib-4197);
+  gas-driven motor (3 coefficients): ``P[kW] = c1 + c2 n + c3 n²``. Assumption:
+  the drive runs at the compressor's maximal speed, ambient is 15 °C. NaN if a
+  configuration uses a drive of another kind.
+* ``ratio_max``: per configuration the product over the serial stages of the
+  smallest ``maximalCompressionRatio`` of the stage's (parallel) piston
+  compressors; the station value is the largest over its configurations. A
+  turbo compressor's ratio depends on the gas state (head → ratio needs an
+  equation of state), which a parser must not compute, so any configuration
+  with a turbo compressor makes ``ratio_max`` NaN (no limit is better than a
+  wrong one). Per-configuration values are kept in the meta.
+
+References
+----------
+M. Schmidt et al., "GasLib - A Library of Gas Network Instances", Data 2(4):40,
+2017, :doi:`10.3390/data2040040`. M. E. Pfetsch et al., "Validation of
+nominations in gas network optimization: models, methods, and solutions",
+Optim. Methods Softw. 30(1):15-53, 2015, :doi:`10.1080/10556788.2014.888426`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from os import PathLike
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
+from xml.parsers.expat import ExpatError
+
+from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden
+from defusedxml import ExternalReferenceForbidden
+from defusedxml.ElementTree import DefusedXMLParser
+
+from linepack.errors import InputError, did_you_mean
+from linepack.io import _gaslib_map as gm
+from linepack.network.network import GAS_KEYS, Network, Scenario
+
+__all__ = ["read_gaslib", "parse_gaslib"]
+
+_DEFAULT_TEMPERATURE = 288.15  # [K] when neither the .scn nor the sources give one
+
+
+# -- XML with line numbers ----------------------------------------------------------
+
+class _LineTreeBuilder(TreeBuilder):
+    """A TreeBuilder that remembers the source line of every element."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.expat = None
+        self.lines: dict[int, int] = {}
+
+    def start(self, tag, attrs):  # noqa: D102 - TreeBuilder API
+        elem = super().start(tag, attrs)
+        if self.expat is not None:
+            self.lines[id(elem)] = self.expat.CurrentLineNumber
+        return elem
+
+
+class _Doc:
+    """A parsed XML document: its root, its name (path) and element line numbers."""
+
+    def __init__(self, root: Element, name: str, lines: dict[int, int]):
+        self.root = root
+        self.name = name
+        self._lines = lines
+
+    def line(self, elem: Element | None) -> int | None:
+        return None if elem is None else self._lines.get(id(elem))
+
+    def error(self, message: str, elem: Element | None = None) -> InputError:
+        return InputError(message, path=self.name, line=self.line(elem))
+
+
+def _parse_xml(text: str | bytes, name: str, kind: str) -> _Doc:
+    """Parse ``text`` safely (no DTD, no entities) and check root and namespace."""
+    builder = _LineTreeBuilder()
+    parser = DefusedXMLParser(target=builder, forbid_dtd=True, forbid_entities=True,
+                              forbid_external=True)
+    builder.expat = getattr(parser, "parser", None)  # the expat parser (line numbers)
+    try:
+        parser.feed(text)
+        root = parser.close()
+    except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden) as e:
+        line = getattr(builder.expat, "CurrentLineNumber", None)
+        raise InputError(f"refused: the {kind} file declares a DTD or entities ({type(e).__name__})"
+                         "; linepack does not expand XML entities or load external "
+                         "references (billion-laughs / XXE protection)",
+                         path=name, line=line) from None
+    except DefusedXmlException as e:
+        raise InputError(f"refused unsafe XML in the {kind} file: {e}", path=name) from None
+    except (ParseError, ExpatError) as e:
+        pos = getattr(e, "position", None)
+        line = pos[0] if pos else getattr(e, "lineno", None)
+        raise InputError(f"malformed XML in the {kind} file: {e}", path=name, line=line) from None
+    doc = _Doc(root, name, builder.lines)
+    ns, local = gm.ROOTS[kind]
+    got_ns, got_local = _split(root.tag)
+    if got_local != local or got_ns != ns:
+        got = f"<{got_local}>" + (f" in namespace '{got_ns}'" if got_ns else " without namespace")
+        raise doc.error(f"not a GasLib .{kind} file: the root element is {got}; "
+                        f"expected <{local}> in namespace '{ns}'", root)
+    return doc
+
+
+def _split(tag: str) -> tuple[str, str]:
+    """``'{ns}local'`` → ``(ns, local)``; no namespace → ``('', tag)``."""
+    if tag.startswith("{"):
+        ns, local = tag[1:].split("}", 1)
+        return ns, local
+    return "", tag
+
+
+def _q(ns: str, local: str) -> str:
+    return f"{{{ns}}}{local}"
+
+
+def _local_in(elem: Element, ns: str) -> str | None:
+    """The local name of ``elem`` if it is in namespace ``ns``, else None."""
+    got_ns, local = _split(elem.tag)
+    return local if got_ns == ns else None
+
+
+# -- values and units -------------------------------------------------------------
+
+def _number(doc: _Doc, elem: Element, owner: str, what: str, raw: str | None) -> float:
+    if raw is None:
+        raise doc.error(f"{owner}: {what} has no value", elem)
+    try:
+        x = float(raw)
+    except ValueError:
+        raise doc.error(f"{owner}: {what} must be a number (got {raw!r})", elem) from None
+    if math.isnan(x):
+        raise doc.error(f"{owner}: {what} must be a number (got {raw!r})", elem)
+    return x
+
+
+def _quantity(doc: _Doc, elem: Element, owner: str, tag: str, entry: gm.MapEntry,
+              rho: float | None = None) -> float:
+    """Read ``<tag value=.. unit=..>`` and convert it to SI as ``entry`` says."""
+    x = _number(doc, elem, owner, tag, elem.get("value"))
+    unit = elem.get("unit")
+    if unit is None:
+        unit = entry.default_unit
+    table = gm.UNITS[entry.quantity]
+    if unit not in table:
+        given = "no unit" if unit is None else f"unit {unit!r}"
+        raise doc.error(f"{owner}: {tag} ({entry.field}) has {given}; expected one of "
+                        f"{gm.expected_units(entry.quantity)}{did_you_mean(unit or '', table)}",
+                        elem)
+    si = gm.apply_unit(x, table[unit])
+    if entry.quantity == "flow":
+        if rho is None:
+            raise doc.error(f"{owner}: {tag} is a volumetric flow at normal conditions and needs "
+                            "a normal density, but no source gives normDensity; pass "
+                            "normal_density= [kg/m³]", elem)
+        si = si * rho
+    return si
+
+
+def _raw_child(elem: Element) -> dict[str, Any]:
+    """An unmapped child kept as given (text attributes and nested children)."""
+    out: dict[str, Any] = dict(elem.attrib)
+    for c in elem:
+        out.setdefault("children", []).append({_split(c.tag)[1]: _raw_child(c)})
+    if elem.text and elem.text.strip():
+        out["text"] = elem.text.strip()
+    return out
+
+
+# -- .net -----------------------------------------------------------------------------
+
+def _information(doc: _Doc) -> dict[str, str]:
+    info = doc.root.find(_q(gm.NS_FRAMEWORK, "information"))
+    out: dict[str, str] = {}
+    if info is not None:
+        for c in info:
+            local = _split(c.tag)[1]
+            out[local] = (c.text or "").strip()
+    return out
+
+
+def _children(doc: _Doc, elem: Element, owner: str) -> dict[str, Element]:
+    """Children in the Gas namespace by local name; a repeated child is an error."""
+    out: dict[str, Element] = {}
+    for c in elem:
+        local = _local_in(c, gm.NS_GAS)
+        key = local if local is not None else c.tag
+        if key in out:
+            raise doc.error(f"{owner}: <{key}> is given twice", c)
+        out[key] = c
+    return out
+
+
+def _source_gas(doc: _Doc, nodes_el: Element) -> dict[str, dict[str, float]]:
+    """Gas data of every source, SI, keyed by source id."""
+    out: dict[str, dict[str, float]] = {}
+    for el in nodes_el:
+        if _local_in(el, gm.NS_GAS) != "source":
+            continue
+        nid = el.get("id")
+        owner = f"source '{nid}'"
+        gas: dict[str, float] = {}
+        for tag, child in _children(doc, el, owner).items():
+            entry = gm.VARIABLE_MAP["source"].get(tag)
+            if entry is not None and entry.target == "gas":
+                gas[entry.field] = _quantity(doc, child, owner, tag, entry)
+        out[str(nid)] = gas
+    return out
+
+
+def _mean_gas(source_gas: Mapping[str, Mapping[str, float]]) -> dict[str, float] | None:
+    gas: dict[str, float] = {}
+    for key in GAS_KEYS:
+        vals = [g[key] for g in source_gas.values() if key in g]
+        if vals:
+            gas[key] = math.fsum(vals) / len(vals)
+    return gas or None
+
+
+def _element_id(doc: _Doc, el: Element, what: str) -> str:
+    eid = el.get("id")
+    if eid is None or not eid.strip():
+        raise doc.error(f"a {what} element has no id attribute", el)
+    return eid
+
+
+def _parse_net(doc: _Doc, normal_density: float | None) -> Network:
+    root = doc.root
+    nodes_el = root.find(_q(gm.NS_FRAMEWORK, "nodes"))
+    conns_el = root.find(_q(gm.NS_FRAMEWORK, "connections"))
+    if nodes_el is None:
+        raise doc.error(f"the .net file has no <framework:nodes> element (namespace "
+                        f"'{gm.NS_FRAMEWORK}')", root)
+    info = _information(doc)
+
+    source_gas = _source_gas(doc, nodes_el)
+    gas = _mean_gas(source_gas)
+    rho = normal_density if normal_density is not None else (gas or {}).get("normal_density")
+
+    elements: dict[str, dict[str, Any]] = {}
+    node_flow: dict[str, dict[str, float]] = {}
+
+    def extra(eid: str) -> dict[str, Any]:
+        return elements.setdefault(eid, {})
+
+    nodes: list[dict[str, Any]] = []
+    for el in nodes_el:
+        kind = _local_in(el, gm.NS_GAS)
+        if kind not in gm.NODE_KIND_MAP:
+            local = _split(el.tag)[1]
+            raise doc.error(f"unknown node element <{local}>; expected one of "
+                            f"{list(gm.NODE_KIND_MAP)}{did_you_mean(local, gm.NODE_KIND_MAP)}", el)
+        nid = _element_id(doc, el, kind)
+        owner = f"{kind} '{nid}'"
+        rec: dict[str, Any] = {"id": nid, "kind": gm.NODE_KIND_MAP[kind]}
+        for attr, value in el.attrib.items():
+            if attr == "id":
+                continue
+            col = gm.NODE_ATTRIBUTES.get(attr)
+            if col == "alias":
+                rec[col] = value
+            elif col is not None:
+                rec[col] = _number(doc, el, owner, f"attribute {attr}", value)
+            else:
+                extra(nid).setdefault("attributes", {})[attr] = value
+        for tag, child in _children(doc, el, owner).items():
+            entry = gm.VARIABLE_MAP[kind].get(tag)
+            if entry is None:
+                extra(nid).setdefault("unmapped", {})[tag] = _raw_child(child)
+            elif entry.target == "nodes":
+                rec[entry.field] = _quantity(doc, child, owner, tag, entry)
+            elif entry.target == "node_flow":
+                node_flow.setdefault(nid, {})[entry.field] = _quantity(doc, child, owner, tag,
+                                                                       entry, rho)
+            # target "gas" was read by _source_gas
+        nodes.append(rec)
+
+    conns: list[dict[str, Any]] = []
+    for el in (conns_el if conns_el is not None else ()):
+        kind = _local_in(el, gm.NS_GAS)
+        if kind not in gm.CONNECTION_KIND_MAP:
+            local = _split(el.tag)[1]
+            if kind in gm.UNSUPPORTED_CONNECTION_KINDS:
+                raise doc.error(f"{kind} '{el.get('id')}': connection kind <{kind}> is not "
+                                f"supported by linepack; supported: {list(gm.CONNECTION_KIND_MAP)}",
+                                el)
+            raise doc.error(f"unknown connection element <{local}>; expected one of "
+                            f"{list(gm.CONNECTION_KIND_MAP)}"
+                            f"{did_you_mean(local, gm.CONNECTION_KIND_MAP)}", el)
+        cid = _element_id(doc, el, kind)
+        owner = f"{kind} '{cid}'"
+        rec = {"id": cid, "kind": gm.CONNECTION_KIND_MAP[kind]}
+        for end, col in (("from", "from_node"), ("to", "to_node")):
+            v = el.get(end)
+            if v is None or not v.strip():
+                raise doc.error(f"{owner}: the '{end}' attribute (node id) is missing", el)
+            rec[col] = v
+        for attr, value in el.attrib.items():
+            if attr in ("id", "from", "to"):
+                continue
+            if attr == "alias":
+                rec["alias"] = value
+            elif attr in gm.CONNECTION_ATTRIBUTES:
+                key = gm.CONNECTION_ATTRIBUTES[attr]
+                extra(cid)[key] = int(value) if value in ("0", "1") else value
+            else:
+                extra(cid).setdefault("attributes", {})[attr] = value
+        for tag, child in _children(doc, el, owner).items():
+            entry = gm.VARIABLE_MAP[kind].get(tag)
+            if entry is None:
+                extra(cid).setdefault("unmapped", {})[tag] = _raw_child(child)
+            elif entry.target == "connections":
+                rec[entry.field] = _quantity(doc, child, owner, tag, entry, rho)
+            else:  # "meta"
+                extra(cid)[entry.field] = _quantity(doc, child, owner, tag, entry, rho)
+        conns.append(rec)
+
+    meta: dict[str, Any] = {
+        "source": {"format": "GasLib XML", "files": {"net": doc.name}, "information": info},
+        "licence": gm.LICENCE,
+        "citation": list(gm.CITATIONS),
+        "gaslib": {
+            "source_gas": source_gas,
+            "node_flow_bounds": node_flow,
+            "elements": elements,
+            "rules": {
+                "gas": f"Network.gas is the arithmetic mean over the {len(source_gas)} sources "
+                       "of each property they give (SI)",
+                "flow": "volumetric flows at normal conditions (0 °C, 1.01325 bar) times the "
+                        + ("normal density passed by the caller" if normal_density is not None
+                           else "mean source normDensity")
+                        + (f" {rho!r} kg/m³" if rho is not None else ""),
+                "pressure": ".net pressures are absolute bar; .scn pressures default to barg "
+                            "(+1.01325 bar)",
+            },
+        },
+    }
+    name = info.get("title") or Path(doc.name).stem
+    try:
+        return Network(nodes, conns, gas=gas, name=name, meta=meta)
+    except InputError as e:
+        raise InputError(str(e), path=doc.name) from None
+
+
+# -- .scn -----------------------------------------------------------------------------
+
+def _bounds(doc: _Doc, children: list[Element], owner: str, tag: str, entry: gm.MapEntry,
+            rho: float | None) -> dict[str, float]:
+    """``{"lower": x, "upper": y}`` from ``<tag bound=lower|upper|both>`` children (SI)."""
+    out: dict[str, float] = {}
+    for c in children:
+        bound = c.get("bound")
+        if bound not in ("lower", "upper", "both"):
+            raise doc.error(f"{owner}: {tag} bound must be one of ['lower', 'upper', 'both'] "
+                            f"(got {bound!r})", c)
+        value = _quantity(doc, c, owner, tag, entry, rho)
+        for b in (("lower", "upper") if bound == "both" else (bound,)):
+            if b in out:
+                raise doc.error(f"{owner}: the {b} {tag} bound is given twice", c)
+            out[b] = value
+    return out
+
+
+def _parse_scn(doc: _Doc, net: Network, rho: float | None) -> Scenario:
+    root = doc.root
+    scns = [c for c in root if _local_in(c, gm.NS_GAS) == "scenario"]
+    if len(scns) != 1:
+        ids = [s.get("id") for s in scns]
+        raise doc.error(f"the .scn file must hold exactly one <scenario> (found {len(scns)}"
+                        + (f": {ids}" if ids else "") + ")", root)
+    scn = scns[0]
+    sid = scn.get("id") or Path(doc.name).stem
+    rows: dict[str, dict[str, Any]] = {}
+    meta: dict[str, Any] = {"source": {"format": "GasLib XML", "files": {"scn": doc.name}},
+                            "scenario_id": sid}
+    temps: dict[str, float] = {}
+
+    def node_meta(key: str, nid: str) -> dict[str, Any]:
+        return meta.setdefault(key, {}).setdefault(nid, {})
+
+    for el in scn:
+        local = _local_in(el, gm.NS_GAS)
+        if local in ("node", "innode"):
+            nid = _element_id(doc, el, local)
+            if nid not in net.nodes.index:
+                raise doc.error(f"scenario {local} '{nid}': no such node in the network"
+                                f"{did_you_mean(nid, net.nodes.index)}", el)
+            ntype = el.get("type") if local == "node" else None
+            if local == "node" and ntype not in gm.SCENARIO_NODE_TYPES:
+                raise doc.error(f"scenario node '{nid}': type must be one of "
+                                f"{list(gm.SCENARIO_NODE_TYPES)} (got {ntype!r})", el)
+            owner = f"scenario node '{nid}'"
+            flows, pressures = [], []
+            for c in el:
+                tag = _local_in(c, gm.NS_GAS) or c.tag
+                if tag == "flow" and local == "node":
+                    flows.append(c)
+                elif tag == "pressure":
+                    pressures.append(c)
+                elif tag in gm.VARIABLE_MAP["source"] and gm.VARIABLE_MAP["source"][tag].target \
+                        == "gas":
+                    entry = gm.VARIABLE_MAP["source"][tag]
+                    node_meta("node_gas", nid)[entry.field] = _quantity(doc, c, owner, tag, entry)
+                elif tag in gm.SCENARIO_MAP and gm.SCENARIO_MAP[tag].target == "meta":
+                    entry = gm.SCENARIO_MAP[tag]
+                    node_meta("nodes", nid)[entry.field] = _scn_value(doc, c, owner, tag, entry)
+                else:
+                    node_meta("nodes", nid).setdefault("unmapped", {})[tag] = _raw_child(c)
+            row = rows.setdefault(nid, {"id": nid})
+            p = _bounds(doc, pressures, owner, "pressure", gm.SCENARIO_MAP["pressure"], rho)
+            if "lower" in p:
+                row["p_min_pa"] = p["lower"]
+            if "upper" in p:
+                row["p_max_pa"] = p["upper"]
+            if local == "node":
+                f = _bounds(doc, flows, owner, "flow", gm.SCENARIO_MAP["flow"], rho)
+                sign = gm.SCENARIO_NODE_TYPES[ntype]
+                if "lower" in f and "upper" in f:
+                    if f["lower"] == f["upper"]:
+                        q = f["lower"]
+                    else:
+                        q = 0.5 * (f["lower"] + f["upper"])
+                        node_meta("flow_midpoint", nid).update(
+                            {"lower_kg_s": f["lower"], "upper_kg_s": f["upper"],
+                             "used_kg_s": q, "type": ntype})
+                elif f:
+                    (bound, q), = f.items()
+                    node_meta("flow_one_bound", nid).update({"bound": bound, "value_kg_s": q,
+                                                             "type": ntype})
+                else:
+                    q = 0.0
+                row["inflow_kg_s"] = sign * q
+                if q < 0:
+                    meta.setdefault("role_flipped", []).append(nid)
+                kind = net.nodes.at[nid, "kind"]
+                if (ntype, kind) in (("entry", "sink"), ("exit", "source")):
+                    node_meta("type_differs", nid).update({"scenario": ntype, "network": kind})
+        elif local in gm.CONNECTION_KIND_MAP:
+            cid = _element_id(doc, el, local)
+            if cid not in net.connections.index:
+                raise doc.error(f"scenario {local} '{cid}': no such connection in the network"
+                                f"{did_you_mean(cid, net.connections.index)}", el)
+            owner = f"scenario {local} '{cid}'"
+            for c in el:
+                tag = _local_in(c, gm.NS_GAS) or c.tag
+                entry = gm.SCENARIO_MAP.get(tag)
+                if entry is not None and entry.target == "meta":
+                    node_meta("connections", cid)[entry.field] = _scn_value(doc, c, owner, tag,
+                                                                            entry)
+                else:
+                    node_meta("connections", cid).setdefault("unmapped", {})[tag] = _raw_child(c)
+        elif local in gm.SCENARIO_MAP and gm.SCENARIO_MAP[local].target in ("meta",
+                                                                           "temperature"):
+            entry = gm.SCENARIO_MAP[local]
+            value = _scn_value(doc, el, f"scenario '{sid}'", local, entry)
+            if entry.target == "temperature":
+                temps[local] = value
+            meta[entry.field] = value
+        else:
+            meta.setdefault("unmapped", {})[local or el.tag] = _raw_child(el)
+
+    if "scenarioTemperature" in temps:
+        t, why = temps["scenarioTemperature"], "scenarioTemperature of the .scn"
+    elif "gasTemperature" in temps:
+        t, why = temps["gasTemperature"], "gasTemperature of the .scn"
+    elif net.gas and "temperature" in net.gas:
+        t, why = net.gas["temperature"], "mean gasTemperature of the sources (.net)"
+    else:
+        t, why = _DEFAULT_TEMPERATURE, "default 288.15 K (neither .scn nor sources give one)"
+    meta["temperature_source"] = why
+    meta["rules"] = {
+        "inflow": "+value at an entry, -value at an exit (GasLib gives magnitudes); "
+                  "lower == upper: that value; lower != upper: midpoint (see flow_midpoint)",
+        "pressure": "absolute; .scn default unit barg (+1.01325 bar)",
+        "p_fixed": "none fixed: the simulator chooses the pressure reference",
+    }
+    meta["licence"] = gm.LICENCE
+    meta["citation"] = list(gm.CITATIONS)
+    try:
+        return Scenario(list(rows.values()) or None, temperature=t, name=sid, meta=meta)
+    except InputError as e:
+        raise InputError(str(e), path=doc.name) from None
+
+
+def _scn_value(doc: _Doc, el: Element, owner: str, tag: str, entry: gm.MapEntry) -> Any:
+    if entry.quantity == "text":
+        raw = el.get("value")
+        if raw is None:
+            return (el.text or "").strip()
+        try:
+            return float(raw)
+        except ValueError:
+            return raw
+    return _quantity(doc, el, owner, tag, entry)
+
+
+# -- .cs ------------------------------------------------------------------------------
+
+_COEFF = re.compile(r"^(.*)_coeff_(\d+)$")
+
+
+def _cs_data(elem: Element) -> Any:
+    """A .cs element as plain data: attributes, ``value``/``unit``, coefficient lists.
+
+    ``<x_coeff_1 value=..>`` … ``<x_coeff_k>`` become ``{"x_coeff": [c1, …, ck]}``; a
+    repeated child becomes a list; an element with only a ``value`` becomes a number.
+    """
+    out: dict[str, Any] = {}
+    for k, v in elem.attrib.items():
+        out[k] = v
+        if k == "value":
+            try:
+                out[k] = float(v)
+            except ValueError:
+                pass
+    coeffs: dict[str, dict[int, float]] = {}
+    grouped: dict[str, list[Any]] = {}
+    for c in elem:
+        local = _split(c.tag)[1]
+        m = _COEFF.match(local)
+        raw = c.get("value")
+        if m and raw is not None and len(c.attrib) == 1:
+            try:
+                coeffs.setdefault(m.group(1) + "_coeff", {})[int(m.group(2))] = float(raw)
+                continue
+            except ValueError:
+                pass
+        grouped.setdefault(local, []).append(_cs_data(c))
+    for local, items in grouped.items():
+        out[local] = items[0] if len(items) == 1 else items
+    for name, d in coeffs.items():
+        out[name] = [d[i] for i in sorted(d)]
+    if set(out) == {"value"}:
+        return out["value"]
+    return out
+
+
+def _speed_max(doc: _Doc, station: str, cid: str, comp_el: Element) -> float | None:
+    el = comp_el.find(_q(gm.NS_CS, "speedMax"))
+    if el is None:
+        return None
+    owner = f"compressor '{cid}' of compressorStation '{station}'"
+    x = _number(doc, el, owner, "speedMax", el.get("value"))
+    unit = el.get("unit")
+    table = gm.CS_UNITS["speed"]
+    if unit not in table:
+        raise doc.error(f"{owner}: speedMax has unit {unit!r}; expected one of {list(table)}", el)
+    return gm.apply_unit(x, table[unit])
+
+
+def _drive_power_kw(kind: str, coeffs: list[float] | None, n: float | None) -> float | None:
+    """Maximal shaft power [kW] of a drive at speed ``n`` [rpm] and 15 °C ambient."""
+    if coeffs is None or n is None:
+        return None
+    t = gm.AMBIENT_FOR_POWER_C
+    if kind == "gasTurbine" and len(coeffs) == 9:
+        return sum(t ** j * (coeffs[3 * j] + coeffs[3 * j + 1] * n + coeffs[3 * j + 2] * n * n)
+                   for j in range(3))
+    if kind == "gasDrivenMotor" and len(coeffs) == 3:
+        return coeffs[0] + coeffs[1] * n + coeffs[2] * n * n
+    return None
+
+
+def _parse_cs(doc: _Doc, net: Network) -> tuple[dict[str, Any], dict[str, tuple[float, float]]]:
+    """Per station: the .cs data and (power_max_w, ratio_max)."""
+    stations = net.connections.index[net.connections["kind"] == "compressorStation"]
+    data: dict[str, Any] = {}
+    derived: dict[str, tuple[float, float]] = {}
+    for st in doc.root:
+        if _local_in(st, gm.NS_CS) != "compressorStation":
+            continue
+        sid = _element_id(doc, st, "compressorStation")
+        if sid not in stations:
+            raise doc.error(f"compressorStation '{sid}' of the .cs file is not a compressor "
+                            f"station of the network{did_you_mean(sid, stations)}", st)
+        compressors: dict[str, Any] = {}
+        comp_drive: dict[str, str] = {}
+        comp_kind: dict[str, str] = {}
+        comp_speed: dict[str, float | None] = {}
+        comp_el: dict[str, Element] = {}
+        drives: dict[str, Any] = {}
+        drive_kind: dict[str, str] = {}
+        configurations: list[dict[str, Any]] = []
+        comps_el = st.find(_q(gm.NS_CS, "compressors"))
+        for c in (comps_el if comps_el is not None else ()):
+            kind = _split(c.tag)[1]
+            cid = _element_id(doc, c, kind)
+            d = _cs_data(c)
+            d = d if isinstance(d, dict) else {"value": d}
+            d["type"] = kind
+            compressors[cid] = d
+            comp_kind[cid] = kind
+            comp_drive[cid] = c.get("drive", "")
+            comp_speed[cid] = _speed_max(doc, sid, cid, c)
+            comp_el[cid] = c
+        drives_el = st.find(_q(gm.NS_CS, "drives"))
+        for c in (drives_el if drives_el is not None else ()):
+            kind = _split(c.tag)[1]
+            did = _element_id(doc, c, kind)
+            d = _cs_data(c)
+            d = d if isinstance(d, dict) else {"value": d}
+            d["type"] = kind
+            drives[did] = d
+            drive_kind[did] = kind
+        for cid, did in comp_drive.items():
+            if did and did not in drives:
+                raise doc.error(f"compressor '{cid}' of compressorStation '{sid}': drive '{did}' "
+                                f"is not defined{did_you_mean(did, drives)}", comp_el[cid])
+        confs_el = st.find(_q(gm.NS_CS, "configurations"))
+        for conf in (confs_el if confs_el is not None else ()):
+            stages = []
+            for stage in conf:
+                units = []
+                for u in stage:
+                    uid = u.get("id", "")
+                    if uid not in compressors:
+                        raise doc.error(f"compressorStation '{sid}' configuration "
+                                        f"'{conf.get('confId')}': compressor '{uid}' is not "
+                                        f"defined{did_you_mean(uid, compressors)}", u)
+                    ns = u.get("nominalSpeed")
+                    units.append({"id": uid, "nominal_speed_rpm": None if ns is None
+                                  else _number(doc, u, f"compressor '{uid}'", "nominalSpeed", ns)})
+                stages.append({"stage": stage.get("stageNr"),
+                               "parallel_units": stage.get("nrOfParallelUnits"),
+                               "compressors": units})
+            configurations.append({"id": conf.get("confId"),
+                                   "serial_stages": conf.get("nrOfSerialStages"),
+                                   "stages": stages})
+
+        # derived figures
+        drive_speed: dict[str, float] = {}
+        for cid, did in comp_drive.items():
+            n = comp_speed[cid]
+            if n is not None:
+                drive_speed[did] = max(n, drive_speed.get(did, -math.inf))
+        drive_kw = {did: _drive_power_kw(drive_kind[did], drives[did].get("power_fun_coeff"),
+                                         drive_speed.get(did)) for did in drives}
+        conf_power: dict[str, float | None] = {}
+        conf_ratio: dict[str, float | None] = {}
+        for conf in configurations:
+            used = {comp_drive[u["id"]] for s in conf["stages"] for u in s["compressors"]}
+            kws = [drive_kw.get(d) for d in sorted(used)]
+            conf_power[str(conf["id"])] = (None if not kws or any(k is None for k in kws)
+                                           else 1e3 * math.fsum(kws))
+            ratio: float | None = 1.0 if conf["stages"] else None
+            for s in conf["stages"]:
+                rs = [compressors[u["id"]].get("maximalCompressionRatio")
+                      if comp_kind[u["id"]] == "pistonCompressor" else None
+                      for u in s["compressors"]]
+                if not rs or any(not isinstance(r, float) for r in rs) or ratio is None:
+                    ratio = None
+                    break
+                ratio *= min(rs)
+            conf_ratio[str(conf["id"])] = ratio
+        if configurations:
+            pw = list(conf_power.values())
+            power = math.nan if any(p is None for p in pw) else max(pw)
+            rt = list(conf_ratio.values())
+            ratio_max = math.nan if any(r is None for r in rt) else max(rt)
+        else:
+            kws = list(drive_kw.values())
+            power = math.nan if not kws or any(k is None for k in kws) else 1e3 * math.fsum(kws)
+            ratio_max = math.nan
+        derived[sid] = (power, ratio_max)
+        data[sid] = {
+            "compressors": compressors,
+            "drives": drives,
+            "configurations": configurations,
+            "derived": {
+                "drive_power_max_w": {d: (None if k is None else 1e3 * k)
+                                      for d, k in drive_kw.items()},
+                "drive_speed_rpm": drive_speed,
+                "configuration_power_max_w": conf_power,
+                "configuration_ratio_max": conf_ratio,
+                "power_max_w": None if math.isnan(power) else power,
+                "ratio_max": None if math.isnan(ratio_max) else ratio_max,
+            },
+        }
+    return data, derived
+
+
+# -- public ---------------------------------------------------------------------------
+
+_CS_RULES = (
+    "power_max_w = max over configurations of the sum over the configuration's drives of the "
+    "maximal shaft power at the compressor's speedMax n [rpm] and ambient T = 15 °C; gasTurbine: "
+    "P[kW] = sum_j T^j (c[3j+1] + c[3j+2] n + c[3j+3] n^2), j=0..2; gasDrivenMotor: "
+    "P[kW] = c1 + c2 n + c3 n^2. ratio_max = max over configurations of the product over "
+    "stages of the smallest piston maximalCompressionRatio in the stage; NaN when a "
+    "configuration holds a turbo compressor (its ratio needs a gas model). .cs values are "
+    "kept in GasLib units (speeds in per_min, heads in kJ/kg, flows in m_cube_per_s)."
+)
+
+
+def parse_gaslib(net_text: str | bytes, scenario_text: str | bytes | None = None,
+                 cs_text: str | bytes | None = None, *, net_name: str = "<net>",
+                 scenario_name: str = "<scn>", cs_name: str = "<cs>",
+                 normal_density: float | None = None) -> tuple[Network, Scenario | None]:
+    """Parse GasLib XML text into a network and, if given, a scenario.
+
+    Parameters
+    ----------
+    net_text
+        The .net file's content.
+    scenario_text
+        The .scn file's content (one nomination), or None.
+    cs_text
+        The .cs file's content (compressor stations), or None.
+    net_name, scenario_name, cs_name
+        Names used in error messages and in the metadata (usually the paths).
+    normal_density
+        Normal density used to turn GasLib's volumetric flows into mass flows;
+        default: the mean ``normDensity`` over the sources. [kg/m³]
+
+    Returns
+    -------
+    (network, scenario)
+        ``scenario`` is None when ``scenario_text`` is None.
+
+    Raises
+    ------
+    InputError
+        Malformed or unsafe XML (DTDs and entities are refused), a wrong root
+        element or namespace, an unknown unit, a non-numeric value or a
+        reference to an unknown element; the message names the file, the line
+        where known, the element and what was expected.
+    """
+    net_doc = _parse_xml(net_text, net_name, "net")
+    net = _parse_net(net_doc, normal_density)
+    meta = dict(net.meta)
+    rho = normal_density if normal_density is not None else (net.gas or {}).get("normal_density")
+    if cs_text is not None:
+        cs_doc = _parse_xml(cs_text, cs_name, "cs")
+        cs_data, derived = _parse_cs(cs_doc, net)
+        conns = net.connections.copy()
+        for sid, (power, ratio) in derived.items():
+            conns.at[sid, "power_max_w"] = power
+            conns.at[sid, "ratio_max"] = ratio
+        meta["compressor_stations"] = cs_data
+        meta["source"]["files"]["cs"] = cs_name
+        meta["gaslib"]["rules"]["compressor_stations"] = _CS_RULES
+        net = net.evolve(connections=conns, meta=meta)
+    scenario = None
+    if scenario_text is not None:
+        scn_doc = _parse_xml(scenario_text, scenario_name, "scn")
+        scenario = _parse_scn(scn_doc, net, rho)
+    return net, scenario
+
+
+def _read(path: str | PathLike | None) -> bytes | None:
+    if path is None:
+        return None
+    try:
+        return Path(path).read_bytes()
+    except OSError as e:
+        raise InputError(f"cannot read the file: {e.strerror or e}", path=str(path)) from None
+
+
+def read_gaslib(net_path: str | PathLike, scenario_path: str | PathLike | None = None,
+                cs_path: str | PathLike | None = None, *,
+                normal_density: float | None = None) -> tuple[Network, Scenario | None]:
+    """Read GasLib files (.net, optional .scn and .cs) into a network and a scenario.
+
+    Parameters
+    ----------
+    net_path
+        The network file (``.net``).
+    scenario_path
+        A nomination (``.scn``), or None.
+    cs_path
+        The compressor stations (``.cs``), or None.
+    normal_density
+        See :func:`parse_gaslib`. [kg/m³]
+
+    Returns
+    -------
+    (network, scenario)
+        ``scenario`` is None without ``scenario_path``.
+
+    Examples
+    --------
+    >>> net, scn = read_gaslib("GasLib-11.net", "GasLib-11.scn", "GasLib-11.cs")  # doctest: +SKIP
+    """
+    return parse_gaslib(_read(net_path), _read(scenario_path), _read(cs_path),
+                        net_name=str(net_path),
+                        scenario_name=str(scenario_path) if scenario_path is not None else "<scn>",
+                        cs_name=str(cs_path) if cs_path is not None else "<cs>",
+                        normal_density=normal_density)

@@ -1,0 +1,737 @@
+"""linepack's own human-editable JSON format (version 1).
+
+One file holds a network, its scenarios and named sets of controls::
+
+    {"linepack": 1, "name": "...", "meta": {...},
+     "gas": {"normal_density": 0.73, ...},
+     "nodes": [{"id": "N1", "kind": "source", "height_m": 0, "p_max_bar": 75.5, ...}],
+     "connections": [{"id": "P1", "kind": "pipe", "from": "N1", "to": "N2",
+                      "length_km": 120.5, "diameter_mm": 1420, "roughness_mm": 0.05}],
+     "assumptions": [{"id": "A1", "text": "...", "value": 1, "reason": "..."}],
+     "scenarios": {"winter": {"temperature_k": 278.15, "controls": "base",
+                              "nodes": [{"id": "N1", "p_fixed_bar": 74},
+                                        {"id": "N9", "inflow_mcm_d": -9.0}]}},
+     "controls": {"base": {"CS1": {"mode": "active", "p_out_bar": 75},
+                           "V1": {"mode": "closed"}}}}
+
+Field names are the schema's ``edge_name`` (``length_km``, ``diameter_mm``,
+``p_min_bar``, ``power_max_mw`` …; pressures are absolute bar). The SI names of
+the schema (``length_m``, ``p_min_pa`` …) are accepted too, and the writer uses
+them for a value whose edge-unit form would not read back bit for bit, so
+``read_native(write_native(x))`` reproduces every table exactly. The full
+description is ``docs/native-format.md``.
+
+Conversions at the edge: bar → Pa is ``x · 1e5``, km → m ``x · 1000``,
+mm → m ``x / 1000``, MW → W ``x · 1e6``; million normal m³ per day (0 °C,
+1.01325 bar) → kg/s with the normal density of the scenario's gas, else of the
+network's gas (:func:`linepack.units.mcm_per_day_to_kg_s`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from linepack.errors import InputError, did_you_mean
+from linepack.network.network import GAS_KEYS, Controls, Network, Scenario
+from linepack.network.schema import (
+    CONNECTION_FIELDS,
+    CONNECTION_KINDS,
+    NODE_FIELDS,
+    NODE_KINDS,
+    SCENARIO_FIELDS,
+    Field,
+)
+from linepack.units import BAR, mcm_per_day_to_kg_s
+
+__all__ = ["read_controls", "Case", "read_native", "parse_native", "write_native", "FORMAT_VERSION"]
+
+#: The format version written in the ``"linepack"`` key.
+FORMAT_VERSION = 1
+
+_TOP_KEYS = ("linepack", "name", "meta", "gas", "nodes", "connections", "assumptions",
+             "scenarios", "controls")
+_SCENARIO_KEYS = ("description", "temperature_k", "controls", "nodes", "gas", "meta")
+_ASSUMPTION_KEYS = ("id", "text", "value", "reason")
+#: Control modes allowed per connection kind (see schema.CONTROL_FIELDS).
+_MODES = {
+    "valve": ("open", "closed"),
+    "controlValve": ("active", "bypass", "closed"),
+    "compressorStation": ("active", "bypass", "closed"),
+    "checkValve": ("auto",),
+}
+#: Setpoint keys of a control entry: name -> (setpoint, conversion to SI).
+_SETPOINT_KEYS = ("p_out_bar", "p_out_pa", "ratio", "flow_kg_s", "flow_mcm_d")
+
+# edge unit -> (op, factor): SI = edge * factor ("mul") or edge / factor ("div")
+_EDGE_OPS = {
+    "bar (absolute)": ("mul", BAR),
+    "bar": ("mul", BAR),
+    "km": ("mul", 1000.0),
+    "mm": ("div", 1000.0),
+    "MW": ("mul", 1e6),
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    """A network with its scenarios and control sets, as one native file holds them.
+
+    Attributes
+    ----------
+    network
+        The network.
+    scenarios
+        Scenarios by name.
+    controls
+        Control sets by name.
+    scenario_controls
+        For a scenario name, the name of the control set it uses.
+    """
+
+    network: Network
+    scenarios: dict[str, Scenario] = field(default_factory=dict)
+    controls: dict[str, Controls] = field(default_factory=dict)
+    scenario_controls: dict[str, str] = field(default_factory=dict)
+
+
+# -- field tables -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Col:
+    """One table column at the edge: SI name, edge name and conversion."""
+
+    field: Field
+    op: str | None      # None: no conversion (same unit at the edge)
+    factor: float
+
+    @property
+    def text(self) -> bool:
+        return isinstance(self.field.default, str) or self.field.default is None
+
+    def to_si(self, x: float) -> float:
+        if self.op == "mul":
+            return x * self.factor
+        if self.op == "div":
+            return x / self.factor
+        return x
+
+    def to_edge(self, v: float) -> float | None:
+        """The edge value when it reads back to exactly ``v``, else None."""
+        return _to_edge(v, self.op, self.factor)
+
+
+def _to_edge(v: float, op: str | None, factor: float) -> float | None:
+    """``v`` [SI] in the edge unit, if the reader's conversion gives back exactly ``v``.
+
+    Tries the shortest decimals first, so 84.11324847 bar is written as such and
+    not as 84.11324847000002.
+    """
+    if op is None:
+        return v
+    e = v / factor if op == "mul" else v * factor
+
+    def back(x: float) -> float:
+        return x * factor if op == "mul" else x / factor
+
+    if not math.isfinite(e):
+        return e if back(e) == v else None
+    for digits in (12, 15, 16, 17):
+        cand = float(f"{e:.{digits}g}")
+        b = back(cand)
+        if b == v and math.copysign(1.0, b) == math.copysign(1.0, v):
+            return cand
+    return None
+
+
+def _cols(fields: tuple[Field, ...]) -> dict[str, _Col]:
+    out = {}
+    for f in fields:
+        if f.edge_name == f.name or f.unit in ("", "-") or f.unit == f.edge_unit:
+            out[f.name] = _Col(f, None, 1.0)
+        elif f.edge_unit in _EDGE_OPS:
+            op, factor = _EDGE_OPS[f.edge_unit]
+            out[f.name] = _Col(f, op, factor)
+        else:
+            raise RuntimeError(f"linepack.io.native: no conversion for the edge unit "
+                               f"'{f.edge_unit}' of schema field '{f.name}'")
+    return out
+
+
+_NODE_COLS = _cols(NODE_FIELDS)
+_CONN_COLS = _cols(CONNECTION_FIELDS)
+_SCN_COLS = _cols(SCENARIO_FIELDS)
+
+
+# -- reading ----------------------------------------------------------------------
+
+_INF = {"inf": math.inf, "+inf": math.inf, "infinity": math.inf, "+infinity": math.inf,
+        "-inf": -math.inf, "-infinity": -math.inf}
+
+
+class _Reader:
+    def __init__(self, path: str | None):
+        self.path = path
+
+    def err(self, msg: str) -> InputError:
+        return InputError(msg, path=self.path)
+
+    def number(self, owner: str, name: str, x: Any) -> float:
+        """A finite number or ±inf ("inf"/"-inf"); None/NaN means "not given" (NaN)."""
+        if x is None:
+            return math.nan
+        if isinstance(x, bool) or not isinstance(x, (int, float, str)):
+            raise self.err(f"{owner}: {name} must be a number (got {x!r})")
+        if isinstance(x, str):
+            v = _INF.get(x.strip().lower())
+            if v is None:
+                raise self.err(f"{owner}: {name} must be a number (got {x!r})")
+            return v
+        return float(x)
+
+    def text(self, owner: str, name: str, x: Any) -> str:
+        if not isinstance(x, str):
+            raise self.err(f"{owner}: {name} must be a string (got {x!r})")
+        return x
+
+    def obj(self, owner: str, name: str, x: Any) -> dict:
+        if not isinstance(x, dict):
+            raise self.err(f"{owner}: {name} must be an object {{...}} (got {_short(x)})")
+        return x
+
+    def unknown(self, owner: str, key: str, allowed) -> InputError:
+        allowed = list(allowed)
+        return self.err(f"{owner}: unknown field '{key}'{did_you_mean(key, allowed)}; "
+                        f"expected some of {allowed}")
+
+    def record(self, rec: dict, cols: dict[str, _Col], owner: str, kind: str | None,
+               extra: tuple[str, ...] = ()) -> dict[str, Any]:
+        """Translate one record to SI column names; ``extra`` keys are passed through."""
+        by_name: dict[str, tuple[_Col, bool]] = {}
+        for c in cols.values():
+            by_name[c.field.edge_name] = (c, True)
+            by_name[c.field.name] = (c, False)
+        out: dict[str, Any] = {}
+        seen: dict[str, str] = {}
+        for key, x in rec.items():
+            if key in extra or key == "id":
+                continue
+            if key not in by_name:
+                names = ["id", *extra] + [c.field.edge_name for c in cols.values()]
+                raise self.unknown(owner, key, names)
+            col, edge = by_name[key]
+            name = col.field.name
+            if name in seen:
+                raise self.err(f"{owner}: give {seen[name]} or {key}, not both")
+            seen[name] = key
+            if kind is not None and kind not in col.field.kinds and name != "kind":
+                raise self.err(f"{owner}: {key} does not apply to a {kind} "
+                               f"(only to: {', '.join(col.field.kinds)})")
+            if col.text:
+                out[name] = self.text(owner, key, x)
+            else:
+                v = self.number(owner, key, x)
+                out[name] = col.to_si(v) if edge else v
+        return out
+
+
+def _short(x: Any) -> str:
+    s = json.dumps(x) if not isinstance(x, float) or math.isfinite(x) else repr(x)
+    return s if len(s) <= 40 else s[:37] + "..."
+
+
+def _element_id(r: _Reader, rec: Any, what: str, i: int) -> str:
+    if not isinstance(rec, dict):
+        raise r.err(f"{what} #{i + 1} must be an object {{...}} (got {_short(rec)})")
+    eid = rec.get("id")
+    if not isinstance(eid, str) or not eid:
+        raise r.err(f"{what} #{i + 1}: 'id' must be a non-empty string (got {eid!r})")
+    return eid
+
+
+def _kind(r: _Reader, rec: dict, owner: str, kinds: tuple[str, ...]) -> str:
+    if "kind" not in rec:
+        raise r.err(f"{owner}: 'kind' is required (one of {list(kinds)})")
+    kind = rec["kind"]
+    if kind not in kinds:
+        raise r.err(f"{owner}: unknown kind {kind!r}{did_you_mean(str(kind), kinds)}; "
+                    f"expected one of {list(kinds)}")
+    return kind
+
+
+def _gas(r: _Reader, gas: Any, owner: str) -> dict[str, float] | None:
+    if gas is None:
+        return None
+    gas = r.obj(owner, "gas", gas)
+    out = {}
+    for k, v in gas.items():
+        if k not in GAS_KEYS:
+            raise r.unknown(f"{owner} gas", k, GAS_KEYS)
+        out[k] = r.number(f"{owner} gas", k, v)
+    return out
+
+
+def _table(rows: list[dict[str, Any]], cols: dict[str, _Col]) -> pd.DataFrame | None:
+    if not rows:
+        return None
+    df = pd.DataFrame(rows, columns=["id", *(n for n in cols if any(n in r for r in rows))])
+    return df.set_index("id")
+
+
+def _parse(data: Any, path: str | None) -> Case:
+    r = _Reader(path)
+    if not isinstance(data, dict):
+        raise r.err(f"the file must hold a JSON object {{...}} (got {_short(data)})")
+    if "linepack" not in data:
+        raise r.err("not a linepack native file: the top-level key 'linepack' (the format "
+                    f"version, {FORMAT_VERSION}) is missing")
+    if data["linepack"] != FORMAT_VERSION or isinstance(data["linepack"], bool):
+        raise r.err(f"unsupported format version linepack={data['linepack']!r}; this linepack "
+                    f"reads version {FORMAT_VERSION}")
+    for k in data:
+        if k not in _TOP_KEYS:
+            raise r.unknown("file", k, _TOP_KEYS)
+    name = r.text("file", "name", data.get("name", ""))
+    meta = dict(r.obj("file", "meta", data.get("meta", {})))
+    gas = _gas(r, data.get("gas"), "network")
+
+    provenance: dict[str, Any] = dict(r.obj("meta", "provenance", meta.get("provenance", {})))
+
+    # nodes
+    nodes_in = data.get("nodes", [])
+    if not isinstance(nodes_in, list):
+        raise r.err(f"file: nodes must be a list [...] (got {_short(nodes_in)})")
+    node_rows = []
+    for i, rec in enumerate(nodes_in):
+        nid = _element_id(r, rec, "node", i)
+        owner = f"node '{nid}'"
+        kind = _kind(r, rec, owner, NODE_KINDS)
+        row = {"id": nid, **r.record(rec, _NODE_COLS, owner, kind, ("provenance",))}
+        if "provenance" in rec:
+            provenance[nid] = r.obj(owner, "provenance", rec["provenance"])
+        node_rows.append(row)
+    node_ids = [row["id"] for row in node_rows]
+    node_set = set(node_ids)
+
+    conns_in = data.get("connections", [])
+    if not isinstance(conns_in, list):
+        raise r.err(f"file: connections must be a list [...] (got {_short(conns_in)})")
+    conn_rows = []
+    for i, rec in enumerate(conns_in):
+        cid = _element_id(r, rec, "connection", i)
+        owner = f"connection '{cid}'"
+        kind = _kind(r, rec, owner, CONNECTION_KINDS)
+        row = {"id": cid, **r.record(rec, _CONN_COLS, owner, kind, ("provenance",))}
+        for end, col in (("from", "from_node"), ("to", "to_node")):
+            if col not in row:
+                raise r.err(f"{owner}: '{end}' (a node id) is required")
+            if row[col] not in node_set:
+                raise r.err(f"{owner}: {end} node '{row[col]}' does not exist"
+                            f"{did_you_mean(row[col], node_ids)}")
+        if "provenance" in rec:
+            provenance[cid] = r.obj(owner, "provenance", rec["provenance"])
+        conn_rows.append(row)
+
+    if "assumptions" in data:
+        assumptions = data["assumptions"]
+        if not isinstance(assumptions, list):
+            raise r.err(f"file: assumptions must be a list [...] (got {_short(assumptions)})")
+        for i, a in enumerate(assumptions):
+            aid = _element_id(r, a, "assumption", i)
+            for k in a:
+                if k not in _ASSUMPTION_KEYS:
+                    raise r.unknown(f"assumption '{aid}'", k, _ASSUMPTION_KEYS)
+            if "text" in a:
+                r.text(f"assumption '{aid}'", "text", a["text"])
+        meta["assumptions"] = list(assumptions)
+    if provenance:
+        meta["provenance"] = provenance
+
+    try:
+        network = Network(_table(node_rows, _NODE_COLS), _table(conn_rows, _CONN_COLS),
+                          gas=gas, name=name, meta=meta)
+    except InputError as e:
+        raise r.err(str(e)) from None
+
+    # controls
+    controls: dict[str, Controls] = {}
+    controls_in = r.obj("file", "controls", data.get("controls", {}))
+    for cname, entries in controls_in.items():
+        controls[cname] = _controls(r, cname, entries, network)
+
+    # scenarios
+    scenarios: dict[str, Scenario] = {}
+    scenario_controls: dict[str, str] = {}
+    scns_in = r.obj("file", "scenarios", data.get("scenarios", {}))
+    for sname, s in scns_in.items():
+        owner = f"scenario '{sname}'"
+        s = r.obj(owner, "scenario", s)
+        for k in s:
+            if k not in _SCENARIO_KEYS:
+                raise r.unknown(owner, k, _SCENARIO_KEYS)
+        smeta = dict(r.obj(owner, "meta", s.get("meta", {})))
+        if "description" in s:
+            smeta["description"] = r.text(owner, "description", s["description"])
+        sgas = _gas(r, s.get("gas"), owner)
+        t = r.number(owner, "temperature_k", s.get("temperature_k", 288.15))
+        if not (math.isfinite(t) and t > 0):
+            raise r.err(f"{owner}: temperature_k must be > 0 K (got {s.get('temperature_k')!r})")
+        if "controls" in s:
+            c = r.text(owner, "controls", s["controls"])
+            if c not in controls:
+                raise r.err(f"{owner}: controls '{c}' is not defined"
+                            f"{did_you_mean(c, controls)}; defined: {list(controls)}")
+            scenario_controls[sname] = c
+        rho = (sgas or {}).get("normal_density", (gas or {}).get("normal_density"))
+        rows_in = s.get("nodes", [])
+        if not isinstance(rows_in, list):
+            raise r.err(f"{owner}: nodes must be a list [...] (got {_short(rows_in)})")
+        rows = []
+        for i, rec in enumerate(rows_in):
+            nid = _element_id(r, rec, f"{owner} node", i)
+            nowner = f"{owner} node '{nid}'"
+            if nid not in node_set:
+                raise r.err(f"{nowner}: no such node in the network{did_you_mean(nid, node_ids)}")
+            row = {"id": nid, **r.record(rec, _SCN_COLS, nowner, None, ("inflow_mcm_d",))}
+            if "inflow_mcm_d" in rec:
+                if "inflow_kg_s" in row:
+                    raise r.err(f"{nowner}: give inflow_kg_s or inflow_mcm_d, not both")
+                q = r.number(nowner, "inflow_mcm_d", rec["inflow_mcm_d"])
+                if rho is None or not math.isfinite(rho) or rho <= 0:
+                    raise r.err(f"{nowner}: inflow_mcm_d needs the gas normal_density [kg/m³] "
+                                "(network or scenario \"gas\"), which is missing")
+                row["inflow_kg_s"] = mcm_per_day_to_kg_s(q, rho)
+            rows.append(row)
+        try:
+            scenarios[sname] = Scenario(_table(rows, _SCN_COLS), temperature=t, gas=sgas,
+                                        name=sname, meta=smeta)
+        except InputError as e:
+            raise r.err(str(e)) from None
+    return Case(network, scenarios, controls, scenario_controls)
+
+
+def _controls(r: _Reader, cname: str, entries: Any, network: Network) -> Controls:
+    owner = f"controls '{cname}'"
+    entries = r.obj(owner, "controls", entries)
+    conns = network.connections
+    rows = []
+    rho = (network.gas or {}).get("normal_density")
+    for cid, e in entries.items():
+        eowner = f"{owner}: '{cid}'"
+        if cid not in conns.index:
+            raise r.err(f"{eowner} is not a connection of the network"
+                        f"{did_you_mean(cid, conns.index)}")
+        kind = conns.at[cid, "kind"]
+        if isinstance(e, str):
+            e = {"mode": e}
+        e = r.obj(eowner, "control", e)
+        allowed = ("mode", *_SETPOINT_KEYS, "setpoint", "value")
+        for k in e:
+            if k not in allowed:
+                raise r.unknown(eowner, k, allowed)
+        if "mode" not in e:
+            raise r.err(f"{eowner}: 'mode' is required")
+        mode = r.text(eowner, "mode", e["mode"])
+        modes = _MODES.get(kind)
+        if modes is None:
+            raise r.err(f"{eowner}: a {kind} has no controls; controls apply to "
+                        f"{', '.join(_MODES)}")
+        if mode not in modes:
+            raise r.err(f"{eowner}: mode {mode!r} is not allowed for a {kind}"
+                        f"{did_you_mean(mode, modes)}; expected one of {list(modes)}")
+        given = [k for k in e if k in _SETPOINT_KEYS]
+        if len(given) > 1 or (given and ("setpoint" in e or "value" in e)):
+            both = given + [k for k in ("setpoint", "value") if k in e]
+            raise r.err(f"{eowner}: give one setpoint, not {both}")
+        setpoint, value = "", math.nan
+        if given:
+            k = given[0]
+            x = r.number(eowner, k, e[k])
+            if k == "p_out_bar":
+                setpoint, value = "p_out", x * BAR
+            elif k == "p_out_pa":
+                setpoint, value = "p_out", x
+            elif k == "ratio":
+                setpoint, value = "ratio", x
+            elif k == "flow_kg_s":
+                setpoint, value = "flow", x
+            else:
+                if rho is None or not math.isfinite(rho) or rho <= 0:
+                    raise r.err(f"{eowner}: flow_mcm_d needs the network gas normal_density "
+                                "[kg/m³], which is missing")
+                setpoint, value = "flow", mcm_per_day_to_kg_s(x, rho)
+        else:
+            if "setpoint" in e:
+                setpoint = r.text(eowner, "setpoint", e["setpoint"])
+                kinds = ("p_out", "ratio", "flow")
+                if setpoint not in ("", *kinds):
+                    raise r.err(f"{eowner}: setpoint {setpoint!r} is not one of {list(kinds)}"
+                                f"{did_you_mean(setpoint, kinds)}")
+            if "value" in e:
+                value = r.number(eowner, "value", e["value"])
+        rows.append({"id": cid, "mode": mode, "setpoint": setpoint, "value": value})
+    try:
+        return Controls(pd.DataFrame(rows).set_index("id") if rows else None)
+    except InputError as err:
+        raise r.err(f"{owner}: {err}") from None
+
+
+def parse_native(text_or_dict: str | bytes | Mapping[str, Any], *, name: str | None = None) -> Case:
+    """Parse a native file's content (JSON text, or the already-loaded dict).
+
+    Parameters
+    ----------
+    text_or_dict
+        The JSON text, or the decoded object.
+    name
+        The file name, used in error messages.
+
+    Raises
+    ------
+    InputError
+        JSON syntax errors (with the line number), unknown fields (with a
+        "did you mean"), bad values (naming the element, the field and the
+        value), references to undefined nodes, connections or control sets.
+    """
+    if isinstance(text_or_dict, (str, bytes, bytearray)):
+        try:
+            data = json.loads(text_or_dict)
+        except json.JSONDecodeError as e:
+            raise InputError(f"invalid JSON: {e.msg} (column {e.colno})", path=name,
+                             line=e.lineno) from None
+        except UnicodeDecodeError as e:
+            raise InputError(f"the file is not UTF-8 text: {e}", path=name) from None
+    else:
+        data = dict(text_or_dict)
+    return _parse(data, name)
+
+
+def read_native(path: str | PathLike) -> Case:
+    """Read a native linepack file (JSON). See :func:`parse_native`."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as e:
+        raise InputError(f"cannot read the file: {e.strerror or e}", path=str(path)) from None
+    return parse_native(raw, name=str(path))
+
+
+def read_controls(path: str | PathLike, network: Network) -> Controls:
+    """Read a controls file: a JSON object ``{connection id: control}`` in the native
+    format's controls convention (``{"mode": "active", "p_out_bar": 75}``, ``"closed"``, …),
+    checked against ``network``."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as e:
+        raise InputError(f"cannot read the file: {e.strerror or e}", path=str(path)) from None
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as e:
+        raise InputError(f"invalid JSON: {e.msg} (column {e.colno})", path=str(path),
+                         line=e.lineno) from None
+    except UnicodeDecodeError as e:
+        raise InputError(f"the file is not UTF-8 text: {e}", path=str(path)) from None
+    return _controls(_Reader(str(path)), Path(path).stem, data, network)
+
+
+# -- writing ----------------------------------------------------------------------
+
+def _json_number(v: float) -> Any:
+    """``v`` as JSON: integral floats as ints (exact), ±inf as "inf"/"-inf"."""
+    if math.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    if v.is_integer() and abs(v) < 2 ** 53 and not (v == 0 and math.copysign(1.0, v) < 0):
+        return int(v)
+    return v
+
+
+def _record(row: pd.Series, cols: dict[str, _Col], skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """One table row as an edge record: non-default values, edge units where exact."""
+    out: dict[str, Any] = {}
+    for name, col in cols.items():
+        if name in skip:
+            continue
+        v = row[name]
+        d = col.field.default
+        if col.text:
+            if d is None or v != d:
+                out[col.field.edge_name] = str(v)
+            continue
+        v = float(v)
+        if math.isnan(v):
+            continue
+        if isinstance(d, float) and v == d and math.copysign(1.0, v) == math.copysign(1.0, d):
+            continue
+        e = col.to_edge(v)
+        if e is not None:
+            out[col.field.edge_name] = _json_number(e)
+        else:
+            out[col.field.name] = _json_number(v)
+    return out
+
+
+def _control_record(row: pd.Series) -> dict[str, Any]:
+    out: dict[str, Any] = {"mode": str(row["mode"])}
+    sp, v = str(row["setpoint"]), float(row["value"])
+    if sp == "p_out" and not math.isnan(v):
+        e = _to_edge(v, "mul", BAR)
+        if e is not None:
+            out["p_out_bar"] = _json_number(e)
+        else:
+            out["p_out_pa"] = _json_number(v)
+    elif sp == "ratio" and not math.isnan(v):
+        out["ratio"] = _json_number(v)
+    elif sp == "flow" and not math.isnan(v):
+        out["flow_kg_s"] = _json_number(v)
+    else:
+        if sp:
+            out["setpoint"] = sp
+        if not math.isnan(v):
+            out["value"] = _json_number(v)
+    return out
+
+
+def _to_dict(case: Case) -> dict[str, Any]:
+    net = case.network
+    meta = dict(net.meta)
+    provenance = dict(meta.pop("provenance", {}) or {})
+    assumptions = meta.pop("assumptions", None)
+    out: dict[str, Any] = {"linepack": FORMAT_VERSION, "name": net.name, "meta": meta}
+    if net.gas is not None:
+        out["gas"] = {k: _json_number(float(v)) for k, v in net.gas.items()}
+    nodes = []
+    for nid, row in net.nodes.iterrows():
+        rec = {"id": nid, **_record(row, _NODE_COLS)}
+        if nid in provenance:
+            rec["provenance"] = provenance.pop(nid)
+        nodes.append(rec)
+    conns = []
+    for cid, row in net.connections.iterrows():
+        rec = {"id": cid, **_record(row, _CONN_COLS)}
+        if cid in provenance:
+            rec["provenance"] = provenance.pop(cid)
+        conns.append(rec)
+    if provenance:  # entries that are not elements of the network stay in meta
+        meta["provenance"] = provenance
+    out["nodes"] = nodes
+    out["connections"] = conns
+    if assumptions is not None:
+        out["assumptions"] = assumptions
+    for sname in case.scenario_controls:
+        if sname not in case.scenarios:
+            raise InputError(f"scenario_controls: scenario '{sname}' is not in the case"
+                             f"{did_you_mean(sname, case.scenarios)}")
+    if case.scenarios:
+        scns = {}
+        for sname, s in case.scenarios.items():
+            smeta = dict(s.meta)
+            srec: dict[str, Any] = {}
+            if isinstance(smeta.get("description"), str):
+                srec["description"] = smeta.pop("description")
+            srec["temperature_k"] = _json_number(s.temperature)
+            if sname in case.scenario_controls:
+                srec["controls"] = case.scenario_controls[sname]
+            if s.gas is not None:
+                srec["gas"] = {k: _json_number(float(v)) for k, v in s.gas.items()}
+            srec["nodes"] = [{"id": nid, **_record(row, _SCN_COLS)}
+                             for nid, row in s.nodes.iterrows()]
+            if smeta:
+                srec["meta"] = smeta
+            scns[str(sname)] = srec
+        out["scenarios"] = scns
+    if case.controls:
+        out["controls"] = {str(cname): {cid: _control_record(row)
+                                        for cid, row in c.table.iterrows()}
+                           for cname, c in case.controls.items()}
+    return out
+
+
+def _scalar(x: Any) -> bool:
+    return x is None or isinstance(x, (str, int, float, bool))
+
+
+def _flat(x: Any) -> bool:
+    """A record worth one line: scalars, plus at most two small containers of scalars."""
+    vals = list(x.values() if isinstance(x, dict) else x)
+    nested = [v for v in vals if not _scalar(v)]
+    return len(nested) <= 2 and all(
+        isinstance(v, (dict, list)) and len(v) <= 16
+        and all(_scalar(w) for w in (v.values() if isinstance(v, dict) else v))
+        for v in nested)
+
+
+def _dump(x: Any, level: int = 0) -> str:
+    """JSON with one line per flat record (node, connection, scenario node…)."""
+    if isinstance(x, dict) and x and not _flat(x):
+        pad = "  " * (level + 1)
+        body = ",\n".join(f"{pad}{json.dumps(str(k), ensure_ascii=False)}: {_dump(v, level + 1)}"
+                          for k, v in x.items())
+        return "{\n" + body + "\n" + "  " * level + "}"
+    if isinstance(x, list) and x and not (all(_scalar(v) for v in x) and len(x) <= 16):
+        pad = "  " * (level + 1)
+        return "[\n" + ",\n".join(pad + _dump(v, level + 1) for v in x) + "\n" + "  " * level + "]"
+    return json.dumps(x, ensure_ascii=False, default=_json_default)
+
+
+def _json_default(o: Any) -> Any:
+    """numpy scalars and paths in metadata become plain JSON values."""
+    if isinstance(o, np.generic):
+        return o.item()
+    if isinstance(o, PathLike):
+        return os.fspath(o)
+    raise InputError(f"meta: a value of type {type(o).__name__} ({_short_repr(o)}) cannot be "
+                     "written as JSON; use str, number, bool, None, list or dict")
+
+
+def _short_repr(o: Any) -> str:
+    s = repr(o)
+    return s if len(s) <= 40 else s[:37] + "..."
+
+
+def write_native(case_or_network: Case | Network, path: str | PathLike) -> Path:
+    """Write a case (or a bare network) as a native JSON file, atomically.
+
+    The file is written to a temporary file in the same folder and moved over
+    ``path`` with :func:`os.replace`, so readers never see half a file. Before
+    that, the text is parsed back with :func:`parse_native`, so a file that
+    linepack would refuse to read is never written.
+
+    Parameters
+    ----------
+    case_or_network
+        A :class:`Case`, or a :class:`~linepack.network.Network` (no scenarios).
+    path
+        Target file.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
+    case = case_or_network if isinstance(case_or_network, Case) else Case(case_or_network)
+    path = Path(path)
+    text = _dump(_to_dict(case)) + "\n"
+    parse_native(text, name=str(path))  # refuse to write what cannot be read back
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return path
