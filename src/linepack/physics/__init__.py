@@ -1,1 +1,25 @@
-"""linepack.physics"""
+"""Physics room: pure, vectorised property and element laws, SI in and SI out.
+
+Modules
+-------
+gas
+    :class:`~linepack.physics.gas.Gas` (molar mass, pseudo-critical point,
+    densities, calorific values), constructors and :func:`~linepack.physics.gas.mix`.
+eos
+    Compressibility models Z(p, T) with ∂Z/∂p, ∂Z/∂T; heat capacities,
+    isentropic exponent, Joule-Thomson coefficient.
+viscosity
+    Dynamic viscosity models.
+friction
+    Darcy friction factor laws λ(Re, k/D, D) with ∂λ/∂Re.
+compressor
+    Isentropic compressor head, power (with partial derivatives) and outlet
+    temperature.
+
+Physics imports only numpy, scipy, :mod:`linepack.units` and
+:mod:`linepack.errors` (CoolProp lazily, for GERG-2008 and CoolProp viscosity).
+"""
+
+from linepack.physics import compressor, eos, friction, gas, viscosity
+
+__all__ = ["compressor", "eos", "friction", "gas", "viscosity"]

@@ -30,10 +30,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+import scipy.sparse.linalg as spla
 
 from linepack.errors import Infeasible, InputError, NotConverged, did_you_mean
 from linepack.network.network import Controls, Network, Scenario
-from linepack.numerics.linsolve import Factorizer, SingularMatrix
+from linepack.numerics.assembly import PatternAssembler
+from linepack.numerics.linsolve import Factorizer, SingularMatrix, cholmod_available
 from linepack.numerics.newton import NewtonOptions, newton
 from linepack.numerics.reduction import RelationConflict, internal_flows, reduce_affine
 from linepack.physics import element_laws as laws
@@ -242,14 +244,14 @@ class _Model:
         self.edge_ids = conns.index
         self.m = len(conns)
         self.kind = conns["kind"].to_numpy()
-        try:
-            self.u = np.array([self.node_pos[x] for x in conns["from_node"]], dtype=np.int64)
-            self.v = np.array([self.node_pos[x] for x in conns["to_node"]], dtype=np.int64)
-        except KeyError as exc:
-            bad = exc.args[0]
-            cid = conns.index[(conns["from_node"] == bad) | (conns["to_node"] == bad)][0]
-            raise InputError(f"{conns.at[cid, 'kind']} '{cid}': node '{bad}' does not exist"
-                             f"{did_you_mean(bad, self.node_ids)}") from None
+        self.u = self.node_ids.get_indexer(conns["from_node"]).astype(np.int64)
+        self.v = self.node_ids.get_indexer(conns["to_node"]).astype(np.int64)
+        missing = np.flatnonzero((self.u < 0) | (self.v < 0))
+        if missing.size:
+            i = int(missing[0])
+            bad = conns["from_node"].iat[i] if self.u[i] < 0 else conns["to_node"].iat[i]
+            raise InputError(f"{self.kind[i]} '{conns.index[i]}': node '{bad}' does not exist"
+                             f"{did_you_mean(bad, self.node_ids)}")
         g = lambda c: conns[c].to_numpy(dtype=float)  # noqa: E731
         self.length, self.diameter, self.roughness = g("length_m"), g("diameter_m"), g("roughness_m")
         self.zeta, self.drag, self.dp_const = g("loss_coefficient"), g("drag_factor"), g("pressure_loss_pa")
@@ -488,11 +490,53 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, factori
     P_rows = np.concatenate([np.flatnonzero(cu >= 0), np.flatnonzero(cv >= 0)])
     P_cols = np.concatenate([cu[cu >= 0], cv[cv >= 0]])
     P_shape = (n_l, n_x)
+    J_asm = PatternAssembler(J_rows, J_cols, (n_x, n_x))
     key = ("fact", n_x, J_rows.size)
     fac = factorizer_cache.get(key)
     if fac is None:
         fac = Factorizer(opts.linear_solver, symmetric=False)
         factorizer_cache[key] = fac
+
+    # Symmetric path. Where every pipe end is its own balance row and shares its class's
+    # pressure (no station or regulator at the pipe ends), J ≈ L_w·diag(2p) with L_w a
+    # weighted graph Laplacian (exact for constant Z on flat ground). L_w is factorised by
+    # CHOLMOD (one symbolic analysis, then numeric refactorisations) and preconditions GMRES
+    # on the exact J, so each step is still an exact Newton step.
+    own_u = (ru == cu) & (al_u == 1.0) & (red.beta[lu_] == 0.0)
+    own_v = (rv == cv) & (al_v == 1.0) & (red.beta[lv_] == 0.0)
+    sym = (n_x > 0 and opts.linear_solver in ("auto", "cholmod") and cholmod_available()
+           and bool(np.all(own_u | (cu < 0))) and bool(np.all(own_v | (cv < 0)))
+           and bool(np.all(ru[cu < 0] < 0)) and bool(np.all(rv[cv < 0] < 0)))
+    if sym:
+        both = (cu >= 0) & (cv >= 0)
+        L_rows = np.concatenate([cu[cu >= 0], cv[cv >= 0], cu[both], cv[both]])
+        L_cols = np.concatenate([cu[cu >= 0], cv[cv >= 0], cv[both], cu[both]])
+        L_asm = PatternAssembler(L_rows, L_cols, (n_x, n_x))
+        sfac = factorizer_cache.get(("chol", n_x, L_rows.size))
+        if sfac is None:
+            sfac = Factorizer("cholmod", symmetric=True)
+            factorizer_cache[("chol", n_x, L_rows.size)] = sfac
+
+    def linear_solve(J, rhs, Dinv, x, rnorm):
+        if sym:
+            w = -Dinv
+            Lw = L_asm.matrix(np.concatenate([w[cu >= 0], w[cv >= 0], -w[both], -w[both]]))
+            try:
+                chol = sfac.factor(Lw)
+            except SingularMatrix:
+                chol = None
+            if chol is not None:
+                two_p = 2.0 * x
+                prec = spla.LinearOperator((n_x, n_x), matvec=lambda b: chol(b) / two_p)
+                dx, info = spla.gmres(J, rhs, M=prec, rtol=max(min(1e-3, rnorm), 1e-13), atol=0.0,
+                                      restart=25, maxiter=2)
+                if info == 0 and np.all(np.isfinite(dx)):
+                    return dx
+        try:
+            solve = fac.factor(J)
+        except SingularMatrix:
+            raise _Singular() from None
+        return solve(rhs)
 
     def step(sv, r, aux):
         F, F1, F2, Fm, Rb = aux
@@ -500,14 +544,10 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, factori
         gu = -Dinv * F1 * al_u   # contribution of dp at the from node, per edge
         gv = -Dinv * F2 * al_v
         data = np.concatenate([gu[ok_uu], gv[ok_uv], -gu[ok_vu], -gv[ok_vv]])
-        J = sp.csc_matrix((data, (J_rows, J_cols)), shape=(n_x, n_x))
+        J = J_asm.matrix(data)
         rhs = Rb + C @ (Dinv * F)
         if n_x:
-            try:
-                solve = fac.factor(J)
-            except SingularMatrix:
-                raise _Singular() from None
-            dx = solve(rhs)
+            dx = linear_solve(J, rhs, Dinv, sv[n_l:], float(np.max(np.abs(r))))
         else:
             dx = np.zeros(0)
         P = sp.csr_matrix((np.concatenate([F1[cu >= 0] * al_u[cu >= 0], F2[cv >= 0] * al_v[cv >= 0]]),

@@ -1,0 +1,775 @@
+"""One self-contained, offline HTML report of a network result.
+
+:func:`write_report` writes a single ``.html`` file that opens without a network
+connection: plotly.js is inlined, the country outlines come from a GeoJSON file
+shipped in the package and are drawn as plain lines (no map tiles, no topojson
+download, no web fonts), and a Content-Security-Policy forbids the page to load
+anything at all. The file holds
+
+1. a KPI header (delivered flow, entries, lowest pressure margin and where, total
+   linepack, violations, solver status),
+2. a map of the network: pipes with line width by |flow| and colour by mean pressure,
+   compressor stations, control valves, valves, entries and exits marked, hover texts
+   with ids and figures, country outlines under it,
+3. the pressure profile along a route with the p_min/p_max bounds,
+4. the station table and
+5. the limit-violation table.
+
+The report reads a network and a result (see :func:`linepack.report.summarize` for the
+columns); it never calls a solver. plotly (the ``[plot]`` extra) is imported only when
+a report is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+import math
+import os
+import stat
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from linepack.errors import InputError
+from linepack.report.summary import (
+    default_route,
+    edge_table,
+    largest_exit,
+    node_table,
+    reference_node,
+    route_profile,
+    summarize,
+)
+
+__all__ = ["write_report", "MAP_DIV_ID", "PROFILE_DIV_ID", "COUNTRIES_GEOJSON"]
+
+#: ``id`` of the map's ``<div>`` in the report.
+MAP_DIV_ID = "linepack-map"
+#: ``id`` of the pressure profile's ``<div>`` in the report.
+PROFILE_DIV_ID = "linepack-profile"
+#: Country outlines drawn under lon/lat maps (Natural Earth, public domain; see its README).
+COUNTRIES_GEOJSON = Path(__file__).resolve().parents[1] / "data" / "geo" / \
+    "central-asia-countries.geojson"
+
+_PRESSURE_SCALE = "Viridis"
+_N_COLOURS = 16            # pipe colour classes along the pressure scale
+_WIDTH_RANGE = (1.0, 10.0)  # pipe line width for zero and for the largest |flow| [px]
+
+#: The page may load nothing: every script, style and image is inline or a data: URL.
+_CSP = ("default-src 'none'; script-src 'unsafe-inline'; "
+        "style-src 'unsafe-inline'; img-src data: blob:; font-src data:; connect-src 'none'")
+
+_FONTS = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
+
+_CSS = """
+:root { --ink: #1d2733; --muted: #5b6877; --line: #d5dbe3; --bad: #b42318; --ok: #1a7f37; }
+* { box-sizing: border-box; }
+body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue",
+       Arial, sans-serif; color: var(--ink); background: #f6f8fa; }
+header, section, footer { max-width: 1320px; margin: 0 auto; padding: 12px 24px; }
+header h1 { margin: 16px 0 4px; font-size: 26px; }
+.subtitle { color: var(--muted); margin: 0 0 12px; }
+.banner { background: #fff4e5; border: 1px solid #f5b25b; padding: 8px 12px; border-radius: 6px; }
+.kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(190px, 1fr)); gap: 12px; }
+.kpi { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; }
+.kpi .label { color: var(--muted); font-size: 13px; }
+.kpi .value { font-size: 24px; font-weight: 600; margin-top: 2px; white-space: nowrap; }
+.kpi .unit { font-size: 15px; font-weight: 500; }
+.kpi .detail { color: var(--muted); font-size: 13px; margin-top: 2px; }
+.kpi.bad .value { color: var(--bad); }
+.kpi.good .value { color: var(--ok); }
+h2 { font-size: 19px; margin: 18px 0 8px; }
+.card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 8px; }
+.note { color: var(--muted); font-size: 13px; margin: 6px 0; }
+table { border-collapse: collapse; width: 100%; background: #fff; font-size: 13px; }
+th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: right; }
+th { background: #eef1f5; position: sticky; top: 0; }
+td.text, th.text { text-align: left; }
+tr.bad td { color: var(--bad); }
+footer { color: var(--muted); font-size: 12px; padding-bottom: 32px; }
+"""
+
+
+# -- small helpers ---------------------------------------------------------------------------
+def _plotly():
+    """Import plotly lazily, with an actionable message when the extra is missing."""
+    try:
+        import plotly
+        import plotly.graph_objects as go
+        import plotly.io as pio
+        import plotly.offline
+    except ImportError:
+        raise ImportError("linepack.report.write_report needs plotly; install the [plot] extra: "
+                          "pip install 'linepack[plot]'") from None
+    return plotly, go, pio
+
+
+def _fmt(value: Any, digits: int = 2, unit: str = "") -> str:
+    """A number with ``digits`` decimals (and a unit), or an en dash when missing."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return "–"
+    if not math.isfinite(v):
+        return "–"
+    text = f"{v:,.{digits}f}".replace(",", "\u2009")
+    return f"{text} {unit}".rstrip() if unit else text
+
+
+def _e(text: Any) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _load_outlines(geo: Any) -> dict[str, Any] | None:
+    """The GeoJSON of the country outlines to draw (``None``: none)."""
+    if geo is False:
+        return None
+    if isinstance(geo, Mapping):
+        return dict(geo)
+    source = COUNTRIES_GEOJSON if geo in (None, True) else Path(geo)
+    try:
+        return json.loads(Path(source).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        if geo in (None, True):
+            return None
+        raise InputError(f"write_report: geo file '{source}' does not exist; pass a GeoJSON "
+                         "file, a GeoJSON mapping, True/None (built-in outlines) or False")
+    except json.JSONDecodeError as exc:
+        raise InputError(f"write_report: geo file '{source}' is not valid JSON ({exc})") from None
+
+
+def _outline_rings(geojson: Mapping[str, Any]) -> list[tuple[str, list[np.ndarray]]]:
+    """``(name, rings)`` per feature; rings of (Multi)Polygons and LineStrings as (n, 2) arrays."""
+    out = []
+    features = geojson.get("features", [geojson] if geojson.get("type") == "Feature" else [])
+    for feature in features:
+        geom = feature.get("geometry") or {}
+        kind, coords = geom.get("type"), geom.get("coordinates") or []
+        if kind == "Polygon":
+            rings = list(coords)
+        elif kind == "MultiPolygon":
+            rings = [ring for poly in coords for ring in poly]
+        elif kind == "LineString":
+            rings = [coords]
+        elif kind == "MultiLineString":
+            rings = list(coords)
+        else:
+            continue
+        arrays = [np.asarray(r, dtype=float)[:, :2] for r in rings if len(r) >= 2]
+        if arrays:
+            out.append((str((feature.get("properties") or {}).get("name") or ""), arrays))
+    return out
+
+
+def _inside(px: np.ndarray, py: np.ndarray, rings: list[np.ndarray]) -> np.ndarray:
+    """Even-odd point-in-polygon test of points against all rings of one feature."""
+    inside = np.zeros(px.shape, dtype=bool)
+    for ring in rings:
+        xa, ya = ring[:, 0], ring[:, 1]
+        xb, yb = np.roll(xa, -1), np.roll(ya, -1)
+        keep = ya != yb
+        xa, ya, xb, yb = xa[keep], ya[keep], xb[keep], yb[keep]
+        for k in range(0, len(xa), 256):   # edges × points in chunks
+            x1, y1 = xa[k:k + 256, None], ya[k:k + 256, None]
+            x2, y2 = xb[k:k + 256, None], yb[k:k + 256, None]
+            crosses = (y1 > py) != (y2 > py)
+            x_at = x1 + (py - y1) * (x2 - x1) / (y2 - y1)
+            inside ^= np.logical_xor.reduce(crosses & (px < x_at), axis=0)
+    return inside
+
+
+def _label_points(features: list[tuple[str, list[np.ndarray]]], xr: Sequence[float],
+                  yr: Sequence[float]) -> list[tuple[str, float, float]]:
+    """Where to write each country name so that it falls inside the country and the view."""
+    gx, gy = np.meshgrid(np.linspace(xr[0], xr[1], 48)[1:-1], np.linspace(yr[0], yr[1], 28)[1:-1])
+    px, py = gx.ravel(), gy.ravel()
+    labels = []
+    for name, rings in features:
+        pts = np.concatenate(rings)
+        if not name or pts[:, 0].max() < xr[0] or pts[:, 0].min() > xr[1] \
+                or pts[:, 1].max() < yr[0] or pts[:, 1].min() > yr[1]:
+            continue
+        inside = _inside(px, py, rings)
+        if inside.mean() < 0.03:
+            continue
+        cx, cy = px[inside].mean(), py[inside].mean()
+        k = np.argmin((px[inside] - cx) ** 2 + (py[inside] - cy) ** 2)
+        labels.append((name, float(px[inside][k]), float(py[inside][k])))
+    return labels
+
+
+# -- coordinates -----------------------------------------------------------------------------
+def _coordinates(network: Any, index: pd.Index, geo: Any) -> tuple[pd.DataFrame, bool, str]:
+    """Drawing coordinates ``(xy, is_lonlat, note)``; ``xy`` has columns x, y for drawable nodes."""
+    net = network.nodes.reindex(index)
+
+    def num(name: str) -> pd.Series:
+        if name in net.columns:
+            return pd.to_numeric(net[name], errors="coerce").astype(float)
+        return pd.Series(math.nan, index=index)
+
+    lon, lat, x, y = num("lon"), num("lat"), num("x"), num("y")
+    has_geo = lon.notna() & lat.notna()
+    has_xy = x.notna() & y.notna()
+    if geo is False:
+        use_geo = False
+    elif geo is None:
+        use_geo = bool(has_geo.any()) and has_geo.sum() >= has_xy.sum()
+    else:
+        if not has_geo.any():
+            raise InputError("write_report: geo outlines were asked for but no node has lon/lat; "
+                             "pass geo=None to fall back to x/y or geo=False")
+        use_geo = True
+    if use_geo:
+        xy = pd.DataFrame({"x": lon, "y": lat})[has_geo]
+    else:
+        xy = pd.DataFrame({"x": x, "y": y})[has_xy]
+    missing = len(index) - len(xy)
+    system = "longitude/latitude" if use_geo else "x/y drawing coordinates"
+    note = f"Positions: {system}."
+    if missing:
+        note += f" {missing} of {len(index)} nodes have no coordinates and are not drawn."
+    return xy, use_geo, note
+
+
+# -- hover texts -----------------------------------------------------------------------------
+def _node_hover(nid: str, r: Mapping[str, Any]) -> str:
+    alias = f" ({_e(r['alias'])})" if r.get("alias") else ""
+    lines = [f"<b>{_e(r['kind'])} {_e(nid)}</b>{alias}",
+             f"p {_fmt(r['p_bar'], 2, 'bar')} "
+             f"[{_fmt(r['p_min_bar'], 1)} – {_fmt(r['p_max_bar'], 1)}]",
+             f"margin to p_min {_fmt(r['margin_bar'], 2, 'bar')}"]
+    q = r["inflow_mcm_d"]
+    if math.isfinite(q) and q > 0:
+        lines.append(f"injection {_fmt(q, 3, 'mcm/d')} ({_fmt(r['inflow_kg_s'], 1, 'kg/s')})")
+    elif math.isfinite(q) and q < 0:
+        lines.append(f"withdrawal {_fmt(-q, 3, 'mcm/d')} ({_fmt(-r['inflow_kg_s'], 1, 'kg/s')})")
+    elif math.isfinite(r["inflow_kg_s"]) and r["inflow_kg_s"] != 0:
+        lines.append(f"inflow {_fmt(r['inflow_kg_s'], 1, 'kg/s')}")
+    if r["violation_bar"] > 0:
+        lines.append(f"<b>outside bounds by {_fmt(r['violation_bar'], 3, 'bar')}</b>")
+    if math.isfinite(r["height_m"]):
+        lines.append(f"height {_fmt(r['height_m'], 0, 'm')}")
+    return "<br>".join(lines)
+
+
+def _edge_hover(cid: str, r: Mapping[str, Any], net: Mapping[str, Any]) -> str:
+    a, b = r["from_node"], r["to_node"]
+    m = r["m_kg_s"]
+    if math.isfinite(m) and m < 0:
+        a, b = b, a
+    mode = f" – {_e(r['mode'])}" if r["mode"] else ""
+    lines = [f"<b>{_e(r['kind'])} {_e(cid)}</b>{mode}", f"flow {_e(a)} → {_e(b)}",
+             f"|q| {_fmt(abs(r['q_mcm_d']), 3, 'mcm/d')} ({_fmt(abs(m), 1, 'kg/s')})",
+             f"p {_fmt(r['p_in_bar'], 2)} → {_fmt(r['p_out_bar'], 2, 'bar')} (from → to)"]
+    if r["kind"] == "pipe":
+        length = net.get("length_m", math.nan) / 1000.0
+        d = net.get("diameter_m", math.nan) * 1000.0
+        lines.append(f"L {_fmt(length, 1, 'km')}, D {_fmt(d, 0, 'mm')}")
+        if math.isfinite(r["v_max_m_s"]):
+            lines.append(f"v max {_fmt(r['v_max_m_s'], 2, 'm/s')}")
+        if math.isfinite(r["linepack_mcm"]):
+            lines.append(f"linepack {_fmt(r['linepack_mcm'], 3, 'mcm')}")
+    if math.isfinite(r["ratio"]):
+        lines.append(f"ratio {_fmt(r['ratio'], 3)}")
+    if math.isfinite(r["power_mw"]):
+        lines.append(f"power {_fmt(r['power_mw'], 2, 'MW')}")
+    return "<br>".join(lines)
+
+
+# -- figures ---------------------------------------------------------------------------------
+def _map_figure(go: Any, network: Any, nodes: pd.DataFrame, edges: pd.DataFrame,
+                geo: Any) -> tuple[Any | None, str, bool]:
+    """The network map ``(figure or None, note, outlines drawn)``."""
+    from plotly.colors import sample_colorscale
+
+    xy, use_geo, note = _coordinates(network, nodes.index, geo)
+    if xy.empty:
+        return None, ("No node has coordinates (lon/lat or x/y), so the network cannot be "
+                      "drawn."), False
+    fig = go.Figure()
+    drawn = edges[edges["from_node"].isin(xy.index) & edges["to_node"].isin(xy.index)]
+    x0 = xy["x"].reindex(drawn["from_node"]).to_numpy()
+    y0 = xy["y"].reindex(drawn["from_node"]).to_numpy()
+    x1 = xy["x"].reindex(drawn["to_node"]).to_numpy()
+    y1 = xy["y"].reindex(drawn["to_node"]).to_numpy()
+    xmid, ymid = (x0 + x1) / 2.0, (y0 + y1) / 2.0
+    net_conn = network.connections.reindex(drawn.index)
+
+    # View window: the network plus a margin, widened to a landscape plot area; lon/lat
+    # outlines outside it are clipped by the axes.
+    xmin, xmax = float(xy["x"].min()), float(xy["x"].max())
+    ymin, ymax = float(xy["y"].min()), float(xy["y"].max())
+    xscale = math.cos(math.radians(float(np.clip(xy["y"].mean(), -80.0, 80.0)))) if use_geo \
+        else 1.0
+    span = max((xmax - xmin) * xscale, ymax - ymin)
+    pad = max(0.06 * span, 0.3 if use_geo else 0.0) or 1.0
+    width, height = (xmax - xmin) * xscale + 2 * pad, (ymax - ymin) + 2 * pad
+    aspect = 1.8  # plot area width / height of the map
+    if width / height > aspect:
+        height = width / aspect
+    else:
+        width = height * aspect
+    xc, yc = (xmin + xmax) / 2.0, (ymin + ymax) / 2.0
+    xr = [xc - width / (2 * xscale), xc + width / (2 * xscale)]
+    yr = [yc - height / 2.0, yc + height / 2.0]
+
+    outlines = False
+    if use_geo:
+        gj = _load_outlines(geo)
+        features = _outline_rings(gj) if gj is not None else []
+        if features:
+            outlines = True
+            ox: list[float | None] = []
+            oy: list[float | None] = []
+            for _, rings in features:
+                for ring in rings:
+                    ox += ring[:, 0].tolist() + [None]
+                    oy += ring[:, 1].tolist() + [None]
+            fig.add_trace(go.Scatter(x=ox, y=oy, mode="lines", name="country borders",
+                                     line=dict(color="#9aa5b1", width=1),
+                                     hoverinfo="skip", legendrank=900))
+            labels = _label_points(features, xr, yr)
+            if labels:
+                fig.add_trace(go.Scatter(
+                    x=[lx for _, lx, _ in labels], y=[ly for _, _, ly in labels],
+                    text=[_e(n).upper() for n, _, _ in labels], mode="text",
+                    textfont=dict(color="#aab4bf", size=13), hoverinfo="skip",
+                    showlegend=False))
+
+    # Pipes: width by |flow|, colour by mean pressure, grouped into classes (few traces).
+    is_pipe = (drawn["kind"] == "pipe").to_numpy()
+    pmean = ((drawn["p_in_bar"] + drawn["p_out_bar"]) / 2.0).to_numpy()
+    qabs = drawn["q_mcm_d"].abs().fillna(drawn["m_kg_s"].abs()).to_numpy()
+    finite_p = pmean[is_pipe & np.isfinite(pmean)]
+    if finite_p.size == 0:
+        finite_p = nodes["p_bar"].dropna().to_numpy()
+    cmin = float(finite_p.min()) if finite_p.size else 0.0
+    cmax = float(finite_p.max()) if finite_p.size else 1.0
+    if cmax - cmin < 1e-9:
+        cmin, cmax = cmin - 1.0, cmax + 1.0
+    qmax = float(np.nanmax(qabs[is_pipe])) if is_pipe.any() and np.isfinite(qabs[is_pipe]).any() \
+        else 0.0
+    w_lo, w_hi = _WIDTH_RANGE
+    widths = np.where(np.isfinite(qabs) & (qmax > 0), w_lo + (w_hi - w_lo) * qabs / (qmax or 1),
+                      w_lo)
+    widths = np.round(widths)  # whole pixels: at most 10 × 16 pipe traces
+    level = np.where(np.isfinite(pmean),
+                     np.round((pmean - cmin) / (cmax - cmin) * (_N_COLOURS - 1)), -1).astype(int)
+    palette = sample_colorscale(_PRESSURE_SCALE, [k / (_N_COLOURS - 1) for k in range(_N_COLOURS)])
+    groups: dict[tuple[float, int], list[int]] = {}
+    for k in np.flatnonzero(is_pipe):
+        groups.setdefault((float(widths[k]), int(level[k])), []).append(int(k))
+    first = True
+    for (width, lev), members in sorted(groups.items()):
+        gx: list[float | None] = []
+        gy: list[float | None] = []
+        for k in members:
+            gx += [x0[k], x1[k], None]
+            gy += [y0[k], y1[k], None]
+        fig.add_trace(go.Scatter(
+            x=gx, y=gy, mode="lines", name="pipes (width ∝ |flow|)", legendgroup="pipes",
+            showlegend=first, hoverinfo="skip", legendrank=100,
+            line=dict(width=width, color=palette[lev] if lev >= 0 else "#8c96a0")))
+        first = False
+
+    # Other connections: thin dark lines, dotted when closed.
+    others = drawn[~is_pipe]
+    is_closed = others["mode"].astype(str).str.split(":", n=1).str[0] == "closed"
+    for (kind, closed), part in others.groupby([others["kind"], is_closed]):
+        pos = [drawn.index.get_loc(c) for c in part.index]
+        gx, gy = [], []
+        for k in pos:
+            gx += [x0[k], x1[k], None]
+            gy += [y0[k], y1[k], None]
+        fig.add_trace(go.Scatter(
+            x=gx, y=gy, mode="lines", name=f"{kind}{' (closed)' if closed else ''}",
+            legendgroup=f"conn-{kind}", showlegend=False, hoverinfo="skip",
+            line=dict(width=2.5, color="#3d4753", dash="dot" if closed else "solid")))
+
+    # Hover points in the middle of each connection; stations get a visible marker.
+    edge_rows, conn_rows = drawn.to_dict("index"), net_conn.to_dict("index")
+    hover = [_edge_hover(c, edge_rows[c], conn_rows[c]) for c in drawn.index]
+    marks = {"compressorStation": ("compressor stations", "triangle-right", "#d62728", 15),
+             "controlValve": ("control valves", "diamond", "#ff7f0e", 12),
+             "valve": ("valves", "square", "#ffffff", 9),
+             "resistor": ("resistors", "square-x", "#ffffff", 9),
+             "checkValve": ("check valves", "triangle-right-open", "#3d4753", 9)}
+    plain = np.ones(len(drawn), dtype=bool)
+    for rank, (kind, (label, symbol, colour, size)) in enumerate(marks.items()):
+        sel = (drawn["kind"] == kind).to_numpy()
+        if not sel.any():
+            continue
+        plain &= ~sel
+        fig.add_trace(go.Scatter(
+            x=xmid[sel], y=ymid[sel], mode="markers", name=label, legendrank=300 + rank,
+            text=[hover[k] for k in np.flatnonzero(sel)], hovertemplate="%{text}<extra></extra>",
+            marker=dict(symbol=symbol, size=size, color=colour, opacity=1.0,
+                        line=dict(color="#1d2733", width=1.2))))
+    if plain.any():
+        fig.add_trace(go.Scatter(
+            x=xmid[plain], y=ymid[plain], mode="markers", name="connection info",
+            showlegend=False, text=[hover[k] for k in np.flatnonzero(plain)],
+            hovertemplate="%{text}<extra></extra>",
+            marker=dict(size=10, color="rgba(0,0,0,0)")))
+
+    # Colour bar of the pipe pressure (an invisible trace carries it).
+    fig.add_trace(go.Scatter(
+        x=[xy["x"].iloc[0]], y=[xy["y"].iloc[0]], mode="markers", showlegend=False,
+        hoverinfo="skip",
+        marker=dict(size=0.1, opacity=0, color=[cmin], cmin=cmin, cmax=cmax,
+                    colorscale=_PRESSURE_SCALE, showscale=True,
+                    colorbar=dict(title=dict(text="mean pipe<br>pressure [bar]"), thickness=16,
+                                  len=0.8, x=1.01))))
+
+    # Nodes: junctions, entries, exits; violated nodes ringed in red.
+    drawn_nodes = nodes.loc[xy.index]
+    node_rows = drawn_nodes.to_dict("index")
+    inflow = drawn_nodes["inflow_mcm_d"].fillna(drawn_nodes["inflow_kg_s"]).abs()
+    fmax = float(inflow.max()) if inflow.notna().any() and inflow.max() > 0 else 1.0
+    styles = [("innode", "junctions", "circle", "#5b6877", None),
+              ("source", "entries (sources)", "triangle-up", "#2ca02c", 11),
+              ("sink", "exits (sinks)", "square", "#ff7f0e", 9)]
+    known = {k for k, *_ in styles}
+    for rank, (kind, label, symbol, colour, base) in enumerate(styles):
+        sel = drawn_nodes["kind"] == kind if kind != "innode" else ~drawn_nodes["kind"].isin(
+            known - {"innode"})
+        part = drawn_nodes[sel]
+        if part.empty:
+            continue
+        if base is None:
+            size: Any = 5
+        else:
+            size = (base + 12 * np.sqrt(inflow[part.index].fillna(0.0) / fmax)).round(1).tolist()
+        fig.add_trace(go.Scatter(
+            x=xy.loc[part.index, "x"], y=xy.loc[part.index, "y"], mode="markers", name=label,
+            legendrank=200 + rank, text=[_node_hover(n, node_rows[n]) for n in part.index],
+            hovertemplate="%{text}<extra></extra>",
+            marker=dict(symbol=symbol, size=size, color=colour, opacity=1.0,
+                        line=dict(color="#1d2733", width=1 if base else 0))))
+    bad = drawn_nodes[drawn_nodes["violation_bar"] > 0]
+    if len(bad):
+        fig.add_trace(go.Scatter(
+            x=xy.loc[bad.index, "x"], y=xy.loc[bad.index, "y"], mode="markers",
+            name="pressure outside bounds", legendrank=250,
+            text=[_node_hover(n, node_rows[n]) for n in bad.index],
+            hovertemplate="%{text}<extra></extra>",
+            marker=dict(symbol="circle-open", size=20, color="#b42318", opacity=1.0,
+                        line=dict(width=3))))
+
+    layout: dict[str, Any] = dict(
+        height=720, margin=dict(l=60, r=20, t=30, b=60), plot_bgcolor="#ffffff",
+        hovermode="closest", hoverlabel=dict(align="left"),
+        legend=dict(orientation="h", yanchor="top", y=-0.07, x=0.0),
+        xaxis=dict(range=xr, showgrid=True, gridcolor="#eef1f5", zeroline=False,
+                   title=dict(text="longitude [°E]" if use_geo else "x")),
+        yaxis=dict(range=yr, showgrid=True, gridcolor="#eef1f5", zeroline=False,
+                   title=dict(text="latitude [°N]" if use_geo else "y"),
+                   scaleanchor="x", scaleratio=1.0))
+    if use_geo:
+        # Equirectangular with the aspect of the map's mean latitude.
+        layout["yaxis"]["scaleratio"] = 1.0 / xscale
+    fig.update_layout(**layout)
+    if use_geo:
+        note += " Equirectangular view scaled for the mean latitude."
+    return fig, note, outlines
+
+
+def _profile_figure(go: Any, profile: pd.DataFrame, title: str) -> Any:
+    """Pressure along the route (km vs bar absolute) with dashed bounds."""
+    fig = go.Figure()
+    x = profile["distance_km"]
+    hover = [f"<b>{_e(r.kind)} {_e(r.node)}</b><br>{_fmt(r.distance_km, 1, 'km')} from start"
+             f"<br>p {_fmt(r.p_bar, 2, 'bar')} [{_fmt(r.p_min_bar, 1)} – {_fmt(r.p_max_bar, 1)}]"
+             + (f"<br>via {_e(r.via_kind)} {_e(r.via)}" if r.via else "")
+             for r in profile.itertuples()]
+    for col, label in (("p_max_bar", "p_max"), ("p_min_bar", "p_min")):
+        if profile[col].notna().any():
+            fig.add_trace(go.Scatter(x=x, y=profile[col], mode="lines", name=label,
+                                     line=dict(color="#b42318", dash="dash", width=1.5),
+                                     hovertemplate=f"{label} %{{y:.2f}} bar<extra></extra>"))
+    fig.add_trace(go.Scatter(x=x, y=profile["p_bar"], mode="lines+markers", name="pressure",
+                             line=dict(color="#1f4e79", width=2.5), marker=dict(size=6),
+                             text=hover, hovertemplate="%{text}<extra></extra>"))
+    st = profile[profile["via_kind"] == "compressorStation"]
+    if len(st):
+        fig.add_trace(go.Scatter(
+            x=st["distance_km"], y=st["p_bar"], mode="markers+text", name="compressor stations",
+            text=[_e(v) for v in st["via"]], textposition="top center",
+            marker=dict(symbol="triangle-up", size=13, color="#d62728", opacity=1.0,
+                        line=dict(color="#1d2733", width=1)),
+            hovertemplate="compressor station %{text}<br>p out %{y:.2f} bar<extra></extra>"))
+    fig.update_layout(
+        height=460, margin=dict(l=60, r=20, t=40, b=90), plot_bgcolor="#ffffff",
+        title=dict(text=title, x=0.01, font=dict(size=14)), hovermode="closest",
+        hoverlabel=dict(align="left"), legend=dict(orientation="h", y=-0.2, x=0.0,
+                                                    yanchor="top"),
+        xaxis=dict(title=dict(text="distance along route [km]"), gridcolor="#eef1f5",
+                   zeroline=False),
+        yaxis=dict(title=dict(text="pressure [bar, absolute]"), gridcolor="#eef1f5",
+                   zeroline=False))
+    return fig
+
+
+# -- HTML pieces -----------------------------------------------------------------------------
+def _kpi(label: str, value: str, detail: str = "", state: str = "") -> str:
+    cls = f"kpi {state}".strip()
+    detail_html = f'<div class="detail">{detail}</div>' if detail else ""
+    return (f'<div class="{cls}"><div class="label">{_e(label)}</div>'
+            f'<div class="value">{value}</div>{detail_html}</div>')
+
+
+def _number(value: Any, digits: int, unit: str) -> str:
+    """A KPI value as HTML: the number large, the unit smaller."""
+    text = _fmt(value, digits)
+    return _e(text) if text == "–" else f'{_e(text)} <span class="unit">{_e(unit)}</span>'
+
+
+def _kpi_block(s: Mapping[str, Any]) -> str:
+    def flow(mcm: Any, kg: Any) -> str:
+        return _number(mcm, 2, "mcm/d") if mcm is not None else _number(kg, 1, "kg/s")
+
+    cards = [
+        _kpi("Delivered to exits", flow(s["delivered_mcm_d"], s["delivered_kg_s"]),
+             f"{s['n_exits']} exit(s)"),
+        _kpi("Entries", flow(s["entries_mcm_d"], s["entries_kg_s"]),
+             f"{s['n_entries']} entr{'y' if s['n_entries'] == 1 else 'ies'}"),
+    ]
+    margin = s["min_margin_bar"]
+    if margin is None:
+        cards.append(_kpi("Lowest pressure margin", "–", "no node has p_min"))
+    else:
+        cards.append(_kpi("Lowest pressure margin", _number(margin, 2, "bar"),
+                          f"at node {_e(s['min_margin_node'])} (p − p_min)",
+                          "bad" if margin < 0 else ""))
+    cards.append(_kpi("Total linepack", _number(s["linepack_mcm"], 2, "mcm"),
+                      "gas in the pipes, normal m³"))
+    n = s["n_violations"]
+    cards.append(_kpi("Limit violations", str(n), "see the table below" if n else "all limits met",
+                      "bad" if n else "good"))
+    status = s["status"] or "–"
+    iters = f"{s['iterations']} iteration(s)" if s["iterations"] is not None else ""
+    cards.append(_kpi("Solver", _e(status), _e(iters),
+                      "" if status.lower() in ("converged", "ok", "optimal", "solved", "–")
+                      else "bad"))
+    return f'<div class="kpis">{"".join(cards)}</div>'
+
+
+def _table(df: pd.DataFrame, columns: Sequence[tuple[str, str, Any]],
+           bad: pd.Series | None = None) -> str:
+    """An HTML table; ``columns`` are ``(column, header, digits or None for text)``."""
+    head = "".join(f'<th class="{"text" if d is None else ""}">{_e(h)}</th>'
+                   for _, h, d in columns)
+    body = []
+    for i, (_, row) in enumerate(df.iterrows()):
+        cells = []
+        for col, _, digits in columns:
+            v = row[col]
+            if digits is None:
+                cells.append(f'<td class="text">{_e("" if pd.isna(v) else v)}</td>')
+            else:
+                cells.append(f"<td>{_e(_fmt(v, digits))}</td>")
+        cls = ' class="bad"' if bad is not None and bool(bad.iloc[i]) else ""
+        body.append(f"<tr{cls}>{''.join(cells)}</tr>")
+    return (f'<div class="card" style="overflow-x:auto"><table><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table></div>")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("linepack")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _template(pio: Any) -> dict[str, Any]:
+    """plotly's default look for 2-D plots only (no geo/mapbox/3-D defaults in the file)."""
+    keep = ("autotypenumbers", "colorway", "font", "hoverlabel", "paper_bgcolor", "xaxis",
+            "yaxis", "shapedefaults", "annotationdefaults", "title")
+    base = pio.templates["plotly"].layout.to_plotly_json()
+    layout = {k: v for k, v in base.items() if k in keep}
+    layout["font"] = dict(layout.get("font", {}), family=_FONTS)
+    return {"layout": layout}
+
+
+def _figure_div(pio: Any, fig: Any, div_id: str) -> str:
+    fig.layout.template = _template(pio)
+    return pio.to_html(fig, include_plotlyjs=False, full_html=False, div_id=div_id,
+                       default_width="100%", default_height=f"{fig.layout.height}px",
+                       config={"displaylogo": False, "responsive": True,
+                               "toImageButtonOptions": {"filename": div_id}})
+
+
+# -- the public function ---------------------------------------------------------------------
+def write_report(network: Any, result: Any, path: str | os.PathLike[str], *,
+                 route: Sequence[Any] | None = None, title: str | None = None,
+                 geo: bool | str | os.PathLike[str] | Mapping[str, Any] | None = None) -> Path:
+    """Write one self-contained offline HTML report of a network result.
+
+    Parameters
+    ----------
+    network
+        The :class:`linepack.network.Network` that was simulated (positions, bounds,
+        lengths and station limits are read from it).
+    result
+        The result: ``nodes`` and ``edges`` tables plus ``status``, ``iterations``,
+        ``linepack_mcm`` and ``scenario_name`` (see :func:`linepack.report.summarize`).
+    path
+        The ``.html`` file to write (missing folders are created). It is written
+        atomically: a temporary file in the same folder replaces it only when complete,
+        so a failure leaves any previous report untouched.
+    route
+        Node ids from start to end (neighbours joined by connections) for the pressure
+        profile. ``None``: the shortest path (by pipe length) from the pressure
+        reference node to the largest exit.
+    title
+        The page title; default: the network's name and the scenario's.
+    geo
+        Positions and outlines of the map. ``None``: longitude/latitude with the
+        built-in Central Asia country outlines when the nodes have lon/lat, else the
+        x/y drawing coordinates without outlines. ``True``: lon/lat with the built-in
+        outlines (an error when no node has lon/lat). ``False``: x/y, no outlines. A
+        path or a mapping: lon/lat with the outlines of that GeoJSON
+        (Polygon/MultiPolygon/LineString features; ``properties.name`` labels them).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    InputError
+        An invalid ``route`` or ``geo``.
+    ImportError
+        plotly (the ``[plot]`` extra) is not installed.
+    """
+    plotly, go, pio = _plotly()
+    path = Path(path)
+    summary = summarize(network, result)
+    nodes = node_table(network, result)
+    edges = edge_table(network, result)
+
+    # Profile route: the caller's (errors raised) or the automatic one (omitted if none).
+    if route is not None:
+        route = [str(n) for n in route]
+        profile = route_profile(network, result, route)
+        profile_title = f"Pressure along the route {route[0]} → {route[-1]}"
+        profile_note = f"Route given by the caller: {len(route)} nodes."
+    else:
+        auto = default_route(network, result)
+        profile = route_profile(network, result, auto) if auto else None
+        if auto:
+            profile_title = f"Pressure from {auto[0]} to {auto[-1]}"
+            profile_note = (f"Automatic route: shortest path by pipe length from the pressure "
+                            f"reference node {auto[0]} to the largest exit {auto[-1]} "
+                            f"({len(auto)} nodes). Pass route=[...] to choose another.")
+        else:
+            profile_title = ""
+            ref, exit_ = reference_node(network, result), largest_exit(network, result)
+            profile_note = (f"No route from the pressure reference ({ref or '–'}) to the largest "
+                            f"exit ({exit_ or '–'}); pass route=[...] to draw a profile.")
+
+    map_fig, map_note, outlines = _map_figure(go, network, nodes, edges, geo)
+    if profile is not None:
+        length = profile["distance_km"].iloc[-1]
+        profile_note += f" Length {_fmt(length, 1, 'km')}; connections other than pipes add 0 km."
+
+    name = getattr(network, "name", "") or "Network"
+    scen = summary["scenario_name"]
+    page_title = title or (f"{name} — {scen}" if scen else name)
+    count = f"{summary['n_nodes']} nodes, {summary['n_connections']} connections"
+    sub = " · ".join(x for x in (f"network {name}", f"scenario {scen}" if scen else "", count)
+                     if x)
+    banner = ""
+    if summary["status"] and summary["status"].lower() not in ("converged", "ok", "optimal",
+                                                                 "solved"):
+        banner = (f'<p class="banner">Solver status <b>{_e(summary["status"])}</b>: the figures '
+                  "below may not be a valid operating point.</p>")
+
+    parts = [
+        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta name="generator" content="linepack {_e(_version())}">',
+        f"<title>{_e(page_title)}</title>", f"<style>{_CSS}</style>",
+        '<script type="text/javascript">window.PlotlyConfig = {MathJaxConfig: "local"};</script>',
+        f'<script type="text/javascript">{plotly.offline.get_plotlyjs()}</script>',
+        "</head><body>",
+        f'<header><h1 id="report-title">{_e(page_title)}</h1><p class="subtitle">{_e(sub)}</p>',
+        banner, _kpi_block(summary), "</header>",
+        '<section id="map-section"><h2>Network map</h2>',
+    ]
+    if map_fig is not None:
+        parts.append(f'<div class="card">{_figure_div(pio, map_fig, MAP_DIV_ID)}</div>')
+    parts.append(f'<p class="note">{_e(map_note)} Pipe width grows with |flow|; pipe colour is '
+                 "the mean of inlet and outlet pressure. Hover over nodes and the middle of "
+                 "connections for figures.</p></section>")
+    parts.append('<section id="profile-section"><h2>Pressure profile</h2>')
+    if profile is not None:
+        profile_fig = _profile_figure(go, profile, profile_title)
+        parts.append(f'<div class="card">{_figure_div(pio, profile_fig, PROFILE_DIV_ID)}</div>')
+    parts.append(f'<p class="note">{_e(profile_note)}</p></section>')
+
+    parts.append('<section id="stations-section"><h2>Stations</h2>')
+    if summary["stations"]:
+        st = pd.DataFrame(summary["stations"])
+        parts.append(_table(st, [
+            ("id", "id", None), ("kind", "kind", None), ("mode", "mode", None),
+            ("from_node", "from", None), ("to_node", "to", None),
+            ("q_mcm_d", "flow [mcm/d]", 3), ("p_in_bar", "p in [bar]", 2),
+            ("p_out_bar", "p out [bar]", 2), ("ratio", "ratio [-]", 3),
+            ("power_mw", "power [MW]", 2), ("power_max_mw", "power max [MW]", 1)]))
+        parts.append('<p class="note">Flow is positive from → to; ratio is p out / p in '
+                     "(absolute).</p>")
+    else:
+        parts.append('<p class="note">The network has no compressor stations or control '
+                     "valves.</p>")
+    parts.append("</section>")
+
+    violations = pd.DataFrame(summary["violations"])
+    parts.append('<section id="violations-section"><h2>Limit violations</h2>')
+    if len(violations):
+        parts.append(_table(violations, [
+            ("element", "element", None), ("kind", "kind", None), ("quantity", "quantity", None),
+            ("value", "value", 3), ("limit", "limit", 3), ("excess", "outside by", 3),
+            ("unit", "unit", None)], bad=pd.Series(True, index=violations.index)))
+    else:
+        parts.append('<p class="note">None: every node pressure is within its bounds and every '
+                     "station within its limits.</p>")
+    parts.append("</section>")
+
+    credit = (" Country outlines: Made with Natural Earth (public domain)." if outlines else "")
+    parts.append(f"<footer>Written by linepack {_e(_version())} with plotly.js "
+                 f"{_e(plotly.offline.get_plotlyjs_version())} inlined; this file loads "
+                 f"nothing from the network.{_e(credit)}</footer></body></html>")
+    document = "\n".join(p for p in parts if p)
+    _write_atomic(path, document)
+    return path
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file in the same folder and ``os.replace``."""
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,520 @@
+"""Key figures, station and violation tables, and route profiles of a network result.
+
+Everything here READS a network and a result; nothing calls a solver and nothing
+needs plotting libraries. The CLI prints :func:`summarize`; the HTML report
+(:mod:`linepack.report.html`) draws from the same dictionary, so both always
+show the same numbers.
+
+The result object is read by duck typing. It must have ``nodes`` and ``edges``
+DataFrames (columns listed in :func:`summarize`); every column except
+``p_bar`` is optional, and missing pressure bounds are taken from the network.
+Units at this edge carry their names: ``_bar`` is absolute bar, ``_mcm_d`` is
+million normal cubic metres (0 °C, 1.01325 bar) per day, ``_mw`` is megawatt.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from linepack.errors import InputError, did_you_mean
+from linepack.units import BAR, DAY
+
+__all__ = [
+    "summarize",
+    "node_table",
+    "edge_table",
+    "station_table",
+    "violation_table",
+    "reference_node",
+    "largest_exit",
+    "shortest_route",
+    "default_route",
+    "route_profile",
+]
+
+#: Connection kinds listed in the station table.
+STATION_KINDS = ("compressorStation", "controlValve")
+
+_STATION_COLUMNS = ["kind", "mode", "from_node", "to_node", "q_mcm_d", "m_kg_s", "p_in_bar",
+                    "p_out_bar", "ratio", "power_mw", "power_max_mw", "ratio_max"]
+_VIOLATION_COLUMNS = ["element", "kind", "quantity", "value", "limit", "excess", "unit",
+                      "message"]
+
+
+# -- reading the result tolerantly -----------------------------------------------------------
+def _column(df: pd.DataFrame, name: str, default: float = math.nan) -> pd.Series:
+    """``df[name]`` as floats, or a Series of ``default`` when the column is missing."""
+    if name in df.columns:
+        return pd.to_numeric(df[name], errors="coerce").astype(float)
+    return pd.Series(default, index=df.index, dtype=float)
+
+
+def _text(df: pd.DataFrame, name: str, default: str = "") -> pd.Series:
+    """``df[name]`` as strings (NaN → ``default``), or ``default`` everywhere."""
+    if name in df.columns:
+        return df[name].where(df[name].notna(), default).astype(str)
+    return pd.Series(default, index=df.index, dtype=object)
+
+
+def _normal_density(network: Any) -> float:
+    """The network's normal density [kg/m³], NaN when unknown."""
+    gas = getattr(network, "gas", None) or {}
+    return float(gas.get("normal_density", math.nan))
+
+
+def node_table(network: Any, result: Any) -> pd.DataFrame:
+    """Node results with every column the report uses (bar, mcm/d), gaps filled from the network.
+
+    Columns: ``kind``, ``alias``, ``p_bar``, ``p_min_bar``, ``p_max_bar``, ``margin_bar``
+    (p − p_min), ``violation_bar`` (≥ 0), ``inflow_kg_s``, ``inflow_mcm_d`` (+ entry, − exit),
+    ``height_m``.
+    """
+    res = result.nodes
+    net = network.nodes.reindex(res.index)
+    out = pd.DataFrame(index=res.index.astype(str))
+    out.index.name = "id"
+    kind = _text(res, "kind")
+    out["kind"] = kind.where(kind != "", _text(net, "kind")).to_numpy()
+    out["alias"] = _text(net, "alias").to_numpy()
+    out["p_bar"] = _column(res, "p_bar").to_numpy()
+    for bound in ("p_min", "p_max"):
+        given = _column(res, f"{bound}_bar")
+        from_net = _column(net, f"{bound}_pa") / BAR
+        out[f"{bound}_bar"] = given.fillna(from_net).to_numpy()
+    margin = _column(res, "margin_bar")
+    out["margin_bar"] = margin.fillna(out["p_bar"] - out["p_min_bar"]).to_numpy()
+    below = (out["p_min_bar"] - out["p_bar"]).clip(lower=0.0)
+    above = (out["p_bar"] - out["p_max_bar"]).clip(lower=0.0)
+    computed = below.fillna(0.0) + above.fillna(0.0)
+    out["violation_bar"] = _column(res, "violation_bar").fillna(computed).to_numpy()
+    rho_n = _normal_density(network)
+    m = _column(res, "inflow_kg_s")
+    q = _column(res, "inflow_mcm_d")
+    out["inflow_kg_s"] = m.to_numpy()
+    out["inflow_mcm_d"] = q.fillna(m * DAY / (1e6 * rho_n)).to_numpy()
+    out["height_m"] = _column(res, "height_m").fillna(_column(net, "height_m")).to_numpy()
+    return out
+
+
+def edge_table(network: Any, result: Any) -> pd.DataFrame:
+    """Connection results with every column the report uses, gaps filled from the network.
+
+    Columns: ``kind``, ``from_node``, ``to_node``, ``length_m``, ``m_kg_s``, ``q_mcm_d``,
+    ``v_max_m_s``, ``p_in_bar``, ``p_out_bar``, ``ratio``, ``power_mw``, ``mode``,
+    ``linepack_mcm``. ``p_in_bar``/``p_out_bar`` default to the pressures of the from/to
+    nodes.
+    """
+    res = result.edges
+    net = network.connections.reindex(res.index)
+    out = pd.DataFrame(index=res.index.astype(str))
+    out.index.name = "id"
+    for name in ("kind", "from_node", "to_node"):
+        given = _text(res, name)
+        out[name] = given.where(given != "", _text(net, name)).to_numpy()
+    out["length_m"] = _column(net, "length_m").to_numpy()
+    rho_n = _normal_density(network)
+    m = _column(res, "m_kg_s")
+    out["m_kg_s"] = m.to_numpy()
+    out["q_mcm_d"] = _column(res, "q_mcm_d").fillna(m * DAY / (1e6 * rho_n)).to_numpy()
+    out["v_max_m_s"] = _column(res, "v_max_m_s").to_numpy()
+    p_node = _column(result.nodes, "p_bar")
+    p_node.index = p_node.index.astype(str)
+    out["p_in_bar"] = _column(res, "p_in_bar").fillna(
+        pd.Series(out["from_node"].map(p_node).to_numpy(), index=res.index)).to_numpy()
+    out["p_out_bar"] = _column(res, "p_out_bar").fillna(
+        pd.Series(out["to_node"].map(p_node).to_numpy(), index=res.index)).to_numpy()
+    out["ratio"] = _column(res, "ratio").to_numpy()
+    out["power_mw"] = _column(res, "power_mw").to_numpy()
+    out["mode"] = _text(res, "mode").to_numpy()
+    out["linepack_mcm"] = _column(res, "linepack_mcm").to_numpy()
+    return out
+
+
+def _base_mode(mode: pd.Series) -> pd.Series:
+    """The operating mode without its detail: ``"active:p_out"`` → ``"active"``."""
+    return mode.astype(str).str.split(":", n=1).str[0].str.strip()
+
+
+def _finite(x: Any) -> float | None:
+    """``float(x)`` when finite, else ``None`` (for JSON-friendly dictionaries)."""
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+# -- tables ----------------------------------------------------------------------------------
+def station_table(network: Any, result: Any) -> pd.DataFrame:
+    """Compressor stations and control valves: flow, pressures, ratio, power and mode.
+
+    Index: connection id. Columns: ``kind``, ``mode``, ``from_node``, ``to_node``,
+    ``q_mcm_d``, ``m_kg_s``, ``p_in_bar``, ``p_out_bar``, ``ratio`` (p_out/p_in),
+    ``power_mw``, ``power_max_mw``, ``ratio_max``.
+    """
+    edges = edge_table(network, result)
+    st = edges[edges["kind"].isin(STATION_KINDS)].copy()
+    ratio = st["ratio"]
+    st["ratio"] = ratio.fillna(st["p_out_bar"] / st["p_in_bar"])
+    net = network.connections.reindex(st.index)
+    st["power_max_mw"] = (_column(net, "power_max_w") / 1e6).to_numpy()
+    st["ratio_max"] = _column(net, "ratio_max").to_numpy()
+    return st[_STATION_COLUMNS]
+
+
+def _violation(element: str, kind: str, quantity: str, value: float, limit: float,
+               unit: str, relation: str) -> dict[str, Any]:
+    excess = abs(value - limit)
+    return {
+        "element": element, "kind": kind, "quantity": quantity, "value": float(value),
+        "limit": float(limit), "excess": float(excess), "unit": unit,
+        "message": (f"{kind} '{element}': {quantity} {value:.6g} {unit} is {relation} "
+                    f"{limit:.6g} {unit} (by {excess:.3g} {unit})").replace("  ", " "),
+    }
+
+
+def violation_table(network: Any, result: Any, *, tol_bar: float = 1e-6) -> pd.DataFrame:
+    """Limit violations, worst first within each group.
+
+    Checked: node pressure outside [p_min, p_max]; at compressor stations and control
+    valves, the outlet pressure above ``p_out_max``, the inlet pressure below
+    ``p_in_min``, the mass flow outside [``flow_min``, ``flow_max``]; at active compressor
+    stations the ratio outside [``ratio_min``, ``ratio_max``] and the power above
+    ``power_max``; at active control valves the pressure reduction outside
+    [``dp_min``, ``dp_max``]. A mode may carry a detail after a colon
+    (``"active:p_out"`` is active). ``tol_bar`` [bar] is the pressure tolerance; ratios use
+    1e-6, flows 1e-6 kg/s and power 1e-6 MW.
+
+    Columns: ``element``, ``kind``, ``quantity``, ``value``, ``limit``, ``excess`` (≥ 0),
+    ``unit``, ``message``.
+    """
+    rows: list[dict[str, Any]] = []
+    nodes = node_table(network, result)
+    p, lo, hi = nodes["p_bar"], nodes["p_min_bar"], nodes["p_max_bar"]
+    below = (p < lo - tol_bar).to_numpy()
+    above = (p > hi + tol_bar).to_numpy() & ~below
+    # The solver may know of a bound the network does not carry (e.g. a scenario's).
+    other = (nodes["violation_bar"] > tol_bar).to_numpy() & ~below & ~above & p.notna().to_numpy()
+    for nid in nodes.index[below | above | other]:
+        r = nodes.loc[nid]
+        if r["p_bar"] < r["p_min_bar"] - tol_bar:
+            rows.append(_violation(nid, r["kind"], "pressure", r["p_bar"], r["p_min_bar"], "bar",
+                                   "below the minimum"))
+        elif r["p_bar"] > r["p_max_bar"] + tol_bar:
+            rows.append(_violation(nid, r["kind"], "pressure", r["p_bar"], r["p_max_bar"], "bar",
+                                   "above the maximum"))
+        else:
+            rows.append({"element": nid, "kind": r["kind"], "quantity": "pressure",
+                         "value": float(r["p_bar"]), "limit": math.nan,
+                         "excess": float(r["violation_bar"]), "unit": "bar",
+                         "message": f"{r['kind']} '{nid}': pressure {r['p_bar']:.6g} bar is "
+                                    f"{r['violation_bar']:.3g} bar outside its bounds"})
+
+    edges = edge_table(network, result)
+    st = edges[edges["kind"].isin(STATION_KINDS)]
+    net = network.connections.reindex(st.index)
+    p_out_max = _column(net, "p_out_max_pa") / BAR
+    p_in_min = _column(net, "p_in_min_pa") / BAR
+    f_min, f_max = _column(net, "flow_min_kg_s"), _column(net, "flow_max_kg_s")
+    r_min, r_max = _column(net, "ratio_min"), _column(net, "ratio_max")
+    pw_max = _column(net, "power_max_w") / 1e6
+    dp_min, dp_max = _column(net, "dp_min_pa") / BAR, _column(net, "dp_max_pa") / BAR
+    base = _base_mode(st["mode"])
+    for cid, r in st.iterrows():
+        kind = r["kind"]
+        active = base[cid] in ("", "active")
+        checks: list[tuple[str, float, float, str, str, float]] = []
+        if base[cid] != "closed":
+            checks += [("outlet pressure", r["p_out_bar"], p_out_max[cid], "bar", ">", tol_bar),
+                       ("inlet pressure", r["p_in_bar"], p_in_min[cid], "bar", "<", tol_bar)]
+        checks += [("mass flow", r["m_kg_s"], f_max[cid], "kg/s", ">", 1e-6),
+                   ("mass flow", r["m_kg_s"], f_min[cid], "kg/s", "<", 1e-6)]
+        if active and kind == "compressorStation":
+            ratio = r["ratio"] if math.isfinite(r["ratio"]) else r["p_out_bar"] / r["p_in_bar"]
+            checks += [("pressure ratio", ratio, r_max[cid], "-", ">", 1e-6),
+                       ("pressure ratio", ratio, r_min[cid], "-", "<", 1e-6),
+                       ("power", r["power_mw"], pw_max[cid], "MW", ">", 1e-6)]
+        if active and kind == "controlValve":
+            dp = r["p_in_bar"] - r["p_out_bar"]
+            checks += [("pressure reduction", dp, dp_max[cid], "bar", ">", tol_bar),
+                       ("pressure reduction", dp, dp_min[cid], "bar", "<", tol_bar)]
+        for quantity, value, limit, unit, op, tol in checks:
+            if not (math.isfinite(value) and math.isfinite(limit)):
+                continue
+            if op == ">" and value > limit + tol:
+                rows.append(_violation(cid, kind, quantity, value, limit, unit,
+                                       "above the maximum"))
+            elif op == "<" and value < limit - tol:
+                rows.append(_violation(cid, kind, quantity, value, limit, unit,
+                                       "below the minimum"))
+    table = pd.DataFrame(rows, columns=_VIOLATION_COLUMNS)
+    if len(table):
+        is_node = table["kind"].isin(("source", "sink", "innode")).astype(int)
+        table = (table.assign(_node=-is_node)
+                 .sort_values(["_node", "excess"], ascending=[True, False], kind="stable")
+                 .drop(columns="_node").reset_index(drop=True))
+    return table
+
+
+# -- the KPI dictionary ----------------------------------------------------------------------
+def summarize(network: Any, result: Any, *, tol_bar: float = 1e-6) -> dict[str, Any]:
+    """Key figures of a result, shared by the CLI and the HTML report.
+
+    Parameters
+    ----------
+    network
+        The :class:`linepack.network.Network` that was simulated.
+    result
+        A result with ``nodes`` (``p_bar`` and optionally ``p_min_bar``, ``p_max_bar``,
+        ``margin_bar``, ``violation_bar``, ``inflow_kg_s``, ``inflow_mcm_d``, ``kind``,
+        ``height_m``) and ``edges`` (``kind``, ``from_node``, ``to_node``, ``m_kg_s``,
+        ``q_mcm_d``, ``p_in_bar``, ``p_out_bar``, ``ratio``, ``power_mw``, ``mode``,
+        ``linepack_mcm``, …) tables, and optionally ``status``, ``iterations``,
+        ``linepack_mcm`` and ``scenario_name``.
+    tol_bar
+        Pressure tolerance of the violation check. [bar]
+
+    Returns
+    -------
+    dict
+        ``status``, ``iterations``, ``scenario_name``, ``n_nodes``, ``n_connections``,
+        ``delivered_mcm_d`` (sum of withdrawals at exits), ``delivered_kg_s``, ``n_exits``,
+        ``entries_mcm_d`` (sum of injections), ``entries_kg_s``, ``n_entries``,
+        ``min_margin_bar`` and ``min_margin_node`` (lowest p − p_min), ``p_min_bar`` /
+        ``p_max_bar`` (lowest/highest node pressure) with their nodes, ``linepack_mcm``
+        (total), ``stations`` (list of dicts, see :func:`station_table`), ``violations``
+        (list of dicts, see :func:`violation_table`) and ``n_violations``. Figures that
+        cannot be computed are ``None``.
+    """
+    nodes = node_table(network, result)
+    q, m = nodes["inflow_mcm_d"], nodes["inflow_kg_s"]
+    sign = np.sign(m.where(m.notna(), q))
+    exits, entries = sign < 0, sign > 0
+
+    def total(values: pd.Series, mask: pd.Series, factor: float) -> float | None:
+        v = values[mask]
+        if v.isna().all() and len(v):
+            return None
+        return factor * float(v.sum())
+
+    margin = nodes["margin_bar"].dropna()
+    p = nodes["p_bar"].dropna()
+    total_lp = _finite(getattr(result, "linepack_mcm", None))
+    if total_lp is None:
+        lp = _column(result.edges, "linepack_mcm")
+        total_lp = float(lp.sum()) if lp.notna().any() else None
+    stations = station_table(network, result)
+    violations = violation_table(network, result, tol_bar=tol_bar)
+    iterations = getattr(result, "iterations", None)
+
+    def records(df: pd.DataFrame, id_name: str | None) -> list[dict[str, Any]]:
+        out = []
+        for idx, row in df.iterrows():
+            rec = {id_name: idx} if id_name else {}
+            for k, v in row.items():
+                rec[k] = _finite(v) if isinstance(v, (float, np.floating)) else v
+            out.append(rec)
+        return out
+
+    return {
+        "status": str(getattr(result, "status", "") or ""),
+        "iterations": None if iterations is None else int(iterations),
+        "scenario_name": str(getattr(result, "scenario_name", "") or ""),
+        "n_nodes": int(len(nodes)),
+        "n_connections": int(len(result.edges)),
+        "delivered_mcm_d": total(q, exits, -1.0) if exits.any() else 0.0,
+        "delivered_kg_s": total(m, exits, -1.0) if exits.any() else 0.0,
+        "n_exits": int(exits.sum()),
+        "entries_mcm_d": total(q, entries, 1.0) if entries.any() else 0.0,
+        "entries_kg_s": total(m, entries, 1.0) if entries.any() else 0.0,
+        "n_entries": int(entries.sum()),
+        "min_margin_bar": float(margin.min()) if len(margin) else None,
+        "min_margin_node": str(margin.idxmin()) if len(margin) else None,
+        "p_min_bar": float(p.min()) if len(p) else None,
+        "p_min_node": str(p.idxmin()) if len(p) else None,
+        "p_max_bar": float(p.max()) if len(p) else None,
+        "p_max_node": str(p.idxmax()) if len(p) else None,
+        "linepack_mcm": total_lp,
+        "stations": records(stations, "id"),
+        "violations": records(violations, None),
+        "n_violations": int(len(violations)),
+    }
+
+
+# -- routes ----------------------------------------------------------------------------------
+def reference_node(network: Any, result: Any) -> str | None:
+    """The pressure-reference node of a result, or the best stand-in.
+
+    In this order: ``result.reference_node`` when the result names one; a node with a
+    finite ``p_fixed_bar`` in ``result.nodes`` (the largest entry among several); the
+    entry with the largest injection; the node with the highest pressure. ``None`` for
+    an empty result.
+    """
+    nodes = node_table(network, result)
+    named = getattr(result, "reference_node", None)
+    if named is not None and str(named) in nodes.index:
+        return str(named)
+    flow = nodes["inflow_kg_s"].fillna(nodes["inflow_mcm_d"])
+    if "p_fixed_bar" in result.nodes.columns:
+        fixed = _column(result.nodes, "p_fixed_bar")
+        fixed.index = fixed.index.astype(str)
+        cand = fixed.index[fixed.notna().to_numpy()]
+        if len(cand):
+            return str(flow[cand].fillna(-math.inf).idxmax())
+    if (flow > 0).any():
+        return str(flow.idxmax())
+    p = nodes["p_bar"].dropna()
+    return str(p.idxmax()) if len(p) else None
+
+
+def largest_exit(network: Any, result: Any) -> str | None:
+    """The exit with the largest withdrawal, else the node with the lowest pressure."""
+    nodes = node_table(network, result)
+    flow = nodes["inflow_kg_s"].fillna(nodes["inflow_mcm_d"])
+    if (flow < 0).any():
+        return str(flow.idxmin())
+    p = nodes["p_bar"].dropna()
+    return str(p.idxmin()) if len(p) else None
+
+
+def _check_node(network: Any, node: Any, what: str) -> str:
+    node = str(node)
+    if node not in network.nodes.index:
+        raise InputError(f"{what}: unknown node '{node}'"
+                         f"{did_you_mean(node, network.nodes.index)}")
+    return node
+
+
+def _weights(connections: pd.DataFrame) -> np.ndarray:
+    """Route length of each connection [m]: pipe length, a millimetre for the rest."""
+    length = _column(connections, "length_m").to_numpy()
+    is_pipe = (connections["kind"] == "pipe").to_numpy()
+    w = np.where(is_pipe & np.isfinite(length), length, 0.0)
+    return np.maximum(w, 1e-3)   # csgraph needs positive weights; parallel paths stay ordered
+
+
+def shortest_route(network: Any, start: Any, end: Any, *, avoid: Sequence[str] = ()) -> list[str]:
+    """Node ids of the shortest path from ``start`` to ``end``, by pipe length.
+
+    Every connection is walkable in both directions; pipes count their length, every
+    other connection a millimetre. Connections listed in ``avoid`` (e.g. closed
+    valves) are used only when no path exists without them. Dijkstra on a sparse
+    graph (:func:`scipy.sparse.csgraph.dijkstra`).
+
+    Raises
+    ------
+    InputError
+        An unknown node, or ``start`` and ``end`` are not connected.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import dijkstra
+
+    start = _check_node(network, start, "route")
+    end = _check_node(network, end, "route")
+    if start == end:
+        return [start]
+    ids = list(network.nodes.index)
+    pos = {n: i for i, n in enumerate(ids)}
+    conns = network.connections
+    conns = conns[conns["from_node"].isin(pos) & conns["to_node"].isin(pos)]
+    avoid = {str(a) for a in avoid}
+    for usable in (~conns.index.isin(avoid), np.ones(len(conns), dtype=bool)):
+        c = conns[usable]
+        # Keep the shortest of parallel connections (a COO→CSR conversion would add them).
+        best: dict[tuple[int, int], float] = {}
+        for a, b, w in zip(c["from_node"].map(pos), c["to_node"].map(pos), _weights(c)):
+            key = (min(a, b), max(a, b))
+            if a != b and w < best.get(key, math.inf):
+                best[key] = w
+        if not best:
+            continue
+        ij = np.array(list(best), dtype=np.int64)
+        w = np.fromiter(best.values(), float, len(best))
+        graph = coo_matrix((w, (ij[:, 0], ij[:, 1])), shape=(len(ids), len(ids))).tocsr()
+        dist, pred = dijkstra(graph, directed=False, indices=pos[start],
+                              return_predecessors=True)
+        if math.isfinite(dist[pos[end]]):
+            path = [pos[end]]
+            while path[-1] != pos[start]:
+                path.append(int(pred[path[-1]]))
+            return [ids[i] for i in reversed(path)]
+    raise InputError(f"route: no path from node '{start}' to node '{end}' "
+                     "(they lie in different parts of the network)")
+
+
+def default_route(network: Any, result: Any) -> list[str] | None:
+    """The shortest route from :func:`reference_node` to :func:`largest_exit`.
+
+    Closed connections (mode ``closed`` in the result) are avoided where possible.
+    ``None`` when there is no such pair or no path.
+    """
+    start, end = reference_node(network, result), largest_exit(network, result)
+    if start is None or end is None or start == end:
+        return None
+    if start not in network.nodes.index or end not in network.nodes.index:
+        return None
+    mode = _base_mode(_text(result.edges, "mode"))
+    closed = [str(i) for i in mode.index[(mode == "closed").to_numpy()]]
+    try:
+        return shortest_route(network, start, end, avoid=closed)
+    except InputError:
+        return None
+
+
+def route_profile(network: Any, result: Any, route: Sequence[Any]) -> pd.DataFrame:
+    """Pressure and bounds along a route of neighbouring nodes.
+
+    Parameters
+    ----------
+    route
+        Node ids from start to end; each consecutive pair must be joined by a
+        connection (either direction).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per route node: ``node``, ``distance_km`` (cumulative pipe length from the
+        start; other connections add nothing), ``p_bar``, ``p_min_bar``, ``p_max_bar``,
+        ``kind`` (node kind), ``via`` and ``via_kind`` (the connection that leads to the
+        node; empty for the first).
+
+    Raises
+    ------
+    InputError
+        Fewer than two nodes, an unknown node, or two consecutive nodes that no
+        connection joins.
+    """
+    route = [_check_node(network, n, "route") for n in route]
+    if len(route) < 2:
+        raise InputError(f"route: needs at least two nodes from start to end (got {route})")
+    nodes = node_table(network, result).reindex(route)
+    conns = network.connections
+    mode = _base_mode(_text(result.edges, "mode"))
+    mode.index = mode.index.astype(str)
+    closed = set(mode.index[(mode == "closed").to_numpy()])
+    weights = pd.Series(_weights(conns), index=conns.index)
+    rows, distance, via, via_kind = [], 0.0, "", ""
+    for k, node in enumerate(route):
+        if k:
+            prev = route[k - 1]
+            joins = conns[((conns["from_node"] == prev) & (conns["to_node"] == node))
+                          | ((conns["from_node"] == node) & (conns["to_node"] == prev))]
+            if not len(joins):
+                raise InputError(f"route: nodes '{prev}' and '{node}' (positions {k - 1} and "
+                                 f"{k}) are not joined by a connection; a route lists "
+                                 "neighbouring nodes from start to end")
+            order = sorted(joins.index, key=lambda c: (c in closed, weights[c]))
+            via = order[0]
+            via_kind = str(conns.at[via, "kind"])
+            length = float(conns.at[via, "length_m"]) if via_kind == "pipe" else 0.0
+            distance += length / 1000.0 if math.isfinite(length) else 0.0
+        r = nodes.loc[node]
+        rows.append({"node": node, "distance_km": distance, "p_bar": r["p_bar"],
+                     "p_min_bar": r["p_min_bar"], "p_max_bar": r["p_max_bar"],
+                     "kind": r["kind"], "via": via, "via_kind": via_kind})
+    return pd.DataFrame(rows)
