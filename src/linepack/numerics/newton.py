@@ -36,12 +36,17 @@ class NewtonOptions:
         Sufficient-decrease constant.
     min_step : float
         Smallest step length of the line search before giving up.
+    stall_step : float
+        Two steps in a row shorter than this with the residual falling by less
+        than 1 % end the iteration as stalled (the usual sign of a case with no
+        solution; it saves iterations before the diagnosis).
     """
 
     tol: float = 1e-10
     max_iter: int = 60
     armijo: float = 1e-4
     min_step: float = 1e-6
+    stall_step: float = 1e-2
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,11 @@ def newton(residual: Callable, step: Callable, x0: np.ndarray,
         x, r, aux, merit = xn, rn, auxn, mn
         steps.append(t)
         norms.append(float(np.max(np.abs(r))) if r.size else 0.0)
+        if (len(steps) >= 2 and max(steps[-2:]) < options.stall_step
+                and norms[-1] > 0.99 * norms[-3]):
+            return NewtonResult(x, False, it, norms, steps,
+                                "stalled: the line search keeps cutting the step and the residual "
+                                "no longer falls", r)
     if norms[-1] <= options.tol:
         return NewtonResult(x, True, options.max_iter, norms, steps, "converged", r)
     return NewtonResult(x, False, options.max_iter, norms, steps,

@@ -32,7 +32,7 @@ import pandas as pd
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from linepack.errors import Infeasible, InputError, NotConverged, did_you_mean
+from linepack.errors import Infeasible, InputError, LinepackError, NotConverged, did_you_mean
 from linepack.network.network import Controls, Network, Scenario
 from linepack.numerics.assembly import PatternAssembler
 from linepack.numerics.linsolve import Factorizer, SingularMatrix, cholmod_available
@@ -743,6 +743,64 @@ def simulate(network: Network, scenario: Scenario | None = None, controls: Contr
     Infeasible
         No physical solution exists (e.g. a pressure would fall to zero).
     """
+    try:
+        return _simulate(network, scenario, controls, friction=friction, eos=eos,
+                         viscosity=viscosity, gas=gas, temperature=temperature, options=options)
+    except Infeasible as exc:
+        if exc.detail.get("diagnosed") or scenario is None:
+            raise
+        raise _diagnose_by_scaling(exc, network, scenario, controls,
+                                   dict(friction=friction, eos=eos, viscosity=viscosity, gas=gas,
+                                        temperature=temperature, options=options)) from None
+
+
+def _diagnose_by_scaling(exc: Infeasible, network, scenario, controls, kwargs) -> Infeasible:
+    """Estimate the feasible share of the demand and the node that limits it.
+
+    For isothermal flow the squared pressures fall with the square of the
+    throughput: p_i²(t) ≈ p_ref² − t²·(p_ref² − p_i²(1)) when every nominated flow
+    is scaled by t (exact for ideal gas, constant friction and one pressure
+    reference). Solving the case once at a reduced scale t₀ that converges gives
+    every node's drop; the largest feasible scale is then
+    t* = min_i sqrt((p_ref² − p_min,i²)/(p_ref² − p_i²(t₀))·t₀²), attained at the
+    bottleneck node. Costs one or two extra solves.
+    """
+    nodes = scenario.nodes
+    fixed = np.isfinite(nodes["p_fixed_pa"].to_numpy(float))
+    for t0 in (0.5, 0.2):
+        scaled = nodes.copy()
+        scaled["inflow_kg_s"] = scaled["inflow_kg_s"] * t0
+        try:
+            res = _simulate(network, scenario.evolve(nodes=scaled), controls, **kwargs)
+        except LinepackError:
+            continue
+        p = res.nodes["p_bar"].to_numpy() * BAR
+        ref = fixed_nodes = res.nodes.index[np.isin(res.nodes.index, nodes.index[fixed])]
+        p_ref = float(np.max(res.nodes.loc[ref, "p_bar"])) * BAR if len(fixed_nodes) else float(np.max(p))
+        pmin = np.nan_to_num(res.nodes["p_min_bar"].to_numpy() * BAR, nan=0.0)
+        drop = (p_ref ** 2 - p ** 2) / t0 ** 2
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t_star = np.sqrt(np.where(drop > 0, (p_ref ** 2 - pmin ** 2) / drop, np.inf))
+        i = int(np.argmin(t_star))
+        node = res.nodes.index[i]
+        share = float(min(t_star[i], 1.0))
+        demand = float(-scenario.nodes["inflow_kg_s"].clip(upper=0).sum())
+        name = network.element_name(node)
+        bound = "its minimum pressure" if pmin[i] > 0 else "zero"
+        return Infeasible(
+            f"no physical solution: the pressure at {name} would fall below {bound}. "
+            f"About {100 * share:.0f} % of the nominated demand ({share * demand:.4g} of "
+            f"{demand:.4g} kg/s) is feasible (estimate from the squared-pressure scaling of a "
+            f"solve at {100 * t0:.0f} % demand); reduce the demand or raise the inlet pressure",
+            bottleneck=name,
+            detail={"diagnosed": True, "feasible_share": share, "feasible_demand_kg_s": share * demand,
+                    "scale_solved": t0, **{k: v for k, v in exc.detail.items() if k != "diagnosed"}})
+    exc.detail["diagnosed"] = True
+    return exc
+
+
+def _simulate(network, scenario, controls, *, friction, eos, viscosity, gas, temperature,
+              options) -> SteadyResult:
     if not isinstance(network, Network):
         raise InputError(f"network must be a linepack Network (got {type(network).__name__})")
     if scenario is None:
@@ -789,7 +847,7 @@ def _diagnose_failure(md: _Model, nres, fail) -> None:
     if p is not None and p.size:
         i = int(np.argmin(p))
         worst = md.net.element_name(md.node_ids[i])
-        if p[i] <= 0.05 * md.p_ref or "line search" in nres.message:
+        if p[i] <= 0.05 * md.p_ref or "line search" in nres.message or "stalled" in nres.message:
             raise Infeasible(
                 f"no physical solution: the pressure would fall to zero near {worst} "
                 f"(lowest iterate {p[i] / BAR:.3g} bar; {nres.message}); the demand is too high "

@@ -367,7 +367,7 @@ def _map_figure(go: Any, network: Any, nodes: pd.DataFrame, edges: pd.DataFrame,
     for k in np.flatnonzero(is_pipe):
         groups.setdefault((float(widths[k]), int(level[k])), []).append(int(k))
     first = True
-    for (width, lev), members in sorted(groups.items()):
+    for (line_width, lev), members in sorted(groups.items()):
         gx: list[float | None] = []
         gy: list[float | None] = []
         for k in members:
@@ -376,7 +376,7 @@ def _map_figure(go: Any, network: Any, nodes: pd.DataFrame, edges: pd.DataFrame,
         fig.add_trace(go.Scatter(
             x=gx, y=gy, mode="lines", name="pipes (width ∝ |flow|)", legendgroup="pipes",
             showlegend=first, hoverinfo="skip", legendrank=100,
-            line=dict(width=width, color=palette[lev] if lev >= 0 else "#8c96a0")))
+            line=dict(width=line_width, color=palette[lev] if lev >= 0 else "#8c96a0")))
         first = False
 
     # Other connections: thin dark lines, dotted when closed.
@@ -397,7 +397,7 @@ def _map_figure(go: Any, network: Any, nodes: pd.DataFrame, edges: pd.DataFrame,
     edge_rows, conn_rows = drawn.to_dict("index"), net_conn.to_dict("index")
     hover = [_edge_hover(c, edge_rows[c], conn_rows[c]) for c in drawn.index]
     marks = {"compressorStation": ("compressor stations", "triangle-right", "#d62728", 15),
-             "controlValve": ("control valves", "diamond", "#ff7f0e", 12),
+             "controlValve": ("control valves", "diamond", "#e377c2", 12),
              "valve": ("valves", "square", "#ffffff", 9),
              "resistor": ("resistors", "square-x", "#ffffff", 9),
              "checkValve": ("check valves", "triangle-right-open", "#3d4753", 9)}
