@@ -1,6 +1,7 @@
 """The ``linepack`` command line: parse arguments, call the public API, print, write files.
 
-Exit codes: 0 success, 1 solver failure or infeasible case, 2 bad input.
+Exit codes: 0 success, 1 solver failure or infeasible case, 2 bad input, 3 internal
+error (a bug in linepack: please report it with the ``--debug`` traceback).
 Errors print one clear message and no traceback (``--debug`` shows it).
 """
 
@@ -23,7 +24,7 @@ out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 _STATE = {"debug": False}
 
-EXIT_OK, EXIT_SOLVER, EXIT_INPUT = 0, 1, 2
+EXIT_OK, EXIT_SOLVER, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 _ELEMENT_KINDS = ("source", "sink", "innode", "pipe", "shortPipe", "resistor", "valve",
                   "controlValve", "compressorStation")
 
@@ -66,12 +67,12 @@ def validate(target: str = _target_arg(),
              scenario: Optional[str] = typer.Option(None, "--scenario", "-s", help="Scenario name or .scn file.")) -> None:
     """Check a network and scenario; list every problem found."""
     opened = linepack.open_case(target, scenario)
-    issues = linepack.validate(opened.network, opened.scenario)
-    errors = [i for i in issues if i.severity == "error"]
+    issues = linepack.validate(opened.network, opened.scenario, opened.controls)
     for i in issues:
-        (err if i.severity == "error" else out).print(f"{i.severity}: {i}")
-    if errors:
-        raise linepack.ValidationError(issues)
+        if i.severity != "error":
+            out.print(f"{i.severity}: {i}", markup=False, soft_wrap=True)
+    if any(i.severity == "error" for i in issues):
+        raise linepack.ValidationError(issues, path=opened.source)
     out.print(f"[green]ok[/green]: {opened.source} — no errors"
               f"{f', {len(issues)} warning(s)' if issues else ''}")
 
@@ -109,7 +110,9 @@ def simulate(
     ctl = opened.controls
     if controls is not None:
         ctl = linepack.read_controls(controls, opened.network)
-    linepack.validate(opened.network, opened.scenario, strict=True)
+    issues = linepack.validate(opened.network, opened.scenario, ctl)
+    if any(i.severity == "error" for i in issues):
+        raise linepack.ValidationError(issues, path=opened.source)
     result = linepack.simulate(opened.network, opened.scenario, ctl, friction=friction, eos=eos)
     _print_summary(opened, result)
     if output is not None:
@@ -175,7 +178,7 @@ def _print_summary(opened, result) -> None:
     if viol:
         out.print(f"[red]{len(viol)} bound violation(s):[/red]")
         for v in viol[:20]:
-            out.print(f"  - {v}")
+            out.print(f"  - {v['message'] if isinstance(v, dict) else v}", markup=False)
     else:
         out.print("[green]all pressures within bounds[/green]")
 
@@ -183,11 +186,12 @@ def _print_summary(opened, result) -> None:
 def _say(label: str, exc: BaseException) -> None:
     from rich.text import Text
 
-    err.print(Text.assemble((f"{label}: ", "bold red"), str(exc)))
+    err.print(Text.assemble((f"{label}: ", "bold red"), str(exc)), soft_wrap=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; map linepack errors to exit codes without tracebacks."""
+    _STATE["debug"] = False
     try:
         app(args=argv, standalone_mode=False)
     except linepack.InputError as exc:
@@ -198,7 +202,13 @@ def main(argv: list[str] | None = None) -> int:
     except linepack.LinepackError as exc:
         if _STATE["debug"]:
             raise
-        _say("solver", exc)
+        if isinstance(exc, linepack.Infeasible):
+            label = "infeasible"
+        elif isinstance(exc, linepack.NotConverged):
+            label = "not converged"
+        else:
+            label = "solver"
+        _say(label, exc)
         return EXIT_SOLVER
     except OSError as exc:
         if _STATE["debug"]:
@@ -218,7 +228,12 @@ def main(argv: list[str] | None = None) -> int:
             return exc.exit_code
         if isinstance(exc, click.exceptions.Abort):
             return 130
-        raise
+        if _STATE["debug"]:
+            raise
+        err.print(f"internal error: {type(exc).__name__}: {exc}\nThis is a bug in linepack; run "
+                  "again with --debug (linepack --debug <command> ...) and report the traceback.",
+                  markup=False, soft_wrap=True)
+        return EXIT_INTERNAL
     return EXIT_OK
 
 

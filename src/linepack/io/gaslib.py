@@ -40,6 +40,12 @@ Conventions
   gas-driven motor (3 coefficients): ``P[kW] = c1 + c2 n + c3 n²``. Assumption:
   the drive runs at the compressor's maximal speed, ambient is 15 °C. NaN if a
   configuration uses a drive of another kind.
+* Hostile input: DTDs and entities are refused (billion laughs, XXE); a file
+  larger than :data:`MAX_FILE_BYTES` (200 MiB; GasLib's largest instance,
+  GasLib-4197, has 3 MiB) or nested deeper than :data:`MAX_DEPTH` elements is
+  refused before it can exhaust memory or the stack; malformed, truncated,
+  wrongly encoded or wrongly namespaced files and repeated ids give an
+  :class:`~linepack.errors.InputError` naming the file and line.
 * ``ratio_max``: per configuration the product over the serial stages of the
   smallest ``maximalCompressionRatio`` of the stage's (parallel) piston
   compressors; the station value is the largest over its configurations. A
@@ -75,26 +81,43 @@ from linepack.errors import InputError, did_you_mean
 from linepack.io import _gaslib_map as gm
 from linepack.network.network import GAS_KEYS, Network, Scenario
 
-__all__ = ["read_gaslib", "parse_gaslib"]
+__all__ = ["read_gaslib", "parse_gaslib", "MAX_FILE_BYTES", "MAX_DEPTH"]
 
 _DEFAULT_TEMPERATURE = 288.15  # [K] when neither the .scn nor the sources give one
+
+#: Largest GasLib file linepack reads (200 MiB); larger files are refused with an InputError.
+MAX_FILE_BYTES = 200 * 1024 * 1024
+#: Deepest element nesting accepted (GasLib files nest at most 8 deep).
+MAX_DEPTH = 100
 
 
 # -- XML with line numbers ----------------------------------------------------------
 
+class _TooDeep(Exception):
+    """Raised by the tree builder when elements nest deeper than MAX_DEPTH."""
+
+
 class _LineTreeBuilder(TreeBuilder):
-    """A TreeBuilder that remembers the source line of every element."""
+    """A TreeBuilder that remembers the source line of every element and refuses deep nesting."""
 
     def __init__(self) -> None:
         super().__init__()
         self.expat = None
         self.lines: dict[int, int] = {}
+        self.depth = 0
 
     def start(self, tag, attrs):  # noqa: D102 - TreeBuilder API
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _TooDeep()
         elem = super().start(tag, attrs)
         if self.expat is not None:
             self.lines[id(elem)] = self.expat.CurrentLineNumber
         return elem
+
+    def end(self, tag):  # noqa: D102 - TreeBuilder API
+        self.depth -= 1
+        return super().end(tag)
 
 
 class _Doc:
@@ -112,8 +135,19 @@ class _Doc:
         return InputError(message, path=self.name, line=self.line(elem))
 
 
+def _check_size(size: int, name: str, kind: str) -> None:
+    if size > MAX_FILE_BYTES:
+        raise InputError(f"refused: the {kind} file has {size / 2 ** 20:.1f} MiB, more than "
+                         f"linepack's limit of {MAX_FILE_BYTES / 2 ** 20:.0f} MiB per GasLib file "
+                         "(linepack.io.gaslib.MAX_FILE_BYTES)", path=name)
+
+
 def _parse_xml(text: str | bytes, name: str, kind: str) -> _Doc:
-    """Parse ``text`` safely (no DTD, no entities) and check root and namespace."""
+    """Parse ``text`` safely (no DTD, no entities, bounded size and depth); check the root."""
+    if not isinstance(text, (str, bytes, bytearray)):
+        raise InputError(f"the {kind} file's content must be str or bytes "
+                         f"(got {type(text).__name__})", path=name)
+    _check_size(len(text), name, kind)
     builder = _LineTreeBuilder()
     parser = DefusedXMLParser(target=builder, forbid_dtd=True, forbid_entities=True,
                               forbid_external=True)
@@ -133,6 +167,15 @@ def _parse_xml(text: str | bytes, name: str, kind: str) -> _Doc:
         pos = getattr(e, "position", None)
         line = pos[0] if pos else getattr(e, "lineno", None)
         raise InputError(f"malformed XML in the {kind} file: {e}", path=name, line=line) from None
+    except _TooDeep:
+        line = getattr(builder.expat, "CurrentLineNumber", None)
+        raise InputError(f"refused: elements in the {kind} file nest deeper than {MAX_DEPTH} "
+                         "levels (GasLib files nest at most 8)", path=name, line=line) from None
+    except LookupError as e:  # an encoding name expat/Python does not know
+        raise InputError(f"the {kind} file declares an unknown encoding ({e}); GasLib files are "
+                         "UTF-8", path=name, line=1) from None
+    except UnicodeError as e:
+        raise InputError(f"the {kind} file is not valid text: {e}", path=name) from None
     doc = _Doc(root, name, builder.lines)
     ns, local = gm.ROOTS[kind]
     got_ns, got_local = _split(root.tag)
@@ -284,6 +327,16 @@ def _parse_net(doc: _Doc, normal_density: float | None) -> Network:
     def extra(eid: str) -> dict[str, Any]:
         return elements.setdefault(eid, {})
 
+    seen: dict[str, tuple[str, Element]] = {}
+
+    def unique(eid: str, what: str, el: Element) -> None:
+        if eid in seen:
+            kind0, el0 = seen[eid]
+            where = f" on line {doc.line(el0)}" if doc.line(el0) is not None else ""
+            raise doc.error(f"{what} '{eid}': duplicate id, already used by the {kind0}{where}; "
+                            "ids must be unique", el)
+        seen[eid] = (what, el)
+
     nodes: list[dict[str, Any]] = []
     for el in nodes_el:
         kind = _local_in(el, gm.NS_GAS)
@@ -292,6 +345,7 @@ def _parse_net(doc: _Doc, normal_density: float | None) -> Network:
             raise doc.error(f"unknown node element <{local}>; expected one of "
                             f"{list(gm.NODE_KIND_MAP)}{did_you_mean(local, gm.NODE_KIND_MAP)}", el)
         nid = _element_id(doc, el, kind)
+        unique(nid, kind, el)
         owner = f"{kind} '{nid}'"
         rec: dict[str, Any] = {"id": nid, "kind": gm.NODE_KIND_MAP[kind]}
         for attr, value in el.attrib.items():
@@ -329,6 +383,7 @@ def _parse_net(doc: _Doc, normal_density: float | None) -> Network:
                             f"{list(gm.CONNECTION_KIND_MAP)}"
                             f"{did_you_mean(local, gm.CONNECTION_KIND_MAP)}", el)
         cid = _element_id(doc, el, kind)
+        unique(cid, kind, el)
         owner = f"{kind} '{cid}'"
         rec = {"id": cid, "kind": gm.CONNECTION_KIND_MAP[kind]}
         for end, col in (("from", "from_node"), ("to", "to_node")):
@@ -789,12 +844,20 @@ def parse_gaslib(net_text: str | bytes, scenario_text: str | bytes | None = None
 
 
 def _read(path: str | PathLike | None) -> bytes | None:
+    """The file's bytes; a file above MAX_FILE_BYTES is refused before it is read."""
     if path is None:
         return None
+    p = Path(path)
     try:
-        return Path(path).read_bytes()
+        size = p.stat().st_size
+        kind = p.suffix.lstrip(".") or "GasLib"
+        _check_size(size, str(path), kind)
+        with p.open("rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)  # a file that grew since stat() stays bounded
     except OSError as e:
         raise InputError(f"cannot read the file: {e.strerror or e}", path=str(path)) from None
+    _check_size(len(data), str(path), kind)
+    return data
 
 
 def read_gaslib(net_path: str | PathLike, scenario_path: str | PathLike | None = None,

@@ -25,6 +25,11 @@ Conversions at the edge: bar → Pa is ``x · 1e5``, km → m ``x · 1000``,
 mm → m ``x / 1000``, MW → W ``x · 1e6``; million normal m³ per day (0 °C,
 1.01325 bar) → kg/s with the normal density of the scenario's gas, else of the
 network's gas (:func:`linepack.units.mcm_per_day_to_kg_s`).
+
+Hostile input: a file larger than :data:`MAX_FILE_BYTES` (200 MiB) is refused
+before it is read; JSON nested too deeply, numbers out of the float range,
+text that is not UTF-8/16/32 give an :class:`~linepack.errors.InputError`
+naming the file.
 """
 
 from __future__ import annotations
@@ -54,15 +59,18 @@ from linepack.network.schema import (
 )
 from linepack.units import BAR, mcm_per_day_to_kg_s
 
-__all__ = ["read_controls", "Case", "read_native", "parse_native", "write_native", "FORMAT_VERSION"]
+__all__ = ["read_controls", "Case", "read_native", "parse_native", "write_native", "FORMAT_VERSION",
+           "MAX_FILE_BYTES"]
 
 #: The format version written in the ``"linepack"`` key.
 FORMAT_VERSION = 1
+#: Largest native or controls file linepack reads (200 MiB); larger files are refused.
+MAX_FILE_BYTES = 200 * 1024 * 1024
 
 _TOP_KEYS = ("linepack", "name", "meta", "gas", "nodes", "connections", "assumptions",
              "scenarios", "controls")
 _SCENARIO_KEYS = ("description", "temperature_k", "controls", "nodes", "gas", "meta")
-_ASSUMPTION_KEYS = ("id", "text", "value", "reason")
+_ASSUMPTION_KEYS = ("id", "text", "value", "unit", "reason")
 #: Control modes allowed per connection kind (see schema.CONTROL_FIELDS).
 _MODES = {
     "valve": ("open", "closed"),
@@ -195,9 +203,13 @@ class _Reader:
         if isinstance(x, str):
             v = _INF.get(x.strip().lower())
             if v is None:
-                raise self.err(f"{owner}: {name} must be a number (got {x!r})")
+                raise self.err(f"{owner}: {name} must be a number (got {_short(x)})")
             return v
-        return float(x)
+        try:
+            return float(x)
+        except OverflowError:
+            raise self.err(f"{owner}: {name} must be a number within ±1.8e308, or \"inf\" "
+                           f"(got an integer of {len(str(abs(x)))} digits)") from None
 
     def text(self, owner: str, name: str, x: Any) -> str:
         if not isinstance(x, str):
@@ -246,8 +258,45 @@ class _Reader:
 
 
 def _short(x: Any) -> str:
-    s = json.dumps(x) if not isinstance(x, float) or math.isfinite(x) else repr(x)
+    try:
+        s = json.dumps(x) if not isinstance(x, float) or math.isfinite(x) else repr(x)
+    except (ValueError, TypeError, RecursionError):  # huge ints, odd objects, deep nesting
+        s = f"a {type(x).__name__}"
     return s if len(s) <= 40 else s[:37] + "..."
+
+
+def _load_json(raw: str | bytes | bytearray, name: str | None) -> Any:
+    """``json.loads`` with every failure as an InputError naming the file."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(f"refused: the file has {len(raw) / 2 ** 20:.1f} MiB, more than "
+                         f"linepack's limit of {MAX_FILE_BYTES / 2 ** 20:.0f} MiB "
+                         "(linepack.io.native.MAX_FILE_BYTES)", path=name)
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as e:
+        raise InputError(f"invalid JSON: {e.msg} (column {e.colno})", path=name,
+                         line=e.lineno) from None
+    except UnicodeError as e:
+        raise InputError(f"the file is not UTF-8 text: {e}", path=name) from None
+    except RecursionError:
+        raise InputError("refused: the JSON nests arrays or objects too deeply", path=name) from None
+    except ValueError as e:  # e.g. an integer literal with more digits than Python converts
+        raise InputError(f"invalid JSON: {e}", path=name) from None
+
+
+def _read_bytes(path: str | PathLike) -> bytes:
+    """A file's bytes; a file above MAX_FILE_BYTES is refused before it is read."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size <= MAX_FILE_BYTES:
+            with p.open("rb") as fh:
+                return fh.read(MAX_FILE_BYTES + 1)
+    except OSError as e:
+        raise InputError(f"cannot read the file: {e.strerror or e}", path=str(path)) from None
+    raise InputError(f"refused: the file has {size / 2 ** 20:.1f} MiB, more than linepack's "
+                     f"limit of {MAX_FILE_BYTES / 2 ** 20:.0f} MiB "
+                     "(linepack.io.native.MAX_FILE_BYTES)", path=str(path))
 
 
 def _element_id(r: _Reader, rec: Any, what: str, i: int) -> str:
@@ -504,13 +553,7 @@ def parse_native(text_or_dict: str | bytes | Mapping[str, Any], *, name: str | N
         value), references to undefined nodes, connections or control sets.
     """
     if isinstance(text_or_dict, (str, bytes, bytearray)):
-        try:
-            data = json.loads(text_or_dict)
-        except json.JSONDecodeError as e:
-            raise InputError(f"invalid JSON: {e.msg} (column {e.colno})", path=name,
-                             line=e.lineno) from None
-        except UnicodeDecodeError as e:
-            raise InputError(f"the file is not UTF-8 text: {e}", path=name) from None
+        data = _load_json(text_or_dict, name)
     else:
         data = dict(text_or_dict)
     return _parse(data, name)
@@ -518,28 +561,14 @@ def parse_native(text_or_dict: str | bytes | Mapping[str, Any], *, name: str | N
 
 def read_native(path: str | PathLike) -> Case:
     """Read a native linepack file (JSON). See :func:`parse_native`."""
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as e:
-        raise InputError(f"cannot read the file: {e.strerror or e}", path=str(path)) from None
-    return parse_native(raw, name=str(path))
+    return parse_native(_read_bytes(path), name=str(path))
 
 
 def read_controls(path: str | PathLike, network: Network) -> Controls:
     """Read a controls file: a JSON object ``{connection id: control}`` in the native
     format's controls convention (``{"mode": "active", "p_out_bar": 75}``, ``"closed"``, …),
     checked against ``network``."""
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as e:
-        raise InputError(f"cannot read the file: {e.strerror or e}", path=str(path)) from None
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as e:
-        raise InputError(f"invalid JSON: {e.msg} (column {e.colno})", path=str(path),
-                         line=e.lineno) from None
-    except UnicodeDecodeError as e:
-        raise InputError(f"the file is not UTF-8 text: {e}", path=str(path)) from None
+    data = _load_json(_read_bytes(path), str(path))
     return _controls(_Reader(str(path)), Path(path).stem, data, network)
 
 

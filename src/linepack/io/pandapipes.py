@@ -437,18 +437,20 @@ def from_pandapipes(net) -> PandapipesCase:
         nodes["y"] = y
     extra_nodes: list[dict] = []          # auxiliary nodes pandapipes creates internally
 
+    all_junctions = _table(net, "junction").index.to_numpy()
+    live_junctions = junc.index.to_numpy()
+
     def attached(tbl: pd.DataFrame, table: str, cols: tuple[str, ...]) -> np.ndarray:
         """In-service rows whose junctions are in service; InputError for unknown junctions."""
         on = _in_service(tbl)
-        all_ids = {str(i) for i in _table(net, "junction").index}
         for c in cols:
-            j = tbl[c].astype("int64").astype(str).to_numpy()
-            bad = ~np.isin(j, list(all_ids))
+            j = tbl[c].to_numpy()
+            bad = ~np.isin(j, all_junctions)
             if bad.any():
                 idx = tbl.index[bad][0]
                 raise InputError(f"{_label(tbl, table, idx)}: {c} {j[bad][0]} is not a junction "
                                  f"of the net")
-            on &= np.isin(j, list(known))
+            on &= np.isin(j, live_junctions)
         skipped = int(len(tbl) - on.sum())
         if skipped:
             notes.append(f"{table}: {skipped} element(s) out of service (or on an "
@@ -481,9 +483,11 @@ def from_pandapipes(net) -> PandapipesCase:
         if (sections > 1).any():
             notes.append(f"pipe: {int((sections > 1).sum())} pipe(s) have sections > 1; linepack "
                          "integrates each pipe as one element")
-        pipe_ends = {pid: [f, t] for pid, f, t in zip(ids, df["from_node"], df["to_node"])}
         conns.append(df)
-        pipe_df = df
+        if len(_table(net, "valve")):       # valves of type "pi" may move pipe ends
+            pipe_ends = {pid: [f, t] for pid, f, t in
+                         zip(ids, df["from_node"].tolist(), df["to_node"].tolist())}
+            pipe_df = df
 
     # -- valves --------------------------------------------------------------------------
     valves = _table(net, "valve")

@@ -1,7 +1,12 @@
-"""Validation of a network and scenario before solving: every issue at once.
+"""Validation of a network, scenario and controls before solving: every issue at once.
 
-``validate(network, scenario=None) -> list[Issue]``; ``strict=True`` raises
-:class:`~linepack.errors.ValidationError` listing all errors.
+``validate(network, scenario=None, controls=None) -> list[Issue]``; ``strict=True``
+raises :class:`~linepack.errors.ValidationError` listing all errors.
+``validate_controls(network, controls, scenario=None)`` checks the controls alone.
+
+Plausibility limits (chosen wide, so that no real pipeline is refused):
+temperatures of the gas within :data:`TEMPERATURE_RANGE_K` (−100 °C … 200 °C),
+heights within ±9000 m, longitudes/latitudes within ±180°/±90°.
 """
 
 from __future__ import annotations
@@ -9,9 +14,12 @@ from __future__ import annotations
 import numpy as np
 
 from linepack.errors import Issue, ValidationError, did_you_mean
-from linepack.network.network import Network, Scenario
+from linepack.network.network import Controls, Network, Scenario
 
-__all__ = ["validate"]
+__all__ = ["validate", "validate_controls", "TEMPERATURE_RANGE_K"]
+
+#: Gas temperatures accepted as physical for a transmission network (−100 °C … 200 °C). [K]
+TEMPERATURE_RANGE_K = (173.15, 473.15)
 
 BAR = 1e5  # for messages only (network room imports no physics/units beyond errors)
 
@@ -25,10 +33,36 @@ _POSITIVE = (
     ("pressure_loss_pa", ("resistor",), 0.0, True, "bar", 1 / BAR),
     ("p_in_min_pa", ("controlValve", "compressorStation"), 0.0, True, "bar", 1 / BAR),
     ("p_out_max_pa", ("controlValve", "compressorStation"), 0.0, False, "bar", 1 / BAR),
+    ("ratio_min", ("compressorStation",), 0.0, False, "", 1.0),
     ("ratio_max", ("compressorStation",), 0.0, False, "", 1.0),
     ("power_max_w", ("compressorStation",), 0.0, True, "MW", 1e-6),
     ("efficiency", ("compressorStation",), 0.0, False, "", 1.0),
+    ("heat_transfer_w_m2k", ("pipe",), 0.0, True, "", 1.0),
+    ("dp_min_pa", ("controlValve",), 0.0, True, "bar", 1 / BAR),
+    ("dp_max_pa", ("controlValve", "valve"), 0.0, True, "bar", 1 / BAR),
+    ("pressure_loss_in_pa", ("controlValve", "compressorStation"), 0.0, True, "bar", 1 / BAR),
+    ("pressure_loss_out_pa", ("controlValve", "compressorStation"), 0.0, True, "bar", 1 / BAR),
 )
+# (lower column, upper column, kinds, what, unit at the edge, scale): lower must not exceed upper
+_ORDERED = (
+    ("flow_min_kg_s", "flow_max_kg_s", None, "flow", "kg/s", 1.0),
+    ("dp_min_pa", "dp_max_pa", ("controlValve",), "pressure reduction", "bar", 1 / BAR),
+    ("ratio_min", "ratio_max", ("compressorStation",), "ratio", "", 1.0),
+)
+#: Gas properties that must be positive numbers (keys of GAS_KEYS) and their unit in messages.
+_GAS_POSITIVE = {
+    "normal_density": "kg/m³", "molar_mass": "kg/mol", "pseudo_critical_pressure": "Pa",
+    "pseudo_critical_temperature": "K", "calorific_value": "J/m³",
+}
+#: Control modes per connection kind (as the steady simulation accepts them).
+_CONTROL_MODES = {
+    "valve": ("open", "closed"),
+    "checkValve": ("auto", "open", "closed"),
+    "controlValve": ("active", "bypass", "closed"),
+    "compressorStation": ("active", "bypass", "closed"),
+}
+_SETPOINTS = {"controlValve": ("p_out", "flow"), "compressorStation": ("p_out", "ratio", "flow")}
+
 _REQUIRED = {
     "pipe": ("length_m", "diameter_m", "roughness_m"),
     "resistor": (),
@@ -39,16 +73,34 @@ def _name(kind: str, i: str) -> str:
     return f"{kind} '{i}'"
 
 
-def validate(network: Network, scenario: Scenario | None = None, *, strict: bool = False) -> list[Issue]:
-    """Check a network (and scenario) for errors that would make a solve meaningless.
+def validate(network: Network, scenario: Scenario | None = None, controls: Controls | None = None,
+             *, strict: bool = False) -> list[Issue]:
+    """Check a network (and scenario and controls) for errors that would make a solve meaningless.
 
-    Checks: dangling node references, self-loops, missing or non-physical
-    element data (lengths, diameters, roughness, heights, pressure bounds and
-    their order, station data), resistors with neither ζ nor a constant loss,
-    scenario nodes that do not exist, non-finite inflows or fixed pressures,
-    fixed pressures outside the node's bounds, islands without a pressure
-    reference or inflow, and a nominated balance that cannot close (no
-    pressure reference and entries ≠ exits).
+    Checks: dangling node references, self-loops, ids used by a node and a
+    connection (warning), missing or non-physical element data (lengths,
+    diameters, roughness and its ratio to the diameter, heights, pressure
+    bounds and their order, flow and pressure-reduction bounds and their
+    order, station data: ratio limits, power, efficiency ≤ 1), resistors with
+    neither ζ nor a constant loss, non-physical gas data (densities, molar
+    mass, pseudo-critical data, temperatures), scenario nodes that do not
+    exist, non-finite inflows or fixed pressures, fixed pressures outside the
+    node's bounds, scenario bounds out of order, islands without a pressure
+    reference or inflow, no pressure reference and no entry at all, a
+    nominated balance that cannot close (no pressure reference and entries ≠
+    exits, warning), and the controls (see :func:`validate_controls`).
+
+    Parameters
+    ----------
+    network
+        The network.
+    scenario
+        Boundary conditions, optional.
+    controls
+        Operating decisions, optional.
+    strict
+        Raise :class:`~linepack.errors.ValidationError` (listing every error)
+        when any error is found.
 
     Returns
     -------
@@ -67,6 +119,9 @@ def validate(network: Network, scenario: Scenario | None = None, *, strict: bool
             ref = conns[col].iat[i]
             issues.append(Issue(_name(kinds[i], ids[i]),
                                 f"'{end}' node '{ref}' does not exist{did_you_mean(ref, node_ids)}"))
+    for shared in sorted(set(nodes.index) & set(conns.index))[:20]:
+        issues.append(Issue(f"'{shared}'", "the id names both a node and a connection; messages and "
+                            "results may confuse them", severity="warning"))
     loops = (conns["from_node"] == conns["to_node"]).to_numpy()
     for i in np.flatnonzero(loops):
         issues.append(Issue(_name(kinds[i], ids[i]), f"starts and ends at the same node '{conns['from_node'].iat[i]}'"))
@@ -101,6 +156,27 @@ def validate(network: Network, scenario: Scenario | None = None, *, strict: bool
                                 f"{edge} must be {op} {lo:g}{' ' + unit if unit else ''} "
                                 f"(got {vals[i] * scale:g})"))
 
+    rough, diam = conns["roughness_m"].to_numpy(float), conns["diameter_m"].to_numpy(float)
+    too_rough = (kinds == "pipe") & (rough >= diam) & (diam > 0) & (rough >= 0)
+    for i in np.flatnonzero(too_rough):
+        issues.append(Issue(_name(kinds[i], ids[i]), f"roughness must be smaller than the diameter "
+                            f"(got roughness {rough[i] * 1e3:g} mm, diameter {diam[i] * 1e3:g} mm)"))
+    eff = conns["efficiency"].to_numpy(float)
+    for i in np.flatnonzero((kinds == "compressorStation") & (eff > 1)):
+        issues.append(Issue(_name(kinds[i], ids[i]), f"efficiency must be ≤ 1 (got {eff[i]:g})"))
+    rmax = conns["ratio_max"].to_numpy(float)
+    for i in np.flatnonzero((kinds == "compressorStation") & (rmax > 0) & (rmax < 1)):
+        issues.append(Issue(_name(kinds[i], ids[i]), f"ratio_max must be ≥ 1: a compressor station "
+                            f"raises the pressure (got {rmax[i]:g})"))
+    for lo_col, hi_col, ks, what, unit, scale in _ORDERED:
+        lo_v, hi_v = conns[lo_col].to_numpy(float), conns[hi_col].to_numpy(float)
+        sel = np.ones(len(conns), dtype=bool) if ks is None else np.isin(kinds, ks)
+        for i in np.flatnonzero(sel & (lo_v > hi_v)):
+            u = f" {unit}" if unit else ""
+            issues.append(Issue(_name(kinds[i], ids[i]), f"the lower {what} bound {lo_v[i] * scale:g}{u} "
+                                f"exceeds the upper bound {hi_v[i] * scale:g}{u} ({lo_col} > {hi_col})"))
+    issues += _validate_gas(network.gas, "network gas")
+
     h = nodes["height_m"].to_numpy(float)
     for i in np.flatnonzero(~np.isfinite(h) | (np.abs(h) > 9000)):
         issues.append(Issue(_name(nodes["kind"].iat[i], nodes.index[i]),
@@ -124,6 +200,8 @@ def validate(network: Network, scenario: Scenario | None = None, *, strict: bool
 
     if scenario is not None:
         issues += _validate_scenario(network, scenario)
+    if controls is not None:
+        issues += validate_controls(network, controls, scenario)
     if strict and any(i.severity == "error" for i in issues):
         raise ValidationError(issues)
     return issues
@@ -137,6 +215,12 @@ def _validate_scenario(network: Network, scenario: Scenario) -> list[Issue]:
     nodes, conns = network.nodes, network.connections
     sn = scenario.nodes
     where = f"scenario '{scenario.name}'" if scenario.name else "scenario"
+    t = scenario.temperature
+    lo_t, hi_t = TEMPERATURE_RANGE_K
+    if not (np.isfinite(t) and lo_t <= t <= hi_t):
+        issues.append(Issue(where, f"temperature must be within {lo_t:g}…{hi_t:g} K "
+                            f"({lo_t - 273.15:g}…{hi_t - 273.15:g} °C) (got {t:g} K)"))
+    issues += _validate_gas(scenario.gas, f"{where} gas")
     for nid in sn.index[~sn.index.isin(nodes.index)]:
         issues.append(Issue(where, f"node '{nid}' does not exist{did_you_mean(nid, nodes.index)}"))
     sn = sn[sn.index.isin(nodes.index)]
@@ -151,6 +235,17 @@ def _validate_scenario(network: Network, scenario: Scenario) -> list[Issue]:
         v = sn[col].to_numpy(float)
         for i in np.flatnonzero(v < 0):
             issues.append(Issue(f"node '{sn.index[i]}'", f"{where}: {col[:5]} must be ≥ 0 bar (got {v[i] / BAR:g})"))
+    s_lo, s_hi = sn["p_min_pa"].to_numpy(float), sn["p_max_pa"].to_numpy(float)
+    for i in np.flatnonzero(s_lo > s_hi):
+        issues.append(Issue(f"node '{sn.index[i]}'", f"{where}: p_min {s_lo[i] / BAR:g} bar exceeds "
+                            f"p_max {s_hi[i] / BAR:g} bar"))
+    # a fixed pressure outside the node's bounds (network's, tightened by the scenario's)
+    n_lo = np.fmax(nodes["p_min_pa"].reindex(sn.index).to_numpy(float), s_lo)
+    n_hi = np.fmin(nodes["p_max_pa"].reindex(sn.index).to_numpy(float), s_hi)
+    for i in np.flatnonzero(np.isfinite(pf) & (pf > 0) & ((pf < n_lo) | (pf > n_hi))):
+        issues.append(Issue(_name(nodes.at[sn.index[i], "kind"], sn.index[i]),
+                            f"{where}: fixed pressure {pf[i] / BAR:g} bar is outside the node's bounds "
+                            f"[{n_lo[i] / BAR:g}, {n_hi[i] / BAR:g}] bar"))
     # islands: each connected part needs a fixed pressure, or an entry to be chosen as reference
     pos = {k: i for i, k in enumerate(nodes.index)}
     ok = conns["from_node"].isin(pos) & conns["to_node"].isin(pos)
@@ -165,6 +260,9 @@ def _validate_scenario(network: Network, scenario: Scenario) -> list[Issue]:
         fixed[idx] = np.isfinite(pf)
         inj[idx] = np.nan_to_num(inflow)
     any_fixed = fixed.any()
+    if not any_fixed and not (inj > 0).any() and (inj < 0).any():
+        issues.append(Issue(where, "no node holds a fixed pressure and no entry has an inflow, so "
+                            "nothing supplies the exits; give p_fixed at one node or an inflow > 0"))
     for c in range(nc):
         members = np.flatnonzero(lab == c)
         if fixed[members].any():
@@ -182,4 +280,121 @@ def _validate_scenario(network: Network, scenario: Scenario) -> list[Issue]:
         if abs(total) > 1e-6 * scale:
             issues.append(Issue(where, f"entries and exits do not balance (net {total:+.6g} kg/s) and no "
                                 "node holds a fixed pressure to take the difference", severity="warning"))
+    return issues
+
+
+def _validate_gas(gas, where: str) -> list[Issue]:
+    """Gas properties: positive where physical, temperatures in range, all finite."""
+    issues: list[Issue] = []
+    if not gas:
+        return issues
+    lo_t, hi_t = TEMPERATURE_RANGE_K
+    for key, value in gas.items():
+        try:
+            x = float(value)
+        except (TypeError, ValueError):
+            issues.append(Issue(where, f"{key} must be a number (got {value!r})"))
+            continue
+        if not np.isfinite(x):
+            issues.append(Issue(where, f"{key} must be a finite number (got {x})"))
+        elif key in _GAS_POSITIVE and x <= 0:
+            issues.append(Issue(where, f"{key} must be > 0 {_GAS_POSITIVE[key]} (got {x:g})"))
+        elif key == "temperature" and not lo_t <= x <= hi_t:
+            issues.append(Issue(where, f"temperature must be within {lo_t:g}…{hi_t:g} K "
+                                f"(got {x:g} K)"))
+    return issues
+
+
+def validate_controls(network: Network, controls: Controls, scenario: Scenario | None = None
+                      ) -> list[Issue]:
+    """Check controls against the network: every issue at once.
+
+    Errors: a control for a connection that does not exist (with "did you
+    mean"), a kind that takes no control, a mode the kind does not have, an
+    unknown set point, an active ``ratio`` or ``flow`` set point without a
+    value, non-finite values, an outlet pressure ≤ 0 or above the element's
+    ``p_out_max``, a compressor ratio below 1 or outside
+    [``ratio_min``, ``ratio_max``], a negative flow set point (an active
+    element passes gas from its ``from`` to its ``to`` node) or one outside
+    the element's flow bounds. Warning: an outlet pressure above the outlet
+    node's upper bound (network's, tightened by the scenario's).
+
+    Returns
+    -------
+    list[Issue]
+    """
+    issues: list[Issue] = []
+    conns, nodes = network.connections, network.nodes
+    p_hi = nodes["p_max_pa"].astype(float)
+    if scenario is not None and len(scenario.nodes):
+        s_hi = scenario.nodes["p_max_pa"].reindex(nodes.index).astype(float)
+        p_hi = np.fmin(p_hi, s_hi)
+    for cid, row in controls.table.iterrows():
+        if cid not in conns.index:
+            issues.append(Issue("controls", f"connection '{cid}' does not exist"
+                                f"{did_you_mean(cid, conns.index)}"))
+            continue
+        kind = conns.at[cid, "kind"]
+        who = _name(kind, cid)
+        modes = _CONTROL_MODES.get(kind)
+        mode = str(row["mode"])
+        if modes is None:
+            issues.append(Issue(who, f"controls: a {kind} takes no control (only "
+                                f"{', '.join(_CONTROL_MODES)} do)"))
+            continue
+        if mode not in modes:
+            issues.append(Issue(who, f"controls: mode must be one of {list(modes)} (got {mode!r})"
+                                f"{did_you_mean(mode, modes)}"))
+            continue
+        if mode != "active":
+            continue
+        spt = str(row["setpoint"]) or "p_out"
+        allowed = _SETPOINTS[kind]
+        if spt not in allowed:
+            issues.append(Issue(who, f"controls: set point must be one of {list(allowed)} (got {spt!r})"
+                                f"{did_you_mean(spt, allowed)}"))
+            continue
+        v = float(row["value"])
+        if np.isnan(v):
+            if spt != "p_out":
+                issues.append(Issue(who, f"controls: an active '{spt}' set point needs a value"))
+            continue
+        if np.isinf(v):
+            issues.append(Issue(who, f"controls: the {spt} set point must be a finite number (got {v})"))
+            continue
+        c = conns.loc[cid]
+        if spt == "p_out":
+            if v <= 0:
+                issues.append(Issue(who, f"controls: outlet pressure must be > 0 bar absolute "
+                                    f"(got {v / BAR:g})"))
+            elif np.isfinite(c["p_out_max_pa"]) and v > c["p_out_max_pa"]:
+                issues.append(Issue(who, f"controls: outlet pressure {v / BAR:g} bar is above the "
+                                    f"element's p_out_max {c['p_out_max_pa'] / BAR:g} bar"))
+            else:
+                hi = float(p_hi.get(c["to_node"], np.nan))
+                if np.isfinite(hi) and v > hi:
+                    issues.append(Issue(who, f"controls: outlet pressure {v / BAR:g} bar is above the "
+                                        f"upper bound {hi / BAR:g} bar of its outlet node "
+                                        f"'{c['to_node']}'", severity="warning"))
+        elif spt == "ratio":
+            if v < 1:
+                issues.append(Issue(who, f"controls: ratio must be ≥ 1, a compressor station cannot "
+                                    f"lower the pressure (got {v:g})"))
+            elif np.isfinite(c["ratio_max"]) and v > c["ratio_max"]:
+                issues.append(Issue(who, f"controls: ratio {v:g} is above the station's ratio_max "
+                                    f"{c['ratio_max']:g}"))
+            elif np.isfinite(c["ratio_min"]) and v < c["ratio_min"]:
+                issues.append(Issue(who, f"controls: ratio {v:g} is below the station's ratio_min "
+                                    f"{c['ratio_min']:g}"))
+        else:  # flow
+            if v < 0:
+                issues.append(Issue(who, f"controls: flow set point must be ≥ 0 kg/s: an active {kind} "
+                                    f"passes gas from '{c['from_node']}' to '{c['to_node']}' "
+                                    f"(got {v:g})"))
+            elif np.isfinite(c["flow_max_kg_s"]) and v > c["flow_max_kg_s"]:
+                issues.append(Issue(who, f"controls: flow set point {v:g} kg/s is above flow_max "
+                                    f"{c['flow_max_kg_s']:g} kg/s"))
+            elif np.isfinite(c["flow_min_kg_s"]) and v < c["flow_min_kg_s"]:
+                issues.append(Issue(who, f"controls: flow set point {v:g} kg/s is below flow_min "
+                                    f"{c['flow_min_kg_s']:g} kg/s"))
     return issues
