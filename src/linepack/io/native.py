@@ -203,7 +203,8 @@ class _Reader:
         if isinstance(x, str):
             v = _INF.get(x.strip().lower())
             if v is None:
-                raise self.err(f"{owner}: {name} must be a number (got {_short(x)})")
+                shown = repr(x) if len(x) <= 40 else repr(x[:37]) + "..."
+                raise self.err(f"{owner}: {name} must be a number (got {shown})")
             return v
         try:
             return float(x)
@@ -280,8 +281,9 @@ def _load_json(raw: str | bytes | bytearray, name: str | None) -> Any:
         raise InputError(f"the file is not UTF-8 text: {e}", path=name) from None
     except RecursionError:
         raise InputError("refused: the JSON nests arrays or objects too deeply", path=name) from None
-    except ValueError as e:  # e.g. an integer literal with more digits than Python converts
-        raise InputError(f"invalid JSON: {e}", path=name) from None
+    except ValueError as e:  # an integer literal with more digits than Python converts
+        why = ("a number has too many digits" if "digits" in str(e) else str(e))
+        raise InputError(f"invalid JSON: {why}", path=name) from None
 
 
 def _read_bytes(path: str | PathLike) -> bytes:

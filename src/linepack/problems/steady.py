@@ -794,7 +794,10 @@ def _diagnose_by_scaling(exc: Infeasible, network, scenario, controls, kwargs) -
         drop = (p_ref ** 2 - p ** 2) / t0 ** 2
         with np.errstate(divide="ignore", invalid="ignore"):
             t_star = np.sqrt(np.where(drop > 0, (p_ref ** 2 - pmin ** 2) / drop, np.inf))
+        t_star = np.where(np.isfinite(t_star), t_star, np.inf)
         i = int(np.argmin(t_star))
+        if not np.isfinite(t_star[i]):
+            continue
         node = res.nodes.index[i]
         share = float(min(t_star[i], 1.0))
         demand = float(-scenario.nodes["inflow_kg_s"].clip(upper=0).sum())
@@ -808,8 +811,14 @@ def _diagnose_by_scaling(exc: Infeasible, network, scenario, controls, kwargs) -
             bottleneck=name,
             detail={"diagnosed": True, "feasible_share": share, "feasible_demand_kg_s": share * demand,
                     "scale_solved": t0, **{k: v for k, v in exc.detail.items() if k != "diagnosed"}})
-    exc.detail["diagnosed"] = True
-    return exc
+    where = exc.bottleneck or "a node"
+    return Infeasible(
+        f"no physical solution under these controls: the pressure would fall to zero near {where}, "
+        "and even 20 % of the nominated demand has no solution, so the control settings rather than "
+        "the demand make the case infeasible (for example a station holding its outlet pressure "
+        "while an open valve or pipe loop returns its gas to the inlet, or a reference pressure "
+        "too low for the stations' set points); give the valve and station controls explicitly",
+        bottleneck=exc.bottleneck, detail={**exc.detail, "diagnosed": True, "feasible_share": None})
 
 
 def _simulate(network, scenario, controls, *, friction, eos, viscosity, gas, temperature,
@@ -863,8 +872,7 @@ def _diagnose_failure(md: _Model, nres, fail) -> None:
         if p[i] <= 0.05 * md.p_ref or "line search" in nres.message or "stalled" in nres.message:
             raise Infeasible(
                 f"no physical solution: the pressure would fall to zero near {worst} "
-                f"(lowest iterate {p[i] / BAR:.3g} bar; {nres.message}); the demand is too high "
-                "for the inlet pressure and the network's capacity",
+                f"(lowest iterate {p[i] / BAR:.3g} bar; {nres.message})",
                 bottleneck=worst, detail={"lowest_p_bar": float(p[i] / BAR)})
     raise NotConverged(f"steady state did not converge: {nres.message} "
                        f"(residual {nres.residual_norms[-1]:.3g} after {nres.iterations} iterations)",
