@@ -921,6 +921,15 @@ def build(facts: Facts) -> dict:
         "licence": ("Model data MIT (as linepack). The underlying facts are public statements "
                     "cited in meta.references; town coordinates are approximate town centres."),
         "default_scenario": "transit-2024-average",
+        "transit_entry": "alexandrov_gai",
+        "transit_exit": "karakalpakiya",
+        # 11 bcm/y target (20 °C statistics) as mcm/d of 0 °C normal m³, the unit of the model
+        "transit_target_mcm_d": r(bcm_y_to_normal_mcm_d(11.0), 4),
+        "transit_target_note": "11 bcm/y (20 °C standard m³, as published) = 30.14 mcm/d (20 °C)",
+        "standard_to_normal": STD_TO_NORMAL,
+        "transit_route": ["alexandrov_gai", "zhangala_in", "zhangala_out", "makat_in", "makat_out",
+                          "kulsary_in", "kulsary_out", "opornaya_in", "opornaya_out", "beineu_in",
+                          "beineu_out", "karakalpakiya"],
         "units": ("Pressures absolute bar. inflow_mcm_d is million normal m³/day at 0 °C, "
                   "1.01325 bar; published Russian/Kazakh figures (20 °C standard m³) are "
                   f"converted with 273.15/293.15 = {STD_TO_NORMAL:.6f}."),

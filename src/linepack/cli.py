@@ -148,39 +148,66 @@ def capacity(
     cap = linepack.transit_capacity(opened.network, opened.scenario, opened.controls, entry=entry, exit=exit_,
                                     friction=friction, eos=eos, target_mcm_d=target_mcm_d)
     t = Table(title=f"transit capacity {entry} → {exit_}", show_header=False)
-    t.add_row("largest feasible transit", f"{cap.max_mcm_d:.2f} mcm/d  (≈ {cap.max_mcm_d * 365 / 1000:.2f} bcm/y at 0 °C)")
+    std = meta.get("standard_to_normal")
+    if std:
+        q20 = cap.max_mcm_d / float(std)
+        t.add_row("largest feasible transit", f"{cap.max_mcm_d:.2f} mcm/d (0 °C) = {q20:.2f} mcm/d "
+                  f"(20 °C, as published) ≈ {q20 * 365 / 1000:.2f} bcm/y")
+    else:
+        t.add_row("largest feasible transit", f"{cap.max_mcm_d:.2f} mcm/d (0 °C) ≈ {cap.max_mcm_d * 365 / 1000:.2f} bcm/y")
     t.add_row("binding limit", cap.binding)
     t.add_row("method", cap.method)
     if cap.target_mcm_d is not None:
         verdict = "[green]feasible[/green]" if cap.target_feasible else "[red]not feasible[/red]"
-        t.add_row(f"target {cap.target_mcm_d:.1f} mcm/d", verdict)
+        note = meta.get("transit_target_note", "") if target_mcm_d == meta.get("transit_target_mcm_d") else ""
+        t.add_row(f"target {cap.target_mcm_d:.2f} mcm/d (0 °C)" + (f": {note}" if note else ""), verdict)
     out.print(t)
 
 
 def _print_summary(opened, result) -> None:
     s = linepack.summarize(opened.network, result)
+    meta = opened.network.meta
     t = Table(title=f"{opened.network.name or opened.source} — {result.scenario_name or 'scenario'}",
               show_header=False)
-    for label, value in s.get("lines", []):
-        t.add_row(label, value)
+    t.add_row("status", f"{s['status']} in {s['iterations']} Newton iterations")
+    t.add_row("delivered to exits", f"{s['delivered_mcm_d']:.3f} mcm/d (0 °C) at {s['n_exits']} exit(s)")
+    entry, exit_ = meta.get("transit_entry"), meta.get("transit_exit")
+    nodes = result.nodes
+    if exit_ in nodes.index and entry in nodes.index:
+        q0 = -float(nodes.at[exit_, "inflow_mcm_d"])
+        std = float(meta.get("standard_to_normal", 273.15 / 293.15))
+        q20 = q0 / std
+        t.add_row(f"transit delivered at {exit_}",
+                  f"{q0:.2f} mcm/d (0 °C) = {q20:.2f} mcm/d (20 °C, as published) ≈ {q20 * 365 / 1000:.2f} bcm/y")
+        t.add_row("entry / border pressure",
+                  f"{nodes.at[entry, 'p_bar']:.2f} bar at {entry} / {nodes.at[exit_, 'p_bar']:.2f} bar at {exit_} (absolute)")
+    t.add_row("lowest pressure margin", f"{s['min_margin_bar']:.2f} bar above p_min at {s['min_margin_node']}"
+              if s.get("min_margin_node") is not None else "no minimum pressures given")
+    t.add_row("lowest / highest pressure", f"{s['p_min_bar']:.2f} bar at {s['p_min_node']} / "
+              f"{s['p_max_bar']:.2f} bar at {s['p_max_node']}")
+    t.add_row("linepack (gas in the pipes)", f"{s['linepack_mcm']:.1f} million m³ (0 °C)")
+    if result.options.get("reference"):
+        t.add_row("pressure reference", str(result.options["reference"]))
     out.print(t)
-    stations = s.get("stations") or []
+    stations = [row for row in (s.get("stations") or []) if row.get("kind") == "compressorStation"
+                or row.get("mode") not in ("closed",)]
     if stations:
         st = Table(title="compressor stations and regulators")
         for c in ("id", "mode", "flow mcm/d", "p in bar", "p out bar", "ratio", "power MW"):
-            st.add_column(c, justify="right" if c != "id" and c != "mode" else "left")
+            st.add_column(c, justify="left" if c in ("id", "mode") else "right")
         for row in stations:
+            ratio, power = row.get("ratio"), row.get("power_mw")
             st.add_row(str(row["id"]), str(row["mode"]), f"{row['q_mcm_d']:.2f}", f"{row['p_in_bar']:.2f}",
-                       f"{row['p_out_bar']:.2f}", "" if row.get("ratio") is None else f"{row['ratio']:.3f}",
-                       "" if row.get("power_mw") is None else f"{row['power_mw']:.2f}")
+                       f"{row['p_out_bar']:.2f}", "" if ratio is None or ratio != ratio else f"{ratio:.3f}",
+                       "" if power is None or power != power else f"{power:.2f}")
         out.print(st)
     viol = s.get("violations") or []
     if viol:
         out.print(f"[red]{len(viol)} bound violation(s):[/red]")
         for v in viol[:20]:
-            out.print(f"  - {v['message'] if isinstance(v, dict) else v}", markup=False)
+            out.print(f"  - {v if isinstance(v, str) else v.get('text', v)}", markup=False)
     else:
-        out.print("[green]all pressures within bounds[/green]")
+        out.print("[green]all pressures and station limits within bounds[/green]")
 
 
 def _say(label: str, exc: BaseException) -> None:

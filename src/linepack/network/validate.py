@@ -6,7 +6,9 @@ raises :class:`~linepack.errors.ValidationError` listing all errors.
 
 Plausibility limits (chosen wide, so that no real pipeline is refused):
 temperatures of the gas within :data:`TEMPERATURE_RANGE_K` (−100 °C … 200 °C),
-heights within ±9000 m, longitudes/latitudes within ±180°/±90°.
+heights within ±9000 m, longitudes/latitudes within ±180°/±90°, bulk gas data within
+:data:`GAS_RANGES` (hydrogen … rich natural gas; outside them the equations of state
+give meaningless compressibilities).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import numpy as np
 from linepack.errors import Issue, ValidationError, did_you_mean
 from linepack.network.network import Controls, Network, Scenario
 
-__all__ = ["validate", "validate_controls", "TEMPERATURE_RANGE_K"]
+__all__ = ["validate", "validate_controls", "TEMPERATURE_RANGE_K", "GAS_RANGES"]
 
 #: Gas temperatures accepted as physical for a transmission network (−100 °C … 200 °C). [K]
 TEMPERATURE_RANGE_K = (173.15, 473.15)
@@ -53,6 +55,14 @@ _ORDERED = (
 _GAS_POSITIVE = {
     "normal_density": "kg/m³", "molar_mass": "kg/mol", "pseudo_critical_pressure": "Pa",
     "pseudo_critical_temperature": "K", "calorific_value": "J/m³",
+}
+#: Plausible ranges of pipeline gas, from hydrogen to rich natural gas with CO₂:
+#: key -> (low, high, unit at the edge, scale from SI to the edge unit).
+GAS_RANGES = {
+    "normal_density": (0.05, 3.0, "kg/m³", 1.0),
+    "molar_mass": (2e-3, 60e-3, "kg/kmol", 1e3),
+    "pseudo_critical_pressure": (10e5, 100e5, "bar", 1e-5),
+    "pseudo_critical_temperature": (30.0, 400.0, "K", 1.0),
 }
 #: Control modes per connection kind (as the steady simulation accepts them).
 _CONTROL_MODES = {
@@ -299,6 +309,10 @@ def _validate_gas(gas, where: str) -> list[Issue]:
             issues.append(Issue(where, f"{key} must be a finite number (got {x})"))
         elif key in _GAS_POSITIVE and x <= 0:
             issues.append(Issue(where, f"{key} must be > 0 {_GAS_POSITIVE[key]} (got {x:g})"))
+        elif key in GAS_RANGES and not GAS_RANGES[key][0] <= x <= GAS_RANGES[key][1]:
+            lo, hi, unit, scale = GAS_RANGES[key]
+            issues.append(Issue(where, f"{key} must be within {lo * scale:g}…{hi * scale:g} {unit} "
+                                f"for a pipeline gas (got {x * scale:g} {unit})"))
         elif key == "temperature" and not lo_t <= x <= hi_t:
             issues.append(Issue(where, f"temperature must be within {lo_t:g}…{hi_t:g} K "
                                 f"(got {x:g} K)"))

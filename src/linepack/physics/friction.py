@@ -493,11 +493,46 @@ class NikuradseStanet(_FrictionLaw):
         return 64.0 + rough * re, rough.copy()
 
 
+@dataclass(frozen=True)
+class ColebrookWhiteStanet(_FrictionLaw):
+    """STANET's "Prandtl-Colebrook": the larger of 64/Re and Colebrook-White, no blend.
+
+    .. math:: \lambda = \max\left(\frac{64}{Re},\ \lambda_{CW}(Re, k/D)\right)
+
+    Reproduces the STANET gas reference cases shipped with pandapipes (see
+    tests/reference/test_stanet.py), whose low-Reynolds pipes (Re 560–4000)
+    follow this rule rather than a transition blend. λ jumps where the two
+    branches cross only in slope, not in value.
+    """
+
+    name: ClassVar[str] = "colebrook-white-stanet"
+
+    def _branches(self, re, rr, d):
+        re, rr, d = np.broadcast_arrays(re, rr, d)
+        lam_t, dlam_t = ColebrookWhite()._turbulent(np.maximum(re, 1.0), rr, d)
+        re_l = np.maximum(re, RE_FLOOR)
+        lam_l = 64.0 / re_l
+        dlam_l = np.where(re >= RE_FLOOR, -64.0 / (re_l * re_l), 0.0)
+        return re, lam_l, dlam_l, lam_t, dlam_t
+
+    def _factor_and_derivative(self, re, rr, d):
+        re, lam_l, dlam_l, lam_t, dlam_t = self._branches(re, rr, d)
+        laminar = (lam_l >= lam_t) | (re < 1.0)
+        return np.where(laminar, lam_l, lam_t), np.where(laminar, dlam_l, dlam_t)
+
+    def _factor_re(self, re, rr, d):
+        re, lam_l, dlam_l, lam_t, dlam_t = self._branches(re, rr, d)
+        laminar = (lam_l >= lam_t) | (re < 1.0)
+        return (np.where(laminar, 64.0, lam_t * re),
+                np.where(laminar, 0.0, lam_t + re * dlam_t))
+
+
 #: Registered friction-law names → classes (used by :func:`get_friction`).
 FRICTION_LAWS = {
     "nikuradse": Nikuradse,
     "nikuradse-stanet": NikuradseStanet,
     "colebrook-white": ColebrookWhite,
+    "colebrook-white-stanet": ColebrookWhiteStanet,
     "hofer": Hofer,
     "swamee-jain": SwameeJain,
     "weymouth": Weymouth,

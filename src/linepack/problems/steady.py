@@ -45,8 +45,8 @@ from linepack.units import BAR, DAY, P_NORMAL, T_NORMAL
 __all__ = ["simulate", "SteadyOptions", "FRICTION_NAMES"]
 
 #: Friction law names accepted by :func:`simulate`.
-FRICTION_NAMES = ("nikuradse", "nikuradse-stanet", "colebrook-white", "hofer", "swamee-jain",
-                  "weymouth", "panhandle-a", "panhandle-b")
+FRICTION_NAMES = ("nikuradse", "nikuradse-stanet", "colebrook-white", "colebrook-white-stanet",
+                  "hofer", "swamee-jain", "weymouth", "panhandle-a", "panhandle-b")
 
 #: Viscosity used when none is given: natural gas at 40–70 bar and 5–15 °C. [Pa·s]
 DEFAULT_VISCOSITY = 1.1e-5
