@@ -185,7 +185,13 @@ def validate(network: Network, scenario: Scenario | None = None, controls: Contr
             u = f" {unit}" if unit else ""
             issues.append(Issue(_name(kinds[i], ids[i]), f"the lower {what} bound {lo_v[i] * scale:g}{u} "
                                 f"exceeds the upper bound {hi_v[i] * scale:g}{u} ({lo_col} > {hi_col})"))
-    issues += _validate_gas(network.gas, "network gas")
+    per_source = (network.meta.get("gaslib") or {}).get("source_gas")
+    if isinstance(per_source, dict) and per_source:
+        # GasLib: Network.gas is the mean over the sources; name the source that is wrong
+        for sid, g in per_source.items():
+            issues += _validate_gas(g, f"source '{sid}' gas")
+    else:
+        issues += _validate_gas(network.gas, "network gas")
 
     h = nodes["height_m"].to_numpy(float)
     for i in np.flatnonzero(~np.isfinite(h) | (np.abs(h) > 9000)):

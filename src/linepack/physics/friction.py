@@ -495,7 +495,7 @@ class NikuradseStanet(_FrictionLaw):
 
 @dataclass(frozen=True)
 class ColebrookWhiteStanet(_FrictionLaw):
-    """STANET's "Prandtl-Colebrook": the larger of 64/Re and Colebrook-White, no blend.
+    r"""STANET's "Prandtl-Colebrook": the larger of 64/Re and Colebrook-White, no blend.
 
     .. math:: \lambda = \max\left(\frac{64}{Re},\ \lambda_{CW}(Re, k/D)\right)
 
