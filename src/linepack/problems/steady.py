@@ -890,6 +890,8 @@ def _build_result(md: _Model, ctl: _EdgeControl, sol: _Solution, iterations, nor
     inflow = md.inj.copy()
     inflow[md.fixed] = out[md.fixed]
     to_mcm = DAY / (1e6 * md.rho_n)
+    p_fixed = np.full(md.n, np.nan)
+    p_fixed[md.fixed] = md.fixed_value
     p_bar = p / BAR
     pmin_bar = md.p_min / BAR
     pmax_bar = md.p_max / BAR
@@ -899,6 +901,7 @@ def _build_result(md: _Model, ctl: _EdgeControl, sol: _Solution, iterations, nor
         "kind": net.nodes["kind"].to_numpy(), "p_bar": p_bar, "p_min_bar": pmin_bar,
         "p_max_bar": pmax_bar, "margin_bar": p_bar - pmin_bar, "violation_bar": viol,
         "inflow_kg_s": inflow, "inflow_mcm_d": inflow * to_mcm, "height_m": md.height,
+        "p_fixed_bar": p_fixed / BAR,
     }, index=md.node_ids)
     pu, pv = p[md.u], p[md.v]
     T, R, gas = md.T, md.R, md.gas

@@ -53,7 +53,7 @@ class SteadyResult:
         ``margin_bar`` (p − p_min), ``violation_bar`` (≥ 0, amount outside the
         bounds), ``inflow_kg_s`` (net injection, + entry / − exit, the
         reference node's balancing flow included), ``inflow_mcm_d``, ``kind``,
-        ``height_m``.
+        ``height_m``, ``p_fixed_bar`` (the held pressure at reference nodes, NaN elsewhere).
     edges : DataFrame
         Indexed by connection id: ``kind``, ``from_node``, ``to_node``,
         ``m_kg_s`` (positive from → to), ``q_mcm_d`` (million normal m³/day,
