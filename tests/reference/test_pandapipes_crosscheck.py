@@ -219,11 +219,15 @@ def test_ambient_pressure_is_pandapipes_barometric_formula():
 
 
 def test_hgas_compressibility_is_linear_in_absolute_pressure():
-    """hgas Z = 1 − 0.0022·p_abs[bar] becomes eos.Linear with a slope per pascal."""
+    """hgas Z = 1 − 0.0022·p_abs[bar] becomes a linear eos with a slope per pascal."""
+    from linepack.physics.eos import Linear, get_eos
+
     case = from_pandapipes(lattice(n=2, demand_kg_s=1.0))
-    eos = case.options["eos"]
-    assert eos.slope == pytest.approx(-0.0022 / BAR, rel=1e-12)
-    assert eos.offset == pytest.approx(1.0)
+    spec = case.options["eos"]
+    assert spec == {"model": "linear", "slope": pytest.approx(-0.0022 / BAR, rel=1e-12),
+                    "offset": pytest.approx(1.0)}
+    eos = get_eos(spec)
+    assert isinstance(eos, Linear) and eos.slope == pytest.approx(-0.0022 / BAR, rel=1e-12)
     assert case.network.gas["normal_density"] == pytest.approx(
         float(net_fluid_density("hgas")), rel=1e-12)
 

@@ -218,6 +218,15 @@ def _number(doc: _Doc, elem: Element, owner: str, what: str, raw: str | None) ->
     return x
 
 
+def _unit_hint(unit: str | None, table: Mapping[str | None, Any]) -> str:
+    """ " (did you mean 'bar'?)" for a unit that differs in case or spelling from a known one."""
+    known = [u for u in table if u is not None]
+    same_case = [u for u in known if unit is not None and u.lower() == unit.lower()]
+    if same_case:
+        return f" (did you mean '{same_case[0]}'?)"
+    return did_you_mean(unit or "", known)
+
+
 def _quantity(doc: _Doc, elem: Element, owner: str, tag: str, entry: gm.MapEntry,
               rho: float | None = None) -> float:
     """Read ``<tag value=.. unit=..>`` and convert it to SI as ``entry`` says."""
@@ -229,7 +238,7 @@ def _quantity(doc: _Doc, elem: Element, owner: str, tag: str, entry: gm.MapEntry
     if unit not in table:
         given = "no unit" if unit is None else f"unit {unit!r}"
         raise doc.error(f"{owner}: {tag} ({entry.field}) has {given}; expected one of "
-                        f"{gm.expected_units(entry.quantity)}{did_you_mean(unit or '', table)}",
+                        f"{gm.expected_units(entry.quantity)}{_unit_hint(unit, table)}",
                         elem)
     si = gm.apply_unit(x, table[unit])
     if entry.quantity == "flow":

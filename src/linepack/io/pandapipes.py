@@ -78,20 +78,22 @@ where ``h`` is the height of the junction [m]. Every pressure in linepack is abs
 
 Physics
 -------
-``PandapipesCase.options`` holds the fluid as linepack physics objects:
+``PandapipesCase.options`` holds the fluid as plain data (I/O only translates; the
+simulator turns the data into physics models):
 
-* ``gas``: ``Gas.from_normal_density(ρn)`` with ``ρn = fluid.get_density(273.15 K)``, the
-  value pandapipes uses as normal density; pandapipes takes the real density as
+* ``gas``: ``{"normal_density": ρn}`` with ``ρn = fluid.get_density(273.15 K)``, the
+  value pandapipes uses as normal density (the molar mass then follows for an ideal gas at
+  normal conditions); pandapipes takes the real density as
   ``ρ = ρn · (p/pn) · (Tn/T) / Z(p)``, i.e. with ``Z = 1`` at normal conditions.
-* ``eos``: ``eos.Linear(slope, offset)`` for pandapipes' ``FluidPropertyLinear``
-  compressibility ``Z = offset + slope_bar · p``. pandapipes evaluates it at the **absolute**
-  pressure in bar (``pf/derivative_calculation.py`` passes the mean of ``p + PAMB``;
-  ``pf/result_extraction.py`` likewise), so linepack's SI slope is
+* ``eos``: ``{"model": "linear", "slope": s, "offset": o}`` for pandapipes'
+  ``FluidPropertyLinear`` compressibility ``Z = offset + slope_bar · p``. pandapipes
+  evaluates it at the **absolute** pressure in bar (``pf/derivative_calculation.py`` passes
+  the mean of ``p + PAMB``; ``pf/result_extraction.py`` likewise), so linepack's SI slope is
   ``slope_bar / 1e5`` [1/Pa] on absolute pressure. ``hgas`` and ``lgas`` give
-  ``Z = 1 − 0.0022 · p_abs[bar]``. A constant compressibility gives ``eos.Constant(value)``
-  (``eos.Ideal()`` for exactly 1).
-* ``viscosity``: ``ConstantViscosity(η(T))`` at the scenario temperature, which is what
-  pandapipes' isothermal hydraulics evaluate.
+  ``Z = 1 − 0.0022 · p_abs[bar]``. A constant compressibility gives
+  ``{"model": "constant", "value": z}`` (``"ideal"`` for exactly 1).
+* ``viscosity``: η(T) [Pa·s] at the scenario temperature (a constant viscosity), which is
+  what pandapipes' isothermal hydraulics evaluate.
 
 Temperature: the hydraulics are isothermal. The scenario temperature is the common
 ``tfluid_k`` of the in-service junctions (and ``t_k`` of ext_grids of type ``t``/``pt``);
@@ -245,10 +247,6 @@ def _eos_and_viscosity(fluid, temperature: float):
     """Translate the pandapipes fluid into (eos, viscosity, gas, notes)."""
     from pandapipes.properties.fluids import FluidPropertyConstant, FluidPropertyLinear
 
-    from linepack.physics import eos as _eos
-    from linepack.physics import gas as _gas
-    from linepack.physics import viscosity as _visc
-
     name = getattr(fluid, "name", "?")
     if not getattr(fluid, "is_gas", True):
         raise InputError(f"fluid '{name}': it is a liquid; linepack simulates gas networks "
@@ -266,11 +264,11 @@ def _eos_and_viscosity(fluid, temperature: float):
         slope_per_bar = float(np.asarray(comp.slope))
         offset = float(np.asarray(comp.offset))
         # pandapipes evaluates Z at the absolute pressure in bar; linepack's slope is per Pa.
-        eos = _eos.Linear(slope_per_bar / BAR, offset)
+        eos = {"model": "linear", "slope": slope_per_bar / BAR, "offset": offset}
         notes.append(f"compressibility Z = {offset:g} + ({slope_per_bar:g}/bar)·p_abs")
     elif isinstance(comp, FluidPropertyConstant):
         z = float(np.asarray(comp.value))
-        eos = _eos.Ideal() if z == 1.0 else _eos.Constant(z)
+        eos = "ideal" if z == 1.0 else {"model": "constant", "value": z}
         notes.append(f"compressibility Z = {z:g} (constant)")
     else:
         raise InputError(f"fluid '{name}': compressibility of type {type(comp).__name__} is not "
@@ -287,7 +285,7 @@ def _eos_and_viscosity(fluid, temperature: float):
     rho_n = float(np.asarray(fluid.get_density(T_NORMAL)).reshape(-1)[0])
     notes.append(f"viscosity {eta:.6g} Pa·s at {temperature:g} K; normal density "
                  f"{rho_n:.6g} kg/m³ at 273.15 K")
-    return (eos, _visc.ConstantViscosity(eta), _gas.Gas.from_normal_density(rho_n), rho_n, notes)
+    return (eos, eta, {"normal_density": rho_n}, rho_n, notes)
 
 
 def _temperature(junctions: pd.DataFrame, ext_grids: pd.DataFrame) -> tuple[float, dict]:

@@ -139,7 +139,7 @@ def validate(network: Network, scenario: Scenario | None = None, controls: Contr
     for kind, cols in _REQUIRED.items():
         sel = kinds == kind
         for col in cols:
-            missing = sel & ~np.isfinite(conns[col].to_numpy(float))
+            missing = sel & np.isnan(conns[col].to_numpy(float))  # ±inf: see _POSITIVE
             for i in np.flatnonzero(missing):
                 issues.append(Issue(_name(kind, ids[i]), f"{col} is missing or not a number "
                                     f"(got {conns[col].iat[i]})"))

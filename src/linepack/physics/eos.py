@@ -37,6 +37,8 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import functools
 import math
 from dataclasses import dataclass
@@ -405,8 +407,25 @@ def get_eos(name_or_model):
     ----------
     name_or_model
         ``"ideal"``, ``"papay"``, ``"aga"``, ``"gerg2008"`` (case-insensitive;
-        ``"gerg-2008"`` accepted), or any object with ``z`` and ``dz_dp``.
+        ``"gerg-2008"`` accepted), a plain specification such as
+        ``{"model": "linear", "slope": -2.2e-8, "offset": 1.0}`` or
+        ``{"model": "constant", "value": 0.9}`` (what file readers produce), or any
+        object with ``z`` and ``dz_dp``.
     """
+    if isinstance(name_or_model, Mapping):
+        spec = dict(name_or_model)
+        model = str(spec.pop("model", "")).strip().lower()
+        params = {"linear": Linear, "constant": Constant}
+        if model in params:
+            try:
+                return params[model](**spec)
+            except TypeError as exc:
+                raise InputError(f"eos {model!r}: bad parameters {sorted(spec)} ({exc})") from None
+        if model in EOS_MODELS and not spec:
+            return EOS_MODELS[model]()
+        raise InputError(f"eos: unknown model specification {name_or_model!r}; expected "
+                         "{'model': 'linear', 'slope': …, 'offset': …}, {'model': 'constant', "
+                         f"'value': …}} or a name among {', '.join(EOS_MODELS)}")
     if isinstance(name_or_model, str):
         key = name_or_model.strip().lower().replace("-", "").replace("_", "")
         if key not in EOS_MODELS:
