@@ -220,7 +220,11 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; map linepack errors to exit codes without tracebacks."""
     _STATE["debug"] = False
     try:
-        app(args=argv, standalone_mode=False)
+        rc = app(args=argv, standalone_mode=False)
+        if isinstance(rc, int) and rc != EXIT_OK:  # typer returns 130 on Ctrl-C, and Exit codes
+            if rc == 130:
+                err.print("interrupted")
+            return rc
     except linepack.InputError as exc:
         if _STATE["debug"]:
             raise
