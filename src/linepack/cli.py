@@ -249,15 +249,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.print("interrupted")
         return 130
-    except Exception as exc:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            return exc.exit_code
-        if isinstance(exc, click.exceptions.Exit):
-            return exc.exit_code
-        if isinstance(exc, click.exceptions.Abort):
+    except Exception as exc:
+        # usage errors and Exit carry their own exit code; duck-typed, because typer ≥ 0.2x
+        # vendors click (typer._click) while older versions use the click package
+        code = getattr(exc, "exit_code", None)
+        if isinstance(code, int) and not isinstance(code, bool):
+            if callable(getattr(exc, "show", None)):
+                exc.show()
+            return code
+        if isinstance(exc, typer.Abort) or type(exc).__name__ == "Abort":
+            err.print("interrupted")
             return 130
         if _STATE["debug"]:
             raise

@@ -56,7 +56,8 @@ def open_case(target: str, scenario: str | None = None) -> OpenedCase:
     ----------
     target
         ``"central-asia"`` (built-in), ``path/to/case.json`` (native) or
-        ``path/to/net.net`` (GasLib).
+        ``path/to/net.net`` (GasLib; a ``.cs`` and a ``.cdf`` file of the same stem are read
+    too, the latter giving the default controls).
     scenario
         For built-in and native cases, a scenario name (default: the case's
         ``meta["default_scenario"]``, else the first). For GasLib, the path of a
@@ -81,6 +82,11 @@ def open_case(target: str, scenario: str | None = None) -> OpenedCase:
             raise InputError(f"scenario file '{scn_path}' does not exist")
         cs = path.with_suffix(".cs")
         net, scn = read_gaslib(path, scn_path, cs if cs.exists() else None)
+        cdf = path.with_suffix(".cdf")
+        if cdf.exists():
+            from linepack.io.gaslib_decisions import read_gaslib_decisions
+
+            net = net.evolve(meta={**net.meta, "combined_decisions": read_gaslib_decisions(cdf)})
         return OpenedCase(net, scn, None, (scn.name,) if scn is not None else (), str(path))
     raise InputError(f"'{target}': unknown file type '{path.suffix}'; expected a GasLib .net or a "
                      "linepack .json file")

@@ -75,12 +75,15 @@ NS_GAS = "http://gaslib.zib.de/Gas"
 NS_FRAMEWORK = "http://gaslib.zib.de/Framework"
 #: Namespace of the .cs file.
 NS_CS = "http://gaslib.zib.de/CompressorStations"
+#: Namespace of the .cdf (combined decisions) file.
+NS_CDF = "http://gaslib.zib.de/CombinedDecisions"
 
 #: Expected root element (namespace, local name) per file kind.
 ROOTS = {
     "net": (NS_GAS, "network"),
     "scn": (NS_GAS, "boundaryValue"),
     "cs": (NS_CS, "compressorStations"),
+    "cdf": (NS_CDF, "combinedDecisions"),
 }
 
 # -- units ------------------------------------------------------------------------

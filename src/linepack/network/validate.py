@@ -8,7 +8,9 @@ Plausibility limits (chosen wide, so that no real pipeline is refused):
 temperatures of the gas within :data:`TEMPERATURE_RANGE_K` (−100 °C … 200 °C),
 heights within ±9000 m, longitudes/latitudes within ±180°/±90°, bulk gas data within
 :data:`GAS_RANGES` (hydrogen … rich natural gas; outside them the equations of state
-give meaningless compressibilities).
+give meaningless compressibilities), and an ideal-gas heat capacity
+``cp0(T) = A + B·T + C·T²`` above the gas constant R at the gas temperature (else cv0 ≤ 0
+and the isentropic exponent κ = cp0/(cp0 − R) is not > 1).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import numpy as np
 
 from linepack.errors import Issue, ValidationError, did_you_mean
 from linepack.network.network import Controls, Network, Scenario
+from linepack.units import R_MOLAR
 
 __all__ = ["validate", "validate_controls", "TEMPERATURE_RANGE_K", "GAS_RANGES"]
 
@@ -186,12 +189,13 @@ def validate(network: Network, scenario: Scenario | None = None, controls: Contr
             issues.append(Issue(_name(kinds[i], ids[i]), f"the lower {what} bound {lo_v[i] * scale:g}{u} "
                                 f"exceeds the upper bound {hi_v[i] * scale:g}{u} ({lo_col} > {hi_col})"))
     per_source = (network.meta.get("gaslib") or {}).get("source_gas")
+    t_scn = [scenario.temperature] if scenario is not None else []
     if isinstance(per_source, dict) and per_source:
         # GasLib: Network.gas is the mean over the sources; name the source that is wrong
         for sid, g in per_source.items():
-            issues += _validate_gas(g, f"source '{sid}' gas")
+            issues += _validate_gas(g, f"source '{sid}' gas", t_scn)
     else:
-        issues += _validate_gas(network.gas, "network gas")
+        issues += _validate_gas(network.gas, "network gas", t_scn)
 
     h = nodes["height_m"].to_numpy(float)
     for i in np.flatnonzero(~np.isfinite(h) | (np.abs(h) > 9000)):
@@ -236,7 +240,7 @@ def _validate_scenario(network: Network, scenario: Scenario) -> list[Issue]:
     if not (np.isfinite(t) and lo_t <= t <= hi_t):
         issues.append(Issue(where, f"temperature must be within {lo_t:g}…{hi_t:g} K "
                             f"({lo_t - 273.15:g}…{hi_t - 273.15:g} °C) (got {t:g} K)"))
-    issues += _validate_gas(scenario.gas, f"{where} gas")
+    issues += _validate_gas(scenario.gas, f"{where} gas", [t])
     for nid in sn.index[~sn.index.isin(nodes.index)]:
         issues.append(Issue(where, f"node '{nid}' does not exist{did_you_mean(nid, nodes.index)}"))
     sn = sn[sn.index.isin(nodes.index)]
@@ -299,12 +303,28 @@ def _validate_scenario(network: Network, scenario: Scenario) -> list[Issue]:
     return issues
 
 
-def _validate_gas(gas, where: str) -> list[Issue]:
-    """Gas properties: positive where physical, temperatures in range, all finite."""
+def _validate_gas(gas, where: str, temperatures=()) -> list[Issue]:
+    """Gas properties: positive where physical, in range, all finite; cp0 > R at the
+    gas's own temperature and at ``temperatures`` [K] (default 288.15 K)."""
     issues: list[Issue] = []
     if not gas:
         return issues
     lo_t, hi_t = TEMPERATURE_RANGE_K
+    coeffs = [gas.get(k) for k in ("heat_capacity_a", "heat_capacity_b", "heat_capacity_c")]
+    if all(c is not None for c in coeffs):
+        try:
+            a, b, c = (float(x) for x in coeffs)
+        except (TypeError, ValueError):
+            a = b = c = float("nan")
+        ts = [float(x) for x in (gas.get("temperature"), *temperatures) if x is not None] or [288.15]
+        for t in ts:
+            cp0 = a + b * t + c * t * t
+            if np.isfinite(cp0) and np.isfinite(t) and lo_t <= t <= hi_t and cp0 <= R_MOLAR:
+                issues.append(Issue(where, f"the ideal-gas heat capacity A + B·T + C·T² at {t:g} K "
+                                    f"must exceed the gas constant {R_MOLAR:.4g} J/(mol·K) "
+                                    f"(got {cp0:.6g} J/(mol·K) from heat_capacity_a/b/c = "
+                                    f"{a:g}, {b:g}, {c:g})"))
+                break
     for key, value in gas.items():
         try:
             x = float(value)

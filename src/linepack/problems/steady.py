@@ -293,6 +293,9 @@ class _Solution:
     iterations: int
     norms: list
     message: str
+    fixed: np.ndarray = None        # reference nodes of this solve
+    fixed_value: np.ndarray = None  # their held pressures [Pa]
+    notes: list = None              # references chosen per island
 
 
 def _edge_states(md: _Model, ctl: _EdgeControl, const_dir: np.ndarray):
@@ -328,7 +331,19 @@ def _edge_states(md: _Model, ctl: _EdgeControl, const_dir: np.ndarray):
     return state, a, b, q
 
 
-def _check_islands(md: _Model, state: np.ndarray) -> None:
+def _island_references(md: _Model, state: np.ndarray):
+    """Pressure references of every connected part under the current element states.
+
+    Each part (joined by pipes, resistors and open elements) needs a held pressure.
+    When the scenario gives none at all (the GasLib case), the documented default
+    extends to every part: its entry with the largest inflow is held at its upper
+    bound; a part with no flow at all is held at its first node's upper bound (its
+    pressures then only fill the table). A part that has demand but no entry, or
+    any part without a reference when the scenario does give fixed pressures, is
+    an input error naming its nodes.
+
+    Returns ``(fixed, values, notes)`` for this solve.
+    """
     from scipy.sparse.csgraph import connected_components
 
     conn = (state == _LAW) | (state == _ALG)
@@ -336,14 +351,35 @@ def _check_islands(md: _Model, state: np.ndarray) -> None:
     nc, lab = connected_components(adj, directed=False)
     has_ref = np.zeros(nc, dtype=bool)
     has_ref[lab[md.fixed]] = True
-    bad = np.flatnonzero(~has_ref)
-    if bad.size:
-        members = np.flatnonzero(lab == bad[0])
+    fixed, values, notes = list(md.fixed), list(md.fixed_value), []
+    kinds = md.net.nodes["kind"].to_numpy()
+    for c in np.flatnonzero(~has_ref):
+        members = np.flatnonzero(lab == c)
         names = ", ".join(f"'{md.node_ids[i]}'" for i in members[:5])
         more = f" and {members.size - 5} more" if members.size > 5 else ""
-        raise InputError(f"nodes {names}{more} form an island without a pressure reference "
-                         f"(with the current valve and station states); give p_fixed at one of them "
-                         "or open a connection to the rest of the network")
+        supply = members[md.inj[members] > 0]
+        idle = np.all(md.inj[members] == 0.0)
+        usable = members[np.isfinite(md.p_max[members])]
+        if md.reference_note and (supply.size or idle) and usable.size:
+            if supply.size:
+                pick = supply[np.isfinite(md.p_max[supply])]
+                if pick.size == 0:
+                    pick = usable
+                src = pick[kinds[pick] == "source"]
+                pick = src if src.size else pick
+                i = int(pick[np.argmax(md.inj[pick])]) if supply.size else int(pick[0])
+            else:
+                i = int(usable[0])
+            fixed.append(i)
+            values.append(float(md.p_max[i]))
+            notes.append(f"'{md.node_ids[i]}' at {md.p_max[i] / BAR:.5g} bar")
+            continue
+        why = ("has demand but no entry" if supply.size == 0 and not idle
+               else "has no pressure reference")
+        raise InputError(f"nodes {names}{more} form an island that {why} (with the current valve "
+                         "and station states); give p_fixed at one of them or open a connection "
+                         "to the rest of the network")
+    return np.asarray(fixed, dtype=np.int64), np.asarray(values, dtype=float), notes
 
 
 #: Sparsity structures of recent solves: (assembler, factoriser) by pattern. Repeated solves of
@@ -410,12 +446,13 @@ def _check_anchored(md: _Model, red, law: np.ndarray, alg: np.ndarray, a: np.nda
                     "pressure", cand, members)
 
 
-def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, factorizer_cache: dict):
+def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, factorizer_cache: dict,
+                 share: float = 1.0):
     opts = md.opts
-    _check_islands(md, state)
+    fixed, fixed_value, island_notes = _island_references(md, state)
     alg = np.flatnonzero(state == _ALG)
     try:
-        red = reduce_affine(md.n, md.u[alg], md.v[alg], a[alg], b[alg], md.fixed, md.fixed_value)
+        red = reduce_affine(md.n, md.u[alg], md.v[alg], a[alg], b[alg], fixed, fixed_value)
     except RelationConflict as exc:
         raise _Conflict(str(exc), alg[np.asarray(exc.edges, dtype=np.int64)],
                         np.asarray(exc.nodes, dtype=np.int64)) from None
@@ -430,7 +467,8 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, factori
     n_x = red.n_unknowns
 
     # injections per node incl. fixed-flow connections
-    inj = md.inj_eff.copy()
+    inj = md.inj_eff * share
+    inj[fixed] = 0.0
     fl = np.flatnonzero(state == _FLOW)
     np.add.at(inj, md.u[fl], -q[fl])
     np.add.at(inj, md.v[fl], q[fl])
@@ -641,8 +679,9 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, factori
     np.add.at(outflow, lv_, -m)
     imbalance = inj - outflow
     flow[alg] = internal_flows(md.n, md.u[alg], md.v[alg], imbalance, red.node_group,
-                               red.group_has_reference, md.fixed)
-    return _Solution(p, flow, res.iterations, res.residual_norms, res.message), res, None
+                               red.group_has_reference, fixed)
+    return (_Solution(p, flow, res.iterations, res.residual_norms, res.message, fixed, fixed_value,
+                      island_notes), res, None)
 
 
 class _Singular(Exception):
@@ -756,7 +795,10 @@ def simulate(network: Network, scenario: Scenario | None = None, controls: Contr
         ``min(p_out_max, outlet node p_max)``, switching to bypass where their
         inlet pressure is already below that value (a regulator whose flow
         would reverse closes; a station bypasses). Listed controls are obeyed
-        as given.
+        as given. A GasLib network read with its ``.cdf`` combined decisions
+        (``network.meta["combined_decisions"]``) takes its valve, regulator and
+        station states from those decisions, chosen by the bounded search of
+        :mod:`linepack.problems.decisions`.
     friction : str or friction model
         One of :data:`FRICTION_NAMES` or a model from :mod:`linepack.physics.friction`.
     eos : str or compressibility model
@@ -782,15 +824,26 @@ def simulate(network: Network, scenario: Scenario | None = None, controls: Contr
     Infeasible
         No physical solution exists (e.g. a pressure would fall to zero).
     """
+    kwargs = dict(friction=friction, eos=eos, viscosity=viscosity, gas=gas,
+                  temperature=temperature, options=options)
+    groups = network.meta.get("combined_decisions") if isinstance(network, Network) else None
+    if controls is None and groups and scenario is not None:
+        from linepack.problems.decisions import choose_decisions
+
+        pick = choose_decisions(network, scenario, groups,
+                                lambda ctl: _simulate(network, scenario, ctl, **kwargs))
+        if pick.result is not None:
+            pick.result.options["controls"] = (
+                f"GasLib combined decisions {pick.choice} (heuristic of "
+                f"linepack.problems.decisions, {pick.solves} solves; score {pick.score:g})")
+            return pick.result
+        controls = pick.controls  # no solution with any tried: diagnose the first choice
     try:
-        return _simulate(network, scenario, controls, friction=friction, eos=eos,
-                         viscosity=viscosity, gas=gas, temperature=temperature, options=options)
+        return _simulate(network, scenario, controls, **kwargs)
     except Infeasible as exc:
         if exc.detail.get("diagnosed") or scenario is None:
             raise
-        raise _diagnose_by_scaling(exc, network, scenario, controls,
-                                   dict(friction=friction, eos=eos, viscosity=viscosity, gas=gas,
-                                        temperature=temperature, options=options)) from None
+        raise _diagnose_by_scaling(exc, network, scenario, controls, kwargs) from None
 
 
 def _diagnose_by_scaling(exc: Infeasible, network, scenario, controls, kwargs) -> Infeasible:
@@ -829,8 +882,10 @@ def _diagnose_by_scaling(exc: Infeasible, network, scenario, controls, kwargs) -
         demand = float(-scenario.nodes["inflow_kg_s"].clip(upper=0).sum())
         name = network.element_name(node)
         bound = "its minimum pressure" if pmin[i] > 0 else "zero"
+        auto = "" if controls is not None and not network.meta.get("combined_decisions") else (
+            " with the controls linepack chose (the documented default rule)")
         return Infeasible(
-            f"no physical solution: the pressure at {name} would fall below {bound}. "
+            f"no physical solution{auto}: the pressure at {name} would fall below {bound}. "
             f"About {100 * share:.0f} % of the nominated demand ({share * demand:.4g} of "
             f"{demand:.4g} kg/s) is feasible (estimate from the squared-pressure scaling of a "
             f"solve at {100 * t0:.0f} % demand); reduce the demand or raise the inlet pressure",
@@ -857,35 +912,59 @@ def _simulate(network, scenario, controls, *, friction, eos, viscosity, gas, tem
     physics = _resolve_physics(network, scenario, friction, eos, viscosity, gas, temperature)
     md = _Model(network, scenario, physics, opts)
     ctl = _resolve_controls(network, controls, md.p_max, md.node_pos)
+    log = {"iterations": 0, "norms": [], "rounds": []}
     const_dir = np.ones(md.m)
     cache: dict = {}
-    p_guess = None
-    total_iter = 0
-    norms: list[float] = []
-    rounds = []
-    sol = None
+    sol, nres, fail = _settle(md, ctl, const_dir, 1.0, None, cache, log)
+    auto = ctl.auto & np.isin(md.kind, ["controlValve", "compressorStation"])
+    if sol is None and auto.any():
+        # Continuation: start from the passive network (automatic stations and regulators
+        # bypassed) at a small share of the demand, let the control rule settle, and raise
+        # the demand in steps, each from the last settled state.
+        ctl = _resolve_controls(network, controls, md.p_max, md.node_pos)
+        ctl.mode[auto] = "bypass"
+        const_dir = np.ones(md.m)
+        p_guess = None
+        for share in (0.1, 0.3, 0.6, 1.0):
+            ctl.switches[:] = 0
+            sol, nres, fail = _settle(md, ctl, const_dir, share, p_guess, cache, log)
+            if sol is None:
+                break
+            p_guess = sol.p
+    if sol is None:
+        _diagnose_failure(md, nres, fail)
+    return _build_result(md, ctl, sol, log["iterations"], log["norms"], log["rounds"], friction, eos)
+
+
+def _settle(md: _Model, ctl: _EdgeControl, const_dir: np.ndarray, share: float, p_guess,
+            cache: dict, log: dict):
+    """Solve, apply the control rule, and repeat until no automatic element switches.
+
+    ``share`` scales every nominated flow (continuation). Returns ``(solution, newton
+    record, failure evidence)``; the solution is None when a solve failed.
+    """
+    opts = md.opts
     for rnd in range(opts.max_rounds):
         for _ in range(md.m + 1):
             state, a, b, q = _edge_states(md, ctl, const_dir)
             try:
-                sol, nres, fail = _solve_fixed(md, state, a, b, q, p_guess, cache)
+                sol, nres, fail = _solve_fixed(md, state, a, b, q, p_guess, cache, share)
                 break
             except _Conflict as conflict:
                 if not _repair(md, ctl, conflict):
                     raise _conflict_error(md, conflict) from None
-        total_iter += nres.iterations
-        norms.extend(nres.residual_norms)
+        log["iterations"] += nres.iterations
+        log["norms"].extend(nres.residual_norms)
         if sol is None:
-            _diagnose_failure(md, nres, fail)
-        rounds.append({"round": rnd, "iterations": sol.iterations})
+            return None, nres, fail
+        log["rounds"].append({"round": len(log["rounds"]), "share": share,
+                              "iterations": sol.iterations})
         p_guess = sol.p
         if not _switch(md, ctl, sol, const_dir):
-            break
-    else:
-        raise NotConverged(f"the control rule did not settle in {opts.max_rounds} rounds "
-                           "(valves or stations keep switching); give their controls explicitly",
-                           history=norms)
-    return _build_result(md, ctl, sol, total_iter, norms, rounds, friction, eos)
+            return sol, nres, None
+    raise NotConverged(f"the control rule did not settle in {opts.max_rounds} rounds "
+                       "(valves or stations keep switching); give their controls explicitly",
+                       history=log["norms"])
 
 
 def _diagnose_failure(md: _Model, nres, fail) -> None:
@@ -914,10 +993,10 @@ def _build_result(md: _Model, ctl: _EdgeControl, sol: _Solution, iterations, nor
     np.add.at(out, md.u, f)
     np.add.at(out, md.v, -f)
     inflow = md.inj.copy()
-    inflow[md.fixed] = out[md.fixed]
+    inflow[sol.fixed] = out[sol.fixed]
     to_mcm = DAY / (1e6 * md.rho_n)
     p_fixed = np.full(md.n, np.nan)
-    p_fixed[md.fixed] = md.fixed_value
+    p_fixed[sol.fixed] = sol.fixed_value
     p_bar = p / BAR
     pmin_bar = md.p_min / BAR
     pmax_bar = md.p_max / BAR
@@ -956,7 +1035,10 @@ def _build_result(md: _Model, ctl: _EdgeControl, sol: _Solution, iterations, nor
         "friction": friction if isinstance(friction, str) else type(friction).__name__,
         "eos": eos if isinstance(eos, str) else type(eos).__name__,
         "temperature_k": md.T, "gas_constant": md.R, "normal_density": md.rho_n,
-        "reference": md.reference_note, **asdict(md.opts),
+        "reference": md.reference_note + (
+            f"; other parts held at their largest entry's upper bound: {', '.join(sol.notes)}"
+            if sol.notes else ""),
+        **asdict(md.opts),
     }
     return SteadyResult("converged", iterations, norms, nodes, edges, float(np.nansum(lp)),
                         md.scn.name, options, rounds)
