@@ -19,14 +19,12 @@ import numpy as np
 
 from linepack.errors import Issue, ValidationError, did_you_mean
 from linepack.network.network import Controls, Network, Scenario
-from linepack.units import R_MOLAR
+from linepack.units import BAR, R_MOLAR
 
 __all__ = ["validate", "validate_controls", "TEMPERATURE_RANGE_K", "GAS_RANGES"]
 
 #: Gas temperatures accepted as physical for a transmission network (−100 °C … 200 °C). [K]
 TEMPERATURE_RANGE_K = (173.15, 473.15)
-
-BAR = 1e5  # for messages only (network room imports no physics/units beyond errors)
 
 # (column, kind(s), lower bound, inclusive, unit at the edge, scale to the edge unit)
 _POSITIVE = (

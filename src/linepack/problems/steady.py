@@ -326,6 +326,7 @@ def _edge_states(md: _Model, ctl: _EdgeControl, const_dir: np.ndarray):
     cr = md.const_resistor
     state[cr] = _ALG
     b[cr] = -const_dir[cr] * md.dp_const[cr]
+    state[cr & (const_dir == 0)] = _OFF
     # a resistor with ζ = 0 loses nothing: it is an open connection
     state[(k == "resistor") & (md.drag == 0.0) & ~cr] = _ALG
     return state, a, b, q
@@ -763,9 +764,13 @@ def _switch(md: _Model, ctl: _EdgeControl, sol: _Solution, const_dir: np.ndarray
         mode[sel] = new
         changed |= sel
     # constant-loss resistors follow the flow direction
+    # a constant-loss resistor whose flow keeps reversing has no consistent direction:
+    # no flow, with a pressure difference within its loss (held as closed)
     cr = md.const_resistor
-    flip = cr & (np.sign(f) * const_dir < 0) & (np.abs(f) > tol_f)
-    const_dir[flip] *= -1
+    flip = cr & (const_dir != 0) & (np.sign(f) * const_dir < 0) & (np.abs(f) > tol_f)
+    stuck = flip & (ctl.switches >= 2)
+    const_dir[flip & ~stuck] *= -1
+    const_dir[stuck] = 0.0
     changed |= flip
     ctl.switches[changed] += 1
     return bool(changed.any())
