@@ -67,7 +67,7 @@ def _score(network, res) -> float:
 
 
 def choose_decisions(network: Network, scenario: Scenario, groups: list[dict], solve,
-                     max_solves: int = 60) -> DecisionChoice:
+                     max_solves: int = 12) -> DecisionChoice:
     """Pick one decision per group by the heuristic of the module docstring.
 
     Parameters
