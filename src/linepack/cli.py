@@ -107,6 +107,7 @@ def simulate(
 ) -> None:
     """Simulate the steady state of a network and print a summary."""
     opened = linepack.open_case(target, scenario)
+    _need_scenario(opened)
     ctl = opened.controls
     if controls is not None:
         ctl = linepack.read_controls(controls, opened.network)
@@ -138,6 +139,7 @@ def capacity(
 ) -> None:
     """Largest transit flow from an entry to an exit with every limit respected."""
     opened = linepack.open_case(target, scenario)
+    _need_scenario(opened)
     meta = opened.network.meta
     entry = entry or meta.get("transit_entry")
     exit_ = exit_ or meta.get("transit_exit")
@@ -162,6 +164,13 @@ def capacity(
         note = meta.get("transit_target_note", "") if target_mcm_d == meta.get("transit_target_mcm_d") else ""
         t.add_row(f"target {cap.target_mcm_d:.2f} mcm/d (0 °C)" + (f": {note}" if note else ""), verdict)
     out.print(t)
+
+
+def _need_scenario(opened) -> None:
+    if opened.scenario is None:
+        raise linepack.InputError("the case has no scenario (boundary conditions) to simulate: add "
+                                  "one under \"scenarios\" (native) or give a .scn file (GasLib)",
+                                  path=opened.source)
 
 
 def _print_summary(opened, result) -> None:
@@ -250,8 +259,8 @@ def main(argv: list[str] | None = None) -> int:
         err.print("interrupted")
         return 130
     except Exception as exc:
-        # usage errors and Exit carry their own exit code; duck-typed, because typer ≥ 0.2x
-        # vendors click (typer._click) while older versions use the click package
+        # usage errors and Exit carry their own exit code; duck-typed, because typer 0.29
+        # vendors click (typer._click) and older typer versions use the click package
         code = getattr(exc, "exit_code", None)
         if isinstance(code, int) and not isinstance(code, bool):
             if callable(getattr(exc, "show", None)):

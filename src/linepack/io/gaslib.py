@@ -215,6 +215,8 @@ def _number(doc: _Doc, elem: Element, owner: str, what: str, raw: str | None) ->
         raise doc.error(f"{owner}: {what} must be a number (got {raw!r})", elem) from None
     if math.isnan(x):
         raise doc.error(f"{owner}: {what} must be a number (got {raw!r})", elem)
+    if math.isinf(x):  # GasLib has no infinite values; "1e999" and "inf" are damage
+        raise doc.error(f"{owner}: {what} must be a finite number (got {raw!r})", elem)
     return x
 
 

@@ -6,7 +6,10 @@ raises :class:`~linepack.errors.ValidationError` listing all errors.
 
 Plausibility limits (chosen wide, so that no real pipeline is refused):
 temperatures of the gas within :data:`TEMPERATURE_RANGE_K` (−100 °C … 200 °C),
-heights within ±9000 m, longitudes/latitudes within ±180°/±90°, bulk gas data within
+heights within ±9000 m, inflows and flow set points within ±:data:`FLOW_LIMIT_KG_S`,
+pressures up to :data:`PRESSURE_LIMIT_PA` (1000 bar), ratios up to :data:`RATIO_LIMIT`,
+pipe lengths up to 20 000 km (half the Earth's circumference), diameters up to 10 m,
+loss coefficients up to 10⁶ (beyond these the arithmetic of a solve overflows), longitudes/latitudes within ±180°/±90°, bulk gas data within
 :data:`GAS_RANGES` (hydrogen … rich natural gas; outside them the equations of state
 give meaningless compressibilities), and an ideal-gas heat capacity
 ``cp0(T) = A + B·T + C·T²`` above the gas constant R at the gas temperature (else cv0 ≤ 0
@@ -21,10 +24,19 @@ from linepack.errors import Issue, ValidationError, did_you_mean
 from linepack.network.network import Controls, Network, Scenario
 from linepack.units import BAR, R_MOLAR
 
-__all__ = ["validate", "validate_controls", "TEMPERATURE_RANGE_K", "GAS_RANGES"]
+__all__ = ["validate", "validate_controls", "TEMPERATURE_RANGE_K", "GAS_RANGES", "FLOW_LIMIT_KG_S",
+           "PRESSURE_LIMIT_PA", "RATIO_LIMIT"]
 
 #: Gas temperatures accepted as physical for a transmission network (−100 °C … 200 °C). [K]
 TEMPERATURE_RANGE_K = (173.15, 473.15)
+#: Largest mass flow accepted for an inflow or a flow set point: about 11 000 mcm/d, fifty
+#: times the largest pipelines built; beyond it the input is damage, not a nomination. [kg/s]
+FLOW_LIMIT_KG_S = 1e5
+#: Highest absolute pressure accepted anywhere (bounds, fixed pressures, set points); offshore
+#: lines run at up to about 250 bar. [Pa]
+PRESSURE_LIMIT_PA = 1000e5
+#: Largest pressure ratio accepted for a compressor station (limits and set points). [-]
+RATIO_LIMIT = 100.0
 
 # (column, kind(s), lower bound, inclusive, unit at the edge, scale to the edge unit)
 _POSITIVE = (
@@ -45,6 +57,21 @@ _POSITIVE = (
     ("dp_max_pa", ("controlValve", "valve"), 0.0, True, "bar", 1 / BAR),
     ("pressure_loss_in_pa", ("controlValve", "compressorStation"), 0.0, True, "bar", 1 / BAR),
     ("pressure_loss_out_pa", ("controlValve", "compressorStation"), 0.0, True, "bar", 1 / BAR),
+)
+_P_LIMIT = ("bar", 1 / BAR, PRESSURE_LIMIT_PA)
+# (column, kinds, upper limit, unit at the edge, scale to the edge unit): plausibility limits
+_AT_MOST = (
+    ("length_m", ("pipe",), 2e7, "km", 1e-3),
+    ("diameter_m", ("pipe", "resistor"), 10.0, "mm", 1e3),
+    ("loss_coefficient", ("pipe",), 1e6, "", 1.0),
+    ("drag_factor", ("resistor",), 1e6, "", 1.0),
+    ("ratio_min", ("compressorStation",), RATIO_LIMIT, "", 1.0),
+    ("ratio_max", ("compressorStation",), RATIO_LIMIT, "", 1.0),
+    *((c, ("controlValve", "compressorStation"), PRESSURE_LIMIT_PA, "bar", 1 / BAR)
+      for c in ("p_in_min_pa", "p_out_max_pa", "pressure_loss_in_pa", "pressure_loss_out_pa")),
+    ("pressure_loss_pa", ("resistor",), PRESSURE_LIMIT_PA, "bar", 1 / BAR),
+    ("dp_min_pa", ("controlValve",), PRESSURE_LIMIT_PA, "bar", 1 / BAR),
+    ("dp_max_pa", ("controlValve", "valve"), PRESSURE_LIMIT_PA, "bar", 1 / BAR),
 )
 # (lower column, upper column, kinds, what, unit at the edge, scale): lower must not exceed upper
 _ORDERED = (
@@ -167,6 +194,13 @@ def validate(network: Network, scenario: Scenario | None = None, controls: Contr
                                 f"{edge} must be {op} {lo:g}{' ' + unit if unit else ''} "
                                 f"(got {vals[i] * scale:g})"))
 
+    for col, ks, limit, unit, scale in _AT_MOST:
+        vals = conns[col].to_numpy(float)
+        for i in np.flatnonzero(np.isin(kinds, ks) & np.isfinite(vals) & (vals > limit)):
+            edge = col.rsplit("_", 1)[0] if unit else col
+            u = f" {unit}" if unit else ""
+            issues.append(Issue(_name(kinds[i], ids[i]), f"{edge} must be ≤ {limit * scale:g}{u} "
+                                f"(got {vals[i] * scale:g}); that is beyond any gas network"))
     rough, diam = conns["roughness_m"].to_numpy(float), conns["diameter_m"].to_numpy(float)
     too_rough = (kinds == "pipe") & (rough >= diam) & (diam > 0) & (rough >= 0)
     for i in np.flatnonzero(too_rough):
@@ -206,6 +240,11 @@ def validate(network: Network, scenario: Scenario | None = None, controls: Contr
     for i in np.flatnonzero((pmax <= 0) | np.isinf(pmax)):
         issues.append(Issue(_name(nodes["kind"].iat[i], nodes.index[i]),
                             f"maximum pressure must be > 0 bar absolute (got {pmax[i] / BAR:g})"))
+    for col, v in (("minimum", pmin), ("maximum", pmax)):
+        for i in np.flatnonzero(np.isfinite(v) & (v > PRESSURE_LIMIT_PA)):
+            issues.append(Issue(_name(nodes["kind"].iat[i], nodes.index[i]),
+                                f"{col} pressure must be ≤ {PRESSURE_LIMIT_PA / BAR:g} bar (got "
+                                f"{v[i] / BAR:g}); that is beyond any gas network"))
     for i in np.flatnonzero(pmin > pmax):
         issues.append(Issue(_name(nodes["kind"].iat[i], nodes.index[i]),
                             f"minimum pressure {pmin[i] / BAR:g} bar exceeds maximum {pmax[i] / BAR:g} bar"))
@@ -245,6 +284,9 @@ def _validate_scenario(network: Network, scenario: Scenario) -> list[Issue]:
     inflow = sn["inflow_kg_s"].to_numpy(float)
     for i in np.flatnonzero(~np.isfinite(inflow)):
         issues.append(Issue(f"node '{sn.index[i]}'", f"{where}: inflow must be a finite number (got {inflow[i]})"))
+    for i in np.flatnonzero(np.isfinite(inflow) & (np.abs(inflow) > FLOW_LIMIT_KG_S)):
+        issues.append(Issue(f"node '{sn.index[i]}'", f"{where}: inflow must be within "
+                            f"±{FLOW_LIMIT_KG_S:g} kg/s (got {inflow[i]:g})"))
     pf = sn["p_fixed_pa"].to_numpy(float)
     for i in np.flatnonzero(np.isfinite(pf) & (pf <= 0) | np.isinf(pf)):
         issues.append(Issue(f"node '{sn.index[i]}'", f"{where}: fixed pressure must be > 0 bar absolute "
@@ -254,6 +296,11 @@ def _validate_scenario(network: Network, scenario: Scenario) -> list[Issue]:
         for i in np.flatnonzero(v < 0):
             issues.append(Issue(f"node '{sn.index[i]}'", f"{where}: {col[:5]} must be ≥ 0 bar (got {v[i] / BAR:g})"))
     s_lo, s_hi = sn["p_min_pa"].to_numpy(float), sn["p_max_pa"].to_numpy(float)
+    for what, v in (("fixed pressure", pf), ("p_min", s_lo), ("p_max", s_hi)):
+        for i in np.flatnonzero(np.isfinite(v) & (v > PRESSURE_LIMIT_PA)):
+            issues.append(Issue(f"node '{sn.index[i]}'", f"{where}: {what} must be ≤ "
+                                f"{PRESSURE_LIMIT_PA / BAR:g} bar (got {v[i] / BAR:g}); that is "
+                                "beyond any gas network"))
     for i in np.flatnonzero(s_lo > s_hi):
         issues.append(Issue(f"node '{sn.index[i]}'", f"{where}: p_min {s_lo[i] / BAR:g} bar exceeds "
                             f"p_max {s_hi[i] / BAR:g} bar"))
@@ -293,8 +340,9 @@ def _validate_scenario(network: Network, scenario: Scenario) -> list[Issue]:
         issues.append(Issue("network", f"the connected part with nodes {names}"
                             f"{' …' if members.size > 4 else ''} has flows but no pressure reference"))
     if not any_fixed:
-        total = float(np.nansum(inflow))
-        scale = float(np.nansum(np.abs(inflow))) or 1.0
+        finite = inflow[np.isfinite(inflow)]  # non-finite inflows are reported above
+        total = float(np.sum(finite))
+        scale = float(np.sum(np.abs(finite))) or 1.0
         if abs(total) > 1e-6 * scale:
             issues.append(Issue(where, f"entries and exits do not balance (net {total:+.6g} kg/s) and no "
                                 "node holds a fixed pressure to take the difference", severity="warning"))
@@ -405,6 +453,9 @@ def validate_controls(network: Network, controls: Controls, scenario: Scenario |
             if v <= 0:
                 issues.append(Issue(who, f"controls: outlet pressure must be > 0 bar absolute "
                                     f"(got {v / BAR:g})"))
+            elif v > PRESSURE_LIMIT_PA:
+                issues.append(Issue(who, f"controls: outlet pressure must be ≤ "
+                                    f"{PRESSURE_LIMIT_PA / BAR:g} bar (got {v / BAR:g})"))
             elif np.isfinite(c["p_out_max_pa"]) and v > c["p_out_max_pa"]:
                 issues.append(Issue(who, f"controls: outlet pressure {v / BAR:g} bar is above the "
                                     f"element's p_out_max {c['p_out_max_pa'] / BAR:g} bar"))
@@ -418,6 +469,8 @@ def validate_controls(network: Network, controls: Controls, scenario: Scenario |
             if v < 1:
                 issues.append(Issue(who, f"controls: ratio must be ≥ 1, a compressor station cannot "
                                     f"lower the pressure (got {v:g})"))
+            elif v > RATIO_LIMIT:
+                issues.append(Issue(who, f"controls: ratio must be ≤ {RATIO_LIMIT:g} (got {v:g})"))
             elif np.isfinite(c["ratio_max"]) and v > c["ratio_max"]:
                 issues.append(Issue(who, f"controls: ratio {v:g} is above the station's ratio_max "
                                     f"{c['ratio_max']:g}"))
@@ -429,6 +482,9 @@ def validate_controls(network: Network, controls: Controls, scenario: Scenario |
                 issues.append(Issue(who, f"controls: flow set point must be ≥ 0 kg/s: an active {kind} "
                                     f"passes gas from '{c['from_node']}' to '{c['to_node']}' "
                                     f"(got {v:g})"))
+            elif v > FLOW_LIMIT_KG_S:
+                issues.append(Issue(who, f"controls: flow set point must be ≤ {FLOW_LIMIT_KG_S:g} "
+                                    f"kg/s (got {v:g})"))
             elif np.isfinite(c["flow_max_kg_s"]) and v > c["flow_max_kg_s"]:
                 issues.append(Issue(who, f"controls: flow set point {v:g} kg/s is above flow_max "
                                     f"{c['flow_max_kg_s']:g} kg/s"))
