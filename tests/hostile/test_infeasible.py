@@ -3,10 +3,9 @@
 Three cases the issue names: an over-demanded lattice, a 300 km line fed at 40 bar with
 too much flow, and a compressor station asked for more than its ratio allows. Each
 records its elapsed time (printed; run ``pytest -s`` to see it) and checks a generous
-bound. The steady simulation does not enforce a station's ``ratio_max`` (it returns a
-converged result with the ratio above the limit); the limit is reported by
-``check_limits``, the summary's violation table, the CLI, and ``transit_capacity``
-(whose ``Infeasible`` or ``binding`` names the station).
+bound. A station *told* to hold a set point beyond its ``ratio_max`` makes the case
+infeasible (``Infeasible`` names the station and the ratio it would need); a station
+under the automatic rule runs at its largest ratio instead.
 """
 
 from __future__ import annotations
@@ -115,19 +114,28 @@ def test_long_line_with_too_little_inlet_pressure(flow_kg_s):
     assert ok.nodes.at["N10", "p_bar"] > 1.0
 
 
-def test_compressor_above_its_ratio_is_reported_not_solved_away():
-    """Station with ratio_max 1.2 asked to hold 70 bar from ~29 bar: the result carries the
-    ratio (2.45 > 1.2); check_limits and the summary name the station (steady does not raise)."""
+def test_compressor_asked_beyond_its_ratio_is_infeasible_with_the_station_named():
+    """Station with ratio_max 1.2 told to hold 70 bar from ~29 bar: Infeasible naming the
+    station and the ratio it would need (2.45)."""
     net, scn = station(ratio_max=1.2)
     ctl = linepack.Controls.from_dict({"CS": {"mode": "active", "setpoint": "p_out", "value": 70e5}})
-    res, elapsed = _timed(lambda: linepack.simulate(net, scn, ctl))
-    print(f"\nstation above ratio_max: {type(res).__name__} after {elapsed:.3f} s")
+    exc, elapsed = _timed(lambda: linepack.simulate(net, scn, ctl))
+    print(f"\nstation above ratio_max: {type(exc).__name__} after {elapsed:.3f} s")
+    assert isinstance(exc, linepack.Infeasible), exc
+    assert exc.bottleneck == "compressorStation 'CS'"
+    assert exc.detail["ratio_needed"] > 2.0 and exc.detail["ratio_max"] == 1.2
+    assert "pressure ratio of 2." in str(exc) and "1.200" in str(exc)
     assert elapsed < BOUND_S
-    assert res.edges.at["CS", "ratio"] > 1.2
-    found = check_limits(net, res)
-    assert found and found[0].startswith("compressorStation 'CS' pressure ratio")
-    viol = linepack.summarize(net, res)["violations"]
-    assert any(v["element"] == "CS" and v["quantity"] == "pressure ratio" for v in viol)
+
+
+def test_automatic_station_runs_at_its_largest_ratio():
+    """Without a control the station holds its outlet maximum where it can, else runs at
+    ratio_max (1.2), and the result stays within the station's limit."""
+    net, scn = station(ratio_max=1.2)
+    res = linepack.simulate(net, scn)
+    assert res.edges.at["CS", "ratio"] == pytest.approx(1.2, rel=1e-9)
+    assert res.edges.at["CS", "mode"] == "active:ratio"
+    assert not [v for v in check_limits(net, res) if "pressure ratio" in v]
 
 
 def test_compressor_ratio_makes_transit_infeasible_with_station_named():
@@ -183,8 +191,8 @@ def test_cli_infeasible_exit_1_names_bottleneck_and_writes_nothing(cli, tmp_path
 
 
 def test_cli_reports_the_ratio_violation(cli, tmp_path, monkeypatch):
-    """`simulate` with a station held above its ratio: exit 0 (the solve converged) and the
-    station's ratio violation is printed by name."""
+    """`simulate` with a station told to hold a set point beyond its ratio: exit 1, the
+    station named with the ratio it would need."""
     doc = {"linepack": 1, "nodes": [{"id": "S", "kind": "source", "p_max_bar": 80},
                                     {"id": "A", "kind": "innode"}, {"id": "B", "kind": "innode"},
                                     {"id": "D", "kind": "sink"}],
@@ -200,6 +208,6 @@ def test_cli_reports_the_ratio_violation(cli, tmp_path, monkeypatch):
     write_files(tmp_path, {"cs.json": json.dumps(doc).encode()})
     monkeypatch.chdir(tmp_path)
     run = cli("simulate", "cs.json")
-    assert run.rc == 0, run.err
-    out = " ".join(run.out.split())
-    assert "compressorStation 'CS': pressure ratio" in out and "above the maximum 1.2" in out
+    assert run.rc == 1, run.err
+    err = " ".join(run.err.split())
+    assert "compressorStation 'CS'" in err and "pressure ratio of 2." in err and "1.200" in err

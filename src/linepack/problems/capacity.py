@@ -168,8 +168,9 @@ def transit_capacity(network: Network, scenario: Scenario, controls: Controls | 
         try:
             res = simulate(network, scenario_at(q_mcm_d * to_kg_s), controls, **simulate_kwargs)
         except Infeasible as exc:
-            rows.append({"q_mcm_d": q_mcm_d, "feasible": False, "limit": f"no physical solution near {exc.bottleneck}"})
-            return False, f"no physical solution: pressure falls to zero near {exc.bottleneck}"
+            why = exc.detail.get("limit") or f"no physical solution: pressure falls to zero near {exc.bottleneck}"
+            rows.append({"q_mcm_d": q_mcm_d, "feasible": False, "limit": why})
+            return False, why
         except NotConverged as exc:
             rows.append({"q_mcm_d": q_mcm_d, "feasible": False, "limit": f"not converged ({exc})"})
             return False, f"solver did not converge ({exc})"

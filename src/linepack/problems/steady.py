@@ -264,7 +264,30 @@ class _Model:
         self.loss_in, self.loss_out = g("pressure_loss_in_pa"), g("pressure_loss_out_pa")
         self.efficiency = g("efficiency")
         self.p_out_max = g("p_out_max_pa")
+        self.ratio_max = g("ratio_max")
         self.const_resistor = (self.kind == "resistor") & np.isfinite(self.dp_const) & ~np.isfinite(self.drag)
+        self._check_friction_domain()
+
+    def _check_friction_domain(self) -> None:
+        """Evaluate the friction law once on every pipe so that a law that refuses a pipe's
+        data (e.g. Nikuradse with zero roughness) is reported with the pipe's id."""
+        pipe = np.flatnonzero(self.kind == "pipe")
+        if pipe.size == 0:
+            return
+        d = self.diameter[pipe]
+        rr = self.roughness[pipe] / d
+        try:
+            self.friction.factor_re(np.full(pipe.size, 1e5), rr, d)
+        except InputError as exc:
+            for i in pipe:
+                try:
+                    self.friction.factor_re(1e5, self.roughness[i] / self.diameter[i],
+                                            self.diameter[i])
+                except InputError:
+                    raise InputError(f"pipe '{self.edge_ids[i]}': roughness "
+                                     f"{self.roughness[i] * 1e3:g} mm, diameter "
+                                     f"{self.diameter[i] * 1e3:g} mm: {exc}") from None
+            raise
 
     def _default_reference(self) -> None:
         """Hold the entry with the largest inflow at its upper pressure bound."""
@@ -769,6 +792,13 @@ def _switch(md: _Model, ctl: _EdgeControl, sol: _Solution, const_dir: np.ndarray
     chk = can & (k == "checkValve")
     cv_close = chk & (mode != "closed") & (f < -tol_f)
     cv_open = chk & (mode == "closed") & (pu > pv + tol_p)
+    # a station that would exceed its largest ratio runs at that ratio instead
+    with np.errstate(divide="ignore", invalid="ignore"):
+        need = (pv + md.loss_out) / (pu - md.loss_in)
+    over = cs & ~to_bypass & np.isfinite(md.ratio_max) & (need > md.ratio_max * (1 + 1e-9))
+    ctl.setpoint[over] = "ratio"
+    ctl.value[over] = md.ratio_max[over]
+    changed |= over
     for sel, new in ((to_bypass, "bypass"), (to_closed, "closed"), (to_active, "active"),
                      (cv_close, "closed"), (cv_open, "auto")):
         mode[sel] = new
@@ -948,7 +978,31 @@ def _simulate(network, scenario, controls, *, friction, eos, viscosity, gas, tem
             p_guess = sol.p
     if sol is None:
         _diagnose_failure(md, nres, fail)
+    _check_station_ratios(md, ctl, sol)
     return _build_result(md, ctl, sol, log["iterations"], log["norms"], log["rounds"], friction, eos)
+
+
+def _check_station_ratios(md: _Model, ctl: _EdgeControl, sol: _Solution) -> None:
+    """A station told to hold a set point it can only reach beyond its largest pressure
+    ratio has no physical solution: raise Infeasible naming it (the automatic rule caps
+    its own stations at their largest ratio instead)."""
+    pu, pv = sol.p[md.u], sol.p[md.v]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        need = (pv + md.loss_out) / (pu - md.loss_in)
+    bad = np.flatnonzero((md.kind == "compressorStation") & (ctl.mode == "active")
+                         & np.isfinite(md.ratio_max) & (need > md.ratio_max * (1 + 1e-9)))
+    if bad.size:
+        i = int(bad[np.argmax(need[bad] / md.ratio_max[bad])])
+        name = f"compressorStation '{md.edge_ids[i]}'"
+        limit = f"{name} pressure ratio ({need[i]:.3f} > {md.ratio_max[i]:.3f})"
+        raise Infeasible(
+            f"no physical solution: {name} would need a pressure ratio of {need[i]:.3f} to hold "
+            f"its set point ({ctl.setpoint[i]} = {ctl.value[i] / (BAR if ctl.setpoint[i] == 'p_out' else 1):.4g}"
+            f"{' bar' if ctl.setpoint[i] == 'p_out' else ''}), above its largest ratio "
+            f"{md.ratio_max[i]:.3f}; lower the set point or raise the inlet pressure",
+            bottleneck=name, detail={"diagnosed": True, "limit": limit,
+                                     "ratio_needed": float(need[i]),
+                                     "ratio_max": float(md.ratio_max[i])})
 
 
 def _settle(md: _Model, ctl: _EdgeControl, const_dir: np.ndarray, share: float, p_guess,

@@ -97,8 +97,26 @@ class SteadyResult:
         return text
 
     def to_csv(self, folder: str | os.PathLike) -> tuple[Path, Path]:
-        """Write ``nodes.csv`` and ``edges.csv`` into ``folder`` (each atomically)."""
+        """Write ``nodes.csv`` and ``edges.csv`` into ``folder``, both or neither."""
         folder = Path(folder)
-        a = atomic_write_text(folder / "nodes.csv", self.nodes.to_csv())
-        b = atomic_write_text(folder / "edges.csv", self.edges.to_csv())
-        return a, b
+        texts = {"nodes.csv": self.nodes.to_csv(), "edges.csv": self.edges.to_csv()}
+        # both tables are written to temporary files first, then renamed: a failure leaves
+        # the previous pair (or none) in place, never a new table beside an old one
+        folder.mkdir(parents=True, exist_ok=True)
+        tmps = {}
+        try:
+            for name, text in texts.items():
+                fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+                tmps[name] = tmp
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write(text)
+            for name, tmp in tmps.items():
+                os.replace(tmp, folder / name)
+        except BaseException:
+            for tmp in tmps.values():
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+            raise
+        return folder / "nodes.csv", folder / "edges.csv"
