@@ -37,7 +37,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from os import PathLike
@@ -47,6 +46,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from linepack.files import atomic_write_text
 from linepack.errors import InputError, did_you_mean
 from linepack.network.network import GAS_KEYS, Controls, Network, Scenario
 from linepack.network.schema import (
@@ -752,17 +752,5 @@ def write_native(case_or_network: Case | Network, path: str | PathLike) -> Path:
     path = Path(path)
     text = _dump(_to_dict(case)) + "\n"
     parse_native(text, name=str(path))  # refuse to write what cannot be read back
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    atomic_write_text(path, text)
     return path

@@ -927,8 +927,11 @@ def _diagnose_by_scaling(exc: Infeasible, network, scenario, controls, kwargs) -
         demand = float(-scenario.nodes["inflow_kg_s"].clip(upper=0).sum())
         name = network.element_name(node)
         bound = "its minimum pressure" if pmin[i] > 0 else "zero"
-        auto = "" if controls is not None and not network.meta.get("combined_decisions") else (
-            " with the controls linepack chose (the documented default rule)")
+        conns = network.connections
+        ctrl_ids = conns.index[conns["kind"].isin(["controlValve", "compressorStation", "checkValve"])]
+        given = controls.table.index if controls is not None else []
+        chosen = bool(network.meta.get("combined_decisions")) or not ctrl_ids.isin(given).all()
+        auto = " with the controls linepack chose (the documented default rule)" if chosen else ""
         return Infeasible(
             f"no physical solution{auto}: the pressure at {name} would fall below {bound}. "
             f"About {100 * share:.0f} % of the nominated demand ({share * demand:.4g} of "

@@ -22,13 +22,12 @@ a report is written.
 
 from __future__ import annotations
 
-import contextlib
+from linepack.files import atomic_write_text
+
 import html
 import json
 import math
 import os
-import stat
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -752,24 +751,7 @@ def write_report(network: Any, result: Any, path: str | os.PathLike[str], *,
                  f"{_e(plotly.offline.get_plotlyjs_version())} inlined; this file loads "
                  f"nothing from the network.{_e(credit)}</footer></body></html>")
     document = "\n".join(p for p in parts if p)
-    _write_atomic(path, document)
+    atomic_write_text(path, document)
     return path
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and ``os.replace``."""
-    folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise

@@ -1,5 +1,6 @@
 """Result records."""
 
-from linepack.results.records import SteadyResult, atomic_write_text
+from linepack.files import atomic_write_text
+from linepack.results.records import SteadyResult
 
 __all__ = ["SteadyResult", "atomic_write_text"]

@@ -4,36 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from linepack.files import atomic_write_text, atomic_write_texts
 
 import numpy as np
 import pandas as pd
 
 __all__ = ["SteadyResult", "atomic_write_text"]
-
-
-def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
-    """Write ``text`` to ``path`` atomically: a temporary file in the same folder, then rename.
-
-    An interrupted or failed write leaves the previous file intact (or none).
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return path
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,24 +79,7 @@ class SteadyResult:
     def to_csv(self, folder: str | os.PathLike) -> tuple[Path, Path]:
         """Write ``nodes.csv`` and ``edges.csv`` into ``folder``, both or neither."""
         folder = Path(folder)
-        texts = {"nodes.csv": self.nodes.to_csv(), "edges.csv": self.edges.to_csv()}
-        # both tables are written to temporary files first, then renamed: a failure leaves
-        # the previous pair (or none) in place, never a new table beside an old one
-        folder.mkdir(parents=True, exist_ok=True)
-        tmps = {}
-        try:
-            for name, text in texts.items():
-                fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-                tmps[name] = tmp
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write(text)
-            for name, tmp in tmps.items():
-                os.replace(tmp, folder / name)
-        except BaseException:
-            for tmp in tmps.values():
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-            raise
+        # both or neither: a failure never leaves a new table beside an old one
+        atomic_write_texts({folder / "nodes.csv": self.nodes.to_csv(),
+                            folder / "edges.csv": self.edges.to_csv()})
         return folder / "nodes.csv", folder / "edges.csv"
