@@ -1,0 +1,109 @@
+"""The numerics room: fixed-pattern assembly, linear solvers (both paths), affine reduction, Newton."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from linepack.numerics import linsolve
+from linepack.numerics.assembly import PatternAssembler
+from linepack.numerics.linsolve import Factorizer, SingularMatrix, cholmod_available
+from linepack.numerics.newton import NewtonOptions, newton
+from linepack.numerics.reduction import RelationConflict, internal_flows, reduce_affine
+
+
+def laplacian(n=50, seed=0):
+    rng = np.random.default_rng(seed)
+    i = np.arange(n - 1)
+    w = rng.uniform(1, 2, n - 1)
+    rows = np.concatenate([i, i + 1, i, i + 1])
+    cols = np.concatenate([i, i + 1, i + 1, i])
+    vals = np.concatenate([w, w, -w, -w])
+    L = sp.coo_matrix((vals, (rows, cols)), shape=(n, n)).tocsc() + sp.eye(n) * 0.1
+    return sp.csc_matrix(L), rows, cols, vals
+
+
+def test_pattern_assembler_equals_coo_summation():
+    """Duplicates are summed exactly as scipy's COO → CSC conversion does."""
+    L, rows, cols, vals = laplacian()
+    asm = PatternAssembler(rows, cols, L.shape)
+    ref = sp.coo_matrix((vals, (rows, cols)), shape=L.shape).tocsc()
+    assert abs(asm.matrix(vals) - ref).max() == 0.0
+
+
+@pytest.mark.parametrize("method", ["splu", "cholmod"])
+def test_factorizer_solves_an_spd_system(method):
+    """Both linear-solver paths solve L x = b to rounding; CHOLMOD only where it is installed."""
+    if method == "cholmod" and not cholmod_available():
+        pytest.skip("scikit-sparse (CHOLMOD) not installed: the 'cholmod' extra needs libsuitesparse-dev")
+    L, *_ = laplacian()
+    b = np.arange(L.shape[0], dtype=float)
+    f = Factorizer(method, symmetric=True)
+    x = f.factor(L)(b)
+    assert np.allclose(L @ x, b, rtol=0, atol=1e-10)
+    x2 = f.factor(L * 2.0)(b)  # numeric refactorisation with the same pattern
+    assert np.allclose(x2, x / 2.0, atol=1e-12)
+    assert f.factorizations == 2
+
+
+def test_auto_falls_back_to_superlu_without_cholmod(monkeypatch):
+    """Without scikit-sparse, 'auto' picks SuperLU and asking for 'cholmod' is a clear error."""
+    monkeypatch.setattr(linsolve, "_cholmod_analyze", None)
+    assert Factorizer("auto", symmetric=True).method == "splu"
+    with pytest.raises(ValueError, match="cholmod"):
+        Factorizer("cholmod", symmetric=True)
+
+
+def test_singular_matrix_is_reported():
+    """A singular matrix raises SingularMatrix, not a bare RuntimeError."""
+    A = sp.csc_matrix(np.array([[1.0, 1.0], [1.0, 1.0]]))
+    with pytest.raises(SingularMatrix):
+        Factorizer("splu").factor(A)
+
+
+def test_reduce_affine_classes_and_fixed_values():
+    """0 →(ratio 2) 1 →(held at 7) 2, node 0 free: classes {0,1} and {2}; 2 fixed at 7."""
+    red = reduce_affine(3, [0, 1], [1, 2], [2.0, 0.0], [0.0, 7.0], [], [])
+    assert red.node_class[0] == red.node_class[1] != red.node_class[2]
+    assert red.n_unknowns == 1
+    p = red.node_values(np.array([3.0]))
+    assert p[0] == pytest.approx(red.alpha[0] * 3.0) and p[1] == pytest.approx(2.0 * p[0])
+    assert p[2] == 7.0
+
+
+def test_reduce_affine_refuses_disagreeing_loops():
+    """Two parallel relations with ratios 1.2 and 1.3 between the same nodes disagree."""
+    with pytest.raises(RelationConflict):
+        reduce_affine(2, [0, 0], [1, 1], [1.2, 1.3], [0.0, 0.0], [0], [5.0])
+
+
+def test_internal_flows_split_parallel_edges_evenly():
+    """Minimum-norm flows: 10 units through two parallel edges → 5 each."""
+    red = reduce_affine(2, [0, 0], [1, 1], [1.0, 1.0], [0.0, 0.0], [0], [5.0])
+    f = internal_flows(2, [0, 0], [1, 1], np.array([0.0, -10.0]), red.node_group,
+                       red.group_has_reference, [0])
+    assert np.allclose(f, [5.0, 5.0])
+
+
+def test_newton_converges_and_reports():
+    """x² = 2 from 1: converged record with a falling residual history."""
+    def residual(x):
+        return np.array([x[0] ** 2 - 2.0]), None
+
+    def step(x, r, aux):
+        return np.array([-r[0] / (2 * x[0])])
+
+    res = newton(residual, step, np.array([1.0]), NewtonOptions(tol=1e-14))
+    assert res.converged and res.x[0] == pytest.approx(np.sqrt(2.0), rel=1e-14)
+    assert res.residual_norms[0] > res.residual_norms[-1]
+
+
+def test_newton_says_when_it_cannot_converge():
+    """x² + 1 = 0 has no real root: not converged, with a message and history."""
+    def residual(x):
+        return np.array([x[0] ** 2 + 1.0]), None
+
+    def step(x, r, aux):
+        return np.array([-r[0] / (2 * x[0] if x[0] != 0 else 1.0)])
+
+    res = newton(residual, step, np.array([1.0]), NewtonOptions(max_iter=30))
+    assert not res.converged and res.message and len(res.residual_norms) >= 1
