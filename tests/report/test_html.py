@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import math
 import os
@@ -518,15 +517,7 @@ def test_packaged_outlines_and_readme():
     assert "Made with Natural Earth" in readme and "public domain" in readme
 
 
-# -- with the real solver, when it exists ----------------------------------------------------
-def _real_simulate():
-    try:
-        linepack = importlib.import_module("linepack")
-    except ImportError:  # pragma: no cover - the package always imports
-        return None
-    return getattr(linepack, "simulate", None)
-
-
+# -- with the real solver ----------------------------------------------------------------------
 def five_node_network_and_scenario():
     """Entry S, P1, A, compressor CS, B, P2, C, P3, exit X: five nodes, one compressor."""
     from linepack.network import Controls, Scenario
@@ -553,14 +544,10 @@ def five_node_network_and_scenario():
 
 def test_report_of_a_real_result(tmp_path):
     """A real steady result on five nodes with one compressor renders with map and profile."""
-    simulate = _real_simulate()
-    if simulate is None:
-        pytest.skip("linepack.simulate is not available yet")
+    import linepack
+
     net, scen, controls = five_node_network_and_scenario()
-    try:
-        result = simulate(net, scen, controls)
-    except ImportError as exc:  # the solver's own modules are still being written
-        pytest.skip(f"linepack.simulate cannot run yet: {exc}")
+    result = linepack.simulate(net, scen, controls)
     s = summarize(net, result)
     assert s["delivered_kg_s"] == pytest.approx(100.0, rel=1e-6)
     assert s["n_exits"] == 1 and [st["id"] for st in s["stations"]] == ["CS"]

@@ -236,8 +236,8 @@ class _WithLaminar(_FrictionLaw):
         object.__setattr__(self, "re_laminar", lo)
         object.__setattr__(self, "re_turbulent", hi)
 
-    def _turbulent(self, re, rr, d):  # pragma: no cover - abstract
-        raise NotImplementedError
+    def _turbulent(self, re, rr, d):  # pragma: no cover - every subclass defines it
+        raise TypeError(f"{type(self).__name__} defines no turbulent branch")
 
     def _factor_and_derivative(self, re, rr, d):
         re, rr, d = np.broadcast_arrays(re, rr, d)
