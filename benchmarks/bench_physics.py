@@ -40,12 +40,12 @@ def main(n: int = 1_000_000) -> None:
     print("-- friction: factor_and_derivative (λ and ∂λ/∂Re together)")
     for name in friction.FRICTION_LAWS:
         law = friction.get_friction(name)
-        report(name, n, best_of(lambda: law.factor_and_derivative(re, rr, diameter)))
+        report(name, n, best_of(lambda law=law: law.factor_and_derivative(re, rr, diameter)))
     print("-- eos: z and dz_dp")
     for name, model in [("ideal", eos.Ideal()), ("linear (STANET)", eos.Linear.stanet()),
                         ("papay", eos.Papay()), ("aga", eos.AGA())]:
-        report(f"{name} z", n, best_of(lambda: model.z(p, t, DEFAULT_GAS)))
-        report(f"{name} dz_dp", n, best_of(lambda: model.dz_dp(p, t, DEFAULT_GAS)))
+        report(f"{name} z", n, best_of(lambda model=model: model.z(p, t, DEFAULT_GAS)))
+        report(f"{name} dz_dp", n, best_of(lambda model=model: model.dz_dp(p, t, DEFAULT_GAS)))
     print("-- viscosity")
     lge = viscosity.LeeGonzalezEakin()
     report("lee-gonzalez-eakin (Papay Z)", n, best_of(lambda: lge.mu(p, t, DEFAULT_GAS)))

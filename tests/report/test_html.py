@@ -200,7 +200,7 @@ def test_report_loads_nothing_from_the_network(report):
     _, text = report
     res = _parse(text)
     assert res.scripts_with_src == []
-    assert not [l for l in res.links if (l.get("href") or "").startswith(("http", "//"))]
+    assert not [link for link in res.links if (link.get("href") or "").startswith(("http", "//"))]
     external = [r for r in res.refs if re.match(r"\s*(https?:|//|ftp:)", r[2], re.I)]
     assert external == []
     ours = _without_plotlyjs(text)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import warnings
 
-import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import splu
 

@@ -41,7 +41,7 @@ from linepack.numerics.newton import NewtonOptions, newton
 from linepack.numerics.reduction import RelationConflict, internal_flows, reduce_affine
 from linepack.physics import element_laws as laws
 from linepack.results.records import SteadyResult
-from linepack.units import BAR, DAY, P_NORMAL, T_NORMAL
+from linepack.units import BAR, DAY
 
 __all__ = ["simulate", "SteadyOptions", "FRICTION_NAMES"]
 
@@ -1017,7 +1017,7 @@ def _settle(md: _Model, ctl: _EdgeControl, const_dir: np.ndarray, share: float, 
     record, failure evidence)``; the solution is None when a solve failed.
     """
     opts = md.opts
-    for rnd in range(opts.max_rounds):
+    for _round in range(opts.max_rounds):
         for _ in range(md.m + 1):
             state, a, b, q = _edge_states(md, ctl, const_dir)
             try:

@@ -138,7 +138,7 @@ def _load_outlines(geo: Any) -> dict[str, Any] | None:
         if geo in (None, True):
             return None
         raise InputError(f"write_report: geo file '{source}' does not exist; pass a GeoJSON "
-                         "file, a GeoJSON mapping, True/None (built-in outlines) or False")
+                         "file, a GeoJSON mapping, True/None (built-in outlines) or False") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"write_report: geo file '{source}' is not valid JSON ({exc})") from None
 
