@@ -6,7 +6,10 @@ The caller supplies
   step needs (e.g. partial derivatives computed with it);
 * ``step(x, r, aux) -> dx``: the Newton step (typically a sparse solve);
 * optionally ``admissible(x) -> bool``: whether an iterate is acceptable
-  (e.g. all pressures positive); the line search backtracks until it is.
+  (e.g. all pressures positive); the line search backtracks until it is;
+* optionally ``hopeless(x) -> bool``: after a strongly damped step (shorter than
+  or equal to 1/16), whether the iterate shows that no solution is near (e.g. a pressure
+  pinned at almost zero); the iteration then stops at once.
 
 Globalisation: Armijo backtracking on ½‖r‖² (Nocedal & Wright, *Numerical
 Optimization*, 2nd ed., Springer 2006, §3.1 and §11.2).
@@ -64,7 +67,8 @@ class NewtonResult:
 
 def newton(residual: Callable, step: Callable, x0: np.ndarray,
            options: NewtonOptions = NewtonOptions(),
-           admissible: Callable[[np.ndarray], bool] | None = None) -> NewtonResult:
+           admissible: Callable[[np.ndarray], bool] | None = None,
+           hopeless: Callable[[np.ndarray], bool] | None = None) -> NewtonResult:
     """Solve r(x) = 0 by damped Newton steps; see the module docstring."""
     x = np.array(x0, dtype=float)
     r, aux = residual(x)
@@ -94,6 +98,10 @@ def newton(residual: Callable, step: Callable, x0: np.ndarray,
         x, r, aux, merit = xn, rn, auxn, mn
         steps.append(t)
         norms.append(float(np.max(np.abs(r))) if r.size else 0.0)
+        if hopeless is not None and t <= 1.0 / 16.0 and hopeless(x):
+            return NewtonResult(x, False, it, norms, steps,
+                                "stalled: a strongly damped step left an iterate with no "
+                                "solution near (a pressure pinned near zero)", r)
         if (len(steps) >= 2 and max(steps[-2:]) < options.stall_step
                 and norms[-1] > 0.99 * norms[-3]):
             return NewtonResult(x, False, it, norms, steps,

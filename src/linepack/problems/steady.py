@@ -661,6 +661,10 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, factori
         p = pressures(sv[n_l:])
         return bool(np.all(p > 0.0))
 
+    def hopeless(sv):
+        # the line search had to cut hard and some pressure sits below 2 % of the reference
+        return bool(np.min(pressures(sv[n_l:])) < 0.02 * md.p_ref)
+
     # initial guess: weighted minimum-norm flows that close the balances; flat pressures
     w = np.ones(n_l)
     if n_p:
@@ -696,7 +700,7 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, factori
     sv0 = np.concatenate([m0, x0])
     nopt = NewtonOptions(tol=opts.tol, max_iter=opts.max_iter)
     try:
-        res = newton(residual, step, sv0, nopt, admissible)
+        res = newton(residual, step, sv0, nopt, admissible, hopeless)
     except _Singular:
         raise NotConverged("the Newton matrix is singular: part of the network has no pressure "
                            "path to a reference through pipes or resistors") from None
@@ -891,7 +895,7 @@ def simulate(network: Network, scenario: Scenario | None = None, controls: Contr
         raise _diagnose_by_scaling(exc, network, scenario, controls, kwargs) from None
 
 
-def _diagnose_by_scaling(exc: Infeasible, network, scenario, controls, kwargs) -> Infeasible:
+def _diagnose_by_scaling(exc: Infeasible, network, scenario, controls, kwargs) -> LinepackError:
     """Estimate the feasible share of the demand and the node that limits it.
 
     For isothermal flow the squared pressures fall with the square of the
@@ -924,7 +928,15 @@ def _diagnose_by_scaling(exc: Infeasible, network, scenario, controls, kwargs) -
         if not np.isfinite(t_star[i]):
             continue
         node = res.nodes.index[i]
-        share = float(min(t_star[i], 1.0))
+        if t_star[i] >= 1.0:
+            # the scaling law puts the full demand within reach: the failure was numerical
+            return NotConverged(
+                f"steady state did not converge near {exc.bottleneck}, although a solve at "
+                f"{100 * t0:.0f} % of the demand extrapolates to a feasible case (every pressure "
+                f"above its minimum up to {100 * min(t_star[i], 9.99):.0f} % of the demand); this is "
+                "a convergence failure, not a proof of infeasibility: try other controls or a "
+                "different pressure reference", worst=exc.bottleneck)
+        share = float(t_star[i])
         demand = float(-scenario.nodes["inflow_kg_s"].clip(upper=0).sum())
         name = network.element_name(node)
         bound = "its minimum pressure" if pmin[i] > 0 else "zero"
