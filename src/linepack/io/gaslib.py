@@ -642,6 +642,19 @@ def _cs_data(elem: Element) -> Any:
     return out
 
 
+def _cs_items(doc: _Doc, station: Element, container: str):
+    """The children of a station's ``compressors`` or ``drives`` element as
+    ``(element, kind, id, data)`` with the data of :func:`_cs_data` and its ``type``."""
+    holder = station.find(_q(gm.NS_CS, container))
+    for c in (holder if holder is not None else ()):
+        kind = _split(c.tag)[1]
+        eid = _element_id(doc, c, kind)
+        d = _cs_data(c)
+        d = d if isinstance(d, dict) else {"value": d}
+        d["type"] = kind
+        yield c, kind, eid, d
+
+
 def _speed_max(doc: _Doc, station: str, cid: str, comp_el: Element) -> float | None:
     el = comp_el.find(_q(gm.NS_CS, "speedMax"))
     if el is None:
@@ -688,25 +701,13 @@ def _parse_cs(doc: _Doc, net: Network) -> tuple[dict[str, Any], dict[str, tuple[
         drives: dict[str, Any] = {}
         drive_kind: dict[str, str] = {}
         configurations: list[dict[str, Any]] = []
-        comps_el = st.find(_q(gm.NS_CS, "compressors"))
-        for c in (comps_el if comps_el is not None else ()):
-            kind = _split(c.tag)[1]
-            cid = _element_id(doc, c, kind)
-            d = _cs_data(c)
-            d = d if isinstance(d, dict) else {"value": d}
-            d["type"] = kind
+        for c, kind, cid, d in _cs_items(doc, st, "compressors"):
             compressors[cid] = d
             comp_kind[cid] = kind
             comp_drive[cid] = c.get("drive", "")
             comp_speed[cid] = _speed_max(doc, sid, cid, c)
             comp_el[cid] = c
-        drives_el = st.find(_q(gm.NS_CS, "drives"))
-        for c in (drives_el if drives_el is not None else ()):
-            kind = _split(c.tag)[1]
-            did = _element_id(doc, c, kind)
-            d = _cs_data(c)
-            d = d if isinstance(d, dict) else {"value": d}
-            d["type"] = kind
+        for _c, kind, did, d in _cs_items(doc, st, "drives"):
             drives[did] = d
             drive_kind[did] = kind
         for cid, did in comp_drive.items():
