@@ -147,7 +147,7 @@ class _EdgeControl:
 
 
 def _resolve_controls(net: Network, controls: Controls | None, p_max_node: np.ndarray,
-                      node_pos: dict) -> _EdgeControl:
+                      to_idx_all: np.ndarray) -> _EdgeControl:
     conns = net.connections
     n = len(conns)
     kind = conns["kind"].to_numpy()
@@ -164,7 +164,7 @@ def _resolve_controls(net: Network, controls: Controls | None, p_max_node: np.nd
         mode[sel] = "active"
         setpoint[sel] = "p_out"
         out_max = conns["p_out_max_pa"].to_numpy()[sel]
-        to_idx = np.array([node_pos[t] for t in conns["to_node"].to_numpy()[sel]], dtype=np.int64)
+        to_idx = to_idx_all[sel]
         node_max = p_max_node[to_idx] if to_idx.size else np.zeros(0)
         value[sel] = np.where(np.isfinite(out_max), np.fmin(out_max, node_max), node_max)
         auto[sel] = True
@@ -225,11 +225,10 @@ class _Model:
         self.rho_n = float(self.gas.normal_density)
         nodes, conns = net.nodes, net.connections
         self.node_ids = nodes.index
-        self.node_pos = {k: i for i, k in enumerate(self.node_ids)}
         self.n = len(nodes)
         self.height = nodes["height_m"].to_numpy(dtype=float)
         s = scn.nodes.reindex(self.node_ids)
-        unknown = [i for i in scn.nodes.index if i not in self.node_pos]
+        unknown = list(scn.nodes.index.difference(self.node_ids))
         if unknown:
             raise InputError(f"scenario '{scn.name}': node '{unknown[0]}' is not in the network"
                              f"{did_you_mean(unknown[0], self.node_ids)}")
@@ -472,8 +471,7 @@ def _check_anchored(md: _Model, red, law: np.ndarray, alg: np.ndarray, a: np.nda
                     "pressure", cand, members)
 
 
-def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, factorizer_cache: dict,
-                 share: float = 1.0):
+def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: float = 1.0):
     opts = md.opts
     fixed, fixed_value, island_notes = _island_references(md, state)
     alg = np.flatnonzero(state == _ALG)
@@ -972,23 +970,22 @@ def _simulate(network, scenario, controls, *, friction, eos, viscosity, gas, tem
     opts = options or SteadyOptions()
     physics = _resolve_physics(network, scenario, friction, eos, viscosity, gas, temperature)
     md = _Model(network, scenario, physics, opts)
-    ctl = _resolve_controls(network, controls, md.p_max, md.node_pos)
+    ctl = _resolve_controls(network, controls, md.p_max, md.v)
     log = {"iterations": 0, "norms": [], "rounds": []}
     const_dir = np.ones(md.m)
-    cache: dict = {}
-    sol, nres, fail = _settle(md, ctl, const_dir, 1.0, None, cache, log)
+    sol, nres, fail = _settle(md, ctl, const_dir, 1.0, None, log)
     auto = ctl.auto & np.isin(md.kind, ["controlValve", "compressorStation"])
     if sol is None and auto.any():
         # Continuation: start from the passive network (automatic stations and regulators
         # bypassed) at a small share of the demand, let the control rule settle, and raise
         # the demand in steps, each from the last settled state.
-        ctl = _resolve_controls(network, controls, md.p_max, md.node_pos)
+        ctl = _resolve_controls(network, controls, md.p_max, md.v)
         ctl.mode[auto] = "bypass"
         const_dir = np.ones(md.m)
         p_guess = None
         for share in (0.1, 0.3, 0.6, 1.0):
             ctl.switches[:] = 0
-            sol, nres, fail = _settle(md, ctl, const_dir, share, p_guess, cache, log)
+            sol, nres, fail = _settle(md, ctl, const_dir, share, p_guess, log)
             if sol is None:
                 break
             p_guess = sol.p
@@ -1022,7 +1019,7 @@ def _check_station_ratios(md: _Model, ctl: _EdgeControl, sol: _Solution) -> None
 
 
 def _settle(md: _Model, ctl: _EdgeControl, const_dir: np.ndarray, share: float, p_guess,
-            cache: dict, log: dict):
+            log: dict):
     """Solve, apply the control rule, and repeat until no automatic element switches.
 
     ``share`` scales every nominated flow (continuation). Returns ``(solution, newton
@@ -1033,7 +1030,7 @@ def _settle(md: _Model, ctl: _EdgeControl, const_dir: np.ndarray, share: float, 
         for _ in range(md.m + 1):
             state, a, b, q = _edge_states(md, ctl, const_dir)
             try:
-                sol, nres, fail = _solve_fixed(md, state, a, b, q, p_guess, cache, share)
+                sol, nres, fail = _solve_fixed(md, state, a, b, q, p_guess, share)
                 break
             except _Conflict as conflict:
                 if not _repair(md, ctl, conflict):
