@@ -339,6 +339,27 @@ def _table(rows: list[dict[str, Any]], cols: dict[str, _Col]) -> pd.DataFrame | 
     return df.set_index("id")
 
 
+def _element_rows(r: _Reader, data: dict, key: str, what: str, cols: dict[str, _Col],
+                  kinds: tuple[str, ...], provenance: dict[str, Any], check=None) -> list[dict]:
+    """Translate the ``nodes`` or ``connections`` list to SI rows; per-element provenance
+    goes to ``provenance``; ``check(owner, row)`` adds kind-specific checks."""
+    items = data.get(key, [])
+    if not isinstance(items, list):
+        raise r.err(f"file: {key} must be a list [...] (got {_short(items)})")
+    rows = []
+    for i, rec in enumerate(items):
+        eid = _element_id(r, rec, what, i)
+        owner = f"{what} '{eid}'"
+        kind = _kind(r, rec, owner, kinds)
+        row = {"id": eid, **r.record(rec, cols, owner, kind, ("provenance",))}
+        if check is not None:
+            check(owner, row)
+        if "provenance" in rec:
+            provenance[eid] = r.obj(owner, "provenance", rec["provenance"])
+        rows.append(row)
+    return rows
+
+
 def _parse(data: Any, path: str | None) -> Case:
     r = _Reader(path)
     if not isinstance(data, dict):
@@ -358,40 +379,20 @@ def _parse(data: Any, path: str | None) -> Case:
 
     provenance: dict[str, Any] = dict(r.obj("meta", "provenance", meta.get("provenance", {})))
 
-    # nodes
-    nodes_in = data.get("nodes", [])
-    if not isinstance(nodes_in, list):
-        raise r.err(f"file: nodes must be a list [...] (got {_short(nodes_in)})")
-    node_rows = []
-    for i, rec in enumerate(nodes_in):
-        nid = _element_id(r, rec, "node", i)
-        owner = f"node '{nid}'"
-        kind = _kind(r, rec, owner, NODE_KINDS)
-        row = {"id": nid, **r.record(rec, _NODE_COLS, owner, kind, ("provenance",))}
-        if "provenance" in rec:
-            provenance[nid] = r.obj(owner, "provenance", rec["provenance"])
-        node_rows.append(row)
+    node_rows = _element_rows(r, data, "nodes", "node", _NODE_COLS, NODE_KINDS, provenance)
     node_ids = [row["id"] for row in node_rows]
     node_set = set(node_ids)
 
-    conns_in = data.get("connections", [])
-    if not isinstance(conns_in, list):
-        raise r.err(f"file: connections must be a list [...] (got {_short(conns_in)})")
-    conn_rows = []
-    for i, rec in enumerate(conns_in):
-        cid = _element_id(r, rec, "connection", i)
-        owner = f"connection '{cid}'"
-        kind = _kind(r, rec, owner, CONNECTION_KINDS)
-        row = {"id": cid, **r.record(rec, _CONN_COLS, owner, kind, ("provenance",))}
+    def check_ends(owner: str, row: dict[str, Any]) -> None:
         for end, col in (("from", "from_node"), ("to", "to_node")):
             if col not in row:
                 raise r.err(f"{owner}: '{end}' (a node id) is required")
             if row[col] not in node_set:
                 raise r.err(f"{owner}: {end} node '{row[col]}' does not exist"
                             f"{did_you_mean(row[col], node_ids)}")
-        if "provenance" in rec:
-            provenance[cid] = r.obj(owner, "provenance", rec["provenance"])
-        conn_rows.append(row)
+
+    conn_rows = _element_rows(r, data, "connections", "connection", _CONN_COLS, CONNECTION_KINDS,
+                              provenance, check_ends)
 
     if "assumptions" in data:
         assumptions = data["assumptions"]
