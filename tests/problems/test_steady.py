@@ -51,6 +51,31 @@ def test_single_pipe_with_elevation_matches_closed_form():
     assert res.nodes.at["b", "p_bar"] * 1e5 == pytest.approx(p2, rel=1e-10)
 
 
+def test_tree_with_constant_friction_converges_in_one_newton_step():
+    """On a tree the balances fix every flow (the initial minimum-norm flows are exact), and
+    with ideal gas and a Reynolds-free law each pipe law is linear in p²; the Newton step,
+    taken in p², is then exact: one iteration, and every node matches the closed form
+    p_{i+1}² = p_i² − λ L R T m_i² / (D A²) applied pipe by pipe."""
+    n, L, D, k, q = 40, 12.5e3, 0.8, 5e-5, 2.0
+    nodes = [{"id": f"n{i}", "kind": "innode"} for i in range(n + 1)]
+    nodes[0]["kind"] = "source"
+    conns = [{"id": f"p{i}", "kind": "pipe", "from_node": f"n{i}", "to_node": f"n{i + 1}",
+              "length_m": L, "diameter_m": D, "roughness_m": k} for i in range(n)]
+    scn = Scenario([{"id": "n0", "p_fixed_pa": 70e5}]
+                   + [{"id": f"n{i}", "inflow_kg_s": -q} for i in range(1, n + 1)], temperature=T)
+    res = linepack.simulate(Network(nodes, conns), scn, eos="ideal", gas=GAS, friction="nikuradse",
+                            options=TIGHT)
+    assert res.iterations == 1
+    A = np.pi * D ** 2 / 4
+    p2 = [70e5 ** 2]
+    for i in range(n):
+        m = q * (n - i)
+        p2.append(p2[-1] - nikuradse(D, k) * L * R * T * m * m / (D * A * A))
+    expected = np.sqrt(p2) / 1e5
+    got = res.nodes.loc[[f"n{i}" for i in range(n + 1)], "p_bar"].to_numpy()
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
 def lattice(n=12, seed=3):
     rng = np.random.default_rng(seed)
     ids = [f"n{i}_{j}" for i in range(n) for j in range(n)]

@@ -583,9 +583,7 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
     ok_vv = keep_v & (cv >= 0)
     J_rows = np.concatenate([ru[ok_uu], ru[ok_uv], rv[ok_vu], rv[ok_vv]])
     J_cols = np.concatenate([cu[ok_uu], cv[ok_uv], cu[ok_vu], cv[ok_vv]])
-    P_rows = np.concatenate([np.flatnonzero(cu >= 0), np.flatnonzero(cv >= 0)])
-    P_cols = np.concatenate([cu[cu >= 0], cv[cv >= 0]])
-    P_shape = (n_l, n_x)
+    iu, iv = np.flatnonzero(cu >= 0), np.flatnonzero(cv >= 0)
     J_asm, fac = _structure(("J", opts.linear_solver, n_x), J_rows, J_cols,
                             lambda: Factorizer(opts.linear_solver, symmetric=False))
 
@@ -625,11 +623,17 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
                 # (Eisenstat & Walker 1996): that error is kept below a tenth of the current
                 # scaled residual, so the step stays a descent direction, and below
                 # min(1e-2, ‖r‖) relative, which keeps the convergence superlinear.
-                op = spla.LinearOperator((n_x, n_x), matvec=lambda y: J @ minv(y))
                 atol = max(min(0.1 * rnorm * md.flow_scale,
                                min(1e-2, rnorm) * float(np.linalg.norm(rhs))),
                            1e-14 * md.flow_scale)
-                y, info = spla.gmres(op, rhs, rtol=1e-14, atol=atol, restart=40, maxiter=2)
+                # the preconditioner alone often meets the tolerance (exact for constant Z
+                # on flat ground): then GMRES has nothing to add
+                dx0 = minv(rhs)
+                if float(np.linalg.norm(rhs - J @ dx0)) <= atol and np.all(np.isfinite(dx0)):
+                    return dx0
+                op = spla.LinearOperator((n_x, n_x), matvec=lambda y: J @ minv(y))
+                y, info = spla.gmres(op, rhs, x0=rhs.copy(), rtol=1e-14, atol=atol, restart=40,
+                                     maxiter=2)
                 if info == 0 and np.all(np.isfinite(y)):
                     return minv(y)
         try:
@@ -650,9 +654,12 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
             dx = linear_solve(J, rhs, Dinv, sv[n_l:], float(np.max(np.abs(r))))
         else:
             dx = np.zeros(0)
-        P = sp.csr_matrix((np.concatenate([F1[cu >= 0] * al_u[cu >= 0], F2[cv >= 0] * al_v[cv >= 0]]),
-                           (P_rows, P_cols)), shape=P_shape)
-        dm = -Dinv * (F + P @ dx)
+        # P·dx: the pipe laws' change with the class pressures (P = ∂F/∂x, two entries per edge)
+        Pdx = np.zeros(n_l)
+        if n_x:
+            Pdx[iu] += F1[iu] * al_u[iu] * dx[cu[iu]]
+            Pdx[iv] += F2[iv] * al_v[iv] * dx[cv[iv]]
+        dm = -Dinv * (F + Pdx)
         if n_x:
             # The step is linear in p² where p = α·x (pipe laws are nearly linear in p²):
             # take x_new = √(x² + 2·x·dx), the same first-order step, which leaves no
@@ -677,10 +684,13 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
         # the line search had to cut hard and some pressure sits below 2 % of the reference
         return bool(np.min(pressures(sv[n_l:])) < 0.02 * md.p_ref)
 
-    # initial guess: weighted minimum-norm flows that close the balances; flat pressures
+    # initial guess: weighted minimum-norm flows that close the balances; flat pressures.
+    # The weight is the conductance 1/√K of a quadratic law, K ∝ λ·L/D⁵, with λ the fully
+    # rough (Nikuradse) value of the pipe (relative roughness clipped to 1e-6…0.05)
     w = np.ones(n_l)
     if n_p:
-        w[:n_p] = md.diameter[pipe] ** 2.5 / np.sqrt(np.maximum(md.length[pipe], 1.0))
+        lam0 = (2.0 * np.log10(1.0 / np.clip(rr, 1e-6, 0.05)) + 1.14) ** -2
+        w[:n_p] = md.diameter[pipe] ** 2.5 / np.sqrt(np.maximum(md.length[pipe], 1.0) * lam0)
     if n_l > n_p:
         w[n_p:] = D[n_p:] ** 2 / np.sqrt(np.maximum(drag, 1e-3))
     if n_x:
