@@ -186,6 +186,10 @@ def _exc_info(exc) -> dict:
 # ======================================================================================
 # workers
 # ======================================================================================
+#: infeasible case → its feasible twin (same network, feasible demand), timed alternately
+PAIRED_FEASIBLE = {"lattice_10k_infeasible": "lattice_10k"}
+
+
 def worker_linepack(case_name: str, quick: bool, out_dir: Path) -> dict:
     t0 = time.perf_counter()
     import numpy as np
@@ -255,6 +259,23 @@ def worker_linepack(case_name: str, quick: bool, out_dir: Path) -> dict:
     rec["min_s"] = min(times)
     rec["cpu_times_s"] = cpu
     rec["median_cpu_s"] = statistics.median(cpu)
+
+    # ---- infeasible case: the feasible twin timed in the same process, interleaved with the
+    # infeasible solves, so that the "≤ 2 solves" ratio does not depend on load drift between
+    # workers (the shared machine's speed varies by ±30 % over minutes)
+    twin = PAIRED_FEASIBLE.get(case_name)
+    if twin is not None:
+        import cases
+        ta = cases.build(twin)
+        tnet, tscn, tctl = cases.to_linepack(ta)
+        tkw = cases.linepack_physics(ta)
+        linepack.simulate(tnet, tscn, tctl, **tkw)
+        t_inf, t_feas = [], []
+        for _ in range(max(5, n_rep)):
+            t_inf += timed_repeats(solve, 1)[0]
+            t_feas += timed_repeats(lambda: linepack.simulate(tnet, tscn, tctl, **tkw), 1)[0]
+        rec["paired"] = {"feasible_case": twin, "median_s": statistics.median(t_inf),
+                         "feasible_median_s": statistics.median(t_feas), "pairs": len(t_inf)}
 
     # ---- factorisations: capture the matrices linepack factorises
     calls: list = []
@@ -722,12 +743,24 @@ def goals(report) -> list[dict]:
         t = lp.get("median_s")
         tc, refc = lp.get("median_cpu_s"), ref_rec.get("median_cpu_s")
         raised = lp.get("error", {}).get("type") == "Infeasible"
-        st = "PASS" if raised and ref and t <= 2 * ref else "MISS"
-        add("infeasible 10k diagnosed (Infeasible) in ≤ 2 solves' time", st,
-            f"{lp.get('error', {}).get('type', 'no error raised')} after {_fmt(_ms(t), '.0f')} ms "
-            f"= {_fmt(t / ref if (t and ref) else None, '.2f')} × the feasible 10k solve "
-            f"({_fmt(tc / refc if (tc and refc) else None, '.2f')} × in CPU time)"
-            + ("" if ref else "; lattice_10k was not run, no reference"))
+        pair = lp.get("paired")
+        if pair:
+            # judged on the interleaved same-process pair; the cross-worker ratio is printed too
+            pt, pref = pair["median_s"], pair["feasible_median_s"]
+            st = "PASS" if raised and pt <= 2 * pref else "MISS"
+            add("infeasible 10k diagnosed (Infeasible) in ≤ 2 solves' time", st,
+                f"{lp.get('error', {}).get('type', 'no error raised')} after {_fmt(_ms(pt), '.0f')} ms "
+                f"= {pt / pref:.2f} × the feasible 10k solve timed alternately in the same process "
+                f"({_fmt(_ms(pref), '.0f')} ms, {pair['pairs']} pairs); across workers "
+                f"{_fmt(t / ref if (t and ref) else None, '.2f')} × wall, "
+                f"{_fmt(tc / refc if (tc and refc) else None, '.2f')} × CPU")
+        else:
+            st = "PASS" if raised and ref and t <= 2 * ref else "MISS"
+            add("infeasible 10k diagnosed (Infeasible) in ≤ 2 solves' time", st,
+                f"{lp.get('error', {}).get('type', 'no error raised')} after {_fmt(_ms(t), '.0f')} ms "
+                f"= {_fmt(t / ref if (t and ref) else None, '.2f')} × the feasible 10k solve "
+                f"({_fmt(tc / refc if (tc and refc) else None, '.2f')} × in CPU time)"
+                + ("" if ref else "; lattice_10k was not run, no reference"))
     return out
 
 
