@@ -81,7 +81,7 @@ def _phi(s):
 
 def isothermal_pipe(p_in, p_out, m, m_abs, friction_factor, dfriction_term_dm, z, dz_dpm,
                     length, diameter, loss_coefficient, height_difference, temperature,
-                    gas_constant):
+                    gas_constant, mean=None):
     """Residual of the isothermal pipe law with elevation, and its partial derivatives.
 
     Notes
@@ -127,6 +127,8 @@ def isothermal_pipe(p_in, p_out, m, m_abs, friction_factor, dfriction_term_dm, z
         [K]
     gas_constant : float
         Specific gas constant. [J/(kg·K)]
+    mean : tuple of ndarray, optional
+        ``mean_pressure(p_in, p_out)`` when the caller has it already.
 
     Returns
     -------
@@ -136,19 +138,25 @@ def isothermal_pipe(p_in, p_out, m, m_abs, friction_factor, dfriction_term_dm, z
     p1 = np.asarray(p_in, dtype=float)
     p2 = np.asarray(p_out, dtype=float)
     area = np.pi * diameter * diameter / 4.0
-    pm, dpm1, dpm2 = mean_pressure(p1, p2)
-    s = elevation_exponent(height_difference, z, temperature, gas_constant)
-    es = np.exp(s)
-    phi, dphi = _phi(s)
+    _, dpm1, dpm2 = mean_pressure(p1, p2) if mean is None else mean
     resist = friction_factor * length / diameter + loss_coefficient
     c = gas_constant * z * temperature / (area * area)
-    k = resist * c * phi
     flow_term = m * m_abs
-    F = p1 * p1 - es * p2 * p2 - k * flow_term
-    # dF/dZ through c (∝ Z) and S (∝ 1/Z)
-    ds_dz = -s / z
-    dk_dz = k / z + resist * c * dphi * ds_dz
-    dF_dz = -es * ds_dz * p2 * p2 - dk_dz * flow_term
+    if np.any(height_difference):
+        s = elevation_exponent(height_difference, z, temperature, gas_constant)
+        es = np.exp(s)
+        phi, dphi = _phi(s)
+        k = resist * c * phi
+        F = p1 * p1 - es * p2 * p2 - k * flow_term
+        # dF/dZ through c (∝ Z) and S (∝ 1/Z)
+        ds_dz = -s / z
+        dk_dz = k / z + resist * c * dphi * ds_dz
+        dF_dz = -es * ds_dz * p2 * p2 - dk_dz * flow_term
+    else:  # horizontal everywhere: S = 0, e^S = 1, (e^S − 1)/S = 1
+        es, phi = 1.0, 1.0
+        k = resist * c
+        F = p1 * p1 - p2 * p2 - k * flow_term
+        dF_dz = -(k / z) * flow_term
     dF_dp1 = 2.0 * p1 + dF_dz * dz_dpm * dpm1
     dF_dp2 = -2.0 * es * p2 + dF_dz * dz_dpm * dpm2
     # d((λL/D + ζ)·m·m_abs)/dm = (L/D)·d(λ·m·m_abs)/dm + ζ·2·m_abs

@@ -151,8 +151,8 @@ def _resolve_controls(net: Network, controls: Controls | None, p_max_node: np.nd
     conns = net.connections
     n = len(conns)
     kind = conns["kind"].to_numpy()
-    mode = np.array([""] * n, dtype=object)
-    setpoint = np.array([""] * n, dtype=object)
+    mode = np.full(n, "", dtype=object)
+    setpoint = np.full(n, "", dtype=object)
     value = np.full(n, np.nan)
     auto = np.zeros(n, dtype=bool)
     # defaults
@@ -265,6 +265,7 @@ class _Model:
         self.p_out_max = g("p_out_max_pa")
         self.ratio_max = g("ratio_max")
         self.const_resistor = (self.kind == "resistor") & np.isfinite(self.dp_const) & ~np.isfinite(self.drag)
+        self.special = np.flatnonzero(self.kind != "pipe")   # connections that are not pipes
         self._check_friction_domain()
 
     def _check_friction_domain(self) -> None:
@@ -323,36 +324,44 @@ class _Solution:
 
 
 def _edge_states(md: _Model, ctl: _EdgeControl, const_dir: np.ndarray):
-    """Classify every connection: law / algebraic (a, b) / fixed flow / off."""
+    """Classify every connection: law / algebraic (a, b) / fixed flow / off.
+
+    Pipes always follow their law; only the other connections (``md.special``) are examined.
+    """
     state = np.full(md.m, _LAW, dtype=np.int64)
     a = np.ones(md.m)
     b = np.zeros(md.m)
     q = np.zeros(md.m)
-    k = md.kind
-    alg_open = (k == "shortPipe") | ((k == "valve") & (ctl.mode == "open")) \
-        | ((k == "checkValve") & np.isin(ctl.mode, ["open", "auto"])) \
-        | (np.isin(k, ["controlValve", "compressorStation"]) & (ctl.mode == "bypass"))
-    state[alg_open] = _ALG
-    off = ctl.mode == "closed"
-    state[off] = _OFF
-    active = ctl.mode == "active"
-    pset = active & (ctl.setpoint == "p_out")
-    state[pset] = _ALG
-    a[pset] = 0.0
-    b[pset] = ctl.value[pset]
-    ratio = active & (ctl.setpoint == "ratio")
-    state[ratio] = _ALG
-    a[ratio] = ctl.value[ratio]
-    b[ratio] = -ctl.value[ratio] * md.loss_in[ratio] - md.loss_out[ratio]
-    fl = active & (ctl.setpoint == "flow")
-    state[fl] = _FLOW
-    q[fl] = ctl.value[fl]
-    cr = md.const_resistor
-    state[cr] = _ALG
-    b[cr] = -const_dir[cr] * md.dp_const[cr]
-    state[cr & (const_dir == 0)] = _OFF
+    s = md.special
+    if s.size == 0:
+        return state, a, b, q
+    k, mode, spt, val = md.kind[s], ctl.mode[s], ctl.setpoint[s], ctl.value[s]
+    st, sa, sb, sq = state[s], a[s], b[s], q[s]
+    alg_open = (k == "shortPipe") | ((k == "valve") & (mode == "open")) \
+        | ((k == "checkValve") & np.isin(mode, ["open", "auto"])) \
+        | (np.isin(k, ["controlValve", "compressorStation"]) & (mode == "bypass"))
+    st[alg_open] = _ALG
+    st[mode == "closed"] = _OFF
+    active = mode == "active"
+    pset = active & (spt == "p_out")
+    st[pset] = _ALG
+    sa[pset] = 0.0
+    sb[pset] = val[pset]
+    ratio = active & (spt == "ratio")
+    st[ratio] = _ALG
+    sa[ratio] = val[ratio]
+    sb[ratio] = -val[ratio] * md.loss_in[s][ratio] - md.loss_out[s][ratio]
+    fl = active & (spt == "flow")
+    st[fl] = _FLOW
+    sq[fl] = val[fl]
+    cr = md.const_resistor[s]
+    cd = const_dir[s]
+    st[cr] = _ALG
+    sb[cr] = -cd[cr] * md.dp_const[s][cr]
+    st[cr & (cd == 0)] = _OFF
     # a resistor with ζ = 0 loses nothing: it is an open connection
-    state[(k == "resistor") & (md.drag == 0.0) & ~cr] = _ALG
+    st[(k == "resistor") & (md.drag[s] == 0.0) & ~cr] = _ALG
+    state[s], a[s], b[s], q[s] = st, sa, sb, sq
     return state, a, b, q
 
 
@@ -541,7 +550,8 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
         Fm = np.empty(n_l)
         if n_p:
             pp1, pp2, mp = p1[:n_p], p2[:n_p], m[:n_p]
-            pm, _, _ = laws.mean_pressure(pp1, pp2)
+            mean = laws.mean_pressure(pp1, pp2)
+            pm = mean[0]
             z = md.eos.z(pm, T, gas)
             dz = md.eos.dz_dp(pm, T, gas)
             mu = md.visc.mu(pm, T, gas) * np.ones(n_p)
@@ -557,7 +567,7 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
             # Reynolds floor (regularises pipes near zero flow; the residual stays exact)
             dterm = np.maximum(c_re * (fre + re * dfre), c_re_floor * c_re)
             f, f1, f2, fm = laws.isothermal_pipe(pp1, pp2, mp, mabs, lam, dterm, z, dz, L, Dp,
-                                                  zeta, dh, T, R)
+                                                  zeta, dh, T, R, mean)
             F[:n_p], F1[:n_p], F2[:n_p], Fm[:n_p] = f, f1, f2, fm
         if n_l > n_p:
             rp1, rp2, mr = p1[n_p:], p2[n_p:], m[n_p:]
@@ -584,6 +594,11 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
     J_rows = np.concatenate([ru[ok_uu], ru[ok_uv], rv[ok_vu], rv[ok_vv]])
     J_cols = np.concatenate([cu[ok_uu], cv[ok_uv], cu[ok_vu], cv[ok_vv]])
     iu, iv = np.flatnonzero(cu >= 0), np.flatnonzero(cv >= 0)
+    # J's entries as one gather from [gu, gv] with signs (same order as J_rows/J_cols)
+    J_take = np.concatenate([np.flatnonzero(ok_uu), n_l + np.flatnonzero(ok_uv),
+                             np.flatnonzero(ok_vu), n_l + np.flatnonzero(ok_vv)])
+    J_sign = np.concatenate([np.ones(int(ok_uu.sum()) + int(ok_uv.sum())),
+                             -np.ones(int(ok_vu.sum()) + int(ok_vv.sum()))])
     J_asm, fac = _structure(("J", opts.linear_solver, n_x), J_rows, J_cols,
                             lambda: Factorizer(opts.linear_solver, symmetric=False))
 
@@ -603,11 +618,13 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
         L_cols = np.concatenate([cu[cu >= 0], cv[cv >= 0], cv[both], cu[both]])
         L_asm, sfac = _structure(("L", n_x), L_rows, L_cols,
                                  lambda: Factorizer("cholmod", symmetric=True))
+        bi = np.flatnonzero(both)
+        L_take = np.concatenate([iu, iv, bi, bi])
+        L_sign = np.concatenate([np.ones(iu.size + iv.size), -np.ones(2 * bi.size)])
 
     def linear_solve(J, rhs, Dinv, x, rnorm):
         if sym:
-            w = -Dinv
-            Lw = L_asm.matrix(np.concatenate([w[cu >= 0], w[cv >= 0], -w[both], -w[both]]))
+            Lw = L_asm.matrix(-L_sign * Dinv[L_take])
             try:
                 chol = sfac.factor(Lw)
             except SingularMatrix:
@@ -645,10 +662,9 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
     def step(sv, r, aux):
         F, F1, F2, Fm, Rb = aux
         Dinv = 1.0 / Fm
-        gu = -Dinv * F1 * al_u   # contribution of dp at the from node, per edge
-        gv = -Dinv * F2 * al_v
-        data = np.concatenate([gu[ok_uu], gv[ok_uv], -gu[ok_vu], -gv[ok_vv]])
-        J = J_asm.matrix(data)
+        # contributions of dp at the from and to node, per edge
+        g = np.concatenate([-Dinv * F1 * al_u, -Dinv * F2 * al_v])
+        J = J_asm.matrix(J_sign * g[J_take])
         rhs = Rb + C @ (Dinv * F)
         if n_x:
             dx = linear_solve(J, rhs, Dinv, sv[n_l:], float(np.max(np.abs(r))))
@@ -793,37 +809,41 @@ def _conflict_error(md: _Model, conflict: _Conflict) -> InputError:
 # active-set rule for automatic controls
 # --------------------------------------------------------------------------------------
 def _switch(md: _Model, ctl: _EdgeControl, sol: _Solution, const_dir: np.ndarray) -> bool:
-    """Apply the control rule once; return whether any element changed."""
-    p, f = sol.p, sol.flow
-    pu, pv = p[md.u], p[md.v]
+    """Apply the control rule once; return whether any element changed (pipes never do)."""
+    s = md.special
+    if s.size == 0:
+        return False
+    p, f = sol.p, sol.flow[s]
+    pu, pv = p[md.u[s]], p[md.v[s]]
+    loss_in, loss_out, ratio_max = md.loss_in[s], md.loss_out[s], md.ratio_max[s]
     tol_f = 1e-6 * md.flow_scale
     tol_p = 1e-3  # Pa
-    changed = np.zeros(md.m, dtype=bool)
-    k, mode = md.kind, ctl.mode
-    can = ctl.auto & (ctl.switches < 3)
+    changed = np.zeros(s.size, dtype=bool)
+    k, mode, spt, val, switches = md.kind[s], ctl.mode[s], ctl.setpoint[s], ctl.value[s], ctl.switches[s]
+    can = ctl.auto[s] & (switches < 3)
     # regulators and compressors holding an outlet pressure
-    act = can & (mode == "active") & (ctl.setpoint == "p_out")
+    act = can & (mode == "active") & (spt == "p_out")
     reg = act & (k == "controlValve")
     cs = act & (k == "compressorStation")
     # a regulator can only reduce: bypass (open) when its inlet is already below the set point;
     # a compressor can only raise: bypass when its inlet is already above the set point
-    to_bypass = (reg & (pu - md.loss_in < ctl.value + md.loss_out - tol_p)) \
-        | (cs & (pu - md.loss_in > ctl.value + md.loss_out + tol_p))
+    to_bypass = (reg & (pu - loss_in < val + loss_out - tol_p)) \
+        | (cs & (pu - loss_in > val + loss_out + tol_p))
     to_closed = reg & ~to_bypass & (f < -tol_f)
     to_bypass |= cs & (f < -tol_f)
     byp = can & (mode == "bypass")
-    to_active = (byp & (k == "controlValve") & (f > tol_f) & (pv > ctl.value + tol_p)) \
-        | (byp & (k == "compressorStation") & (f > tol_f) & (pv < ctl.value - tol_p))
+    to_active = (byp & (k == "controlValve") & (f > tol_f) & (pv > val + tol_p)) \
+        | (byp & (k == "compressorStation") & (f > tol_f) & (pv < val - tol_p))
     # check valves
     chk = can & (k == "checkValve")
     cv_close = chk & (mode != "closed") & (f < -tol_f)
     cv_open = chk & (mode == "closed") & (pu > pv + tol_p)
     # a station that would exceed its largest ratio runs at that ratio instead
     with np.errstate(divide="ignore", invalid="ignore"):
-        need = (pv + md.loss_out) / (pu - md.loss_in)
-    over = cs & ~to_bypass & np.isfinite(md.ratio_max) & (need > md.ratio_max * (1 + 1e-9))
-    ctl.setpoint[over] = "ratio"
-    ctl.value[over] = md.ratio_max[over]
+        need = (pv + loss_out) / (pu - loss_in)
+    over = cs & ~to_bypass & np.isfinite(ratio_max) & (need > ratio_max * (1 + 1e-9))
+    spt[over] = "ratio"
+    val[over] = ratio_max[over]
     changed |= over
     for sel, new in ((to_bypass, "bypass"), (to_closed, "closed"), (to_active, "active"),
                      (cv_close, "closed"), (cv_open, "auto")):
@@ -832,13 +852,16 @@ def _switch(md: _Model, ctl: _EdgeControl, sol: _Solution, const_dir: np.ndarray
     # constant-loss resistors follow the flow direction
     # a constant-loss resistor whose flow keeps reversing has no consistent direction:
     # no flow, with a pressure difference within its loss (held as closed)
-    cr = md.const_resistor
-    flip = cr & (const_dir != 0) & (np.sign(f) * const_dir < 0) & (np.abs(f) > tol_f)
-    stuck = flip & (ctl.switches >= 2)
-    const_dir[flip & ~stuck] *= -1
-    const_dir[stuck] = 0.0
+    cr = md.const_resistor[s]
+    cd = const_dir[s]
+    flip = cr & (cd != 0) & (np.sign(f) * cd < 0) & (np.abs(f) > tol_f)
+    stuck = flip & (switches >= 2)
+    cd[flip & ~stuck] *= -1
+    cd[stuck] = 0.0
     changed |= flip
-    ctl.switches[changed] += 1
+    switches[changed] += 1
+    ctl.mode[s], ctl.setpoint[s], ctl.value[s], ctl.switches[s] = mode, spt, val, switches
+    const_dir[s] = cd
     return bool(changed.any())
 
 
