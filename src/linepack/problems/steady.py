@@ -227,8 +227,11 @@ class _Model:
         self.node_ids = nodes.index
         self.n = len(nodes)
         self.height = nodes["height_m"].to_numpy(dtype=float)
-        s = scn.nodes.reindex(self.node_ids)
-        unknown = list(scn.nodes.index.difference(self.node_ids))
+        if scn.nodes.index.equals(self.node_ids):
+            s, unknown = scn.nodes, []
+        else:
+            s = scn.nodes.reindex(self.node_ids)
+            unknown = list(scn.nodes.index.difference(self.node_ids))
         if unknown:
             raise InputError(f"scenario '{scn.name}': node '{unknown[0]}' is not in the network"
                              f"{did_you_mean(unknown[0], self.node_ids)}")
@@ -710,17 +713,16 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
     if n_l > n_p:
         w[n_p:] = D[n_p:] ** 2 / np.sqrt(np.maximum(drag, 1e-3))
     if n_x:
-        Lw = (C @ sp.diags(w) @ C.T).tocsc()
+        # C·W·Cᵀ is a grounded weighted Laplacian (symmetric positive definite), assembled on
+        # its cached pattern; its factoriser (and CHOLMOD's symbolic analysis) is cached too
+        ku, kv = np.flatnonzero(keep_u), np.flatnonzero(keep_v)
+        kb = np.flatnonzero(keep_u & keep_v)
+        L0_asm, f0 = _structure(("L0", opts.linear_solver, n_x),
+                                np.concatenate([ru[ku], rv[kv], ru[kb], rv[kb]]),
+                                np.concatenate([ru[ku], rv[kv], rv[kb], ru[kb]]),
+                                lambda: Factorizer(opts.linear_solver, symmetric=True))
+        Lw = L0_asm.matrix(np.concatenate([w[ku], w[kv], -w[kb], -w[kb]]))
         try:
-            # C·W·Cᵀ is a grounded weighted Laplacian: symmetric positive definite; its
-            # factoriser (and CHOLMOD's symbolic analysis) is cached by sparsity pattern
-            Lw.sort_indices()
-            key = ("L0", opts.linear_solver, n_x, hash(Lw.indptr.tobytes()), hash(Lw.indices.tobytes()))
-            f0 = _STRUCTURES.get(key)
-            if f0 is None:
-                f0 = _STRUCTURES[key] = Factorizer(opts.linear_solver, symmetric=True)
-                while len(_STRUCTURES) > _STRUCTURES_MAX:
-                    _STRUCTURES.popitem(last=False)
             y = f0.factor(Lw)(b_inj)
         except SingularMatrix:
             raise InputError("the network cannot carry the nominated flows: a group of nodes has "
