@@ -269,7 +269,6 @@ class _Model:
         self.ratio_max = g("ratio_max")
         self.const_resistor = (self.kind == "resistor") & np.isfinite(self.dp_const) & ~np.isfinite(self.drag)
         self.special = np.flatnonzero(self.kind != "pipe")   # connections that are not pipes
-        self._check_friction_domain()
 
     def _check_friction_domain(self) -> None:
         """Evaluate the friction law once on every pipe so that a law that refuses a pipe's
@@ -535,7 +534,11 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
 
     if n_p:
         re_f = np.full(n_p, opts.reynolds_floor)
-        c_re_floor = md.friction.factor_re(re_f, rr, D[:n_p])
+        try:  # the first evaluation of the law on every pipe: a refusal is named by pipe
+            c_re_floor = md.friction.factor_re(re_f, rr, D[:n_p])
+        except InputError:
+            md._check_friction_domain()
+            raise
     else:
         c_re_floor = np.zeros(0)
 
@@ -1133,12 +1136,14 @@ def _build_result(md: _Model, ctl: _EdgeControl, sol: _Solution, iterations, nor
     pmax_bar = md.p_max / BAR
     viol = np.fmax(np.nan_to_num(pmin_bar - p_bar, nan=0.0), 0.0) + \
         np.fmax(np.nan_to_num(p_bar - pmax_bar, nan=0.0), 0.0)
+    # copy=False: pandas would copy (and block-stack) every column; the arrays here are fresh,
+    # and those that may alias the network's tables are copied explicitly
     nodes = pd.DataFrame({
-        "kind": net.nodes["kind"].to_numpy(), "p_bar": p_bar, "p_min_bar": pmin_bar,
+        "kind": net.nodes["kind"].to_numpy(copy=True), "p_bar": p_bar, "p_min_bar": pmin_bar,
         "p_max_bar": pmax_bar, "margin_bar": p_bar - pmin_bar, "violation_bar": viol,
-        "inflow_kg_s": inflow, "inflow_mcm_d": inflow * to_mcm, "height_m": md.height,
+        "inflow_kg_s": inflow, "inflow_mcm_d": inflow * to_mcm, "height_m": md.height.copy(),
         "p_fixed_bar": p_fixed / BAR,
-    }, index=md.node_ids)
+    }, index=md.node_ids, copy=False)
     pu, pv = p[md.u], p[md.v]
     T, R, gas = md.T, md.R, md.gas
     zu = md.eos.z(pu, T, gas)
@@ -1153,15 +1158,16 @@ def _build_result(md: _Model, ctl: _EdgeControl, sol: _Solution, iterations, nor
     zm = md.eos.z(pm, T, gas)
     lp = np.where(pipe, pm / (R * zm * T) * A * md.length / md.rho_n / 1e6, np.nan)
     power = _station_power(md, f, pu, pv, zu)
-    mode = np.where(ctl.mode == "", "", ctl.mode)
-    mode = np.where((ctl.mode == "active") & (ctl.setpoint != ""), ctl.mode + ":" + ctl.setpoint, mode)
+    mode = ctl.mode.copy()
+    sp_ = md.special[(ctl.mode[md.special] == "active") & (ctl.setpoint[md.special] != "")]
+    mode[sp_] = ctl.mode[sp_] + ":" + ctl.setpoint[sp_]
     edges = pd.DataFrame({
-        "kind": md.kind, "from_node": net.connections["from_node"].to_numpy(),
-        "to_node": net.connections["to_node"].to_numpy(), "m_kg_s": f, "q_mcm_d": f * to_mcm,
+        "kind": md.kind.copy(), "from_node": net.connections["from_node"].to_numpy(copy=True),
+        "to_node": net.connections["to_node"].to_numpy(copy=True), "m_kg_s": f, "q_mcm_d": f * to_mcm,
         "p_in_bar": pu / BAR, "p_out_bar": pv / BAR, "v_in_m_s": v_in, "v_out_m_s": v_out,
         "v_max_m_s": np.fmax(np.abs(v_in), np.abs(v_out)), "ratio": ratio, "power_mw": power / 1e6,
         "mode": mode, "linepack_mcm": lp,
-    }, index=md.edge_ids)
+    }, index=md.edge_ids, copy=False)
     options = {
         "friction": friction if isinstance(friction, str) else type(friction).__name__,
         "eos": eos if isinstance(eos, str) else type(eos).__name__,
