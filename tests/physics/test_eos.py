@@ -256,3 +256,14 @@ def test_missing_heat_capacity_message():
         eos.isentropic_exponent(50e5, 280.0, bulk)
     with pytest.raises(InputError, match=r"method must be one of ideal, coolprop \(got 'refprop'\)"):
         eos.isentropic_exponent(50e5, 280.0, DEFAULT_GAS, method="refprop")
+
+
+@pytest.mark.parametrize("model", [Ideal(), Constant(0.9), Linear.stanet(), Papay(), AGA()],
+                         ids=lambda m: m.name)
+def test_paired_evaluation_equals_the_separate_ones(model):
+    """``z_and_dz_dp`` (the solver's one-call path) returns exactly ``(z, dz_dp)``."""
+    gas = DEFAULT_GAS
+    p = np.array([1e5, 40e5, 85e5])
+    z, dz = model.z_and_dz_dp(p, 283.15, gas)
+    np.testing.assert_array_equal(z, model.z(p, 283.15, gas))
+    np.testing.assert_array_equal(dz, model.dz_dp(p, 283.15, gas))

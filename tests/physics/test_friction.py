@@ -289,3 +289,14 @@ def test_sharp_switch_variant_matches_plain_colebrook_above_2320():
     h = 1e-3
     fd = (law.factor(2900.0 + h, 2e-3, 0.05) - law.factor(2900.0 - h, 2e-3, 0.05)) / (2 * h)
     assert law.d_dre(2900.0, 2e-3, 0.05) == pytest.approx(fd, rel=1e-6)
+
+
+@pytest.mark.parametrize("law", ALL_LAWS, ids=lambda law: law.name)
+def test_paired_evaluation_equals_the_separate_ones(law):
+    """``factor_re_and_derivative`` (the solver's one-call path) returns exactly
+    ``(factor_re, d_factor_re_dre)``, on every branch (laminar, transition, turbulent)."""
+    re = np.array([0.0, 300.0, 2500.0, 3500.0, 1e5, 5e7])
+    rr, d = np.full(re.size, 1e-4), np.full(re.size, 0.5)
+    a, b = law.factor_re_and_derivative(re, rr, d)
+    np.testing.assert_array_equal(a, law.factor_re(re, rr, d))
+    np.testing.assert_array_equal(b, law.d_factor_re_dre(re, rr, d))

@@ -118,6 +118,12 @@ class _EquationOfState:
         p, t = _check_state(pressure, temperature, strict_pressure=self.strict_pressure)
         return _out(self._dz_dp(p, t, _check_gas(gas)))
 
+    def z_and_dz_dp(self, pressure, temperature, gas):
+        """``(Z, ∂Z/∂p)`` with one input check (what a Newton solver needs). [-], [1/Pa]"""
+        p, t = _check_state(pressure, temperature, strict_pressure=self.strict_pressure)
+        g = _check_gas(gas)
+        return _out(self._z(p, t, g)), _out(self._dz_dp(p, t, g))
+
     def dz_dt(self, pressure, temperature, gas):
         """∂Z/∂T at constant pressure. [1/K]"""
         p, t = _check_state(pressure, temperature, strict_pressure=self.strict_pressure)

@@ -161,6 +161,12 @@ class _FrictionLaw:
         re, rr, d = _check(reynolds, relative_roughness, diameter)
         return _out(self._factor_re(re, rr, d)[1])
 
+    def factor_re_and_derivative(self, reynolds, relative_roughness, diameter):
+        """``(λ·Re, ∂(λ·Re)/∂Re)`` in one evaluation (what a Newton solver needs). [-]"""
+        re, rr, d = _check(reynolds, relative_roughness, diameter)
+        a, b = self._factor_re(re, rr, d)
+        return _out(a), _out(b)
+
     def _factor_re(self, re, rr, d):
         lam, dlam = self._factor_and_derivative(re, rr, d)
         return lam * re, lam + re * dlam

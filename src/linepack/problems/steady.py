@@ -270,6 +270,20 @@ class _Model:
         self.const_resistor = (self.kind == "resistor") & np.isfinite(self.dp_const) & ~np.isfinite(self.drag)
         self.special = np.flatnonzero(self.kind != "pipe")   # connections that are not pipes
 
+    def z_and_dz_dp(self, p):
+        """(Z, ∂Z/∂p) at pressures ``p`` (one call where the model offers it)."""
+        pair = getattr(self.eos, "z_and_dz_dp", None)
+        if pair is not None:
+            return pair(p, self.T, self.gas)
+        return self.eos.z(p, self.T, self.gas), self.eos.dz_dp(p, self.T, self.gas)
+
+    def factor_re_and_derivative(self, re, rr, d):
+        """(λ·Re, ∂(λ·Re)/∂Re) (one call where the law offers it)."""
+        pair = getattr(self.friction, "factor_re_and_derivative", None)
+        if pair is not None:
+            return pair(re, rr, d)
+        return self.friction.factor_re(re, rr, d), self.friction.d_factor_re_dre(re, rr, d)
+
     def _check_friction_domain(self) -> None:
         """Evaluate the friction law once on every pipe so that a law that refuses a pipe's
         data (e.g. Nikuradse with zero roughness) is reported with the pipe's id."""
@@ -558,15 +572,13 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
             pp1, pp2, mp = p1[:n_p], p2[:n_p], m[:n_p]
             mean = laws.mean_pressure(pp1, pp2)
             pm = mean[0]
-            z = md.eos.z(pm, T, gas)
-            dz = md.eos.dz_dp(pm, T, gas)
+            z, dz = md.z_and_dz_dp(pm)
             mu = md.visc.mu(pm, T, gas) * np.ones(n_p)
             Ap, Dp = A[:n_p], D[:n_p]
             # λ·m·|m| = (λ·Re)·(μA/D)·m: exact at every flow, finite at zero flow
             c_re = mu * Ap / Dp
             re = np.maximum(np.abs(mp) / c_re, _RE_TINY)
-            fre = md.friction.factor_re(re, rr, Dp)
-            dfre = md.friction.d_factor_re_dre(re, rr, Dp)
+            fre, dfre = md.factor_re_and_derivative(re, rr, Dp)
             mabs = re * c_re
             lam = fre / re
             # d(λ m|m|)/dm; in the Newton matrix only, floored at its value at the
