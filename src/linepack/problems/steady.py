@@ -1063,11 +1063,14 @@ def _check_station_ratios(md: _Model, ctl: _EdgeControl, sol: _Solution) -> None
     """A station told to hold a set point it can only reach beyond its largest pressure
     ratio has no physical solution: raise Infeasible naming it (the automatic rule caps
     its own stations at their largest ratio instead)."""
-    pu, pv = sol.p[md.u], sol.p[md.v]
+    cs = md.special[md.kind[md.special] == "compressorStation"]
+    if cs.size == 0:
+        return
+    need = np.full(md.m, np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
-        need = (pv + md.loss_out) / (pu - md.loss_in)
-    bad = np.flatnonzero((md.kind == "compressorStation") & (ctl.mode == "active")
-                         & np.isfinite(md.ratio_max) & (need > md.ratio_max * (1 + 1e-9)))
+        need[cs] = (sol.p[md.v[cs]] + md.loss_out[cs]) / (sol.p[md.u[cs]] - md.loss_in[cs])
+    bad = cs[(ctl.mode[cs] == "active") & np.isfinite(md.ratio_max[cs])
+             & (need[cs] > md.ratio_max[cs] * (1 + 1e-9))]
     if bad.size:
         i = int(bad[np.argmax(need[bad] / md.ratio_max[bad])])
         name = f"compressorStation '{md.edge_ids[i]}'"
