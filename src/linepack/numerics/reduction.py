@@ -126,35 +126,41 @@ def reduce_affine(n_nodes: int, edge_from, edge_to, edge_a, edge_b, fixed_nodes,
 
     alpha = np.full(n_nodes, np.nan)
     beta = np.full(n_nodes, np.nan)
-    # BFS within classes along coupling edges; iterate in python over the (few)
-    # algebraic edges only — networks have O(#valves) of them.
+    # BFS within classes along coupling edges (a spanning forest), in plain Python over the
+    # (few) algebraic edges only — networks have O(#valves) of them; then every coupling
+    # edge, in or out of the forest, is checked at once
     if cf.size:
         ca, cb = ea[coupling], eb[coupling]
-        idx = np.flatnonzero(coupling)
-        nbrs: dict[int, list[tuple[int, float, float, int]]] = {}
-        for k in range(cf.size):
-            u, v, a, b = int(cf[k]), int(ct[k]), float(ca[k]), float(cb[k])
-            nbrs.setdefault(u, []).append((v, a, b, int(idx[k])))          # p_v = a p_u + b
-            nbrs.setdefault(v, []).append((u, 1.0 / a, -b / a, int(idx[k])))  # p_u = (p_v - b)/a
+        nbrs: dict[int, list[tuple[int, float, float]]] = {}
+        for u, v, a, b in zip(cf.tolist(), ct.tolist(), ca.tolist(), cb.tolist()):
+            nbrs.setdefault(u, []).append((v, a, b))            # p_v = a p_u + b
+            nbrs.setdefault(v, []).append((u, 1.0 / a, -b / a))  # p_u = (p_v - b)/a
+        al: dict[int, float] = {}
+        be: dict[int, float] = {}
         for root in nbrs:
-            if not np.isnan(alpha[root]):
+            if root in al:
                 continue
-            alpha[root], beta[root] = 1.0, 0.0
+            al[root], be[root] = 1.0, 0.0
             stack = [root]
             while stack:
                 u = stack.pop()
-                for v, a, b, e in nbrs[u]:
-                    av, bv = a * alpha[u], a * beta[u] + b
-                    if np.isnan(alpha[v]):
-                        alpha[v], beta[v] = av, bv
+                au, bu = al[u], be[u]
+                for v, a, b in nbrs[u]:
+                    if v not in al:
+                        al[v], be[v] = a * au, a * bu + b
                         stack.append(v)
-                    else:
-                        scale = abs(bv) + abs(beta[v]) + abs(av) + abs(alpha[v])
-                        if (abs(av - alpha[v]) > rtol * (abs(av) + abs(alpha[v]))
-                                or abs(bv - beta[v]) > rtol * max(scale, 1.0) * 1e3):
-                            raise RelationConflict(
-                                "the relations around a loop of algebraic connections disagree",
-                                edges=[e], nodes=[u, v])
+        keys = np.fromiter(al.keys(), dtype=np.int64, count=len(al))
+        alpha[keys] = np.fromiter(al.values(), dtype=float, count=len(al))
+        beta[keys] = np.fromiter(be.values(), dtype=float, count=len(be))
+        av, bv = ca * alpha[cf], ca * beta[cf] + cb
+        scale = np.abs(bv) + np.abs(beta[ct]) + np.abs(av) + np.abs(alpha[ct])
+        off = (np.abs(av - alpha[ct]) > rtol * (np.abs(av) + np.abs(alpha[ct]))) \
+            | (np.abs(bv - beta[ct]) > rtol * np.maximum(scale, 1.0) * 1e3)
+        if off.any():
+            k = int(np.flatnonzero(off)[0])
+            raise RelationConflict("the relations around a loop of algebraic connections disagree",
+                                   edges=[int(np.flatnonzero(coupling)[k])],
+                                   nodes=[int(cf[k]), int(ct[k])])
     lone = np.isnan(alpha)
     alpha[lone], beta[lone] = 1.0, 0.0
 
@@ -163,7 +169,7 @@ def reduce_affine(n_nodes: int, edge_from, edge_to, edge_a, edge_b, fixed_nodes,
     class_src: dict[int, tuple[str, int]] = {}
 
     def _fix(c: int, value: float, src: tuple[str, int]) -> None:
-        if np.isnan(class_value[c]):
+        if c not in class_src:
             class_value[c] = value
             class_src[c] = src
         elif abs(class_value[c] - value) > 1e-9 * max(abs(value), 1.0):
@@ -173,13 +179,14 @@ def reduce_affine(n_nodes: int, edge_from, edge_to, edge_a, edge_b, fixed_nodes,
             raise RelationConflict("a pressure is held by two elements with different values",
                                    edges=edges, nodes=nodes)
 
-    for n, val in zip(fixed_nodes, fixed_values):
-        c = node_class[n]
-        _fix(c, (val - beta[n]) / alpha[n], ("node", int(n)))
-    for k in np.flatnonzero(~coupling):
-        v = et[k]
-        c = node_class[v]
-        _fix(c, (eb[k] - beta[v]) / alpha[v], ("edge", int(k)))
+    fv = (fixed_values - beta[fixed_nodes]) / alpha[fixed_nodes]
+    for n, c, val in zip(fixed_nodes.tolist(), node_class[fixed_nodes].tolist(), fv.tolist()):
+        _fix(c, val, ("node", n))
+    held = np.flatnonzero(~coupling)
+    hv = et[held]
+    ev = (eb[held] - beta[hv]) / alpha[hv]
+    for k, c, val in zip(held.tolist(), node_class[hv].tolist(), ev.tolist()):
+        _fix(c, val, ("edge", k))
     class_fixed = ~np.isnan(class_value)
 
     # --- balance groups: components over all algebraic edges --------------------
