@@ -107,3 +107,20 @@ def test_newton_says_when_it_cannot_converge():
 
     res = newton(residual, step, np.array([1.0]), NewtonOptions(max_iter=30))
     assert not res.converged and res.message and len(res.residual_norms) >= 1
+
+
+def test_reduce_affine_is_memoised_read_only_and_still_raises():
+    """Equal inputs give the same (read-only) reduction; different inputs a different one;
+    a conflict is raised on every call, not cached away."""
+    args = (4, [0, 2], [1, 3], [1.5, 1.0], [0.0, 0.0], [0], [5.0])
+    r1 = reduce_affine(*args)
+    r2 = reduce_affine(*[list(a) if isinstance(a, list) else a for a in args])
+    assert r1 is r2
+    assert not r1.alpha.flags.writeable
+    with pytest.raises(ValueError):
+        r1.alpha[0] = 2.0
+    r3 = reduce_affine(4, [0, 2], [1, 3], [1.25, 1.0], [0.0, 0.0], [0], [5.0])
+    assert r3 is not r1 and r3.alpha[1] == pytest.approx(1.25)
+    for _ in range(2):   # loop 0→1→0 with disagreeing relations
+        with pytest.raises(RelationConflict):
+            reduce_affine(2, [0, 1], [1, 0], [2.0, 2.0], [0.0, 0.0], [], [])

@@ -18,7 +18,10 @@ This module knows graphs and linear algebra only; it does not know gas.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, fields
 
 import numpy as np
 import scipy.sparse as sp
@@ -87,9 +90,17 @@ class Reduction:
         return self.class_unknown[self.node_class]
 
 
+#: Recent reductions by a digest of their inputs: searches over element states (control
+#: rounds, decision searches, continuation, diagnosis) meet the same states again. The cached
+#: arrays are read-only.
+_CACHE: "OrderedDict[bytes, Reduction]" = OrderedDict()
+_CACHE_MAX = 32
+_CACHE_LOCK = threading.Lock()
+
+
 def reduce_affine(n_nodes: int, edge_from, edge_to, edge_a, edge_b, fixed_nodes, fixed_values,
                   rtol: float = 1e-9) -> Reduction:
-    """Build pressure classes and balance groups from affine relations.
+    """Build pressure classes and balance groups from affine relations (memoised).
 
     Parameters
     ----------
@@ -111,6 +122,33 @@ def reduce_affine(n_nodes: int, edge_from, edge_to, edge_a, edge_b, fixed_nodes,
         When relations around a cycle disagree, or a class is fixed twice with
         different values, or a balance group would have more than one unknown.
     """
+    parts = [np.asarray(x, dtype=t) for x, t in ((edge_from, np.int64), (edge_to, np.int64),
+                                                  (edge_a, float), (edge_b, float),
+                                                  (fixed_nodes, np.int64), (fixed_values, float))]
+    h = hashlib.blake2b(digest_size=20)
+    h.update(repr((int(n_nodes), float(rtol), [p.size for p in parts])).encode())
+    for p in parts:
+        h.update(np.ascontiguousarray(p).tobytes())
+    key = h.digest()
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None:
+            _CACHE.move_to_end(key)
+            return hit
+    red = _reduce_affine(n_nodes, *parts, rtol=rtol)
+    for f in fields(red):
+        v = getattr(red, f.name)
+        if isinstance(v, np.ndarray):
+            v.setflags(write=False)
+    with _CACHE_LOCK:
+        _CACHE[key] = red
+        while len(_CACHE) > _CACHE_MAX:
+            _CACHE.popitem(last=False)
+    return red
+
+
+def _reduce_affine(n_nodes: int, edge_from, edge_to, edge_a, edge_b, fixed_nodes, fixed_values,
+                   rtol: float = 1e-9) -> Reduction:
     ef = np.asarray(edge_from, dtype=np.int64)
     et = np.asarray(edge_to, dtype=np.int64)
     ea = np.asarray(edge_a, dtype=float)
