@@ -615,8 +615,7 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
     # J's entries as one gather from [gu, gv] with signs (same order as J_rows/J_cols)
     J_take = np.concatenate([np.flatnonzero(ok_uu), n_l + np.flatnonzero(ok_uv),
                              np.flatnonzero(ok_vu), n_l + np.flatnonzero(ok_vv)])
-    J_sign = np.concatenate([np.ones(int(ok_uu.sum()) + int(ok_uv.sum())),
-                             -np.ones(int(ok_vu.sum()) + int(ok_vv.sum()))])
+    J_pos = int(ok_uu.sum()) + int(ok_uv.sum())   # the first J_pos entries enter with +, the rest −
     J_asm, fac = _structure(("J", opts.linear_solver, n_x), J_rows, J_cols,
                             lambda: Factorizer(opts.linear_solver, symmetric=False))
 
@@ -638,11 +637,17 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
                                  lambda: Factorizer("cholmod", symmetric=True))
         bi = np.flatnonzero(both)
         L_take = np.concatenate([iu, iv, bi, bi])
-        L_sign = np.concatenate([np.ones(iu.size + iv.size), -np.ones(2 * bi.size)])
+        L_pos = iu.size + iv.size   # diagonal entries (+), then the off-diagonal pairs (−)
+
+    def laplacian(weights):
+        """The symmetric path's weighted Laplacian with one weight per law edge."""
+        data = weights[L_take]
+        data[L_pos:] *= -1.0
+        return L_asm.matrix(data)
 
     def linear_solve(J, rhs, Dinv, x, rnorm):
         if sym:
-            Lw = L_asm.matrix(-L_sign * Dinv[L_take])
+            Lw = laplacian(-Dinv)
             try:
                 chol = sfac.factor(Lw)
             except SingularMatrix:
@@ -681,8 +686,9 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
         F, F1, F2, Fm, Rb = aux
         Dinv = 1.0 / Fm
         # contributions of dp at the from and to node, per edge
-        g = np.concatenate([-Dinv * F1 * al_u, -Dinv * F2 * al_v])
-        J = J_asm.matrix(J_sign * g[J_take])
+        g = np.concatenate([-Dinv * F1 * al_u, -Dinv * F2 * al_v])[J_take]
+        g[J_pos:] *= -1.0
+        J = J_asm.matrix(g)
         rhs = Rb + C @ (Dinv * F)
         if n_x:
             dx = linear_solve(J, rhs, Dinv, sv[n_l:], float(np.max(np.abs(r))))
@@ -730,13 +736,16 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
     if n_x:
         # C·W·Cᵀ is a grounded weighted Laplacian (symmetric positive definite), assembled on
         # its cached pattern; its factoriser (and CHOLMOD's symbolic analysis) is cached too
-        ku, kv = np.flatnonzero(keep_u), np.flatnonzero(keep_v)
-        kb = np.flatnonzero(keep_u & keep_v)
-        L0_asm, f0 = _structure(("L0", opts.linear_solver, n_x),
-                                np.concatenate([ru[ku], rv[kv], ru[kb], rv[kb]]),
-                                np.concatenate([ru[ku], rv[kv], rv[kb], ru[kb]]),
-                                lambda: Factorizer(opts.linear_solver, symmetric=True))
-        Lw = L0_asm.matrix(np.concatenate([w[ku], w[kv], -w[kb], -w[kb]]))
+        if sym:   # the same pattern as the Newton Laplacian (balance rows are the classes)
+            Lw, f0 = laplacian(w), sfac
+        else:
+            ku, kv = np.flatnonzero(keep_u), np.flatnonzero(keep_v)
+            kb = np.flatnonzero(keep_u & keep_v)
+            L0_asm, f0 = _structure(("L0", opts.linear_solver, n_x),
+                                    np.concatenate([ru[ku], rv[kv], ru[kb], rv[kb]]),
+                                    np.concatenate([ru[ku], rv[kv], rv[kb], ru[kb]]),
+                                    lambda: Factorizer(opts.linear_solver, symmetric=True))
+            Lw = L0_asm.matrix(np.concatenate([w[ku], w[kv], -w[kb], -w[kb]]))
         try:
             y = f0.factor(Lw)(b_inj)
         except SingularMatrix:
