@@ -612,6 +612,7 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
     J_rows = np.concatenate([ru[ok_uu], ru[ok_uv], rv[ok_vu], rv[ok_vv]])
     J_cols = np.concatenate([cu[ok_uu], cv[ok_uv], cu[ok_vu], cv[ok_vv]])
     iu, iv = np.flatnonzero(cu >= 0), np.flatnonzero(cv >= 0)
+    cu_iu, cv_iv, al_iu, al_iv = cu[iu], cv[iv], al_u[iu], al_v[iv]
     # J's entries as one gather from [gu, gv] with signs (same order as J_rows/J_cols)
     J_take = np.concatenate([np.flatnonzero(ok_uu), n_l + np.flatnonzero(ok_uv),
                              np.flatnonzero(ok_vu), n_l + np.flatnonzero(ok_vv)])
@@ -669,13 +670,14 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
                 # the preconditioner alone often meets the tolerance (exact for constant Z
                 # on flat ground): then GMRES has nothing to add
                 dx0 = minv(rhs)
-                if float(np.linalg.norm(rhs - J @ dx0)) <= atol and np.all(np.isfinite(dx0)):
+                r0 = rhs - J @ dx0
+                if float(np.linalg.norm(r0)) <= atol and np.all(np.isfinite(dx0)):
                     return dx0
+                # GMRES on the correction: J·M⁻¹·y = r0, dx = dx0 + M⁻¹·y
                 op = spla.LinearOperator((n_x, n_x), matvec=lambda y: J @ minv(y))
-                y, info = spla.gmres(op, rhs, x0=rhs.copy(), rtol=1e-14, atol=atol, restart=40,
-                                     maxiter=2)
+                y, info = spla.gmres(op, r0, rtol=1e-14, atol=atol, restart=40, maxiter=2)
                 if info == 0 and np.all(np.isfinite(y)):
-                    return minv(y)
+                    return dx0 + minv(y)
         try:
             solve = fac.factor(J)
         except SingularMatrix:
@@ -697,8 +699,8 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
         # P·dx: the pipe laws' change with the class pressures (P = ∂F/∂x, two entries per edge)
         Pdx = np.zeros(n_l)
         if n_x:
-            Pdx[iu] += F1[iu] * al_u[iu] * dx[cu[iu]]
-            Pdx[iv] += F2[iv] * al_v[iv] * dx[cv[iv]]
+            Pdx[iu] += F1[iu] * al_iu * dx[cu_iu]
+            Pdx[iv] += F2[iv] * al_iv * dx[cv_iv]
         dm = -Dinv * (F + Pdx)
         if n_x:
             # The step is linear in p² where p = α·x (pipe laws are nearly linear in p²):
