@@ -124,3 +124,52 @@ def test_reduce_affine_is_memoised_read_only_and_still_raises():
     for _ in range(2):   # loop 0→1→0 with disagreeing relations
         with pytest.raises(RelationConflict):
             reduce_affine(2, [0, 1], [1, 0], [2.0, 2.0], [0.0, 0.0], [], [])
+
+
+def test_reduce_affine_forest_composes_long_chains_and_parallel_edges():
+    """Random forests of affine relations (deep chains, parallel duplicates, several classes):
+    every relation p_to = a·p_from + b holds for the returned α, β, and each class has one
+    root with α = 1, β = 0. Independent check: the relations themselves."""
+    rng = np.random.default_rng(7)
+    n = 400
+    # three chains of depth ~130 (deep trees test the pointer jumping) plus random branches
+    ef, et = [], []
+    for start in (0, 130, 260):
+        for i in range(start, start + 129):
+            ef.append(i)
+            et.append(i + 1)
+    for _ in range(60):
+        c = rng.integers(0, 3) * 130
+        ef.append(int(rng.integers(c, c + 130)))
+        et.append(int(rng.integers(390, 400)) if c == 0 else int(rng.integers(c, c + 130)))
+    ef, et = np.array(ef), np.array(et)
+    keep = ef != et
+    ef, et = ef[keep], et[keep]
+    # consistent relations from hidden node values: around a loop the factors a must multiply
+    # to 1 (else the loop pins the pressure), so a = s_to/s_from for hidden node scales s
+    # (each chain steps s by a random 0.8…1.25 in one link of ten); b from hidden pressures
+    p_true = rng.uniform(20e5, 80e5, n)
+    steps = np.where(rng.random(n) < 0.1, rng.uniform(0.8, 1.25, n), 1.0)
+    scale = np.ones(n)
+    for start in (0, 130, 260):
+        scale[start:start + 130] = np.cumprod(steps[start:start + 130])
+    a = scale[et] / scale[ef]
+    b = p_true[et] - a * p_true[ef]
+    ef, et = np.concatenate([ef, ef[:5]]), np.concatenate([et, et[:5]])   # parallel duplicates
+    a, b = np.concatenate([a, a[:5]]), np.concatenate([b, b[:5]])
+    red = reduce_affine(n, ef, et, a, b, [], [])
+    np.testing.assert_allclose(red.alpha[et], a * red.alpha[ef], rtol=1e-12)
+    np.testing.assert_allclose(red.beta[et], a * red.beta[ef] + b, rtol=1e-9, atol=1e-3)
+    for c in np.unique(red.node_class):
+        members = np.flatnonzero(red.node_class == c)
+        assert np.any((red.alpha[members] == 1.0) & (red.beta[members] == 0.0))
+    # the hidden pressures are reproduced from each class root's pressure
+    xc = np.empty(red.node_class.max() + 1)
+    roots = np.flatnonzero((red.alpha == 1.0) & (red.beta == 0.0))
+    xc[red.node_class[roots]] = p_true[roots]
+    np.testing.assert_allclose(red.alpha * xc[red.node_class] + red.beta, p_true, rtol=1e-9)
+    # breaking one relation on a loop is a conflict
+    b_bad = b.copy()
+    b_bad[-1] += 1e4
+    with pytest.raises(RelationConflict):
+        reduce_affine(n, ef, et, a, b_bad, [], [])

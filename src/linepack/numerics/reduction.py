@@ -164,32 +164,48 @@ def _reduce_affine(n_nodes: int, edge_from, edge_to, edge_a, edge_b, fixed_nodes
 
     alpha = np.full(n_nodes, np.nan)
     beta = np.full(n_nodes, np.nan)
-    # BFS within classes along coupling edges (a spanning forest), in plain Python over the
-    # (few) algebraic edges only — networks have O(#valves) of them; then every coupling
-    # edge, in or out of the forest, is checked at once
+    # A spanning forest of the coupling edges (breadth-first from one root per class: the
+    # class's node met first in edge order), then p = α·p_root + β composed along the tree
+    # by pointer jumping (log₂ depth vectorised rounds); finally every coupling edge, in or
+    # out of the forest, is checked at once.
     if cf.size:
+        from scipy.sparse.csgraph import breadth_first_order
+
         ca, cb = ea[coupling], eb[coupling]
-        nbrs: dict[int, list[tuple[int, float, float]]] = {}
-        for u, v, a, b in zip(cf.tolist(), ct.tolist(), ca.tolist(), cb.tolist()):
-            nbrs.setdefault(u, []).append((v, a, b))            # p_v = a p_u + b
-            nbrs.setdefault(v, []).append((u, 1.0 / a, -b / a))  # p_u = (p_v - b)/a
-        al: dict[int, float] = {}
-        be: dict[int, float] = {}
-        for root in nbrs:
-            if root in al:
-                continue
-            al[root], be[root] = 1.0, 0.0
-            stack = [root]
-            while stack:
-                u = stack.pop()
-                au, bu = al[u], be[u]
-                for v, a, b in nbrs[u]:
-                    if v not in al:
-                        al[v], be[v] = a * au, a * bu + b
-                        stack.append(v)
-        keys = np.fromiter(al.keys(), dtype=np.int64, count=len(al))
-        alpha[keys] = np.fromiter(al.values(), dtype=float, count=len(al))
-        beta[keys] = np.fromiter(be.values(), dtype=float, count=len(be))
+        k1 = np.arange(1, cf.size + 1, dtype=float)
+        rows, cols = np.concatenate([cf, ct]), np.concatenate([ct, cf])
+        vals = np.concatenate([k1, -k1])            # +k: p_col = a·p_row + b; −k: reversed
+        _, first = np.unique(rows * n_nodes + cols, return_index=True)   # parallel edges once
+        seq = np.column_stack([cf, ct]).ravel()
+        _, at = np.unique(node_class[seq], return_index=True)
+        roots = seq[np.sort(at)]
+        sup = n_nodes                                # super-root joined to every class root
+        g = sp.csr_matrix((np.concatenate([vals[first], np.zeros(roots.size) + 0.5]),
+                           (np.concatenate([rows[first], np.full(roots.size, sup)]),
+                            np.concatenate([cols[first], roots]))),
+                          shape=(n_nodes + 1, n_nodes + 1))
+        order, pred = breadth_first_order(g, sup, directed=True, return_predecessors=True)
+        nodes = order[1:]
+        par = pred[nodes]
+        parent = np.arange(n_nodes)
+        A = np.ones(n_nodes)
+        B = np.zeros(n_nodes)
+        tree = par != sup
+        v, u = nodes[tree], par[tree]
+        e = np.asarray(g[u, v]).ravel()
+        k = np.abs(e).astype(np.int64) - 1
+        fwd = e > 0
+        parent[v] = u
+        A[v] = np.where(fwd, ca[k], 1.0 / ca[k])
+        B[v] = np.where(fwd, cb[k], -cb[k] / ca[k])
+        while True:
+            gp = parent[parent]
+            if np.array_equal(gp, parent):
+                break
+            B = A * B[parent] + B
+            A = A * A[parent]
+            parent = gp
+        alpha[nodes], beta[nodes] = A[nodes], B[nodes]
         av, bv = ca * alpha[cf], ca * beta[cf] + cb
         scale = np.abs(bv) + np.abs(beta[ct]) + np.abs(av) + np.abs(alpha[ct])
         off = (np.abs(av - alpha[ct]) > rtol * (np.abs(av) + np.abs(alpha[ct]))) \
