@@ -308,9 +308,8 @@ def internal_flows(n_nodes: int, edge_from, edge_to, imbalance, node_group, grou
     first = np.full(n_groups, n_nodes, dtype=np.int64)
     cand = np.flatnonzero(involved)
     np.minimum.at(first, node_group[cand], cand)
-    for g in np.flatnonzero(~group_has_reference):
-        if first[g] < n_nodes:
-            drop[first[g]] = True
+    f = first[np.flatnonzero(~group_has_reference)]
+    drop[f[f < n_nodes]] = True
     keep = np.flatnonzero(involved & ~drop)
     row_of = np.full(n_nodes, -1, dtype=np.int64)
     row_of[keep] = np.arange(keep.size)

@@ -168,13 +168,15 @@ def _resolve_controls(net: Network, controls: Controls | None, p_max_node: np.nd
         node_max = p_max_node[to_idx] if to_idx.size else np.zeros(0)
         value[sel] = np.where(np.isfinite(out_max), np.fmin(out_max, node_max), node_max)
         auto[sel] = True
-    if controls is not None:
-        pos = {c: i for i, c in enumerate(conns.index)}
-        for cid, row in controls.table.iterrows():
-            if cid not in pos:
+    if controls is not None and len(controls.table):
+        tab = controls.table
+        where = conns.index.get_indexer(tab.index)
+        for i, cid, m_, spt_, val_ in zip(where.tolist(), tab.index, tab["mode"], tab["setpoint"],
+                                          tab["value"]):
+            if i < 0:
                 raise InputError(f"controls: connection '{cid}' is not in the network"
                                  f"{did_you_mean(cid, conns.index)}")
-            i = pos[cid]
+            row = {"mode": m_, "setpoint": spt_, "value": val_}
             allowed = _MODES.get(kind[i])
             m = str(row["mode"])
             if allowed is None:
