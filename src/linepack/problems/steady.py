@@ -155,12 +155,14 @@ def _resolve_controls(net: Network, controls: Controls | None, p_max_node: np.nd
     setpoint = np.full(n, "", dtype=object)
     value = np.full(n, np.nan)
     auto = np.zeros(n, dtype=bool)
-    # defaults
-    mode[kind == "valve"] = "open"
-    mode[kind == "checkValve"] = "auto"
-    auto[kind == "checkValve"] = True
+    # defaults (only connections that are not pipes take controls)
+    special = np.flatnonzero(kind != "pipe")
+    sk = kind[special]
+    mode[special[sk == "valve"]] = "open"
+    mode[special[sk == "checkValve"]] = "auto"
+    auto[special[sk == "checkValve"]] = True
     for k in ("controlValve", "compressorStation"):
-        sel = kind == k
+        sel = special[sk == k]
         mode[sel] = "active"
         setpoint[sel] = "p_out"
         out_max = conns["p_out_max_pa"].to_numpy()[sel]
@@ -206,9 +208,10 @@ def _resolve_controls(net: Network, controls: Controls | None, p_max_node: np.nd
                     raise InputError(f"controls: {kind[i]} '{cid}': ratio must be > 0 (got {val:g})")
                 setpoint[i] = spt
                 value[i] = val
-    bad = (mode == "active") & (setpoint == "p_out") & ~np.isfinite(value)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+    bad = special[(mode[special] == "active") & (setpoint[special] == "p_out")
+                  & ~np.isfinite(value[special])]
+    if bad.size:
+        i = int(bad[0])
         raise InputError(f"{kind[i]} '{conns.index[i]}': no outlet pressure to hold: give a control "
                          "value or a p_out_max / outlet node p_max")
     return _EdgeControl(mode, setpoint, value, auto, np.zeros(n, dtype=np.int64))
@@ -470,7 +473,9 @@ def _check_anchored(md: _Model, red, law: np.ndarray, alg: np.ndarray, a: np.nda
     from scipy.sparse.csgraph import breadth_first_order
 
     n_x = red.n_unknowns
-    if n_x == 0:
+    if n_x == 0 or alg.size == 0:
+        # without algebraic connections every class is one node and every connected part
+        # already holds a reference (_island_references): anchored by construction
         return
     ground = n_x
     ncls = red.class_fixed.size
@@ -1180,8 +1185,11 @@ def _build_result(md: _Model, ctl: _EdgeControl, sol: _Solution, iterations, nor
     with np.errstate(invalid="ignore", divide="ignore"):
         v_in = f * R * zu * T / (pu * A)
         v_out = f * R * zv * T / (pv * A)
-        ratio = np.where(md.kind == "compressorStation", pv / pu, np.nan)
-    pipe = md.kind == "pipe"
+        cs = md.special[md.kind[md.special] == "compressorStation"]
+        ratio = np.full(md.m, np.nan)
+        ratio[cs] = pv[cs] / pu[cs]
+    pipe = np.ones(md.m, dtype=bool)
+    pipe[md.special] = False
     pm, _, _ = laws.mean_pressure(pu, pv)
     zm = md.eos.z(pm, T, gas)
     lp = np.where(pipe, pm / (R * zm * T) * A * md.length / md.rho_n / 1e6, np.nan)
