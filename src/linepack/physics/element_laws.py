@@ -142,21 +142,19 @@ def isothermal_pipe(p_in, p_out, m, m_abs, friction_factor, dfriction_term_dm, z
     resist = friction_factor * length / diameter + loss_coefficient
     c = gas_constant * z * temperature / (area * area)
     flow_term = m * m_abs
+    # dF/dZ goes through c (∝ Z) and, on sloped pipes, through S (∝ 1/Z)
     if np.any(height_difference):
         s = elevation_exponent(height_difference, z, temperature, gas_constant)
         es = np.exp(s)
         phi, dphi = _phi(s)
-        k = resist * c * phi
-        F = p1 * p1 - es * p2 * p2 - k * flow_term
-        # dF/dZ through c (∝ Z) and S (∝ 1/Z)
         ds_dz = -s / z
-        dk_dz = k / z + resist * c * dphi * ds_dz
-        dF_dz = -es * ds_dz * p2 * p2 - dk_dz * flow_term
-    else:  # horizontal everywhere: S = 0, e^S = 1, (e^S − 1)/S = 1
-        es, phi = 1.0, 1.0
-        k = resist * c
-        F = p1 * p1 - p2 * p2 - k * flow_term
-        dF_dz = -(k / z) * flow_term
+        dk_dz_slope = resist * c * dphi * ds_dz
+        dF_dz_slope = -es * ds_dz * p2 * p2
+    else:  # horizontal everywhere: S = 0, e^S = 1, (e^S − 1)/S = 1, no S terms
+        es, phi, dk_dz_slope, dF_dz_slope = 1.0, 1.0, 0.0, 0.0
+    k = resist * c * phi
+    F = p1 * p1 - es * p2 * p2 - k * flow_term
+    dF_dz = dF_dz_slope - (k / z + dk_dz_slope) * flow_term
     dF_dp1 = 2.0 * p1 + dF_dz * dz_dpm * dpm1
     dF_dp2 = -2.0 * es * p2 + dF_dz * dz_dpm * dpm2
     # d((λL/D + ζ)·m·m_abs)/dm = (L/D)·d(λ·m·m_abs)/dm + ζ·2·m_abs

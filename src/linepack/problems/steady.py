@@ -40,6 +40,7 @@ from linepack.numerics.linsolve import Factorizer, SingularMatrix, cholmod_avail
 from linepack.numerics.newton import NewtonOptions, newton
 from linepack.numerics.reduction import RelationConflict, internal_flows, reduce_affine
 from linepack.physics import element_laws as laws
+from linepack.physics.friction import Nikuradse
 from linepack.results.records import SteadyResult
 from linepack.units import BAR, DAY
 
@@ -146,17 +147,16 @@ class _EdgeControl:
     switches: np.ndarray  # int: how often switched
 
 
-def _resolve_controls(net: Network, controls: Controls | None, p_max_node: np.ndarray,
-                      to_idx_all: np.ndarray) -> _EdgeControl:
-    conns = net.connections
-    n = len(conns)
-    kind = conns["kind"].to_numpy()
+def _resolve_controls(md: _Model, controls: Controls | None) -> _EdgeControl:
+    ids = md.edge_ids
+    n = md.m
+    kind = md.kind
     mode = np.full(n, "", dtype=object)
     setpoint = np.full(n, "", dtype=object)
     value = np.full(n, np.nan)
     auto = np.zeros(n, dtype=bool)
     # defaults (only connections that are not pipes take controls)
-    special = np.flatnonzero(kind != "pipe")
+    special = md.special
     sk = kind[special]
     mode[special[sk == "valve"]] = "open"
     mode[special[sk == "checkValve"]] = "auto"
@@ -165,19 +165,19 @@ def _resolve_controls(net: Network, controls: Controls | None, p_max_node: np.nd
         sel = special[sk == k]
         mode[sel] = "active"
         setpoint[sel] = "p_out"
-        out_max = conns["p_out_max_pa"].to_numpy()[sel]
-        to_idx = to_idx_all[sel]
-        node_max = p_max_node[to_idx] if to_idx.size else np.zeros(0)
+        out_max = md.p_out_max[sel]
+        to_idx = md.v[sel]
+        node_max = md.p_max[to_idx] if to_idx.size else np.zeros(0)
         value[sel] = np.where(np.isfinite(out_max), np.fmin(out_max, node_max), node_max)
         auto[sel] = True
     if controls is not None and len(controls.table):
         tab = controls.table
-        where = conns.index.get_indexer(tab.index)
+        where = ids.get_indexer(tab.index)
         for i, cid, m_, spt_, val_ in zip(where.tolist(), tab.index, tab["mode"], tab["setpoint"],
                                           tab["value"]):
             if i < 0:
                 raise InputError(f"controls: connection '{cid}' is not in the network"
-                                 f"{did_you_mean(cid, conns.index)}")
+                                 f"{did_you_mean(cid, ids)}")
             row = {"mode": m_, "setpoint": spt_, "value": val_}
             allowed = _MODES.get(kind[i])
             m = str(row["mode"])
@@ -212,7 +212,7 @@ def _resolve_controls(net: Network, controls: Controls | None, p_max_node: np.nd
                   & ~np.isfinite(value[special])]
     if bad.size:
         i = int(bad[0])
-        raise InputError(f"{kind[i]} '{conns.index[i]}': no outlet pressure to hold: give a control "
+        raise InputError(f"{kind[i]} '{ids[i]}': no outlet pressure to hold: give a control "
                          "value or a p_out_max / outlet node p_max")
     return _EdgeControl(mode, setpoint, value, auto, np.zeros(n, dtype=np.int64))
 
@@ -274,6 +274,7 @@ class _Model:
         self.ratio_max = g("ratio_max")
         self.const_resistor = (self.kind == "resistor") & np.isfinite(self.dp_const) & ~np.isfinite(self.drag)
         self.special = np.flatnonzero(self.kind != "pipe")   # connections that are not pipes
+        self.stations = self.special[self.kind[self.special] == "compressorStation"]
 
     def z_and_dz_dp(self, p):
         """(Z, ∂Z/∂p) at pressures ``p`` (one call where the model offers it)."""
@@ -738,7 +739,7 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
     # rough (Nikuradse) value of the pipe (relative roughness clipped to 1e-6…0.05)
     w = np.ones(n_l)
     if n_p:
-        lam0 = (2.0 * np.log10(1.0 / np.clip(rr, 1e-6, 0.05)) + 1.14) ** -2
+        lam0 = Nikuradse().factor(1e5, np.clip(rr, 1e-6, 0.05), md.diameter[pipe])
         w[:n_p] = md.diameter[pipe] ** 2.5 / np.sqrt(np.maximum(md.length[pipe], 1.0) * lam0)
     if n_l > n_p:
         w[n_p:] = D[n_p:] ** 2 / np.sqrt(np.maximum(drag, 1e-3))
@@ -1052,16 +1053,19 @@ def _simulate(network, scenario, controls, *, friction, eos, viscosity, gas, tem
     opts = options or SteadyOptions()
     physics = _resolve_physics(network, scenario, friction, eos, viscosity, gas, temperature)
     md = _Model(network, scenario, physics, opts)
-    ctl = _resolve_controls(network, controls, md.p_max, md.v)
+    ctl = _resolve_controls(md, controls)
     log = {"iterations": 0, "norms": [], "rounds": []}
     const_dir = np.ones(md.m)
     sol, nres, fail = _settle(md, ctl, const_dir, 1.0, None, log)
-    auto = ctl.auto & np.isin(md.kind, ["controlValve", "compressorStation"])
+    auto = np.zeros(md.m, dtype=bool)
+    auto[md.stations] = True
+    auto[md.special[md.kind[md.special] == "controlValve"]] = True
+    auto &= ctl.auto
     if sol is None and auto.any():
         # Continuation: start from the passive network (automatic stations and regulators
         # bypassed) at a small share of the demand, let the control rule settle, and raise
         # the demand in steps, each from the last settled state.
-        ctl = _resolve_controls(network, controls, md.p_max, md.v)
+        ctl = _resolve_controls(md, controls)
         ctl.mode[auto] = "bypass"
         const_dir = np.ones(md.m)
         p_guess = None
@@ -1081,7 +1085,7 @@ def _check_station_ratios(md: _Model, ctl: _EdgeControl, sol: _Solution) -> None
     """A station told to hold a set point it can only reach beyond its largest pressure
     ratio has no physical solution: raise Infeasible naming it (the automatic rule caps
     its own stations at their largest ratio instead)."""
-    cs = md.special[md.kind[md.special] == "compressorStation"]
+    cs = md.stations
     if cs.size == 0:
         return
     need = np.full(md.m, np.nan)
@@ -1185,7 +1189,7 @@ def _build_result(md: _Model, ctl: _EdgeControl, sol: _Solution, iterations, nor
     with np.errstate(invalid="ignore", divide="ignore"):
         v_in = f * R * zu * T / (pu * A)
         v_out = f * R * zv * T / (pv * A)
-        cs = md.special[md.kind[md.special] == "compressorStation"]
+        cs = md.stations
         ratio = np.full(md.m, np.nan)
         ratio[cs] = pv[cs] / pu[cs]
     pipe = np.ones(md.m, dtype=bool)
@@ -1228,9 +1232,9 @@ def _station_power(md: _Model, f, pu, pv, zu) -> np.ndarray:
     from linepack.physics import compressor
     from linepack.physics import eos as eos_mod
 
-    cs = (md.kind == "compressorStation")
+    cs = md.stations
     power = np.full(md.m, np.nan)
-    if not cs.any():
+    if cs.size == 0:
         return power
     eta = np.where(np.isfinite(md.efficiency[cs]), md.efficiency[cs], DEFAULT_EFFICIENCY)
     p_s = np.maximum(pu[cs] - md.loss_in[cs], 1.0)
