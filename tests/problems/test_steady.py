@@ -201,6 +201,33 @@ def test_island_without_pressure_reference_is_named():
         linepack.simulate(net, scn, Controls.from_dict({"v": "closed"}), gas=GAS)
 
 
+def test_network_changed_in_place_is_seen_by_the_next_solve():
+    """The solver remembers each network's connection ends and connected parts between
+    solves; a table changed in place must not be served from that memory: re-pointing the
+    only pipe into the consumer leaves it an island, which the next solve names."""
+    import pickle
+
+    net = Network([{"id": "a", "kind": "source"}, {"id": "b", "kind": "innode"},
+                   {"id": "c", "kind": "sink"}, {"id": "d", "kind": "innode"}],
+                  [{"id": "p", "kind": "pipe", "from_node": "a", "to_node": "b", "length_m": 10e3,
+                    "diameter_m": 0.4, "roughness_m": 5e-5},
+                   {"id": "q", "kind": "pipe", "from_node": "b", "to_node": "c", "length_m": 10e3,
+                    "diameter_m": 0.4, "roughness_m": 5e-5},
+                   {"id": "r", "kind": "pipe", "from_node": "a", "to_node": "d", "length_m": 10e3,
+                    "diameter_m": 0.4, "roughness_m": 5e-5}])
+    scn = Scenario([{"id": "a", "p_fixed_pa": 50e5}, {"id": "c", "inflow_kg_s": -20.0}], temperature=T)
+    first = linepack.simulate(net, scn, gas=GAS)
+    u, v = net.endpoints()
+    assert net.endpoints()[0] is u and not u.flags.writeable          # remembered, read-only
+    assert linepack.simulate(net, scn, gas=GAS).nodes.equals(first.nodes)
+    assert "_endpoints" not in pickle.loads(pickle.dumps(net)).__dict__
+    net.connections.loc["q", "from_node"] = "d"     # now a → b and a → d → c … via r and q
+    net.connections.loc["r", "to_node"] = "b"       # … and r no longer reaches d: c, d cut off
+    assert list(net.endpoints()[0]) == [0, 3, 0]
+    with pytest.raises(linepack.InputError, match="'c'"):
+        linepack.simulate(net, scn, gas=GAS)
+
+
 def test_unknown_friction_name_suggests_the_closest():
     """A misspelt friction law gets a did-you-mean."""
     net, scn = one_pipe()

@@ -148,6 +148,37 @@ class Network:
         out.update({k: int((self.connections["kind"] == k).sum()) for k in CONNECTION_KINDS})
         return out
 
+    def endpoints(self) -> tuple[np.ndarray, np.ndarray]:
+        """Positions (in :attr:`nodes`) of every connection's from and to node.
+
+        Returns ``(u, v)``, int64 arrays in connection order, −1 where a node id
+        is not in the node table. The lookup by id is remembered together with
+        the id columns it was made from; a later call reuses it only when the
+        node index is the same object and the id columns are still equal
+        element by element, so tables changed in place are looked up anew.
+        The arrays returned are read-only.
+        """
+        nodes_index = self.nodes.index
+        fr = self.connections["from_node"].to_numpy()
+        to = self.connections["to_node"].to_numpy()
+        memo = self.__dict__.get("_endpoints")
+        if (memo is not None and memo[0] is nodes_index and memo[1].shape == fr.shape
+                and memo[2].shape == to.shape and np.array_equal(memo[1], fr)
+                and np.array_equal(memo[2], to)):
+            return memo[3], memo[4]
+        u = nodes_index.get_indexer(fr).astype(np.int64)
+        v = nodes_index.get_indexer(to).astype(np.int64)
+        u.flags.writeable = False
+        v.flags.writeable = False
+        object.__setattr__(self, "_endpoints", (nodes_index, fr.copy(), to.copy(), u, v))
+        return u, v
+
+    def __getstate__(self) -> dict:
+        # the endpoint memo is not part of the value (it is rebuilt on first use)
+        state = dict(self.__dict__)
+        state.pop("_endpoints", None)
+        return state
+
     def element_name(self, element_id: str) -> str:
         """``"<kind> '<id>'"`` for a node or connection id (for messages)."""
         if element_id in self.nodes.index:

@@ -298,8 +298,33 @@ def internal_flows(n_nodes: int, edge_from, edge_to, imbalance, node_group, grou
     ne = ef.size
     if ne == 0:
         return np.zeros(0)
+    imbalance = np.asarray(imbalance, dtype=float)
     drop = np.zeros(n_nodes, dtype=bool)
     drop[np.asarray(reference_nodes, dtype=np.int64)] = True
+    # An edge that touches no other algebraic edge is a group of its own two nodes: its
+    # flow is the imbalance of the end that keeps its row (the from end enters with +1).
+    # Stations and regulators in series with pipes are usually such edges.
+    deg = np.bincount(ef, minlength=n_nodes) + np.bincount(et, minlength=n_nodes)
+    alone = (deg[ef] == 1) & (deg[et] == 1)
+    if alone.any():
+        a_f, a_t = ef[alone], et[alone]
+        no_ref = ~np.asarray(group_has_reference, dtype=bool)[node_group[a_f]]
+        keep_f = ~drop[a_f] & ~(no_ref & (a_f < a_t))   # without a reference the lower node drops
+        keep_t = ~drop[a_t] & ~(no_ref & (a_t < a_f))
+        f = np.zeros(ne)
+        f[alone] = np.where(keep_f, imbalance[a_f], np.where(keep_t, -imbalance[a_t], 0.0))
+        rest = np.flatnonzero(~alone)
+        if rest.size:
+            f[rest] = _group_flows(n_nodes, ef[rest], et[rest], imbalance, node_group,
+                                   group_has_reference, drop)
+        return f
+    return _group_flows(n_nodes, ef, et, imbalance, node_group, group_has_reference, drop)
+
+
+def _group_flows(n_nodes, ef, et, imbalance, node_group, group_has_reference, drop):
+    """Minimum-norm flows of ``internal_flows`` by one sparse solve (any group shape);
+    ``drop`` marks the reference nodes (it is modified)."""
+    ne = ef.size
     involved = np.zeros(n_nodes, dtype=bool)
     involved[ef] = True
     involved[et] = True
@@ -323,5 +348,5 @@ def internal_flows(n_nodes: int, edge_from, edge_to, imbalance, node_group, grou
     L = (B @ B.T).tocsc()
     from scipy.sparse.linalg import splu
 
-    y = splu(L).solve(np.asarray(imbalance, dtype=float)[keep])
+    y = splu(L).solve(imbalance[keep])
     return B.T @ y

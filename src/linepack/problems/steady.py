@@ -23,6 +23,7 @@ flow.
 
 from __future__ import annotations
 
+import weakref
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
@@ -257,8 +258,7 @@ class _Model:
         self.edge_ids = conns.index
         self.m = len(conns)
         self.kind = conns["kind"].to_numpy()
-        self.u = self.node_ids.get_indexer(conns["from_node"]).astype(np.int64)
-        self.v = self.node_ids.get_indexer(conns["to_node"]).astype(np.int64)
+        self.u, self.v = net.endpoints()
         missing = np.flatnonzero((self.u < 0) | (self.v < 0))
         if missing.size:
             i = int(missing[0])
@@ -387,6 +387,11 @@ def _edge_states(md: _Model, ctl: _EdgeControl, const_dir: np.ndarray):
     return state, a, b, q
 
 
+#: Connected parts of each network with every connection conducting, by network (weakly held);
+#: valid while ``Network.endpoints`` returns the same arrays (it does until the tables change).
+_COMPONENTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
 def _island_references(md: _Model, state: np.ndarray):
     """Pressure references of every connected part under the current element states.
 
@@ -403,8 +408,16 @@ def _island_references(md: _Model, state: np.ndarray):
     from scipy.sparse.csgraph import connected_components
 
     conn = (state == _LAW) | (state == _ALG)
-    adj = sp.coo_matrix((np.ones(conn.sum()), (md.u[conn], md.v[conn])), shape=(md.n, md.n))
-    nc, lab = connected_components(adj, directed=False)
+    every = bool(conn.all())
+    hit = _COMPONENTS.get(md.net) if every else None
+    if hit is not None and hit[0] is md.u and hit[1] is md.v:
+        nc, lab = hit[2], hit[3]
+    else:
+        adj = sp.coo_matrix((np.ones(conn.sum()), (md.u[conn], md.v[conn])), shape=(md.n, md.n))
+        nc, lab = connected_components(adj, directed=False)
+        if every:   # the network's own parts: remembered while its endpoints are unchanged
+            lab.flags.writeable = False
+            _COMPONENTS[md.net] = (md.u, md.v, nc, lab)
     has_ref = np.zeros(nc, dtype=bool)
     has_ref[lab[md.fixed]] = True
     fixed, values, notes = list(md.fixed), list(md.fixed_value), []
