@@ -282,7 +282,7 @@ def worker_linepack(case_name: str, quick: bool, out_dir: Path) -> dict:
     orig = linsolve.Factorizer.factor
 
     def spy(self, matrix, *a, **k):
-        calls.append((self, matrix))
+        calls.append((self, matrix.copy()))   # linepack may reuse the matrix object
         return orig(self, matrix, *a, **k)
 
     linsolve.Factorizer.factor = spy

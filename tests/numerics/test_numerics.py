@@ -30,6 +30,27 @@ def test_pattern_assembler_equals_coo_summation():
     assert abs(asm.matrix(vals) - ref).max() == 0.0
 
 
+def test_pattern_assembler_reuse_replaces_values_per_thread():
+    """reuse=True hands back the same matrix object with the new values (one per thread);
+    reuse=False always builds a new matrix, which later reuse calls do not touch."""
+    import threading
+
+    L, rows, cols, vals = laplacian(20)
+    asm = PatternAssembler(rows, cols, L.shape)
+    ref = lambda v: sp.coo_matrix((v, (rows, cols)), shape=L.shape).tocsc()  # noqa: E731
+    kept = asm.matrix(vals)
+    a = asm.matrix(vals, reuse=True)
+    b = asm.matrix(3.0 * vals, reuse=True)
+    assert a is b and abs(b - ref(3.0 * vals)).max() == 0.0
+    assert abs(kept - ref(vals)).max() == 0.0 and kept is not b
+    other = []
+    t = threading.Thread(target=lambda: other.append(asm.matrix(5.0 * vals, reuse=True)))
+    t.start()
+    t.join()
+    assert other[0] is not b and abs(b - ref(3.0 * vals)).max() == 0.0
+    assert abs(other[0] - ref(5.0 * vals)).max() == 0.0
+
+
 @pytest.mark.parametrize("method", ["splu", "cholmod"])
 def test_factorizer_solves_an_spd_system(method):
     """Both linear-solver paths solve L x = b to rounding; CHOLMOD only where it is installed."""

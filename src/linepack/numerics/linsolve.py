@@ -67,8 +67,8 @@ class Factorizer:
     def factor(self, matrix: sp.spmatrix):
         """Factorise ``matrix``; returns a callable ``solve(b)``."""
         self.factorizations += 1
+        A = matrix if isinstance(matrix, sp.csc_matrix) else sp.csc_matrix(matrix)
         if self.method == "cholmod":
-            A = sp.csc_matrix(matrix)
             try:
                 if self._symbolic is None:
                     # AMD for small matrices; METIS nested dissection pays for its slower
@@ -82,7 +82,6 @@ class Factorizer:
             except _CholNotPD as exc:  # pragma: no cover - numerical corner
                 raise SingularMatrix(str(exc)) from None
             return f
-        A = sp.csc_matrix(matrix)
         with warnings.catch_warnings():
             warnings.simplefilter("error", sp.linalg.MatrixRankWarning)
             try:

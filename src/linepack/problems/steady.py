@@ -665,7 +665,7 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
         """The symmetric path's weighted Laplacian with one weight per law edge."""
         data = weights[L_take]
         data[L_pos:] *= -1.0
-        return L_asm.matrix(data)
+        return L_asm.matrix(data, reuse=True)   # factorised at once, never kept
 
     def linear_solve(J, rhs, Dinv, x, rnorm):
         if sym:
@@ -711,7 +711,7 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
         # contributions of dp at the from and to node, per edge
         g = np.concatenate([-Dinv * F1 * al_u, -Dinv * F2 * al_v])[J_take]
         g[J_pos:] *= -1.0
-        J = J_asm.matrix(g)
+        J = J_asm.matrix(g, reuse=True)   # used within this step only
         rhs = Rb + C @ (Dinv * F)
         if n_x:
             dx = linear_solve(J, rhs, Dinv, sv[n_l:], float(np.max(np.abs(r))))
