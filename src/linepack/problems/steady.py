@@ -273,7 +273,8 @@ class _Model:
         self.p_out_max = g("p_out_max_pa")
         self.ratio_max = g("ratio_max")
         self.const_resistor = (self.kind == "resistor") & np.isfinite(self.dp_const) & ~np.isfinite(self.drag)
-        self.special = np.flatnonzero(self.kind != "pipe")   # connections that are not pipes
+        self.is_pipe = self.kind == "pipe"
+        self.special = np.flatnonzero(~self.is_pipe)   # connections that are not pipes
         self.stations = self.special[self.kind[self.special] == "compressorStation"]
 
     def z_and_dz_dp(self, p):
@@ -529,7 +530,7 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
 
     law = np.flatnonzero(state == _LAW)
     _check_anchored(md, red, law, alg, a)
-    is_pipe = md.kind[law] == "pipe"
+    is_pipe = md.is_pipe[law]
     pipe, res = law[is_pipe], law[~is_pipe]
     law = np.concatenate([pipe, res])
     n_p, n_l = pipe.size, law.size
@@ -547,12 +548,21 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
     b_inj = np.zeros(n_x)
     np.add.at(b_inj, node_row[node_row >= 0], inj[node_row >= 0])
     ru, rv = node_row[lu_], node_row[lv_]
-    # C (rows × law edges): +1 at the from-group, −1 at the to-group; internal edges cancel
+    # C (rows × law edges): +1 at the from-group, −1 at the to-group; internal edges cancel.
+    # Applied by scatter and gather (C·m, Cᵀ·y) rather than built as a sparse matrix.
     keep_u, keep_v = ru >= 0, rv >= 0
-    C = sp.csr_matrix((np.concatenate([np.ones(keep_u.sum()), -np.ones(keep_v.sum())]),
-                       (np.concatenate([ru[keep_u], rv[keep_v]]),
-                        np.concatenate([np.flatnonzero(keep_u), np.flatnonzero(keep_v)]))),
-                      shape=(n_x, n_l))
+    eu, ev = np.flatnonzero(keep_u), np.flatnonzero(keep_v)
+    ru_k, rv_k = ru[eu], rv[ev]
+
+    def C_times(m):
+        return (np.bincount(ru_k, weights=m[eu], minlength=n_x)
+                - np.bincount(rv_k, weights=m[ev], minlength=n_x))
+
+    def CT_times(y):
+        out = np.zeros(n_l)
+        out[eu] = y[ru_k]
+        out[ev] -= y[rv_k]
+        return out
     unk = red.node_unknown()
     cu, cv = unk[lu_], unk[lv_]
     al_u, al_v = red.alpha[lu_], red.alpha[lv_]
@@ -615,7 +625,7 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
             mabs = np.maximum(np.abs(mr), 1e-9)
             f, f1, f2, fm = laws.quadratic_resistor(rp1, rp2, mr, mabs, drag, D[n_p:], z_up, T, R, up)
             F[n_p:], F1[n_p:], F2[n_p:], Fm[n_p:] = f, f1, f2, fm
-        Rb = b_inj - C @ m
+        Rb = b_inj - C_times(m)
         return F, F1, F2, Fm, Rb, p
 
     scale_F = np.concatenate([np.full(n_p, 1.0 / md.p_ref ** 2), np.full(n_l - n_p, 1.0 / md.p_ref)])
@@ -691,16 +701,29 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
                                min(1e-2, rnorm) * float(np.linalg.norm(rhs))),
                            0.1 * opts.tol * md.flow_scale)
                 # the preconditioner alone often meets the tolerance (exact for constant Z
-                # on flat ground): then GMRES has nothing to add
+                # on flat ground): then there is nothing to add
                 dx0 = minv(rhs)
                 r0 = rhs - J @ dx0
-                if float(np.linalg.norm(r0)) <= atol and np.all(np.isfinite(dx0)):
+                if not np.all(np.isfinite(dx0)):
+                    r0 = None
+                elif float(np.linalg.norm(r0)) <= atol:
                     return dx0
-                # GMRES on the correction: J·M⁻¹·y = r0, dx = dx0 + M⁻¹·y
-                op = spla.LinearOperator((n_x, n_x), matvec=lambda y: J @ minv(y))
-                y, info = spla.gmres(op, r0, rtol=1e-14, atol=atol, restart=40, maxiter=2)
-                if info == 0 and np.all(np.isfinite(y)):
-                    return dx0 + minv(y)
+                else:
+                    # one minimal-residual correction along z = M⁻¹·r0: GMRES's first
+                    # iteration, without its set-up; it usually suffices
+                    z = minv(r0)
+                    w = J @ z
+                    ww = float(w @ w)
+                    if ww > 0.0 and np.all(np.isfinite(z)):
+                        alpha = float(w @ r0) / ww
+                        if float(np.linalg.norm(r0 - alpha * w)) <= atol:
+                            return dx0 + alpha * z
+                if r0 is not None:
+                    # GMRES on the correction: J·M⁻¹·y = r0, dx = dx0 + M⁻¹·y
+                    op = spla.LinearOperator((n_x, n_x), matvec=lambda y: J @ minv(y))
+                    y, info = spla.gmres(op, r0, rtol=1e-14, atol=atol, restart=40, maxiter=2)
+                    if info == 0 and np.all(np.isfinite(y)):
+                        return dx0 + minv(y)
         try:
             solve = fac.factor(J)
         except SingularMatrix:
@@ -714,7 +737,7 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
         g = np.concatenate([-Dinv * F1 * al_u, -Dinv * F2 * al_v])[J_take]
         g[J_pos:] *= -1.0
         J = J_asm.matrix(g, reuse=True)   # used within this step only
-        rhs = Rb + C @ (Dinv * F)
+        rhs = Rb + C_times(Dinv * F)
         if n_x:
             dx = linear_solve(J, rhs, Dinv, sv[n_l:], float(np.max(np.abs(r))))
         else:
@@ -776,7 +799,7 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
         except SingularMatrix:
             raise InputError("the network cannot carry the nominated flows: a group of nodes has "
                              "no path to a pressure reference") from None
-        m0 = w * (C.T @ y)
+        m0 = w * CT_times(y)
     else:
         m0 = np.zeros(n_l)
     x0 = np.full(n_x, md.p_ref)
