@@ -587,6 +587,8 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
     else:
         c_re_floor = np.zeros(0)
 
+    a_over_d = A[:n_p] / D[:n_p]
+
     def pressures(x):
         return red.node_values(x)
 
@@ -595,19 +597,17 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
         x = state_vec[n_l:]
         p = pressures(x)
         p1, p2 = p[lu_], p[lv_]
-        F = np.empty(n_l)
-        F1 = np.empty(n_l)
-        F2 = np.empty(n_l)
-        Fm = np.empty(n_l)
+        if n_l > n_p:
+            F, F1, F2, Fm = np.empty(n_l), np.empty(n_l), np.empty(n_l), np.empty(n_l)
         if n_p:
             pp1, pp2, mp = p1[:n_p], p2[:n_p], m[:n_p]
             mean = laws.mean_pressure(pp1, pp2)
             pm = mean[0]
             z, dz = md.z_and_dz_dp(pm)
-            mu = md.visc.mu(pm, T, gas) * np.ones(n_p)
-            Ap, Dp = A[:n_p], D[:n_p]
+            mu = md.visc.mu(pm, T, gas)
+            Dp = D[:n_p]
             # λ·m·|m| = (λ·Re)·(μA/D)·m: exact at every flow, finite at zero flow
-            c_re = mu * Ap / Dp
+            c_re = mu * a_over_d
             re = np.maximum(np.abs(mp) / c_re, _RE_TINY)
             fre, dfre = md.factor_re_and_derivative(re, rr, Dp)
             mabs = re * c_re
@@ -617,7 +617,10 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
             dterm = np.maximum(c_re * (fre + re * dfre), c_re_floor * c_re)
             f, f1, f2, fm = laws.isothermal_pipe(pp1, pp2, mp, mabs, lam, dterm, z, dz, L, Dp,
                                                   zeta, dh, T, R, mean)
-            F[:n_p], F1[:n_p], F2[:n_p], Fm[:n_p] = f, f1, f2, fm
+            if n_l == n_p:
+                F, F1, F2, Fm = f, f1, f2, fm
+            else:
+                F[:n_p], F1[:n_p], F2[:n_p], Fm[:n_p] = f, f1, f2, fm
         if n_l > n_p:
             rp1, rp2, mr = p1[n_p:], p2[n_p:], m[n_p:]
             up = mr >= 0
