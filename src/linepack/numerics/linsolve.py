@@ -84,9 +84,17 @@ class Factorizer:
                         f.cholesky_inplace(A)
                         return f
                 if self._symbolic is None:
-                    # AMD for small matrices; METIS nested dissection pays for its slower
-                    # analysis on large ones (measured on network Laplacians of 50k nodes)
-                    order = "metis" if A.shape[0] > 20000 else "amd"
+                    # AMD for small matrices; CHOLMOD's nested dissection (METIS partitions,
+                    # constrained minimum degree on the parts) pays for its slower analysis on
+                    # large ones (lattice Laplacians, in-place refactorisation: 25k nodes
+                    # 22.0 vs 22.5 ms for plain METIS and 24.6 for AMD; 50k 58.6 vs 60.4
+                    # and 82.8; 100k 166 vs 190 and 234). Only where the graph is meshed
+                    # (off-diagonal entries per row > 3, i.e. more than 1.5 edges per node):
+                    # on tree-like networks AMD leaves almost no fill and analyses ten
+                    # times faster (near-trees of 50k nodes: 4.3 ms vs 4.6 ms a factorisation).
+                    n = A.shape[0]
+                    meshed = (A.nnz - n) > 3 * n
+                    order = "nesdis" if n > 20000 and meshed else "amd"
                     try:
                         self._symbolic = _cholmod_analyze(A, mode="simplicial", ordering_method=order)
                     except Exception:  # pragma: no cover - CHOLMOD built without METIS
