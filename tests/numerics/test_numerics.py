@@ -52,33 +52,6 @@ def test_pattern_assembler_reuse_replaces_values_per_thread():
 
 
 @pytest.mark.parametrize("method", ["splu", "cholmod"])
-def test_factorizer_reuse_refactorises_in_place_per_thread(method):
-    """reuse=True (CHOLMOD: in-place numeric refactorisation of the thread's factor) solves
-    each new matrix exactly; a factor taken without reuse keeps solving its own matrix."""
-    import threading
-
-    if method == "cholmod" and not cholmod_available():
-        pytest.skip("scikit-sparse (CHOLMOD) not installed: the 'cholmod' extra needs libsuitesparse-dev")
-    L, *_ = laplacian()
-    b = np.arange(L.shape[0], dtype=float)
-    f = Factorizer(method, symmetric=True)
-    own = f.factor(L)
-    s1 = f.factor(L * 2.0, reuse=True)
-    assert np.allclose((L * 2.0) @ s1(b), b, rtol=0, atol=1e-10)
-    s2 = f.factor(L * 3.0, reuse=True)
-    assert np.allclose((L * 3.0) @ s2(b), b, rtol=0, atol=1e-10)
-    if method == "cholmod":
-        assert s1 is s2
-    assert np.allclose(L @ own(b), b, rtol=0, atol=1e-10)
-    other = []
-    t = threading.Thread(target=lambda: other.append(f.factor(L * 5.0, reuse=True)))
-    t.start()
-    t.join()
-    assert np.allclose((L * 5.0) @ other[0](b), b, rtol=0, atol=1e-10)
-    assert np.allclose((L * 3.0) @ s2(b), b, rtol=0, atol=1e-10)
-
-
-@pytest.mark.parametrize("method", ["splu", "cholmod"])
 def test_factorizer_solves_an_spd_system(method):
     """Both linear-solver paths solve L x = b to rounding; CHOLMOD only where it is installed."""
     if method == "cholmod" and not cholmod_available():

@@ -653,6 +653,7 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
     J_pos = int(ok_uu.sum()) + int(ok_uv.sum())   # the first J_pos entries enter with +, the rest −
     J_asm, fac = _structure(("J", opts.linear_solver, n_x), J_rows, J_cols,
                             lambda: Factorizer(opts.linear_solver, symmetric=False))
+    del J_rows, J_cols   # the assembler holds the pattern (peak memory of large networks)
 
     # Symmetric path. Where every pipe end is its own balance row and shares its class's
     # pressure (no station or regulator at the pipe ends), J ≈ L_w·diag(2p) with L_w a
@@ -670,6 +671,7 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
         L_cols = np.concatenate([cu[cu >= 0], cv[cv >= 0], cv[both], cu[both]])
         L_asm, sfac = _structure(("L", n_x), L_rows, L_cols,
                                  lambda: Factorizer("cholmod", symmetric=True))
+        del L_rows, L_cols
         bi = np.flatnonzero(both)
         L_take = np.concatenate([iu, iv, bi, bi])
         L_pos = iu.size + iv.size   # diagonal entries (+), then the off-diagonal pairs (−)
@@ -684,7 +686,7 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
         if sym:
             Lw = laplacian(-Dinv)
             try:
-                chol = sfac.factor(Lw, reuse=True)   # used within this step only
+                chol = sfac.factor(Lw)
             except SingularMatrix:
                 chol = None
             if chol is not None:
@@ -798,7 +800,7 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
                                     lambda: Factorizer(opts.linear_solver, symmetric=True))
             Lw = L0_asm.matrix(np.concatenate([w[ku], w[kv], -w[kb], -w[kb]]))
         try:
-            y = f0.factor(Lw, reuse=True)(b_inj)
+            y = f0.factor(Lw)(b_inj)
         except SingularMatrix:
             raise InputError("the network cannot carry the nominated flows: a group of nodes has "
                              "no path to a pressure reference") from None
