@@ -81,3 +81,20 @@ def test_resistor_law_and_derivatives():
     assert f2 == -1.0
     Fm = lambda q: laws.quadratic_resistor(p1, p1 - dp, q, abs(q), zeta, D, z, T, R, True)[0]  # noqa: E731
     assert fm == pytest.approx((Fm(m + 1e-3) - Fm(m - 1e-3)) / 2e-3, rel=1e-6)
+
+
+def test_pipe_law_with_precomputed_area_and_mean_is_the_same():
+    """The optional ``mean`` and ``area`` arguments only save work: identical results, sloped
+    and flat pipes in one call."""
+    rng = np.random.default_rng(4)
+    n = 50
+    p1, p2 = rng.uniform(30e5, 80e5, n), rng.uniform(30e5, 80e5, n)
+    m = rng.uniform(-200, 200, n)
+    D, L = rng.uniform(0.3, 1.2, n), rng.uniform(1e3, 60e3, n)
+    dh = np.where(rng.random(n) < 0.5, 0.0, rng.uniform(-300, 300, n))
+    lam, z = 0.011, rng.uniform(0.85, 0.95, n)
+    args = (p1, p2, m, abs(m), lam, 2 * lam * abs(m), z, -2e-8, L, D, 0.5, dh, T, R)
+    plain = laws.isothermal_pipe(*args)
+    given = laws.isothermal_pipe(*args, mean=laws.mean_pressure(p1, p2), area=np.pi * D * D / 4.0)
+    for a, b in zip(plain, given):
+        assert np.array_equal(a, b)

@@ -81,7 +81,7 @@ def _phi(s):
 
 def isothermal_pipe(p_in, p_out, m, m_abs, friction_factor, dfriction_term_dm, z, dz_dpm,
                     length, diameter, loss_coefficient, height_difference, temperature,
-                    gas_constant, mean=None):
+                    gas_constant, mean=None, area=None):
     """Residual of the isothermal pipe law with elevation, and its partial derivatives.
 
     Notes
@@ -129,6 +129,8 @@ def isothermal_pipe(p_in, p_out, m, m_abs, friction_factor, dfriction_term_dm, z
         Specific gas constant. [J/(kg·K)]
     mean : tuple of ndarray, optional
         ``mean_pressure(p_in, p_out)`` when the caller has it already.
+    area : array_like, optional
+        Cross-section π·D²/4 when the caller has it already. [m²]
 
     Returns
     -------
@@ -137,10 +139,12 @@ def isothermal_pipe(p_in, p_out, m, m_abs, friction_factor, dfriction_term_dm, z
     """
     p1 = np.asarray(p_in, dtype=float)
     p2 = np.asarray(p_out, dtype=float)
-    area = np.pi * diameter * diameter / 4.0
+    if area is None:
+        area = np.pi * diameter * diameter / 4.0
     _, dpm1, dpm2 = mean_pressure(p1, p2) if mean is None else mean
-    resist = friction_factor * length / diameter + loss_coefficient
-    c = gas_constant * z * temperature / (area * area)
+    l_over_d = length / diameter
+    resist = friction_factor * l_over_d + loss_coefficient
+    c = (gas_constant * temperature) * z / (area * area)
     flow_term = m * m_abs
     # dF/dZ goes through c (∝ Z) and, on sloped pipes, through S (∝ 1/Z)
     if np.any(height_difference):
@@ -148,17 +152,22 @@ def isothermal_pipe(p_in, p_out, m, m_abs, friction_factor, dfriction_term_dm, z
         es = np.exp(s)
         phi, dphi = _phi(s)
         ds_dz = -s / z
-        dk_dz_slope = resist * c * dphi * ds_dz
-        dF_dz_slope = -es * ds_dz * p2 * p2
+        c_phi = c * phi
+        k = resist * c_phi
+        F = p1 * p1 - es * p2 * p2 - k * flow_term
+        dF_dz = -es * ds_dz * p2 * p2 - (k / z + resist * c * dphi * ds_dz) * flow_term
+        dF_dp2 = -2.0 * es * p2
     else:  # horizontal everywhere: S = 0, e^S = 1, (e^S − 1)/S = 1, no S terms
-        es, phi, dk_dz_slope, dF_dz_slope = 1.0, 1.0, 0.0, 0.0
-    k = resist * c * phi
-    F = p1 * p1 - es * p2 * p2 - k * flow_term
-    dF_dz = dF_dz_slope - (k / z + dk_dz_slope) * flow_term
-    dF_dp1 = 2.0 * p1 + dF_dz * dz_dpm * dpm1
-    dF_dp2 = -2.0 * es * p2 + dF_dz * dz_dpm * dpm2
+        c_phi = c
+        k = resist * c
+        F = (p1 - p2) * (p1 + p2) - k * flow_term
+        dF_dz = -(k / z) * flow_term
+        dF_dp2 = -2.0 * p2
+    g = dF_dz * dz_dpm
+    dF_dp1 = 2.0 * p1 + g * dpm1
+    dF_dp2 += g * dpm2
     # d((λL/D + ζ)·m·m_abs)/dm = (L/D)·d(λ·m·m_abs)/dm + ζ·2·m_abs
-    dF_dm = -c * phi * ((length / diameter) * dfriction_term_dm + loss_coefficient * 2.0 * m_abs)
+    dF_dm = -c_phi * (l_over_d * dfriction_term_dm + (2.0 * loss_coefficient) * m_abs)
     return F, dF_dp1, dF_dp2, dF_dm
 
 

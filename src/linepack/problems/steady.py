@@ -272,9 +272,12 @@ class _Model:
         self.efficiency = g("efficiency")
         self.p_out_max = g("p_out_max_pa")
         self.ratio_max = g("ratio_max")
-        self.const_resistor = (self.kind == "resistor") & np.isfinite(self.dp_const) & ~np.isfinite(self.drag)
         self.is_pipe = self.kind == "pipe"
         self.special = np.flatnonzero(~self.is_pipe)   # connections that are not pipes
+        s = self.special
+        self.const_resistor = np.zeros(self.m, dtype=bool)
+        self.const_resistor[s] = ((self.kind[s] == "resistor") & np.isfinite(self.dp_const[s])
+                                  & ~np.isfinite(self.drag[s]))
         self.stations = self.special[self.kind[self.special] == "compressorStation"]
 
     def z_and_dz_dp(self, p):
@@ -616,7 +619,7 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
             # Reynolds floor (regularises pipes near zero flow; the residual stays exact)
             dterm = np.maximum(c_re * (fre + re * dfre), c_re_floor * c_re)
             f, f1, f2, fm = laws.isothermal_pipe(pp1, pp2, mp, mabs, lam, dterm, z, dz, L, Dp,
-                                                  zeta, dh, T, R, mean)
+                                                  zeta, dh, T, R, mean, A[:n_p])
             if n_l == n_p:
                 F, F1, F2, Fm = f, f1, f2, fm
             else:
