@@ -462,13 +462,19 @@ _STRUCTURES: "OrderedDict[tuple, tuple]" = OrderedDict()
 _STRUCTURES_MAX = 6
 
 
-def _structure(tag: tuple, rows: np.ndarray, cols: np.ndarray, make_factorizer):
+def _structure(tag: tuple, fingerprint: tuple, pattern, make_factorizer):
+    """(assembler, factoriser) of the pattern ``pattern()`` returns as (rows, cols).
+
+    ``fingerprint`` identifies the pattern: a digest of the arrays it is built from,
+    which are smaller than the pattern (it is built only when not already held).
+    """
     n = tag[-1]
-    key = tag + (rows.size, hash(rows.tobytes()), hash(cols.tobytes()))
+    key = tag + fingerprint
     hit = _STRUCTURES.get(key)
     if hit is not None:
         _STRUCTURES.move_to_end(key)
         return hit
+    rows, cols = pattern()
     entry = (PatternAssembler(rows, cols, (n, n)), make_factorizer())
     _STRUCTURES[key] = entry
     while len(_STRUCTURES) > _STRUCTURES_MAX:
@@ -646,17 +652,18 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
     ok_uv = keep_u & (cv >= 0)
     ok_vu = keep_v & (cu >= 0)
     ok_vv = keep_v & (cv >= 0)
-    J_rows = np.concatenate([ru[ok_uu], ru[ok_uv], rv[ok_vu], rv[ok_vv]])
-    J_cols = np.concatenate([cu[ok_uu], cv[ok_uv], cu[ok_vu], cv[ok_vv]])
     iu, iv = np.flatnonzero(cu >= 0), np.flatnonzero(cv >= 0)
     cu_iu, cv_iv, al_iu, al_iv = cu[iu], cv[iv], al_u[iu], al_v[iv]
     # J's entries as one gather from [gu, gv] with signs (same order as J_rows/J_cols)
     J_take = np.concatenate([np.flatnonzero(ok_uu), n_l + np.flatnonzero(ok_uv),
                              np.flatnonzero(ok_vu), n_l + np.flatnonzero(ok_vv)])
     J_pos = int(ok_uu.sum()) + int(ok_uv.sum())   # the first J_pos entries enter with +, the rest −
-    J_asm, fac = _structure(("J", opts.linear_solver, n_x), J_rows, J_cols,
+    # every matrix pattern below is a function of the rows and classes of the law edges' ends
+    fingerprint = (n_l,) + tuple(hash(a.tobytes()) for a in (ru, rv, cu, cv))
+    J_asm, fac = _structure(("J", opts.linear_solver, n_x), fingerprint,
+                            lambda: (np.concatenate([ru[ok_uu], ru[ok_uv], rv[ok_vu], rv[ok_vv]]),
+                                     np.concatenate([cu[ok_uu], cv[ok_uv], cu[ok_vu], cv[ok_vv]])),
                             lambda: Factorizer(opts.linear_solver, symmetric=False))
-    del J_rows, J_cols   # the assembler holds the pattern (peak memory of large networks)
 
     # Symmetric path. Where every pipe end is its own balance row and shares its class's
     # pressure (no station or regulator at the pipe ends), J ≈ L_w·diag(2p) with L_w a
@@ -670,11 +677,10 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
            and bool(np.all(ru[cu < 0] < 0)) and bool(np.all(rv[cv < 0] < 0)))
     if sym:
         both = (cu >= 0) & (cv >= 0)
-        L_rows = np.concatenate([cu[cu >= 0], cv[cv >= 0], cu[both], cv[both]])
-        L_cols = np.concatenate([cu[cu >= 0], cv[cv >= 0], cv[both], cu[both]])
-        L_asm, sfac = _structure(("L", n_x), L_rows, L_cols,
+        L_asm, sfac = _structure(("L", n_x), fingerprint,
+                                 lambda: (np.concatenate([cu[cu >= 0], cv[cv >= 0], cu[both], cv[both]]),
+                                          np.concatenate([cu[cu >= 0], cv[cv >= 0], cv[both], cu[both]])),
                                  lambda: Factorizer("cholmod", symmetric=True))
-        del L_rows, L_cols
         bi = np.flatnonzero(both)
         L_take = np.concatenate([iu, iv, bi, bi])
         L_pos = iu.size + iv.size   # diagonal entries (+), then the off-diagonal pairs (−)
@@ -797,9 +803,9 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
         else:
             ku, kv = np.flatnonzero(keep_u), np.flatnonzero(keep_v)
             kb = np.flatnonzero(keep_u & keep_v)
-            L0_asm, f0 = _structure(("L0", opts.linear_solver, n_x),
-                                    np.concatenate([ru[ku], rv[kv], ru[kb], rv[kb]]),
-                                    np.concatenate([ru[ku], rv[kv], rv[kb], ru[kb]]),
+            L0_asm, f0 = _structure(("L0", opts.linear_solver, n_x), fingerprint,
+                                    lambda: (np.concatenate([ru[ku], rv[kv], ru[kb], rv[kb]]),
+                                             np.concatenate([ru[ku], rv[kv], rv[kb], ru[kb]])),
                                     lambda: Factorizer(opts.linear_solver, symmetric=True))
             Lw = L0_asm.matrix(np.concatenate([w[ku], w[kv], -w[kb], -w[kb]]))
         try:
