@@ -574,6 +574,9 @@ def main(argv=None) -> int:
     ap.add_argument("--md", help="write the Markdown report here")
     ap.add_argument("--cases", help="comma-separated subset of case names")
     ap.add_argument("--profile", metavar="CASE", help="cProfile one warm linepack solve of CASE")
+    ap.add_argument("--rounds", type=int, default=None,
+                    help="fresh worker pairs per compared case, the two tools alternating; their "
+                         "warm times are pooled (default 3, 1 with --quick)")
     ap.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     ap.add_argument("--worker-out", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
@@ -600,16 +603,26 @@ def main(argv=None) -> int:
     flags = ["quick"] if a.quick else []
     report = {"machine": machine_info(), "quick": a.quick, "cases": {},
               "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+    rounds = max(1, a.rounds if a.rounds is not None else (1 if a.quick else 3))
+    report["rounds"] = rounds
     for name, what in selected:
         print(f"[{time.strftime('%H:%M:%S')}] {name} ...", flush=True)
         entry: dict = {"what": what}
-        entry["linepack"] = _run_worker(["linepack", name, *flags, f"arrays={tmp}"], timeout=1800)
-        if what == "both" or (what == "infeasible" and not a.quick):
-            entry["pandapipes"] = _run_worker(
-                ["pandapipes", name, *flags, f"arrays={tmp}"]
-                + (["infeasible"] if what == "infeasible" else []), timeout=3600)
         if what == "both":
+            # The machine's speed differs from process to process (±30 % seen between two
+            # consecutive fresh processes): fresh workers of the two tools alternate, and the
+            # warm times of all of them are pooled.
+            lp_recs, pp_recs = [], []
+            for _ in range(rounds):
+                lp_recs.append(_run_worker(["linepack", name, *flags, f"arrays={tmp}"], timeout=1800))
+                pp_recs.append(_run_worker(["pandapipes", name, *flags, f"arrays={tmp}"], timeout=3600))
+            entry["linepack"], entry["pandapipes"] = _pool(lp_recs), _pool(pp_recs)
             entry["comparison"] = _compare(name, tmp)
+        else:
+            entry["linepack"] = _run_worker(["linepack", name, *flags, f"arrays={tmp}"], timeout=1800)
+            if what == "infeasible" and not a.quick:
+                entry["pandapipes"] = _run_worker(
+                    ["pandapipes", name, *flags, f"arrays={tmp}", "infeasible"], timeout=3600)
         report["cases"][name] = entry
         _print_case(name, entry)
     print(f"[{time.strftime('%H:%M:%S')}] cold start ...", flush=True)
@@ -626,6 +639,44 @@ def main(argv=None) -> int:
     if a.md:
         Path(a.md).write_text(md)
     return 0
+
+
+def _pool(recs: list[dict]) -> dict:
+    """One record from the workers of one tool and case: warm times (wall and CPU) pooled,
+    medians of the pool; the floor from the median factorisation time; the largest extra
+    memory; everything else from the first worker. The per-worker medians are kept."""
+    if len(recs) == 1:
+        return recs[0]
+    out = dict(recs[0])
+    ok = [r for r in recs if r.get("ok") and r.get("times_s")]
+    out["workers"] = len(recs)
+    out["worker_medians_s"] = [r.get("median_s") for r in recs]
+    if len(ok) == len(recs):
+        times = [t for r in ok for t in r["times_s"]]
+        cpu = [t for r in ok for t in r.get("cpu_times_s", [])]
+        out.update(times_s=times, median_s=statistics.median(times), min_s=min(times))
+        if cpu:
+            out.update(cpu_times_s=cpu, median_cpu_s=statistics.median(cpu))
+    mems = [r.get("memory", {}).get("extra_rss_mb") for r in recs]
+    mems = [m for m in mems if m is not None]
+    if mems:
+        out["memory"] = dict(recs[0].get("memory", {}), extra_rss_mb=max(mems), extra_rss_mb_workers=mems)
+    fls = [r.get("floor", {}) for r in recs]
+    tf = [f["t_factor_s"] for f in fls if "t_factor_s" in f]
+    if tf and out.get("iterations"):
+        fl = dict(fls[0], t_factor_s=statistics.median(tf), t_factor_workers_s=tf)
+        fl["floor_s"] = out["iterations"] * fl["t_factor_s"]
+        fl["time_over_floor"] = out["median_s"] / fl["floor_s"]
+        tfc = [f["t_factor_cpu_s"] for f in fls if f.get("t_factor_cpu_s")]
+        if tfc and out.get("median_cpu_s"):
+            fl["t_factor_cpu_s"] = statistics.median(tfc)
+            fl["floor_cpu_s"] = out["iterations"] * fl["t_factor_cpu_s"]
+            fl["time_over_floor_cpu"] = out["median_cpu_s"] / fl["floor_cpu_s"]
+        out["floor"] = fl
+    loads = [x for r in recs for x in r.get("loadavg_1min", [])]
+    if loads:
+        out["loadavg_1min"] = loads
+    return out
 
 
 def _compare(name: str, tmp: Path) -> dict:
@@ -800,6 +851,17 @@ def markdown(report) -> str:
     L.append("Floor = linepack Newton iterations × one factorisation of the final reduced Jacobian "
              "(same Factorizer instance and method; see run.py).")
     L.append("")
+    pooled = [(n, e) for n, e in C.items() if e["linepack"].get("workers")]
+    if pooled:
+        L.append(f"Timing: per compared case {report.get('rounds')} fresh worker pairs, linepack and "
+                 "pandapipes alternating; the medians above are of all their warm runs pooled. "
+                 "Medians of the single workers (ms, linepack | pandapipes):")
+        L.append("")
+        for n, e in pooled:
+            lm = " / ".join(_fmt(_ms(x), ".1f") for x in e["linepack"].get("worker_medians_s", []))
+            pm = " / ".join(_fmt(_ms(x), ".1f") for x in e["pandapipes"].get("worker_medians_s", []))
+            L.append(f"- {n}: {lm} | {pm}")
+        L.append("")
     L.append("| case | factorisation method | matrix n / nnz | symmetric | t_factor (ms) | factor calls per solve | "
              "linepack build (ms) | pandapipes build (ms) | lp first solve (ms) | lp tracemalloc peak (MB) | p_min (bar abs) | "
              "lp median CPU (ms) | pp median CPU (ms) | load avg |")
