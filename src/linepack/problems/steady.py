@@ -391,8 +391,9 @@ def _edge_states(md: _Model, ctl: _EdgeControl, const_dir: np.ndarray):
     return state, a, b, q
 
 
-#: Connected parts of each network with every connection conducting, by network (weakly held);
-#: valid while ``Network.endpoints`` returns the same arrays (it does until the tables change).
+#: Connected parts of each network under recent sets of conducting connections, by network
+#: (weakly held); valid while ``Network.endpoints`` returns the same arrays (it does until the
+#: tables change).
 _COMPONENTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
@@ -412,16 +413,23 @@ def _island_references(md: _Model, state: np.ndarray):
     from scipy.sparse.csgraph import connected_components
 
     conn = (state == _LAW) | (state == _ALG)
-    every = bool(conn.all())
-    hit = _COMPONENTS.get(md.net) if every else None
-    if hit is not None and hit[0] is md.u and hit[1] is md.v:
-        nc, lab = hit[2], hit[3]
+    # the parts under each set of conducting connections are remembered per network while its
+    # endpoints are unchanged (a control search meets the same valve states again)
+    memo = _COMPONENTS.get(md.net)
+    if memo is None or memo[0] is not md.u or memo[1] is not md.v:
+        memo = (md.u, md.v, OrderedDict())
+        _COMPONENTS[md.net] = memo
+    key = hash(np.packbits(conn).tobytes())
+    hit = memo[2].get(key)
+    if hit is not None and np.array_equal(hit[0], conn):
+        nc, lab = hit[1], hit[2]
     else:
         adj = sp.coo_matrix((np.ones(conn.sum()), (md.u[conn], md.v[conn])), shape=(md.n, md.n))
         nc, lab = connected_components(adj, directed=False)
-        if every:   # the network's own parts: remembered while its endpoints are unchanged
-            lab.flags.writeable = False
-            _COMPONENTS[md.net] = (md.u, md.v, nc, lab)
+        lab.flags.writeable = False
+        memo[2][key] = (conn, nc, lab)
+        while len(memo[2]) > 16:
+            memo[2].popitem(last=False)
     has_ref = np.zeros(nc, dtype=bool)
     has_ref[lab[md.fixed]] = True
     fixed, values, notes = list(md.fixed), list(md.fixed_value), []
