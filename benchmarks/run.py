@@ -430,6 +430,50 @@ def worker_pandapipes(case_name: str, quick: bool, out_dir: Path, infeasible: bo
     return rec
 
 
+def worker_pair(case_name: str, quick: bool) -> dict:
+    """Both tools in one process, timed alternately (linepack, pandapipes, then the other
+    order, …) on the same network: the ratio of their medians does not depend on how fast
+    the machine happens to be in one worker or the other (it varies by up to ±30 % between
+    consecutive processes here). Memory, iterations and agreement come from the separate
+    workers, where neither tool's imports or allocations disturb the other's figures."""
+    import linepack
+    import pandapipes as pp
+
+    import cases
+    arrays = cases.build(case_name)
+    net, scn, controls = cases.to_linepack(arrays)
+    kw = cases.linepack_physics(arrays)
+    pnet = cases.to_pandapipes(arrays)
+    cases.check_pandapipes_fluid(pnet)
+    opts = dict(PP_OPTIONS, max_iter_hyd=PP_MAX_ITER)
+    tiny = cases.lattice(3, 1.0)
+    tn, ts, _ = cases.to_linepack(tiny)
+    linepack.simulate(tn, ts, **cases.linepack_physics(tiny))
+    pp.pipeflow(cases.to_pandapipes(tiny), **opts)
+    solvers = {"linepack": lambda: linepack.simulate(net, scn, controls, **kw),
+               "pandapipes": lambda: pp.pipeflow(pnet, **opts)}
+    first = {}
+    for tool, fn in solvers.items():
+        first[tool] = timed_repeats(fn, 1)[0][0]
+    # blocks of three solves per tool where a solve is short, so that most timed solves run
+    # with the tool's own data in the caches, as in a warm loop; single solves where it is long
+    block = 3 if first["pandapipes"] < 1.0 else 1
+    n = 3 if quick else max(5, min(25, int(12.0 / max(block * sum(first.values()), 1e-3))))
+    times = {t: [] for t in solvers}
+    cpu = {t: [] for t in solvers}
+    for i in range(n):
+        for tool in (("linepack", "pandapipes") if i % 2 == 0 else ("pandapipes", "linepack")):
+            c: list = []
+            times[tool] += timed_repeats(solvers[tool], block, c)[0]
+            cpu[tool] += c
+    rec: dict = {"tool": "pair", "case": case_name, "ok": True, "pairs": n, "block": block}
+    for tool in solvers:
+        rec[tool] = {"times_s": times[tool], "cpu_times_s": cpu[tool],
+                     "median_s": statistics.median(times[tool]),
+                     "median_cpu_s": statistics.median(cpu[tool])}
+    return rec
+
+
 COLD_CODE = r"""
 import time, json, sys
 t0 = time.perf_counter()
@@ -574,9 +618,7 @@ def main(argv=None) -> int:
     ap.add_argument("--md", help="write the Markdown report here")
     ap.add_argument("--cases", help="comma-separated subset of case names")
     ap.add_argument("--profile", metavar="CASE", help="cProfile one warm linepack solve of CASE")
-    ap.add_argument("--rounds", type=int, default=None,
-                    help="fresh worker pairs per compared case, the two tools alternating; their "
-                         "warm times are pooled (default 3, 1 with --quick)")
+
     ap.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     ap.add_argument("--worker-out", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
@@ -587,6 +629,8 @@ def main(argv=None) -> int:
         quick = "quick" in flags
         if tool == "linepack":
             rec = worker_linepack(case_name, quick, out_dir)
+        elif tool == "pair":
+            rec = worker_pair(case_name, quick)
         else:
             rec = worker_pandapipes(case_name, quick, out_dir, infeasible="infeasible" in flags)
         Path(a.worker_out).write_text(json.dumps(rec, default=str))
@@ -603,26 +647,18 @@ def main(argv=None) -> int:
     flags = ["quick"] if a.quick else []
     report = {"machine": machine_info(), "quick": a.quick, "cases": {},
               "started": time.strftime("%Y-%m-%d %H:%M:%S")}
-    rounds = max(1, a.rounds if a.rounds is not None else (1 if a.quick else 3))
-    report["rounds"] = rounds
     for name, what in selected:
         print(f"[{time.strftime('%H:%M:%S')}] {name} ...", flush=True)
         entry: dict = {"what": what}
+        entry["linepack"] = _run_worker(["linepack", name, *flags, f"arrays={tmp}"], timeout=1800)
+        if what == "both" or (what == "infeasible" and not a.quick):
+            entry["pandapipes"] = _run_worker(
+                ["pandapipes", name, *flags, f"arrays={tmp}"]
+                + (["infeasible"] if what == "infeasible" else []), timeout=3600)
         if what == "both":
-            # The machine's speed differs from process to process (±30 % seen between two
-            # consecutive fresh processes): fresh workers of the two tools alternate, and the
-            # warm times of all of them are pooled.
-            lp_recs, pp_recs = [], []
-            for _ in range(rounds):
-                lp_recs.append(_run_worker(["linepack", name, *flags, f"arrays={tmp}"], timeout=1800))
-                pp_recs.append(_run_worker(["pandapipes", name, *flags, f"arrays={tmp}"], timeout=3600))
-            entry["linepack"], entry["pandapipes"] = _pool(lp_recs), _pool(pp_recs)
             entry["comparison"] = _compare(name, tmp)
-        else:
-            entry["linepack"] = _run_worker(["linepack", name, *flags, f"arrays={tmp}"], timeout=1800)
-            if what == "infeasible" and not a.quick:
-                entry["pandapipes"] = _run_worker(
-                    ["pandapipes", name, *flags, f"arrays={tmp}", "infeasible"], timeout=3600)
+            entry["pair"] = _run_worker(["pair", name, *flags, f"arrays={tmp}"], timeout=3600)
+            _use_pair_times(entry)
         report["cases"][name] = entry
         _print_case(name, entry)
     print(f"[{time.strftime('%H:%M:%S')}] cold start ...", flush=True)
@@ -641,42 +677,20 @@ def main(argv=None) -> int:
     return 0
 
 
-def _pool(recs: list[dict]) -> dict:
-    """One record from the workers of one tool and case: warm times (wall and CPU) pooled,
-    medians of the pool; the floor from the median factorisation time; the largest extra
-    memory; everything else from the first worker. The per-worker medians are kept."""
-    if len(recs) == 1:
-        return recs[0]
-    out = dict(recs[0])
-    ok = [r for r in recs if r.get("ok") and r.get("times_s")]
-    out["workers"] = len(recs)
-    out["worker_medians_s"] = [r.get("median_s") for r in recs]
-    if len(ok) == len(recs):
-        times = [t for r in ok for t in r["times_s"]]
-        cpu = [t for r in ok for t in r.get("cpu_times_s", [])]
-        out.update(times_s=times, median_s=statistics.median(times), min_s=min(times))
-        if cpu:
-            out.update(cpu_times_s=cpu, median_cpu_s=statistics.median(cpu))
-    mems = [r.get("memory", {}).get("extra_rss_mb") for r in recs]
-    mems = [m for m in mems if m is not None]
-    if mems:
-        out["memory"] = dict(recs[0].get("memory", {}), extra_rss_mb=max(mems), extra_rss_mb_workers=mems)
-    fls = [r.get("floor", {}) for r in recs]
-    tf = [f["t_factor_s"] for f in fls if "t_factor_s" in f]
-    if tf and out.get("iterations"):
-        fl = dict(fls[0], t_factor_s=statistics.median(tf), t_factor_workers_s=tf)
-        fl["floor_s"] = out["iterations"] * fl["t_factor_s"]
-        fl["time_over_floor"] = out["median_s"] / fl["floor_s"]
-        tfc = [f["t_factor_cpu_s"] for f in fls if f.get("t_factor_cpu_s")]
-        if tfc and out.get("median_cpu_s"):
-            fl["t_factor_cpu_s"] = statistics.median(tfc)
-            fl["floor_cpu_s"] = out["iterations"] * fl["t_factor_cpu_s"]
-            fl["time_over_floor_cpu"] = out["median_cpu_s"] / fl["floor_cpu_s"]
-        out["floor"] = fl
-    loads = [x for r in recs for x in r.get("loadavg_1min", [])]
-    if loads:
-        out["loadavg_1min"] = loads
-    return out
+def _use_pair_times(entry: dict) -> None:
+    """Judge speed on the interleaved timings of the pair worker: both tools' medians (and
+    CPU medians) become those of the pair worker; the separate workers' stay beside them."""
+    pair = entry.get("pair", {})
+    if not pair.get("ok"):
+        return
+    for tool in ("linepack", "pandapipes"):
+        rec = entry[tool]
+        for k in ("median_s", "median_cpu_s"):
+            if k in rec:
+                rec[f"separate_{k}"] = rec[k]
+        rec["median_s"] = pair[tool]["median_s"]
+        rec["median_cpu_s"] = pair[tool]["median_cpu_s"]
+        rec["timed_in"] = f"pair worker, {pair['pairs']} alternating pairs"
 
 
 def _compare(name: str, tmp: Path) -> dict:
@@ -851,16 +865,18 @@ def markdown(report) -> str:
     L.append("Floor = linepack Newton iterations × one factorisation of the final reduced Jacobian "
              "(same Factorizer instance and method; see run.py).")
     L.append("")
-    pooled = [(n, e) for n, e in C.items() if e["linepack"].get("workers")]
-    if pooled:
-        L.append(f"Timing: per compared case {report.get('rounds')} fresh worker pairs, linepack and "
-                 "pandapipes alternating; the medians above are of all their warm runs pooled. "
-                 "Medians of the single workers (ms, linepack | pandapipes):")
+    paired = [(n, e) for n, e in C.items() if e.get("pair", {}).get("ok")]
+    if paired:
+        L.append("Timing of the compared cases: both tools in one worker, solving the same network "
+                 "alternately in blocks (linepack, pandapipes, then the other order, …; three solves a "
+                 "block where a pandapipes solve takes under 1 s, else one); the medians above are "
+                 "theirs. The separate workers (which measure memory, iterations and agreement) "
+                 "timed (ms, linepack | pandapipes):")
         L.append("")
-        for n, e in pooled:
-            lm = " / ".join(_fmt(_ms(x), ".1f") for x in e["linepack"].get("worker_medians_s", []))
-            pm = " / ".join(_fmt(_ms(x), ".1f") for x in e["pandapipes"].get("worker_medians_s", []))
-            L.append(f"- {n}: {lm} | {pm}")
+        for n, e in paired:
+            L.append(f"- {n}: {e['pair']['pairs']} pairs of blocks of {e['pair'].get('block', 1)}; separate workers "
+                     f"{_fmt(_ms(e['linepack'].get('separate_median_s')), '.1f')} | "
+                     f"{_fmt(_ms(e['pandapipes'].get('separate_median_s')), '.1f')}")
         L.append("")
     L.append("| case | factorisation method | matrix n / nnz | symmetric | t_factor (ms) | factor calls per solve | "
              "linepack build (ms) | pandapipes build (ms) | lp first solve (ms) | lp tracemalloc peak (MB) | p_min (bar abs) | "
