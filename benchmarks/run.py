@@ -31,6 +31,11 @@ imports pandapipes). Per case and tool a worker
 6. linepack only: ``tracemalloc`` peak of one solve (numpy and Python
    allocations; SuperLU/CHOLMOD's own C allocations are not traced).
 
+For the compared cases a third worker (``worker_pair``) builds the network in
+both tools and times them alternately in one process, in blocks, swapping the
+order every round; the speed goals are judged on its medians, because this
+VM's speed differs by up to ±30 % between two consecutive processes.
+
 pandapipes runs ``pipeflow(net, mode="hydraulics", friction_model="nikuradse",
 tol_p=1e-7, tol_m=1e-7, max_iter_hyd=…)``; linepack runs ``simulate`` with
 ``friction="nikuradse-stanet"``, ``eos=Linear(-0.0022e-5)``, the hgas normal
