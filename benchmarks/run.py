@@ -460,18 +460,24 @@ def worker_pair(case_name: str, quick: bool) -> dict:
     first = {}
     for tool, fn in solvers.items():
         first[tool] = timed_repeats(fn, 1)[0][0]
-    # blocks of three solves per tool where a solve is short, so that most timed solves run
-    # with the tool's own data in the caches, as in a warm loop; single solves where it is long
-    block = 3 if first["pandapipes"] < 1.0 else 1
-    n = 3 if quick else max(5, min(25, int(12.0 / max(block * sum(first.values()), 1e-3))))
+    # A tool whose solve takes under a second gets blocks of one untimed and three timed
+    # solves: right after the other tool's solve its data are out of the caches and its
+    # allocator's state differs (a 50k linepack solve measured 0.67 s in a warm loop but
+    # 0.88 s after each pandapipes solve); a longer solve is timed alone, one per block.
+    block = {t: ((1, 3) if first[t] < 1.0 else (0, 1)) for t in solvers}
+    per_pair = sum((u + k) * first[t] for t, (u, k) in block.items())
+    n = 3 if quick else max(5, min(25, int(12.0 / max(per_pair, 1e-3))))
     times = {t: [] for t in solvers}
     cpu = {t: [] for t in solvers}
     for i in range(n):
         for tool in (("linepack", "pandapipes") if i % 2 == 0 else ("pandapipes", "linepack")):
+            untimed, timed = block[tool]
+            timed_repeats(solvers[tool], untimed)
             c: list = []
-            times[tool] += timed_repeats(solvers[tool], block, c)[0]
+            times[tool] += timed_repeats(solvers[tool], timed, c)[0]
             cpu[tool] += c
-    rec: dict = {"tool": "pair", "case": case_name, "ok": True, "pairs": n, "block": block}
+    rec: dict = {"tool": "pair", "case": case_name, "ok": True, "pairs": n,
+                 "block": {t: f"{u} untimed + {k} timed" for t, (u, k) in block.items()}}
     for tool in solvers:
         rec[tool] = {"times_s": times[tool], "cpu_times_s": cpu[tool],
                      "median_s": statistics.median(times[tool]),
@@ -873,13 +879,15 @@ def markdown(report) -> str:
     paired = [(n, e) for n, e in C.items() if e.get("pair", {}).get("ok")]
     if paired:
         L.append("Timing of the compared cases: both tools in one worker, solving the same network "
-                 "alternately in blocks (linepack, pandapipes, then the other order, …; three solves a "
-                 "block where a pandapipes solve takes under 1 s, else one); the medians above are "
-                 "theirs. The separate workers (which measure memory, iterations and agreement) "
+                 "alternately in blocks (linepack, pandapipes, then the other order, …; a tool whose "
+                 "solve takes under 1 s solves once untimed, then three times timed, in each block; "
+                 "a slower one once); the medians above are theirs. The separate workers (which measure memory, iterations and agreement) "
                  "timed (ms, linepack | pandapipes):")
         L.append("")
         for n, e in paired:
-            L.append(f"- {n}: {e['pair']['pairs']} pairs of blocks of {e['pair'].get('block', 1)}; separate workers "
+            blk = e["pair"].get("block", {})
+            L.append(f"- {n}: {e['pair']['pairs']} pairs of blocks (linepack {blk.get('linepack')}, "
+                     f"pandapipes {blk.get('pandapipes')}); separate workers "
                      f"{_fmt(_ms(e['linepack'].get('separate_median_s')), '.1f')} | "
                      f"{_fmt(_ms(e['pandapipes'].get('separate_median_s')), '.1f')}")
         L.append("")
