@@ -460,11 +460,11 @@ def worker_pair(case_name: str, quick: bool) -> dict:
     first = {}
     for tool, fn in solvers.items():
         first[tool] = timed_repeats(fn, 1)[0][0]
-    # A tool whose solve takes under a second gets blocks of one untimed and three timed
-    # solves: right after the other tool's solve its data are out of the caches and its
-    # allocator's state differs (a 50k linepack solve measured 0.67 s in a warm loop but
-    # 0.88 s after each pandapipes solve); a longer solve is timed alone, one per block.
-    block = {t: ((1, 3) if first[t] < 1.0 else (0, 1)) for t in solvers}
+    # A tool whose solve takes under 3 s gets blocks of one untimed and three timed solves:
+    # right after the other tool's solve its data are out of the caches and its allocator's
+    # state differs (a 50k linepack solve measured 0.67 s in a warm loop but 0.88 s after
+    # each pandapipes solve); a longer solve is timed alone, one per block.
+    block = {t: ((1, 3) if first[t] < 3.0 else (0, 1)) for t in solvers}
     per_pair = sum((u + k) * first[t] for t, (u, k) in block.items())
     n = 3 if quick else max(5, min(25, int(12.0 / max(per_pair, 1e-3))))
     times = {t: [] for t in solvers}
@@ -880,7 +880,7 @@ def markdown(report) -> str:
     if paired:
         L.append("Timing of the compared cases: both tools in one worker, solving the same network "
                  "alternately in blocks (linepack, pandapipes, then the other order, …; a tool whose "
-                 "solve takes under 1 s solves once untimed, then three times timed, in each block; "
+                 "solve takes under 3 s solves once untimed, then three times timed, in each block; "
                  "a slower one once); the medians above are theirs. The separate workers (which measure memory, iterations and agreement) "
                  "timed (ms, linepack | pandapipes):")
         L.append("")
