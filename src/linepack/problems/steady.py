@@ -662,12 +662,12 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
     ok_vv = keep_v & (cv >= 0)
     iu, iv = np.flatnonzero(cu >= 0), np.flatnonzero(cv >= 0)
     cu_iu, cv_iv, al_iu, al_iv = cu[iu], cv[iv], al_u[iu], al_v[iv]
-    # J's entries as one gather from [gu, gv] with signs (same order as J_rows/J_cols)
+    # J's entries as one gather from [gu, gv] with signs (in the order of the J pattern below)
     J_take = np.concatenate([np.flatnonzero(ok_uu), n_l + np.flatnonzero(ok_uv),
                              np.flatnonzero(ok_vu), n_l + np.flatnonzero(ok_vv)])
     J_pos = int(ok_uu.sum()) + int(ok_uv.sum())   # the first J_pos entries enter with +, the rest −
     # every matrix pattern below is a function of the rows and classes of the law edges' ends
-    fingerprint = (n_l,) + tuple(hash(a.tobytes()) for a in (ru, rv, cu, cv))
+    fingerprint = (n_l,) + tuple(hash(arr.tobytes()) for arr in (ru, rv, cu, cv))
     J_asm, fac = _structure(("J", opts.linear_solver, n_x), fingerprint,
                             lambda: (np.concatenate([ru[ok_uu], ru[ok_uv], rv[ok_vu], rv[ok_vv]]),
                                      np.concatenate([cu[ok_uu], cv[ok_uv], cu[ok_vu], cv[ok_vv]])),
