@@ -323,8 +323,9 @@ def internal_flows(n_nodes: int, edge_from, edge_to, imbalance, node_group, grou
 
 def _group_flows(n_nodes, ef, et, imbalance, node_group, group_has_reference, drop):
     """Minimum-norm flows of ``internal_flows`` by one sparse solve (any group shape);
-    ``drop`` marks the reference nodes (it is modified)."""
+    ``drop`` marks the reference nodes."""
     ne = ef.size
+    drop = drop.copy()
     involved = np.zeros(n_nodes, dtype=bool)
     involved[ef] = True
     involved[et] = True

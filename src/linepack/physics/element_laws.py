@@ -152,20 +152,16 @@ def isothermal_pipe(p_in, p_out, m, m_abs, friction_factor, dfriction_term_dm, z
         es = np.exp(s)
         phi, dphi = _phi(s)
         ds_dz = -s / z
-        c_phi = c * phi
-        k = resist * c_phi
-        F = p1 * p1 - es * p2 * p2 - k * flow_term
-        dF_dz = -es * ds_dz * p2 * p2 - (k / z + resist * c * dphi * ds_dz) * flow_term
-        dF_dp2 = -2.0 * es * p2
+        dk_dz_slope = resist * c * dphi * ds_dz
+        dF_dz_slope = -es * ds_dz * p2 * p2
     else:  # horizontal everywhere: S = 0, e^S = 1, (e^S − 1)/S = 1, no S terms
-        c_phi = c
-        k = resist * c
-        F = (p1 - p2) * (p1 + p2) - k * flow_term
-        dF_dz = -(k / z) * flow_term
-        dF_dp2 = -2.0 * p2
-    g = dF_dz * dz_dpm
+        es, phi, dk_dz_slope, dF_dz_slope = 1.0, 1.0, 0.0, 0.0
+    c_phi = c * phi
+    k = resist * c_phi
+    F = p1 * p1 - es * p2 * p2 - k * flow_term
+    g = (dF_dz_slope - (k / z + dk_dz_slope) * flow_term) * dz_dpm   # dF/dZ · dZ/dp̄
     dF_dp1 = 2.0 * p1 + g * dpm1
-    dF_dp2 += g * dpm2
+    dF_dp2 = -2.0 * es * p2 + g * dpm2
     # d((λL/D + ζ)·m·m_abs)/dm = (L/D)·d(λ·m·m_abs)/dm + ζ·2·m_abs
     dF_dm = -c_phi * (l_over_d * dfriction_term_dm + (2.0 * loss_coefficient) * m_abs)
     return F, dF_dp1, dF_dp2, dF_dm

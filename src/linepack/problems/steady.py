@@ -725,12 +725,10 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
                 # the preconditioner alone often meets the tolerance (exact for constant Z
                 # on flat ground): then there is nothing to add
                 dx0 = minv(rhs)
-                r0 = rhs - J @ dx0
-                if not np.all(np.isfinite(dx0)):
-                    r0 = None
-                elif float(np.linalg.norm(r0)) <= atol:
-                    return dx0
-                else:
+                if np.all(np.isfinite(dx0)):
+                    r0 = rhs - J @ dx0
+                    if float(np.linalg.norm(r0)) <= atol:
+                        return dx0
                     # one minimal-residual correction along z = M⁻¹·r0: GMRES's first
                     # iteration, without its set-up; it usually suffices
                     z = minv(r0)
@@ -740,7 +738,6 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
                         alpha = float(w @ r0) / ww
                         if float(np.linalg.norm(r0 - alpha * w)) <= atol:
                             return dx0 + alpha * z
-                if r0 is not None:
                     # GMRES on the correction: J·M⁻¹·y = r0, dx = dx0 + M⁻¹·y
                     op = spla.LinearOperator((n_x, n_x), matvec=lambda y: J @ minv(y))
                     y, info = spla.gmres(op, r0, rtol=1e-14, atol=atol, restart=40, maxiter=2)
