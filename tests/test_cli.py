@@ -204,3 +204,48 @@ def test_violations_are_printed_as_messages(capsys, tmp_path, monkeypatch):
         text = " ".join(out.split())
         assert "{'element'" not in text
         assert "bound violation(s)" in text and "sink 'D'" in text
+
+
+def _station_case(folder: Path, sink_min_bar: float) -> Path:
+    """Two 100 km DN500 pipes with a compressor station (ratio ≤ 1.5) between them; the entry
+    may run at 40–70 bar, the exit must receive ≥ ``sink_min_bar``; 50 kg/s nominated."""
+    doc = {"linepack": 1, "name": "station line",
+           "nodes": [{"id": "S", "kind": "source", "p_min_bar": 40, "p_max_bar": 70},
+                     {"id": "A", "kind": "innode"}, {"id": "B", "kind": "innode"},
+                     {"id": "X", "kind": "sink", "p_min_bar": sink_min_bar, "p_max_bar": 80}],
+           "connections": [{"id": "P1", "kind": "pipe", "from": "S", "to": "A", "length_km": 100,
+                            "diameter_mm": 500, "roughness_mm": 0.05},
+                           {"id": "CS", "kind": "compressorStation", "from": "A", "to": "B",
+                            "ratio_max": 1.5},
+                           {"id": "P2", "kind": "pipe", "from": "B", "to": "X", "length_km": 100,
+                            "diameter_mm": 500, "roughness_mm": 0.05}],
+           "scenarios": {"s": {"nodes": [{"id": "S", "inflow_kg_s": 50}, {"id": "X", "inflow_kg_s": -50}]}}}
+    path = folder / "station.json"
+    path.write_text(json.dumps(doc))
+    return path
+
+
+def test_nominate_writes_a_case_that_simulates_within_limits(capsys, tmp_path):
+    """`linepack nominate` finds the station's set point, exits 0 and writes a case whose
+    simulation keeps every limit."""
+    pytest.importorskip("casadi")
+    case = _station_case(tmp_path, 55.0)
+    rc, out, err, _ = _cli(capsys, "nominate", case, "--output", tmp_path / "v.json")
+    assert rc == 0, err
+    assert "validated: every limit holds" in out
+    rc, out, err, _ = _cli(capsys, "simulate", tmp_path / "v.json")
+    assert rc == 0, err
+    assert "all pressures and station limits within bounds" in out
+
+
+def test_nominate_not_validated_exits_1_and_names_the_limit(capsys, tmp_path):
+    """An exit minimum no set point reaches (ratio ≤ 1.5): exit 1, the binding limits named,
+    no traceback."""
+    pytest.importorskip("casadi")
+    case = _station_case(tmp_path, 79.0)
+    rc, out, err, _ = _cli(capsys, "nominate", case)
+    assert rc == 1
+    assert "not validated" in out and "Traceback" not in out + err
+    # one bar at the entry buys more than one at the exit: the least violation raises the entry
+    assert "node 'S' pressure above its maximum" in out
+    assert "source 'S': pressure" in out and "{'element'" not in out

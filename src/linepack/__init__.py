@@ -33,6 +33,8 @@ _API = {
     "simulate": "linepack.problems.steady",
     "SteadyOptions": "linepack.problems.steady",
     "transit_capacity": "linepack.problems.capacity",
+    "validate_nomination": "linepack.problems.nomination",
+    "NominationResult": "linepack.problems.nomination",
     "load_case": "linepack.scenarios",
     "open_case": "linepack.scenarios",
     "validate": "linepack.network.validate",

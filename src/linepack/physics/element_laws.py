@@ -20,7 +20,8 @@ import numpy as np
 
 from linepack.units import G
 
-__all__ = ["mean_pressure", "isothermal_pipe", "quadratic_resistor", "elevation_exponent"]
+__all__ = ["mean_pressure", "isothermal_pipe", "isothermal_pipe_coefficients", "quadratic_resistor",
+           "elevation_exponent"]
 
 
 def mean_pressure(p_in, p_out):
@@ -165,6 +166,42 @@ def isothermal_pipe(p_in, p_out, m, m_abs, friction_factor, dfriction_term_dm, z
     # d((λL/D + ζ)·m·m_abs)/dm = (L/D)·d(λ·m·m_abs)/dm + ζ·2·m_abs
     dF_dm = -c_phi * (l_over_d * dfriction_term_dm + (2.0 * loss_coefficient) * m_abs)
     return F, dF_dp1, dF_dp2, dF_dm
+
+
+def isothermal_pipe_coefficients(friction_factor, z, length, diameter, loss_coefficient,
+                                 height_difference, temperature, gas_constant):
+    """The coefficients of the isothermal pipe law written as p₁² − e^S·p₂² = k·m|m|.
+
+    The same law as :func:`isothermal_pipe` with λ and Z frozen at their
+    current values: optimisation models (nomination validation) hold them as
+    parameters and refresh them from the solution until they agree with it.
+
+    Parameters
+    ----------
+    friction_factor, z : array_like
+        Darcy friction factor λ [-] and compressibility at mean pressure [-].
+    length, diameter : array_like
+        [m]
+    loss_coefficient : array_like
+        Extra local loss ζ. [-]
+    height_difference : array_like
+        h_out − h_in. [m]
+    temperature, gas_constant : float or array_like
+        [K], [J/(kg·K)]
+
+    Returns
+    -------
+    e_s, k : ndarray
+        e^S [-] and k = (λL/D + ζ)·R Z T/A²·(e^S − 1)/S [Pa²·s²/kg²].
+    """
+    d = np.asarray(diameter, dtype=float)
+    area = np.pi * d * d / 4.0
+    s = elevation_exponent(height_difference, z, temperature, gas_constant)
+    phi, _ = _phi(s)
+    resist = np.asarray(friction_factor, dtype=float) * (np.asarray(length, dtype=float) / d) \
+        + loss_coefficient
+    k = resist * (gas_constant * temperature) * np.asarray(z, dtype=float) / (area * area) * phi
+    return np.exp(s), k
 
 
 def quadratic_resistor(p_in, p_out, m, m_abs, drag_factor, diameter, z_up, temperature,

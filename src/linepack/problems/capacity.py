@@ -100,6 +100,21 @@ def check_limits(network: Network, result, tol_bar: float = 1e-6) -> list[str]:
         pin = edges.at[cid, "p_in_bar"]
         if np.isfinite(pin_min) and pin < pin_min - tol_bar:
             found.append(((pin_min - pin) / pin_min, f"compressorStation '{cid}' inlet pressure ({pin:.2f} < {pin_min:.2f} bar)"))
+    active = edges.index[edges["kind"].isin(("controlValve", "compressorStation"))
+                         & edges["mode"].astype(str).str.startswith("active")]
+    for cid in active:
+        m_ = edges.at[cid, "m_kg_s"]
+        if m_ < -1e-6:
+            found.append((-m_ / 10.0, f"{edges.at[cid, 'kind']} '{cid}' in operation passes gas "
+                                      f"against its direction ({m_:.2f} kg/s)"))
+        if edges.at[cid, "kind"] != "controlValve":
+            continue
+        loss = (conns.at[cid, "pressure_loss_in_pa"] + conns.at[cid, "pressure_loss_out_pa"]) / BAR
+        pin, pout = edges.at[cid, "p_in_bar"], edges.at[cid, "p_out_bar"]
+        if pout > pin - loss + tol_bar:
+            found.append(((pout - pin + loss) / max(pin, 1.0),
+                          f"controlValve '{cid}' would raise the pressure ({pout:.2f} bar out > "
+                          f"{pin:.2f} bar in less {loss:.2f} bar of losses)"))
     fmax = conns["flow_max_kg_s"].reindex(edges.index)
     fmin = conns["flow_min_kg_s"].reindex(edges.index)
     m = edges["m_kg_s"]
