@@ -2,7 +2,9 @@
 
 Inside linepack every quantity is SI (Pa, m, kg/s, K, J, W). Non-SI units
 appear only at the edges (file formats, CLI, reports), always with the unit in
-the name (``p_bar``, ``length_km``). Constants come from :mod:`scipy.constants`.
+the name (``p_bar``, ``length_km``). The constants are the exact values of the SI
+(2019) and of the unit definitions, the same floats as :mod:`scipy.constants` gives;
+they are written out so that importing linepack's I/O does not import SciPy.
 
 Reference conditions
 --------------------
@@ -13,29 +15,32 @@ practice). *Standard* conditions as used in Russian and Kazakh statistics
 
 from __future__ import annotations
 
-from scipy import constants as _c
+#: Avogadro constant (SI 2019, exact). [1/mol]
+_N_A = 6.02214076e23
+#: Boltzmann constant (SI 2019, exact). [J/K]
+_K_B = 1.380649e-23
 
-#: Standard acceleration of gravity. [m/s²]
-G = _c.g
-#: Molar gas constant. [J/(mol·K)]
-R_MOLAR = _c.R
-#: One standard atmosphere. [Pa]
-ATM = _c.atm
-#: One bar. [Pa]
-BAR = _c.bar
+#: Standard acceleration of gravity (CGPM 1901, exact). [m/s²]
+G = 9.80665
+#: Molar gas constant R = N_A·k (exact since 2019). [J/(mol·K)]
+R_MOLAR = _N_A * _K_B
+#: One standard atmosphere (exact). [Pa]
+ATM = 101325.0
+#: One bar (exact). [Pa]
+BAR = 1e5
 #: 0 °C. [K]
-T_ZERO_C = _c.zero_Celsius
+T_ZERO_C = 273.15
 
 #: Normal reference pressure (DIN 1343). [Pa]
-P_NORMAL = _c.atm
+P_NORMAL = ATM
 #: Normal reference temperature, 0 °C. [K]
-T_NORMAL = _c.zero_Celsius
+T_NORMAL = T_ZERO_C
 #: Standard reference temperature of Russian/Kazakh statistics (GOST 2939), 20 °C. [K]
-T_STANDARD_20C = _c.zero_Celsius + 20.0
+T_STANDARD_20C = T_ZERO_C + 20.0
 #: Seconds per day. [s]
-DAY = _c.day
+DAY = 86400.0
 #: Seconds per hour. [s]
-HOUR = _c.hour
+HOUR = 3600.0
 
 
 def bar_to_pa(p_bar):

@@ -244,3 +244,17 @@ def test_capacity_of_one_pipe_matches_closed_form():
     m = A * np.sqrt((60e5 ** 2 - 40e5 ** 2) * D / (nikuradse(D, k) * L * R * T))
     assert cap.max_kg_s == pytest.approx(m, rel=1e-6)
     assert "node 'b' minimum pressure" in cap.binding
+
+
+def test_tables_refuse_a_column_given_twice_and_never_alias_the_callers_frame():
+    """Network tables: a repeated column is an InputError naming it; the network's tables are
+    copies (editing them leaves the caller's DataFrame alone)."""
+    import pandas as pd
+
+    twice = pd.DataFrame([["a", "source", 1.0, 2.0]], columns=["id", "kind", "height_m", "height_m"])
+    with pytest.raises(linepack.InputError, match="column 'height_m' appears more than once"):
+        Network(twice, None)
+    df = pd.DataFrame({"id": ["a", "b"], "kind": ["source", "sink"], "height_m": [1.0, 2.0]})
+    net = Network(df, None)
+    net.nodes.loc["a", "height_m"] = 5.0
+    assert df["height_m"].tolist() == [1.0, 2.0]

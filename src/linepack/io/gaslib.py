@@ -67,6 +67,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -186,6 +187,7 @@ def _parse_xml(text: str | bytes, name: str, kind: str) -> _Doc:
     return doc
 
 
+@lru_cache(maxsize=1024)  # a file has few distinct tags; each is split once
 def _split(tag: str) -> tuple[str, str]:
     """``'{ns}local'`` → ``(ns, local)``; no namespace → ``('', tag)``."""
     if tag.startswith("{"):
@@ -213,6 +215,8 @@ def _number(doc: _Doc, elem: Element, owner: str, what: str, raw: str | None) ->
         x = float(raw)
     except ValueError:
         raise doc.error(f"{owner}: {what} must be a number (got {raw!r})", elem) from None
+    if math.isfinite(x):
+        return x
     if math.isnan(x):
         raise doc.error(f"{owner}: {what} must be a number (got {raw!r})", elem)
     if math.isinf(x):  # GasLib has no infinite values; "1e999" and "inf" are damage
@@ -319,7 +323,9 @@ def _element_id(doc: _Doc, el: Element, what: str) -> str:
     return eid
 
 
-def _parse_net(doc: _Doc, normal_density: float | None) -> Network:
+def _parse_net(doc: _Doc, normal_density: float | None) -> dict[str, Any]:
+    """The arguments of the :class:`Network` of a .net file: node and connection
+    records, gas, name and meta (see :func:`_network`)."""
     root = doc.root
     nodes_el = root.find(_q(gm.NS_FRAMEWORK, "nodes"))
     conns_el = root.find(_q(gm.NS_FRAMEWORK, "connections"))
@@ -443,8 +449,13 @@ def _parse_net(doc: _Doc, normal_density: float | None) -> Network:
         },
     }
     name = info.get("title") or Path(doc.name).stem
+    return {"nodes": nodes, "connections": conns, "gas": gas, "name": name, "meta": meta}
+
+
+def _network(doc: _Doc, parts: dict[str, Any]) -> Network:
+    """The Network of :func:`_parse_net`'s ``parts``; its errors name the .net file."""
     try:
-        return Network(nodes, conns, gas=gas, name=name, meta=meta)
+        return Network(**parts)
     except InputError as e:
         raise InputError(str(e), path=doc.name) from None
 
@@ -481,6 +492,7 @@ def _parse_scn(doc: _Doc, net: Network, rho: float | None) -> Scenario:
     meta: dict[str, Any] = {"source": {"format": "GasLib XML", "files": {"scn": doc.name}},
                             "scenario_id": sid}
     temps: dict[str, float] = {}
+    node_kind = dict(zip(net.nodes.index, net.nodes["kind"]))  # id -> kind, looked up per node
 
     def node_meta(key: str, nid: str) -> dict[str, Any]:
         return meta.setdefault(key, {}).setdefault(nid, {})
@@ -489,7 +501,7 @@ def _parse_scn(doc: _Doc, net: Network, rho: float | None) -> Scenario:
         local = _local_in(el, gm.NS_GAS)
         if local in ("node", "innode"):
             nid = _element_id(doc, el, local)
-            if nid not in net.nodes.index:
+            if nid not in node_kind:
                 raise doc.error(f"scenario {local} '{nid}': no such node in the network"
                                 f"{did_you_mean(nid, net.nodes.index)}", el)
             ntype = el.get("type") if local == "node" else None
@@ -539,7 +551,7 @@ def _parse_scn(doc: _Doc, net: Network, rho: float | None) -> Scenario:
                 row["inflow_kg_s"] = sign * q
                 if q < 0:
                     meta.setdefault("role_flipped", []).append(nid)
-                kind = net.nodes.at[nid, "kind"]
+                kind = node_kind[nid]
                 if (ntype, kind) in (("entry", "sink"), ("exit", "source")):
                     node_meta("type_differs", nid).update({"scenario": ntype, "network": kind})
         elif local in gm.CONNECTION_KIND_MAP:
@@ -681,9 +693,10 @@ def _drive_power_kw(kind: str, coeffs: list[float] | None, n: float | None) -> f
     return None
 
 
-def _parse_cs(doc: _Doc, net: Network) -> tuple[dict[str, Any], dict[str, tuple[float, float]]]:
-    """Per station: the .cs data and (power_max_w, ratio_max)."""
-    stations = net.connections.index[net.connections["kind"] == "compressorStation"]
+def _parse_cs(doc: _Doc, stations: list[str]
+              ) -> tuple[dict[str, Any], dict[str, tuple[float, float]]]:
+    """Per station: the .cs data and (power_max_w, ratio_max). ``stations``: the ids of
+    the network's compressor stations."""
     data: dict[str, Any] = {}
     derived: dict[str, tuple[float, float]] = {}
     for st in doc.root:
@@ -834,20 +847,23 @@ def parse_gaslib(net_text: str | bytes, scenario_text: str | bytes | None = None
         where known, the element and what was expected.
     """
     net_doc = _parse_xml(net_text, net_name, "net")
-    net = _parse_net(net_doc, normal_density)
-    meta = dict(net.meta)
-    rho = normal_density if normal_density is not None else (net.gas or {}).get("normal_density")
+    parts = _parse_net(net_doc, normal_density)
+    rho = normal_density if normal_density is not None else (parts["gas"] or {}).get("normal_density")
     if cs_text is not None:
+        # the stations' figures go into the connection records, so that the Network is
+        # built (and its tables checked) once
         cs_doc = _parse_xml(cs_text, cs_name, "cs")
-        cs_data, derived = _parse_cs(cs_doc, net)
-        conns = net.connections.copy()
-        for sid, (power, ratio) in derived.items():
-            conns.at[sid, "power_max_w"] = power
-            conns.at[sid, "ratio_max"] = ratio
+        conns = parts["connections"]
+        stations = [c["id"] for c in conns if c["kind"] == "compressorStation"]
+        cs_data, derived = _parse_cs(cs_doc, stations)
+        for rec in conns:
+            if rec["id"] in derived:
+                rec["power_max_w"], rec["ratio_max"] = derived[rec["id"]]
+        meta = parts["meta"]
         meta["compressor_stations"] = cs_data
         meta["source"]["files"]["cs"] = cs_name
         meta["gaslib"]["rules"]["compressor_stations"] = _CS_RULES
-        net = net.evolve(connections=conns, meta=meta)
+    net = _network(net_doc, parts)
     scenario = None
     if scenario_text is not None:
         scn_doc = _parse_xml(scenario_text, scenario_name, "scn")

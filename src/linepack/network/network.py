@@ -47,11 +47,17 @@ GAS_KEYS = (
 
 def _table(data: pd.DataFrame | Iterable[Mapping[str, Any]] | None, fields: tuple[Field, ...],
            what: str, required: tuple[str, ...]) -> pd.DataFrame:
-    """Normalise ``data`` to a DataFrame with every schema column, in schema order."""
+    """Normalise ``data`` to a DataFrame with every schema column, in schema order.
+
+    The columns are converted one by one and the table is built once from them
+    (inserting them into a frame one at a time costs more than the conversions).
+    ``data`` itself is never modified.
+    """
+    names = [f.name for f in fields]
     if data is None:
-        df = pd.DataFrame(columns=[f.name for f in fields])
+        df = pd.DataFrame(columns=names)
     elif isinstance(data, pd.DataFrame):
-        df = data.copy()
+        df = data
     else:
         rows = list(data)
         df = pd.DataFrame(rows)
@@ -59,34 +65,41 @@ def _table(data: pd.DataFrame | Iterable[Mapping[str, Any]] | None, fields: tupl
             df = df.set_index("id")
     if "id" in df.columns and df.index.name != "id":
         df = df.set_index("id")
-    df.index = df.index.map(str)
-    df.index.name = "id"
-    dup = df.index[df.index.duplicated()].unique()
+    index = df.index.map(str).rename("id")
+    dup = index[index.duplicated()].unique()
     if len(dup):
         raise InputError(f"{what}: duplicate id(s) {', '.join(repr(d) for d in dup[:5])}; "
                          "ids must be unique")
-    names = [f.name for f in fields]
+    twice = df.columns[df.columns.duplicated()].unique()
+    if len(twice):
+        raise InputError(f"{what}: column '{twice[0]}' appears more than once")
     unknown = [c for c in df.columns if c not in names]
     if unknown:
         from linepack.errors import did_you_mean
         c = unknown[0]
         raise InputError(f"{what}: unknown column '{c}'{did_you_mean(c, names)}; "
                          f"expected some of {names}")
+    columns: dict[str, Any] = {}
     for f in fields:
         if f.name not in df.columns:
             if f.name in required:
                 if len(df):
                     raise InputError(f"{what}: column '{f.name}' is required ({f.description})")
-                df[f.name] = pd.Series(dtype=object)
+                columns[f.name] = np.array([], dtype=object)
             else:
-                df[f.name] = f.default
-        elif f.default is not None and not isinstance(f.default, str):
-            df[f.name] = pd.to_numeric(df[f.name], errors="raise").astype(float)
+                columns[f.name] = np.full(len(index), f.default,
+                                          dtype=object if isinstance(f.default, str) else None)
+            continue
+        col = df[f.name]
+        if f.default is not None and not isinstance(f.default, str):
+            if col.dtype != np.float64:
+                col = pd.to_numeric(col, errors="raise").astype(float)
             if np.isfinite(f.default):
-                df[f.name] = df[f.name].fillna(f.default)
+                col = col.fillna(f.default)
         elif isinstance(f.default, str):
-            df[f.name] = df[f.name].fillna(f.default).astype(str)
-    return df[names]
+            col = col.fillna(f.default).astype(str)
+        columns[f.name] = col.array  # by position: the index is replaced below
+    return pd.DataFrame(columns, index=index, columns=names)
 
 
 @dataclass(frozen=True, eq=False)

@@ -119,11 +119,11 @@ def check_limits(network: Network, result, tol_bar: float = 1e-6) -> list[str]:
     fmin = conns["flow_min_kg_s"].reindex(edges.index)
     m = edges["m_kg_s"]
     for cid in edges.index[(m > fmax * (1 + 1e-9) + 1e-9).fillna(False)]:
-        found.append(((m[cid] - fmax[cid]) / max(abs(fmax[cid]), 1e-9),
-                      f"{edges.at[cid, 'kind']} '{cid}' flow ({m[cid]:.2f} > {fmax[cid]:.2f} kg/s)"))
+        found.append(((m[cid] - fmax[cid]) / max(abs(fmax[cid]), 1.0),
+                      f"{edges.at[cid, 'kind']} '{cid}' flow ({m[cid]:.4g} > {fmax[cid]:.4g} kg/s)"))
     for cid in edges.index[(m < fmin - 1e-9 - 1e-9 * fmin.abs()).fillna(False)]:
-        found.append(((fmin[cid] - m[cid]) / max(abs(fmin[cid]), 1e-9),
-                      f"{edges.at[cid, 'kind']} '{cid}' flow ({m[cid]:.2f} < {fmin[cid]:.2f} kg/s)"))
+        found.append(((fmin[cid] - m[cid]) / max(abs(fmin[cid]), 1.0),
+                      f"{edges.at[cid, 'kind']} '{cid}' flow ({m[cid]:.4g} < {fmin[cid]:.4g} kg/s)"))
     found.sort(key=lambda t: -t[0])
     return [t[1] for t in found]
 
