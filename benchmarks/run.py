@@ -208,9 +208,13 @@ def worker_linepack(case_name: str, quick: bool, out_dir: Path) -> dict:
     if case_name in GASLIB_CASES:
         net_f, scn_f = GASLIB_CASES[case_name]
         t0 = time.perf_counter()
-        net, scn = linepack.read_gaslib(GASLIB / net_f, GASLIB / scn_f)
+        opened = linepack.open_case(str(GASLIB / net_f), str(GASLIB / scn_f))   # with .cs and .cdf
+        net, scn = opened.network, opened.scenario
         rec["build_s"] = time.perf_counter() - t0
-        controls, kw = None, {}
+        # the controls come from nomination validation (timed apart; the goal is the steady
+        # state under them); its held pressures and controls are kept for the cold start
+        rec["nomination"], scn, controls = _validate(linepack, net, scn, out_dir / f"{case_name}-validated")
+        kw = {}
         arrays = None
     else:
         import cases
@@ -494,16 +498,48 @@ def worker_pair(case_name: str, quick: bool) -> dict:
     return rec
 
 
+#: Programmes tried over the combined decisions by the benchmark's nomination validation.
+NOMINATION_CHOICES = 16
+
+
+def _validate(linepack, net, scn, stem: Path):
+    """Nomination validation of a GasLib case: (record, scenario with held pressures, controls).
+
+    Writes ``stem``-controls.json (the native controls convention) and ``stem``-held.json
+    ({node: held pressure in bar}) for the cold start."""
+    t0 = time.perf_counter()
+    found = linepack.validate_nomination(net, scn, max_choices=NOMINATION_CHOICES)
+    rec = {"seconds": time.perf_counter() - t0, "feasible": found.feasible,
+           "programmes": found.programmes, "violation_bar": found.violation_bar,
+           "violations": found.violations[:5], "n_violations": len(found.violations),
+           "shortfalls": [[a, w] for a, w in found.shortfalls[:5]],
+           "error": None if found.error is None else f"{type(found.error).__name__}: {found.error}"}
+    name = scn.name or "nomination"
+    case = linepack.Case(net, {name: found.scenario}, {name: found.controls}, {name: name})
+    doc = json.loads(linepack.write_native(case, stem.with_suffix(".json")).read_text())
+    stem.with_name(stem.name + "-controls.json").write_text(json.dumps(doc["controls"][name]))
+    held = found.scenario.nodes["p_fixed_pa"].dropna() / 1e5
+    stem.with_name(stem.name + "-held.json").write_text(json.dumps(held.to_dict()))
+    return rec, found.scenario, found.controls
+
+
 COLD_CODE = r"""
 import time, json, sys
 t0 = time.perf_counter()
 import linepack
 t1 = time.perf_counter()
-net, scn = linepack.read_gaslib(sys.argv[1], sys.argv[2])
+net, scn = linepack.read_gaslib(sys.argv[1], sys.argv[2], sys.argv[3])
+controls = linepack.read_controls(sys.argv[4], net)
+with open(sys.argv[5]) as fh:
+    held = json.load(fh)
+nodes = scn.nodes.copy()
+for node, p_bar in held.items():
+    nodes.loc[node, "p_fixed_pa"] = p_bar * 1e5
+scn = scn.evolve(nodes=nodes)
 t2 = time.perf_counter()
 outcome = "solved"
 try:
-    r = linepack.simulate(net, scn)
+    r = linepack.simulate(net, scn, controls)
 except linepack.LinepackError as exc:
     outcome = type(exc).__name__
 t3 = time.perf_counter()
@@ -512,12 +548,20 @@ print(json.dumps({"import_s": t1 - t0, "read_s": t2 - t1, "solve_s": t3 - t2,
 """
 
 
-def cold_start(repeats: int) -> dict:
+def cold_start(repeats: int, folder: Path) -> dict:
+    """Fresh processes that import linepack, read GasLib-582 (.net, .scn, .cs) with the controls
+    and held pressures its nomination validation found (files of the gaslib_582 worker), and
+    solve the steady state."""
     net_f, scn_f = GASLIB_CASES["gaslib_582"]
+    stem = folder / "gaslib_582-validated"
+    files = [stem.with_name(stem.name + "-controls.json"), stem.with_name(stem.name + "-held.json")]
+    if not all(f.exists() for f in files):
+        return {"runs": [], "skipped": "gaslib_582 was not run (its validated controls are needed)"}
     runs = []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        cp = subprocess.run([sys.executable, "-c", COLD_CODE, str(GASLIB / net_f), str(GASLIB / scn_f)],
+        cp = subprocess.run([sys.executable, "-c", COLD_CODE, str(GASLIB / net_f), str(GASLIB / scn_f),
+                             str((GASLIB / net_f).with_suffix(".cs")), *map(str, files)],
                             capture_output=True, text=True, env=_worker_env(), timeout=300)
         wall = time.perf_counter() - t0
         if cp.returncode != 0:
@@ -692,7 +736,7 @@ def main(argv=None) -> int:
         report["cases"][name] = entry
         _print_case(name, entry)
     print(f"[{time.strftime('%H:%M:%S')}] cold start ...", flush=True)
-    report["cold_start"] = cold_start(3 if not a.quick else 1)
+    report["cold_start"] = cold_start(3 if not a.quick else 1, tmp)
     report["source_state_end"] = source_state()
     if report["source_state_end"].get("src_sha256") != report["machine"].get("src_sha256"):
         print("WARNING: linepack's src/ changed while the benchmark ran", flush=True)
@@ -819,14 +863,16 @@ def goals(report) -> list[dict]:
         if lp.get("ok"):
             t = lp["median_s"]
             add("GasLib-4197 steady state ≤ 20 ms warm", "PASS" if t <= 0.020 else "MISS",
-                f"{_fmt(_ms(t), '.1f')} ms, {lp.get('iterations')} it")
+                f"{_fmt(_ms(t), '.1f')} ms, {lp.get('iterations')} it, under the controls that "
+                f"nomination validation found ({_nomination_note(lp.get('nomination', {}))})")
         else:
             add("GasLib-4197 steady state ≤ 20 ms warm", "MISS",
                 f"no steady state: {lp.get('error', {}).get('type')} after {_fmt(_ms(lp.get('median_s')), '.1f')} ms "
                 f"(time to the diagnosis, warm)")
     cs = report.get("cold_start", {})
     if "process_wall_s" in cs:
-        add("cold start (fresh process: import, read GasLib-582, solve) < 1 s",
+        add("cold start (fresh process: import, read GasLib-582 with the controls its nomination "
+            "validation found, solve) < 1 s",
             "PASS" if cs["process_wall_s"] < 1.0 else "MISS",
             f"{cs['process_wall_s']:.2f} s whole process ({cs['in_process_s']:.2f} s import→result: "
             f"import {cs['import_s']:.2f}, read {cs['read_s']:.2f}, solve {cs['solve_s']:.2f}); "
@@ -861,6 +907,18 @@ def goals(report) -> list[dict]:
             f"{lp.get('error', {}).get('type', 'no error raised')} after {_fmt(_ms(t), '.0f')} ms "
             f"= {_fmt(t / ref if (t and ref) else None, '.2f')} × {how}")
     return out
+
+
+def _nomination_note(nom: dict) -> str:
+    if not nom:
+        return "not run"
+    if nom.get("feasible"):
+        verdict = "validated: every limit holds"
+    else:
+        first = (nom.get("violations") or [nom.get("error") or "?"])[0]
+        verdict = f"not validated: {nom.get('n_violations')} limit(s) violated, worst {first}"
+    return (f"{verdict}; validation {_fmt(nom.get('seconds'), '.0f')} s, "
+            f"{nom.get('programmes')} programmes")
 
 
 def markdown(report) -> str:
@@ -945,10 +1003,21 @@ def markdown(report) -> str:
         L.append("")
         for n, t, err in errs:
             L.append(f"- {n}, {t}: {err.get('type')}: {err.get('message', '')[:300]}")
+    noms = [(n, e["linepack"]["nomination"]) for n, e in C.items()
+            if e.get("linepack", {}).get("nomination")]
+    if noms:
+        L.append("")
+        L.append("GasLib nominations: the controls (valve states, station and regulator set points) "
+                 "come from `linepack.validate_nomination` (IPOPT through CasADi, at most "
+                 f"{NOMINATION_CHOICES} programmes over the combined decisions); the timings above are "
+                 "the steady state under them:")
+        L.append("")
+        for n, nom in noms:
+            L.append(f"- {n}: {_nomination_note(nom)}")
     cs = report.get("cold_start", {})
     if cs:
         L.append("")
-        L.append(f"Cold start (GasLib-582, fresh process, median of {len(cs.get('runs', []))}): "
+        L.append(f"Cold start (GasLib-582 with the controls its nomination validation found, fresh process, median of {len(cs.get('runs', []))}): "
                  f"process {_fmt(cs.get('process_wall_s'), '.2f')} s; import {_fmt(cs.get('import_s'), '.2f')} s, "
                  f"read {_fmt(cs.get('read_s'), '.2f')} s, solve {_fmt(cs.get('solve_s'), '.2f')} s; "
                  f"outcome {cs.get('outcome')}")
