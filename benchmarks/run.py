@@ -499,7 +499,7 @@ def worker_pair(case_name: str, quick: bool) -> dict:
 
 
 #: Programmes tried over the combined decisions by the benchmark's nomination validation.
-NOMINATION_CHOICES = 16
+NOMINATION_CHOICES = 8
 
 
 def _validate(linepack, net, scn, stem: Path):
