@@ -143,3 +143,26 @@ def test_gaslib_582_programme_and_simulation_agree():
     if out.shortfalls:
         top = out.shortfalls[0][1].split(" ")[1]
         assert any(top in v for v in out.violations)
+
+
+def test_limits_of_a_bypassed_regulator_still_hold():
+    """A regulator the user puts in bypass passes gas without reducing it, but its outlet limit
+    still applies: with the source held at 70 bar the outlet sees √(70² − Δ) ≈ 51.8 bar
+    against a 50 bar maximum; the programme gives up exactly that much (plus the margin)
+    and the check by simulation names the regulator."""
+    nodes = [{"id": "src", "kind": "source"},
+             {"id": "a", "kind": "innode"}, {"id": "b", "kind": "innode"},
+             {"id": "sink", "kind": "sink", "p_min_pa": 10e5}]
+    conns = [pipe("p1", "src", "a"), pipe("p2", "b", "sink"),
+             {"id": "rv", "kind": "controlValve", "from_node": "a", "to_node": "b",
+              "p_out_max_pa": 50e5}]
+    scn = Scenario([{"id": "src", "p_fixed_pa": 70e5}, {"id": "sink", "inflow_kg_s": -M}],
+                   temperature=T)
+    out = linepack.validate_nomination(Network(nodes, conns), scn, Controls.from_dict({"rv": "bypass"}),
+                                       margin_bar=MARGIN, **PHYS)
+    assert not out.feasible
+    over = np.sqrt(70.0 ** 2 - drop_sq_bar2()) - (50.0 - MARGIN)
+    assert out.shortfalls == [(pytest.approx(over, rel=1e-6),
+                               "controlValve 'rv' outlet pressure above its maximum [bar]")]
+    assert any(v.startswith("controlValve 'rv' outlet pressure") for v in out.violations)
+    assert out.controls.table.at["rv", "mode"] == "bypass"
