@@ -166,3 +166,16 @@ def test_limits_of_a_bypassed_regulator_still_hold():
                                "controlValve 'rv' outlet pressure above its maximum [bar]")]
     assert any(v.startswith("controlValve 'rv' outlet pressure") for v in out.violations)
     assert out.controls.table.at["rv", "mode"] == "bypass"
+
+
+def test_a_check_valve_against_the_flow_is_the_limit_given_up():
+    """A check valve mounted against the only path: the programme can deliver only by passing
+    gas against it, and names it (50 kg/s = 5 units of 10 kg/s)."""
+    net, scn = line(with_station=False, p_min_sink=1.0)
+    conns = net.connections.reset_index()
+    conns.loc[conns["id"] == "v", ["kind", "from_node", "to_node"]] = ["checkValve", "n2", "n1"]
+    out = linepack.validate_nomination(Network(net.nodes.reset_index(), conns), scn, **PHYS)
+    assert not out.feasible
+    amount, what = out.shortfalls[0]
+    assert what == "checkValve 'v' flow against its direction [10 kg/s]"
+    assert amount == pytest.approx(M / 10.0, rel=1e-6)

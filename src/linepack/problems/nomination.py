@@ -295,8 +295,9 @@ class _Programme:
         fmax = conns["flow_max_kg_s"].to_numpy(float)[e] / self.fs
         m_lb = np.where(np.isfinite(fmin), fmin, -np.inf)
         m_ub = np.where(np.isfinite(fmax), fmax, np.inf)
-        fwd = np.concatenate([reg, cs])
-        if fwd.size:  # regulators and stations in operation pass gas forward only
+        check = np.flatnonzero((k_e == "checkValve") & (md_ != "closed"))
+        fwd = np.concatenate([reg, cs, check])
+        if fwd.size:  # regulators and stations in operation, and check valves, pass gas forward only
             at_least(M[fwd.tolist()] * (self.fs / _FLOW_UNIT), 0.0, 1.0,
                      f"flow against its direction [{_FLOW_UNIT:g} kg/s]", [f"{md.kind[i]} '{md.edge_ids[i]}'" for i in e[fwd]])
         lift = ca.sum1(P[v[cs].tolist()] - P[u[cs].tolist()]) if cs.size else 0.0
