@@ -138,7 +138,7 @@ def test_gaslib_582_programme_and_simulation_agree():
     assert out.result is not None, out.error
     p = out.result.nodes["p_bar"]
     np.testing.assert_allclose(out.p_bar[p.index].to_numpy(), p.to_numpy(), atol=1e-4)
-    assert out.programmes <= 2 and len(out.choice) == 2
+    assert out.programmes <= 2 + 4 and len(out.choice) == 2   # choices + repairs
     assert bool(out.violations) == (not out.feasible)
     if out.shortfalls:
         top = out.shortfalls[0][1].split(" ")[1]
@@ -179,3 +179,26 @@ def test_a_check_valve_against_the_flow_is_the_limit_given_up():
     amount, what = out.shortfalls[0]
     assert what == "checkValve 'v' flow against its direction [10 kg/s]"
     assert amount == pytest.approx(M / 10.0, rel=1e-6)
+
+
+def test_a_free_regulator_whose_losses_cannot_be_met_is_closed():
+    """A regulator with 0.5 bar inlet and outlet losses beside a short wide pipe: in operation
+    it needs a 1 bar drop between its ends, which the pipe (a few mbar at 50 kg/s) never has;
+    the repair closes it and the nomination is validated in a second programme."""
+    nodes = [{"id": "src", "kind": "source"}, {"id": "a", "kind": "innode"},
+             {"id": "b", "kind": "innode"}, {"id": "sink", "kind": "sink", "p_min_pa": 10e5}]
+    conns = [pipe("p1", "src", "a"), pipe("p2", "b", "sink"),
+             {"id": "p3", "kind": "pipe", "from_node": "a", "to_node": "b", "length_m": 100.0,
+              "diameter_m": 1.0, "roughness_m": K},
+             {"id": "rv", "kind": "controlValve", "from_node": "a", "to_node": "b",
+              "pressure_loss_in_pa": 0.5e5, "pressure_loss_out_pa": 0.5e5}]
+    scn = Scenario([{"id": "src", "p_fixed_pa": 70e5}, {"id": "sink", "inflow_kg_s": -M}],
+                   temperature=T)
+    net = Network(nodes, conns)
+    out = linepack.validate_nomination(net, scn, max_repairs=0, **PHYS)
+    assert not out.feasible
+    assert out.shortfalls[0][1] == "controlValve 'rv' pressure reduction below its minimum [bar]"
+    out = linepack.validate_nomination(net, scn, **PHYS)
+    assert out.feasible and out.programmes == 2
+    assert out.controls.table.at["rv", "mode"] == "closed"
+    assert out.result.edges.at["p3", "m_kg_s"] == pytest.approx(M, rel=1e-9)

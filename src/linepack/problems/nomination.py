@@ -45,6 +45,11 @@ The problem is a mixed-integer nonlinear programme. linepack splits it:
   element gets a held pressure at one node, from the programme) and the case is
   simulated. The result reported is that simulation's.
 
+* **Repair.** Where the best choice still gives up a limit of a regulator or station
+  that no decision and no user control sets (a regulator in operation always loses its
+  inlet and outlet losses, say), that element is tried closed, largest shortfall first,
+  at most ``max_repairs`` times; a closure is kept where it lowers the violation.
+
 The discrete search is a heuristic: a nomination it cannot validate may still be
 feasible with other decisions. With combined decisions the search stops at the
 first choice without violation or after ``max_choices`` programmes.
@@ -194,13 +199,19 @@ class _Programme:
             lbg.append(np.broadcast_to(lo, (expr.shape[0],)).astype(float))
             ubg.append(np.broadcast_to(hi, (expr.shape[0],)).astype(float))
 
-        self.labels = []
+        self.labels, self.row_edge = [], []
 
-        def at_least(expr, lo, weight, what, names):
+        def at_least(expr, lo, weight, what, edges=None, nodes=None):
             """expr ≥ lo, elastic: a slack ≥ 0 makes up any shortfall at ``weight`` per unit
-            (``names``: the element of each row, ``what``: the limit, for the report)."""
+            (the connection or node of each row and ``what`` limit it is, for the report)."""
             sl = ca.SX.sym("s", expr.shape[0])
             slacks.append(sl)
+            if edges is not None:
+                names = [f"{md.kind[i]} '{md.edge_ids[i]}'" for i in edges]
+                self.row_edge += [int(i) for i in edges]
+            else:
+                names = [f"node '{md.node_ids[i]}'" for i in nodes]
+                self.row_edge += [-1] * len(nodes)
             self.labels += [f"{nm} {what}" for nm in names]
             weights.append(np.full(expr.shape[0], weight))
             rows(expr + sl, lo, np.inf)
@@ -233,18 +244,18 @@ class _Programme:
             dmin = np.fmax(np.nan_to_num(col("dp_min_pa", reg) / BAR), 0.0)
             dmax = np.where(np.isfinite(col("dp_max_pa", reg)), col("dp_max_pa", reg) / BAR, np.inf)
             drop = P[u[reg].tolist()] - li[reg] - P[v[reg].tolist()] - lo[reg]
-            at_least(drop, dmin, 1.0, "pressure reduction below its minimum [bar]", [f"{md.kind[i]} '{md.edge_ids[i]}'" for i in e[reg]])
+            at_least(drop, dmin, 1.0, "pressure reduction below its minimum [bar]", edges=e[reg])
             rows(drop, -np.inf, dmax)
         if cs.size:
             pin = P[u[cs].tolist()] - li[cs]
             pout = P[v[cs].tolist()] + lo[cs]
             rmin = np.fmax(np.nan_to_num(col("ratio_min", cs), nan=1.0), 1.0)
             rmax = col("ratio_max", cs) * (1.0 - 1e-6)
-            at_least(pout - rmin * pin, 0.0, 1.0, "pressure ratio below its minimum [bar]", [f"{md.kind[i]} '{md.edge_ids[i]}'" for i in e[cs]])
+            at_least(pout - rmin * pin, 0.0, 1.0, "pressure ratio below its minimum [bar]", edges=e[cs])
             fin = np.flatnonzero(np.isfinite(rmax))
             if fin.size:
                 at_least(rmax[fin] * pin[fin.tolist()] - pout[fin.tolist()], 0.0, 1.0,
-                         "pressure ratio above its maximum [bar]", [f"{md.kind[i]} '{md.edge_ids[i]}'" for i in e[cs[fin]]])
+                         "pressure ratio above its maximum [bar]", edges=e[cs[fin]])
             rows(pin, 1.0, np.inf)
             pmax = col("power_max_w", cs)
             fin = np.flatnonzero(np.isfinite(pmax))
@@ -252,7 +263,7 @@ class _Programme:
                 ratio = pout[fin.tolist()] / pin[fin.tolist()]
                 power = PW[fin.tolist()] * M[cs[fin].tolist()] * (ratio ** EXP[fin.tolist()] - 1.0)
                 at_least(1.0 - 1e-4 - power / pmax[fin], 0.0, 10.0, "power above its maximum [share]",
-                         [f"{md.kind[i]} '{md.edge_ids[i]}'" for i in e[cs[fin]]])
+                         edges=e[cs[fin]])
         # element pressure limits wherever gas passes (in operation or bypassed)
         passed = np.flatnonzero(np.isin(k_e, _FREE) & (md_ == "bypass"))
         for idx in (reg, cs, passed):
@@ -262,20 +273,20 @@ class _Programme:
             f = np.flatnonzero(np.isfinite(pin_min))
             if f.size:
                 at_least(P[u[idx[f]].tolist()], pin_min[f] + margin_bar, 1.0,
-                         "inlet pressure below its minimum [bar]", [f"{md.kind[i]} '{md.edge_ids[i]}'" for i in e[idx[f]]])
+                         "inlet pressure below its minimum [bar]", edges=e[idx[f]])
             pout_max = col("p_out_max_pa", idx) / BAR
             f = np.flatnonzero(np.isfinite(pout_max))
             if f.size:
                 at_least(-P[v[idx[f]].tolist()], margin_bar - pout_max[f], 1.0,
-                         "outlet pressure above its maximum [bar]", [f"{md.kind[i]} '{md.edge_ids[i]}'" for i in e[idx[f]]])
+                         "outlet pressure above its maximum [bar]", edges=e[idx[f]])
         closed_valve = np.flatnonzero((kind == "valve") & (mode == "closed")
                                       & np.isfinite(conns["dp_max_pa"].to_numpy(float)))
         if closed_valve.size:
             dpm = conns["dp_max_pa"].to_numpy(float)[closed_valve] / BAR
             dif = P[md.u[closed_valve].tolist()] - P[md.v[closed_valve].tolist()]
-            cv_names = [f"valve '{md.edge_ids[i]}'" for i in closed_valve]
-            at_least(dif, -dpm, 1.0, "closed: pressure difference above its maximum [bar]", cv_names)
-            at_least(-dif, -dpm, 1.0, "closed: pressure difference above its maximum [bar]", cv_names)
+            what = "closed: pressure difference above its maximum [bar]"
+            at_least(dif, -dpm, 1.0, what, edges=closed_valve)
+            at_least(-dif, -dpm, 1.0, what, edges=closed_valve)
 
         # pressure bounds with slacks (bar), tightened by the margin where the range allows
         pmin, pmax = md.p_min / BAR, md.p_max / BAR
@@ -285,10 +296,10 @@ class _Programme:
         hi_b = np.flatnonzero(np.isfinite(pmax))
         if lo_b.size:
             at_least(P[lo_b.tolist()], pmin[lo_b] + mg[lo_b], 1.0, "pressure below its minimum [bar]",
-                     [f"node '{md.node_ids[i]}'" for i in lo_b])
+                     nodes=lo_b)
         if hi_b.size:
             at_least(-P[hi_b.tolist()], mg[hi_b] - pmax[hi_b], 1.0, "pressure above its maximum [bar]",
-                     [f"node '{md.node_ids[i]}'" for i in hi_b])
+                     nodes=hi_b)
 
         # variable bounds
         fmin = conns["flow_min_kg_s"].to_numpy(float)[e] / self.fs
@@ -299,7 +310,7 @@ class _Programme:
         fwd = np.concatenate([reg, cs, check])
         if fwd.size:  # regulators and stations in operation, and check valves, pass gas forward only
             at_least(M[fwd.tolist()] * (self.fs / _FLOW_UNIT), 0.0, 1.0,
-                     f"flow against its direction [{_FLOW_UNIT:g} kg/s]", [f"{md.kind[i]} '{md.edge_ids[i]}'" for i in e[fwd]])
+                     f"flow against its direction [{_FLOW_UNIT:g} kg/s]", edges=e[fwd])
         lift = ca.sum1(P[v[cs].tolist()] - P[u[cs].tolist()]) if cs.size else 0.0
         S = ca.vertcat(*slacks)
         self.weights = np.concatenate(weights) if weights else np.zeros(0)
@@ -417,16 +428,20 @@ class _Programme:
                 break
         slack = x0[md.n + self.edges.size:]
         viol = float(self.weights @ slack)
-        self.shortfalls = sorted(((float(w * x), lab) for w, x, lab in zip(self.weights, slack, self.labels)
-                                  if w * x > 1e-6), reverse=True)
+        given = sorted(((float(w * x), lab, el) for w, x, lab, el
+                        in zip(self.weights, slack, self.labels, self.row_edge) if w * x > 1e-6),
+                       key=lambda t: -t[0])
+        self.shortfalls = [(a, lab) for a, lab, _ in given]
+        self.shortfall_edges = [el for _, _, el in given]   # connection of each (−1: a node)
         return p_bar, m, viol, success
 
 
 # --------------------------------------------------------------------------------------
 # the driver
 # --------------------------------------------------------------------------------------
-def _modes(md, groups, choice, controls: Controls | None) -> np.ndarray:
-    """Mode per connection: the user's controls, then the chosen decisions; valves open and
+def _modes(md, groups, choice, controls: Controls | None, closed=()) -> np.ndarray:
+    """Mode per connection: the user's controls, then the chosen decisions, then the free
+    regulators and stations the repair closed (``closed``: positions); valves open and
     regulators/stations free ("active") elsewhere; law elements ""."""
     mode = np.full(md.m, "", dtype=object)
     mode[md.kind == "valve"] = "open"
@@ -445,6 +460,7 @@ def _modes(md, groups, choice, controls: Controls | None) -> np.ndarray:
             i = ids.get_indexer([eid])[0]
             if i >= 0:
                 mode[i] = m_
+    mode[list(closed)] = "closed"
     return mode
 
 
@@ -505,7 +521,7 @@ def _controls_and_scenario(md, mode, p_bar, m, scenario: Scenario):
 
 
 def validate_nomination(network: Network, scenario: Scenario, controls: Controls | None = None,
-                        *, max_choices: int = 16, margin_bar: float = 0.01,
+                        *, max_choices: int = 16, max_repairs: int = 4, margin_bar: float = 0.01,
                         friction: Any = "nikuradse", eos: Any = "papay", viscosity: Any = None,
                         gas: Any = None, temperature: float | None = None) -> NominationResult:
     """Find valve states and regulator/station set points that carry a nomination.
@@ -522,6 +538,9 @@ def validate_nomination(network: Network, scenario: Scenario, controls: Controls
         States to keep (e.g. valves known to be closed); modes only, set points are chosen.
     max_choices : int
         Programmes tried over the combined decisions (GasLib ``.cdf``).
+    max_repairs : int
+        Free regulators and stations (set by no decision and no control) tried closed after
+        that, where the best programme gives up one of their own limits.
     margin_bar : float
         Pressure bounds are tightened by this much in the programme. [bar]
     friction, eos, viscosity, gas, temperature
@@ -556,9 +575,9 @@ def validate_nomination(network: Network, scenario: Scenario, controls: Controls
     m0 = np.zeros(md.m)
     n_prog = 0
 
-    def run(ch, p_start, m_start):
+    def run(ch, p_start, m_start, closed=()):
         nonlocal n_prog
-        mode = _modes(md, groups, ch, controls)
+        mode = _modes(md, groups, ch, controls, closed)
         try:
             prog = _Programme(md, mode, margin_bar, p_start, m_start)
         except InputError:
@@ -567,7 +586,7 @@ def validate_nomination(network: Network, scenario: Scenario, controls: Controls
             raise
         n_prog += 1
         p, m, viol, ok = prog.solve(p_start, m_start)
-        return (viol if ok else np.inf), (mode, p, m, prog.shortfalls)
+        return (viol if ok else np.inf), (mode, p, m, prog.shortfalls, prog.shortfall_edges)
 
     best, state = run(choice, p0, m0)
     for gi, g in enumerate(groups):
@@ -587,7 +606,24 @@ def validate_nomination(network: Network, scenario: Scenario, controls: Controls
     if state is None:
         raise LinepackError("nomination validation: the programme failed for every choice of "
                             "decisions tried (IPOPT did not converge)")
-    mode, p, m, shortfalls = state
+    # repair: a regulator or station that no decision and no user control sets, whose own
+    # limits the best programme gives up (e.g. a reduction below its inlet and outlet losses),
+    # is tried closed, largest shortfall first
+    named = {i for g in groups for d in g["decisions"] for i in md.edge_ids.get_indexer(list(d["controls"]))}
+    if controls is not None and len(controls.table):
+        named |= set(md.edge_ids.get_indexer(controls.table.index))
+    free = set(np.flatnonzero(np.isin(md.kind, _FREE)).tolist()) - named
+    closed, tried = [], set()
+    while best > 1e-6 and len(tried) < max_repairs:
+        cand = next((i for i in state[4] if i in free and i not in tried), None)
+        if cand is None:
+            break
+        tried.add(cand)
+        viol, st = run(choice, state[1], state[2], closed + [cand])
+        if viol < best:
+            best, state = viol, st
+            closed.append(cand)
+    mode, p, m, shortfalls, _ = state
     ctl, scn = _controls_and_scenario(md, mode, p, m, scenario)
     result, err, viols = None, None, []
     try:
