@@ -247,3 +247,31 @@ def test_reduce_affine_forest_composes_long_chains_and_parallel_edges():
     b_bad[-1] += 1e4
     with pytest.raises(RelationConflict):
         reduce_affine(n, ef, et, a, b_bad, [], [])
+
+
+def test_preconditioned_solve_exact_inverse_takes_one_application():
+    """With the exact inverse as preconditioner the first application solves the system."""
+    L, *_ = laplacian(80)
+    b = np.linspace(-1.0, 1.0, 80)
+    solve = Factorizer("splu").factor(L)
+    x, used = linsolve.preconditioned_solve(L, b, solve, atol=1e-10, max_apply=5)
+    assert used == 1
+    np.testing.assert_allclose(L @ x, b, atol=1e-10)
+
+
+def test_preconditioned_solve_with_a_stale_factor_meets_the_tolerance_or_says_no():
+    """A factor of the same Laplacian with weights off by up to ±20 % preconditions GMRES:
+    the true residual meets atol within the budget; with a budget of 1 it gives up (None)."""
+    L, rows, cols, vals = laplacian(200, seed=1)
+    rng = np.random.default_rng(2)
+    w_new = rng.uniform(0.8, 1.2, vals.size // 4)
+    vals_new = vals * np.tile(w_new, 4)
+    L_new = sp.csc_matrix(sp.coo_matrix((vals_new, (rows, cols)), shape=L.shape)) + sp.eye(200) * 0.1
+    b = rng.normal(size=200)
+    stale = Factorizer("splu").factor(L)
+    x, used = linsolve.preconditioned_solve(L_new, b, stale, atol=1e-9 * np.linalg.norm(b),
+                                            max_apply=40)
+    assert x is not None and 2 < used <= 40
+    assert np.linalg.norm(L_new @ x - b) <= 1e-9 * np.linalg.norm(b)
+    x1, used1 = linsolve.preconditioned_solve(L_new, b, stale, atol=1e-9, max_apply=1)
+    assert x1 is None and used1 == 1

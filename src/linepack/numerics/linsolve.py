@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import scipy.sparse as sp
+import scipy.sparse.linalg as spla
 from scipy.sparse.linalg import splu
 
-__all__ = ["Factorizer", "cholmod_available", "SingularMatrix"]
+__all__ = ["Factorizer", "cholmod_available", "SingularMatrix", "preconditioned_solve"]
 
 try:  # optional speed-up
     from sksparse.cholmod import analyze as _cholmod_analyze  # type: ignore
@@ -107,3 +109,56 @@ class Factorizer:
             except (RuntimeError, sp.linalg.MatrixRankWarning) as exc:
                 raise SingularMatrix(str(exc)) from None
         return lu.solve
+
+
+def preconditioned_solve(A, b, minv, atol: float, max_apply: int):
+    """Solve ``A·x = b`` to ``‖b − A·x‖₂ ≤ atol`` with right preconditioning.
+
+    ``minv(v)`` applies an approximate inverse of ``A``. The first try is
+    ``x = minv(b)``; then one minimal-residual correction along ``minv(r)``
+    (GMRES's first iteration without its set-up); then restarted GMRES on the
+    correction, ``A·minv(y) = r`` (Saad & Schultz 1986; right preconditioning
+    keeps the true residual as GMRES's measure). ``max_apply`` bounds the
+    applications of ``minv``.
+
+    Returns ``(x, applications)``, with ``x = None`` when the budget ran out,
+    the iterate is not finite, or ``max_apply`` < 1.
+    """
+    if max_apply < 1:
+        return None, 0
+    x0 = minv(b)
+    used = 1
+    if not np.all(np.isfinite(x0)):
+        return None, used
+    r0 = b - A @ x0
+    if float(np.linalg.norm(r0)) <= atol:
+        return x0, used
+    if used >= max_apply:
+        return None, used
+    z = minv(r0)
+    used += 1
+    w = A @ z
+    ww = float(w @ w)
+    if ww > 0.0 and np.all(np.isfinite(z)):
+        alpha = float(w @ r0) / ww
+        if float(np.linalg.norm(r0 - alpha * w)) <= atol:
+            return x0 + alpha * z, used
+    inner = max_apply - used - 1   # the last application maps GMRES's y back
+    if inner < 1:
+        return None, used
+    n = A.shape[0]
+    count = [0]
+
+    def matvec(y):
+        count[0] += 1
+        return A @ minv(y)
+
+    op = spla.LinearOperator((n, n), matvec=matvec, dtype=float)
+    y, info = spla.gmres(op, r0, rtol=1e-14, atol=atol, restart=min(inner, 40),
+                         maxiter=max(1, inner // 40))
+    used += count[0]
+    if info != 0 or not np.all(np.isfinite(y)):
+        return None, used
+    x = x0 + minv(y)
+    used += 1
+    return (x, used) if np.all(np.isfinite(x)) else (None, used)
