@@ -289,3 +289,25 @@ def test_reusing_an_earlier_factor_changes_cost_not_answer(monkeypatch):
     np.testing.assert_allclose(reuse.nodes["p_bar"], never.nodes["p_bar"], atol=1e-9, rtol=0)
     assert counts[1] < counts[0], counts
     assert 45.0 < never.nodes["p_bar"].min() < 59.0   # a loaded lattice, not a trivial case
+
+
+def test_scenario_naming_a_node_the_network_lacks_is_refused_by_name():
+    """A scenario row for an unknown node is an InputError naming it (with a suggestion)."""
+    net, scn = chain_with_station()
+    rows = [{"id": "n0", "p_fixed_pa": 60e5}, {"id": "n5", "inflow_kg_s": -150.0},
+            {"id": "n55", "inflow_kg_s": -10.0}]
+    with pytest.raises(linepack.InputError, match=r"node 'n55' is not in the network"):
+        linepack.simulate(net, Scenario(rows, temperature=T), gas=GAS)
+
+
+def test_partial_scenario_equals_the_full_one():
+    """Nodes a scenario leaves out take no flow and the network's limits: the same answer
+    as a scenario that lists every node with zero inflow."""
+    net, scn = chain_with_station()
+    listed = set(scn.nodes.index)
+    full = Scenario([{"id": x, "inflow_kg_s": 0.0} for x in net.nodes.index if x not in listed]
+                    + [{"id": "n0", "p_fixed_pa": 60e5}, {"id": "n5", "inflow_kg_s": -150.0},
+                       {"id": "n2", "inflow_kg_s": -10.0}], temperature=T)
+    a = linepack.simulate(net, scn, gas=GAS)
+    b = linepack.simulate(net, full, gas=GAS)
+    np.testing.assert_allclose(a.nodes["p_bar"], b.nodes.loc[a.nodes.index, "p_bar"], rtol=1e-12)
