@@ -346,8 +346,8 @@ def _group_flows(n_nodes, ef, et, imbalance, node_group, group_has_reference, dr
     B = sp.csr_matrix((vals[ok], (rows[ok], cols[ok])), shape=(keep.size, ne))
     if keep.size == 0:
         return np.zeros(ne)
-    L = (B @ B.T).tocsc()
-    from scipy.sparse.linalg import splu
+    L = (B @ B.T).tocsc()   # a grounded graph Laplacian: symmetric positive definite
+    from linepack.numerics.linsolve import Factorizer
 
-    y = splu(L).solve(imbalance[keep])
+    y = Factorizer("auto", symmetric=True).factor(L)(imbalance[keep])
     return B.T @ y
