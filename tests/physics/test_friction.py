@@ -300,3 +300,26 @@ def test_paired_evaluation_equals_the_separate_ones(law):
     a, b = law.factor_re_and_derivative(re, rr, d)
     np.testing.assert_array_equal(a, law.factor_re(re, rr, d))
     np.testing.assert_array_equal(b, law.d_factor_re_dre(re, rr, d))
+
+
+@pytest.mark.parametrize("name", sorted(FRICTION_LAWS))
+def test_prepared_law_equals_the_law(name):
+    """``law.at(rr, d)(re)`` gives exactly ``factor_re_and_derivative(re, rr, d)`` for every
+    law, across the laminar, transition and turbulent ranges and at the Re floor."""
+    law = FRICTION_LAWS[name]()
+    rng = np.random.default_rng(7)
+    d = rng.uniform(0.1, 1.4, 300)
+    rr = rng.uniform(1e-6, 1e-3, 300)
+    f = law.at(rr, d)
+    for re in (np.full(300, RE_FLOOR), rng.uniform(10, 4000, 300), 10 ** rng.uniform(3, 8, 300)):
+        a, b = f(re)
+        a0, b0 = law.factor_re_and_derivative(re, rr, d)
+        np.testing.assert_array_equal(a, a0)
+        np.testing.assert_array_equal(b, b0)
+
+
+@pytest.mark.parametrize("name", ["nikuradse", "nikuradse-stanet"])
+def test_prepared_rough_pipe_law_refuses_smooth_pipes_at_once(name):
+    """The rough-pipe laws refuse k = 0 when prepared, naming the law."""
+    with pytest.raises(InputError, match=name):
+        FRICTION_LAWS[name]().at(np.array([1e-5, 0.0]), np.array([0.5, 0.5]))

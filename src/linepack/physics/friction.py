@@ -167,6 +167,23 @@ class _FrictionLaw:
         a, b = self._factor_re(re, rr, d)
         return _out(a), _out(b)
 
+    def at(self, relative_roughness, diameter):
+        """The law for a fixed set of pipes: ``f(reynolds) -> (λ·Re, ∂(λ·Re)/∂Re)``.
+
+        The pipes' data are checked once, here; ``f`` takes finite Re ≥ 0 of the
+        same shape without checking them again (a Newton loop evaluates the same
+        pipes at new Reynolds numbers, and a NaN there is the loop's to report).
+        """
+        _, rr, d = _check(0.0, relative_roughness, diameter)
+        self._check_pipes(rr)
+
+        def f(reynolds):
+            return self._factor_re(np.asarray(reynolds, dtype=float), rr, d)
+        return f
+
+    def _check_pipes(self, rr):
+        """Refuse pipe data the law cannot take (overridden by rough-pipe laws)."""
+
     def _factor_re(self, re, rr, d):
         lam, dlam = self._factor_and_derivative(re, rr, d)
         return lam * re, lam + re * dlam
@@ -197,6 +214,19 @@ class Nikuradse(_FrictionLaw):
         lam = (2.0 * np.log10(1.0 / rr) + 1.138) ** -2
         shape = _shape(re, rr, d)
         return np.broadcast_to(lam, shape).copy(), np.zeros(shape)
+
+    def _check_pipes(self, rr):
+        _require_rough(rr, self.name)
+
+    def at(self, relative_roughness, diameter):
+        """As :meth:`_FrictionLaw.at`, with λ computed once (it does not depend on Re)."""
+        _, rr, d = _check(0.0, relative_roughness, diameter)
+        _require_rough(rr, self.name)
+        lam = np.broadcast_to((2.0 * np.log10(1.0 / rr) + 1.138) ** -2, _shape(rr, d))
+
+        def f(reynolds):
+            return lam * reynolds, np.array(np.broadcast_to(lam, np.shape(reynolds)))
+        return f
 
 
 @dataclass(frozen=True)
@@ -497,6 +527,19 @@ class NikuradseStanet(_FrictionLaw):
         re, rr, d = np.broadcast_arrays(re, rr, d)
         rough = (2.0 * np.log10(1.0 / rr) + 1.14) ** -2
         return 64.0 + rough * re, rough.copy()
+
+    def _check_pipes(self, rr):
+        _require_rough(rr, self.name)
+
+    def at(self, relative_roughness, diameter):
+        """As :meth:`_FrictionLaw.at`, with the rough-pipe term computed once."""
+        _, rr, d = _check(0.0, relative_roughness, diameter)
+        _require_rough(rr, self.name)
+        rough = np.broadcast_to((2.0 * np.log10(1.0 / rr) + 1.14) ** -2, _shape(rr, d))
+
+        def f(reynolds):
+            return 64.0 + rough * reynolds, np.array(np.broadcast_to(rough, np.shape(reynolds)))
+        return f
 
 
 @dataclass(frozen=True)

@@ -314,12 +314,17 @@ class _Model:
             return pair(p, self.T, self.gas)
         return self.eos.z(p, self.T, self.gas), self.eos.dz_dp(p, self.T, self.gas)
 
-    def factor_re_and_derivative(self, re, rr, d):
-        """(λ·Re, ∂(λ·Re)/∂Re) (one call where the law offers it)."""
+    def friction_at(self, rr, d):
+        """``f(re) -> (λ·Re, ∂(λ·Re)/∂Re)`` for these pipes: the law's prepared form
+        (pipe data checked once, Re-independent terms computed once) where it offers one."""
+        at = getattr(self.friction, "at", None)
+        if at is not None:
+            return at(rr, d)
         pair = getattr(self.friction, "factor_re_and_derivative", None)
         if pair is not None:
-            return pair(re, rr, d)
-        return self.friction.factor_re(re, rr, d), self.friction.d_factor_re_dre(re, rr, d)
+            return lambda re: pair(re, rr, d)
+        return lambda re: (self.friction.factor_re(re, rr, d),
+                           self.friction.d_factor_re_dre(re, rr, d))
 
     def _check_friction_domain(self) -> None:
         """Evaluate the friction law once on every pipe so that a law that refuses a pipe's
@@ -625,6 +630,7 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
         re_f = np.full(n_p, opts.reynolds_floor)
         try:  # the first evaluation of the law on every pipe: a refusal is named by pipe
             c_re_floor = md.friction.factor_re(re_f, rr, D[:n_p])
+            friction_re = md.friction_at(rr, D[:n_p])
         except InputError:
             md._check_friction_domain()
             raise
@@ -653,7 +659,7 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
             # λ·m·|m| = (λ·Re)·(μA/D)·m: exact at every flow, finite at zero flow
             c_re = mu * a_over_d
             re = np.maximum(np.abs(mp) / c_re, _RE_TINY)
-            fre, dfre = md.factor_re_and_derivative(re, rr, Dp)
+            fre, dfre = friction_re(re)
             mabs = re * c_re
             lam = fre / re
             # d(λ m|m|)/dm; in the Newton matrix only, floored at its value at the
