@@ -21,8 +21,8 @@ imports pandapipes). Per case and tool a worker
 5. linepack only: records every matrix linepack hands to
    ``linepack.numerics.linsolve.Factorizer.factor`` during one more solve (a
    runtime wrapper, nothing in ``src/`` changes), then times further
-   factorisations of the *last* matrix (the final reduced Jacobian) on the
-   same Factorizer instance, i.e. with exactly the method and the symbolic
+   factorisations of the final reduced Jacobian (the last matrix of the
+   Factorizer instance used most in that solve) on the same instance, i.e. with exactly the method and the symbolic
    analysis linepack used. floor = Newton iterations × that time. If no matrix
    is seen (another linear-algebra path), the floor falls back to timing a
    factorisation of the nodal graph Laplacian (weights 1, reference row and
@@ -304,7 +304,14 @@ def worker_linepack(case_name: str, quick: bool, out_dir: Path) -> dict:
         linsolve.Factorizer.factor = orig
     fl: dict = {"factor_calls": len(calls)}
     if calls:
-        inst, J = calls[-1]
+        # the Newton matrix: the last one factorised by the Factorizer used most in this
+        # solve (a steady state also factorises one-off Laplacians, e.g. for the flows of
+        # valve groups after Newton, each with a fresh Factorizer)
+        uses: dict = {}
+        for c in calls:
+            uses[id(c[0])] = uses.get(id(c[0]), 0) + 1
+        busiest = max(uses.values())
+        inst, J = [c for c in calls if uses[id(c[0])] == busiest][-1]
         same = [c for c in calls if c[0] is inst]
         fl.update(method=getattr(inst, "method", type(inst).__name__),
                   matrix_n=int(J.shape[0]), matrix_nnz=int(J.nnz),
