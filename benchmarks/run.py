@@ -52,6 +52,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -688,6 +689,9 @@ def main(argv=None) -> int:
     ap.add_argument("--json", help="write all numbers here")
     ap.add_argument("--md", help="write the Markdown report here")
     ap.add_argument("--cases", help="comma-separated subset of case names")
+    ap.add_argument("--keep-tmp", action="store_true",
+                    help="keep the working folder (the arrays of both tools and the GasLib cases' "
+                         "validated controls and held pressures) instead of removing it")
     ap.add_argument("--profile", metavar="CASE", help="cProfile one warm linepack solve of CASE")
 
     ap.add_argument("--render", metavar="JSON", help="print (and with --md write) the report of a "
@@ -755,6 +759,10 @@ def main(argv=None) -> int:
         Path(a.json).write_text(json.dumps(report, indent=1, default=str))
     if a.md:
         Path(a.md).write_text(md)
+    if a.keep_tmp:
+        print(f"working folder kept: {tmp}")
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 
