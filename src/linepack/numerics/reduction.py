@@ -27,6 +27,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from linepack.numerics.linsolve import Factorizer
+
 __all__ = ["Reduction", "reduce_affine", "RelationConflict", "internal_flows"]
 
 
@@ -347,7 +349,5 @@ def _group_flows(n_nodes, ef, et, imbalance, node_group, group_has_reference, dr
     if keep.size == 0:
         return np.zeros(ne)
     L = (B @ B.T).tocsc()   # a grounded graph Laplacian: symmetric positive definite
-    from linepack.numerics.linsolve import Factorizer
-
     y = Factorizer("auto", symmetric=True).factor(L)(imbalance[keep])
     return B.T @ y

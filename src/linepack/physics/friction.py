@@ -175,14 +175,12 @@ class _FrictionLaw:
         pipes at new Reynolds numbers, and a NaN there is the loop's to report).
         """
         _, rr, d = _check(0.0, relative_roughness, diameter)
-        self._check_pipes(rr)
+        return self._prepared(rr, d)
 
+    def _prepared(self, rr, d):
         def f(reynolds):
             return self._factor_re(np.asarray(reynolds, dtype=float), rr, d)
         return f
-
-    def _check_pipes(self, rr):
-        """Refuse pipe data the law cannot take (overridden by rough-pipe laws)."""
 
     def _factor_re(self, re, rr, d):
         lam, dlam = self._factor_and_derivative(re, rr, d)
@@ -198,7 +196,29 @@ def _require_rough(rr, law):
 
 
 @dataclass(frozen=True)
-class Nikuradse(_FrictionLaw):
+class _RoughPipeLaw(_FrictionLaw):
+    """Laws whose Re-independent part is Nikuradse's rough-pipe term
+    (2·log10(D/k) + ``constant``)⁻², with ``laminar_re`` added to λ·Re. Need k > 0."""
+
+    constant: ClassVar[float]
+    laminar_re: ClassVar[float] = 0.0
+
+    def _rough(self, rr):
+        _require_rough(rr, self.name)
+        return (2.0 * np.log10(1.0 / rr) + self.constant) ** -2
+
+    def _prepared(self, rr, d):
+        # the rough term depends on the pipes only: computed once
+        rough = np.broadcast_to(self._rough(rr), _shape(rr, d))
+        lam_re0 = self.laminar_re
+
+        def f(reynolds):
+            return lam_re0 + rough * reynolds, np.array(np.broadcast_to(rough, np.shape(reynolds)))
+        return f
+
+
+@dataclass(frozen=True)
+class Nikuradse(_RoughPipeLaw):
     """Nikuradse's rough-pipe law in the GasLib form, independent of Re.
 
     .. math:: \\lambda = \\left(2\\log_{10}(D/k) + 1.138\\right)^{-2}
@@ -208,25 +228,12 @@ class Nikuradse(_FrictionLaw):
     """
 
     name: ClassVar[str] = "nikuradse"
+    constant: ClassVar[float] = 1.138
 
     def _factor_and_derivative(self, re, rr, d):
-        _require_rough(rr, self.name)
-        lam = (2.0 * np.log10(1.0 / rr) + 1.138) ** -2
+        lam = self._rough(rr)
         shape = _shape(re, rr, d)
         return np.broadcast_to(lam, shape).copy(), np.zeros(shape)
-
-    def _check_pipes(self, rr):
-        _require_rough(rr, self.name)
-
-    def at(self, relative_roughness, diameter):
-        """As :meth:`_FrictionLaw.at`, with λ computed once (it does not depend on Re)."""
-        _, rr, d = _check(0.0, relative_roughness, diameter)
-        _require_rough(rr, self.name)
-        lam = np.broadcast_to((2.0 * np.log10(1.0 / rr) + 1.138) ** -2, _shape(rr, d))
-
-        def f(reynolds):
-            return lam * reynolds, np.array(np.broadcast_to(lam, np.shape(reynolds)))
-        return f
 
 
 @dataclass(frozen=True)
@@ -498,7 +505,7 @@ class PanhandleB(_PowerLaw):
 
 
 @dataclass(frozen=True)
-class NikuradseStanet(_FrictionLaw):
+class NikuradseStanet(_RoughPipeLaw):
     """pandapipes'/STANET's gas-pipe law: laminar term plus Nikuradse, everywhere.
 
     .. math:: \\lambda = \\frac{64}{Re} + \\left(2\\log_{10}(D/k) + 1.14\\right)^{-2}
@@ -514,32 +521,19 @@ class NikuradseStanet(_FrictionLaw):
     """
 
     name: ClassVar[str] = "nikuradse-stanet"
+    constant: ClassVar[float] = 1.14
+    laminar_re: ClassVar[float] = 64.0
 
     def _factor_and_derivative(self, re, rr, d):
-        _require_rough(rr, self.name)
-        re, rr, d = np.broadcast_arrays(re, rr, d)
-        rough = (2.0 * np.log10(1.0 / rr) + 1.14) ** -2
+        rough = self._rough(rr)
+        re, rough = np.broadcast_arrays(re, rough, d)[:2]
         re_l = np.maximum(re, RE_FLOOR)
         return 64.0 / re_l + rough, np.where(re >= RE_FLOOR, -64.0 / (re_l * re_l), 0.0)
 
     def _factor_re(self, re, rr, d):
-        _require_rough(rr, self.name)
-        re, rr, d = np.broadcast_arrays(re, rr, d)
-        rough = (2.0 * np.log10(1.0 / rr) + 1.14) ** -2
+        rough = self._rough(rr)
+        re, rough = np.broadcast_arrays(re, rough, d)[:2]
         return 64.0 + rough * re, rough.copy()
-
-    def _check_pipes(self, rr):
-        _require_rough(rr, self.name)
-
-    def at(self, relative_roughness, diameter):
-        """As :meth:`_FrictionLaw.at`, with the rough-pipe term computed once."""
-        _, rr, d = _check(0.0, relative_roughness, diameter)
-        _require_rough(rr, self.name)
-        rough = np.broadcast_to((2.0 * np.log10(1.0 / rr) + 1.14) ** -2, _shape(rr, d))
-
-        def f(reynolds):
-            return 64.0 + rough * reynolds, np.array(np.broadcast_to(rough, np.shape(reynolds)))
-        return f
 
 
 @dataclass(frozen=True)

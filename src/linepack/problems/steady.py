@@ -69,6 +69,9 @@ _RE_TINY = 1e-8  # Reynolds number standing in for zero flow (λ·Re stays finit
 # 10k–50k nodes (CHOLMOD simplicial, measured), and the reused factor needs 6–13.
 _REUSE_SHARE = 0.005
 _REUSE_APPLICATIONS = 16
+# with a fresh factor: the first try, one minimal-residual correction, then at most two GMRES
+# cycles of 40 and the map back (SuperLU on the exact Jacobian when even that falls short)
+_FRESH_APPLICATIONS = 83
 
 
 @dataclass(frozen=True)
@@ -629,8 +632,8 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
     if n_p:
         re_f = np.full(n_p, opts.reynolds_floor)
         try:  # the first evaluation of the law on every pipe: a refusal is named by pipe
-            c_re_floor = md.friction.factor_re(re_f, rr, D[:n_p])
             friction_re = md.friction_at(rr, D[:n_p])
+            c_re_floor = friction_re(re_f)[0]
         except InputError:
             md._check_friction_domain()
             raise
@@ -734,7 +737,7 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
 
     # the last Cholesky factor of the symmetric path's Laplacian and its weights; a later
     # step first tries it as the preconditioner (scaled to the new weights) and refactorises
-    # only when GMRES does not meet the tolerance within REUSE_APPLICATIONS applications
+    # only when GMRES does not meet the tolerance within _REUSE_APPLICATIONS applications
     held: dict = {}
 
     def linear_solve(J, rhs, Dinv, x, rnorm):
@@ -774,7 +777,8 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
                 held.update(chol=chol, w=wts)
                 # the fresh factor alone often meets the tolerance (exact for constant Z
                 # on flat ground)
-                dx, _ = preconditioned_solve(J, rhs, lambda b: chol(b) / two_p, atol, 83)
+                dx, _ = preconditioned_solve(J, rhs, lambda b: chol(b) / two_p, atol,
+                                             _FRESH_APPLICATIONS)
                 if dx is not None:
                     return dx
         try:
