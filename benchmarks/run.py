@@ -11,7 +11,8 @@ imports pandapipes). Per case and tool a worker
 
 1. imports the tool (timed) and builds the network from the arrays of
    ``benchmarks/cases.py`` (timed);
-2. solves a 3×3 lattice once, so that lazily imported modules are loaded;
+2. solves a 3×3 lattice once, so that lazily imported modules are loaded
+   (with numba installed, also numba and the compiled pipe law);
 3. resets the kernel's peak-RSS counter (``echo 5 > /proc/self/clear_refs``),
    solves the case once while a thread also samples ``VmRSS`` from
    ``/proc/self/status`` every 2 ms, and reports the *extra RSS during the
@@ -230,10 +231,7 @@ def worker_linepack(case_name: str, quick: bool, out_dir: Path) -> dict:
                     **{k: v for k, v in net.count().items() if v}}
 
     # ---- warm-up on a tiny case (loads lazily imported modules)
-    import cases as _c
-    tiny = _c.lattice(3, 1.0)
-    tn, ts, _ = _c.to_linepack(tiny)
-    linepack.simulate(tn, ts, **_c.linepack_physics(tiny))
+    rec["compiled_pipe_law"] = _warm_linepack()
 
     def solve():
         return linepack.simulate(net, scn, controls, **kw)
@@ -463,9 +461,8 @@ def worker_pair(case_name: str, quick: bool) -> dict:
     pnet = cases.to_pandapipes(arrays)
     cases.check_pandapipes_fluid(pnet)
     opts = dict(PP_OPTIONS, max_iter_hyd=PP_MAX_ITER)
+    _warm_linepack()
     tiny = cases.lattice(3, 1.0)
-    tn, ts, _ = cases.to_linepack(tiny)
-    linepack.simulate(tn, ts, **cases.linepack_physics(tiny))
     pp.pipeflow(cases.to_pandapipes(tiny), **opts)
     solvers = {"linepack": lambda: linepack.simulate(net, scn, controls, **kw),
                "pandapipes": lambda: pp.pipeflow(pnet, **opts)}
@@ -1057,6 +1054,22 @@ def markdown(report) -> str:
 # ======================================================================================
 # profiling
 # ======================================================================================
+def _warm_linepack() -> bool:
+    """Solve a 3×3 lattice once, so that lazily imported modules are loaded: with numba
+    installed (extra ``fast``) also numba and the compiled pipe law, which linepack uses on
+    networks of 10,000 pipes or more. Returns whether the compiled pipe law is available."""
+    import cases as _c
+    import linepack
+    from linepack.physics import compiled
+
+    tiny = _c.lattice(3, 1.0)
+    tn, ts, _ = _c.to_linepack(tiny)
+    fast = compiled.available()
+    linepack.simulate(tn, ts, options=linepack.SteadyOptions(compiled=True if fast else None),
+                      **_c.linepack_physics(tiny))
+    return fast
+
+
 def profile(case_name: str) -> int:
     import cProfile
     import pstats

@@ -129,12 +129,24 @@ class _EquationOfState:
         p, t = _check_state(pressure, temperature, strict_pressure=self.strict_pressure)
         return _out(self._dz_dt(p, t, _check_gas(gas)))
 
+    def z_polynomial(self, temperature, gas):
+        """``(c0, c1, c2)`` with Z = c0 + c1·p + c2·p² at this temperature [-, 1/Pa, 1/Pa²],
+        where the model has that form; ``None`` otherwise.
+
+        The compiled pipe law (:mod:`linepack.physics.compiled`) fuses only models
+        that have it.
+        """
+        return None
+
 
 @dataclass(frozen=True)
 class Ideal(_EquationOfState):
     """Ideal gas, Z = 1."""
 
     name: ClassVar[str] = "ideal"
+
+    def z_polynomial(self, temperature, gas):
+        return 1.0, 0.0, 0.0
 
     def _z(self, p, t, gas):
         return np.ones(np.broadcast(p, t).shape)
@@ -157,6 +169,9 @@ class Constant(_EquationOfState):
         if not (math.isfinite(v) and v > 0.0):
             raise InputError(f"Constant: value must be a finite number > 0 (got {self.value!r})")
         object.__setattr__(self, "value", v)
+
+    def z_polynomial(self, temperature, gas):
+        return self.value, 0.0, 0.0
 
     def _z(self, p, t, gas):
         return np.full(np.broadcast(p, t).shape, self.value)
@@ -201,6 +216,9 @@ class Linear(_EquationOfState):
         """The STANET/pandapipes default for natural gas, Z = 1 − 0.0022·p[bar]."""
         return cls(slope=-0.0022e-5, offset=1.0)
 
+    def z_polynomial(self, temperature, gas):
+        return self.offset, self.slope, 0.0
+
     def _z(self, p, t, gas):
         return self.offset + self.slope * p + 0.0 * t
 
@@ -235,6 +253,12 @@ class Papay(_EquationOfState):
         tr = t / gas.pseudo_critical_temperature
         return pr, np.exp(-2.260 * tr), np.exp(-1.878 * tr)
 
+    def z_polynomial(self, temperature, gas):
+        g = _check_gas(gas)
+        _, e1, e2 = self._terms(0.0, float(temperature), g)
+        ppc = g.pseudo_critical_pressure
+        return 1.0, float(-3.52 * e1 / ppc), float(0.274 * e2 / (ppc * ppc))
+
     def _z(self, p, t, gas):
         pr, e1, e2 = self._terms(p, t, gas)
         return 1.0 - 3.52 * pr * e1 + 0.274 * pr * pr * e2
@@ -260,6 +284,11 @@ class AGA(_EquationOfState):
     """
 
     name: ClassVar[str] = "aga"
+
+    def z_polynomial(self, temperature, gas):
+        g = _check_gas(gas)
+        tr = float(temperature) / g.pseudo_critical_temperature
+        return 1.0, float((0.257 - 0.533 / tr) / g.pseudo_critical_pressure), 0.0
 
     def _z(self, p, t, gas):
         pr = p / gas.pseudo_critical_pressure

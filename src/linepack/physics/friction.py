@@ -182,6 +182,14 @@ class _FrictionLaw:
             return self._factor_re(np.asarray(reynolds, dtype=float), rr, d)
         return f
 
+    def affine_in_re(self, relative_roughness, diameter):
+        """``(a, b)`` with λ·Re = a + b·Re for these pipes, where the law has that form.
+
+        Laws whose Re-dependence is not affine return ``None``; the compiled pipe
+        law (:mod:`linepack.physics.compiled`) fuses only laws that have it.
+        """
+        return None
+
     def _factor_re(self, re, rr, d):
         lam, dlam = self._factor_and_derivative(re, rr, d)
         return lam * re, lam + re * dlam
@@ -215,6 +223,12 @@ class _RoughPipeLaw(_FrictionLaw):
         def f(reynolds):
             return lam_re0 + rough * reynolds, np.array(np.broadcast_to(rough, np.shape(reynolds)))
         return f
+
+    def affine_in_re(self, relative_roughness, diameter):
+        """λ·Re = ``laminar_re`` + (2·log10(D/k) + ``constant``)⁻²·Re."""
+        _, rr, d = _check(0.0, relative_roughness, diameter)
+        rough = np.broadcast_to(self._rough(rr), _shape(rr, d))
+        return np.full(rough.shape, float(self.laminar_re)), np.array(rough, dtype=float)
 
 
 @dataclass(frozen=True)
@@ -260,6 +274,12 @@ class Weymouth(_FrictionLaw):
         shape = _shape(re, rr, d)
         lam = self.COEFFICIENT * np.cbrt(1.0 / d)
         return np.broadcast_to(lam, shape).copy(), np.zeros(shape)
+
+    def affine_in_re(self, relative_roughness, diameter):
+        """λ·Re = λ(D)·Re."""
+        _, rr, d = _check(0.0, relative_roughness, diameter)
+        lam, _ = self._factor_and_derivative(0.0, rr, d)
+        return np.zeros(lam.shape), lam
 
 
 # --------------------------------------------------------------------- laminar + turbulent

@@ -40,6 +40,7 @@ from linepack.numerics.linsolve import (Factorizer, SingularMatrix, cholmod_avai
                                         preconditioned_solve)
 from linepack.numerics.newton import NewtonOptions, newton
 from linepack.numerics.reduction import RelationConflict, internal_flows, reduce_affine
+from linepack.physics import compiled
 from linepack.physics import element_laws as laws
 from linepack.physics.friction import Nikuradse
 from linepack.results.records import SteadyResult
@@ -72,6 +73,8 @@ _REUSE_APPLICATIONS = 16
 # with a fresh factor: the first try, one minimal-residual correction, then at most two GMRES
 # cycles of 40 and the map back (SuperLU on the exact Jacobian when even that falls short)
 _FRESH_APPLICATIONS = 83
+# with compiled=None the compiled pipe law is used from this many pipes on (see SteadyOptions)
+_COMPILED_MIN_PIPES = 10_000
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,13 @@ class SteadyOptions:
         matrix well conditioned where pipes carry almost no flow (a law without
         a laminar branch has a zero derivative at zero flow); the residual, and
         so the solution, is the exact law at every flow.
+    compiled : bool or None
+        Evaluate the pipe law with the compiled kernel of
+        :mod:`linepack.physics.compiled` (needs numba, extra ``fast``; only for the
+        models it fuses, otherwise numpy). ``None`` (default): where numba is
+        installed and the network has at least 10,000 pipes (below that the numpy
+        laws cost less than loading numba once, about 0.4 s). ``True``: whenever
+        the models allow (an error without numba). ``False``: numpy.
     """
 
     tol: float = 1e-9
@@ -104,6 +114,7 @@ class SteadyOptions:
     max_rounds: int = 12
     linear_solver: str = "auto"
     reynolds_floor: float = 2000.0
+    compiled: bool | None = None
 
 
 # --------------------------------------------------------------------------------------
@@ -641,6 +652,19 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
         c_re_floor = np.zeros(0)
 
     a_over_d = A[:n_p] / D[:n_p]
+    pipe_kernel = None
+    if n_p and (opts.compiled or (opts.compiled is None and n_p >= _COMPILED_MIN_PIPES
+                                  and compiled.available())):
+        if opts.compiled and not compiled.available():
+            raise InputError("SteadyOptions(compiled=True) needs numba (pip install "
+                             "'linepack[fast]'); got no importable numba")
+        law_f = compiled.pipe_law(md.friction, md.eos, md.visc, T, gas, rr, D[:n_p], L, zeta, dh,
+                                  opts.reynolds_floor, _RE_TINY)
+        if law_f is not None:
+            pu_, pv_ = lu_[:n_p].astype(np.int64), lv_[:n_p].astype(np.int64)
+
+            def pipe_kernel(p, mp):
+                return law_f(p, pu_, pv_, mp)
 
     def pressures(x):
         return red.node_values(x)
@@ -649,11 +673,16 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
         m = state_vec[:n_l]
         x = state_vec[n_l:]
         p = pressures(x)
-        p1, p2 = p[lu_], p[lv_]
         if n_l > n_p:
             F, F1, F2, Fm = np.empty(n_l), np.empty(n_l), np.empty(n_l), np.empty(n_l)
-        if n_p:
-            pp1, pp2, mp = p1[:n_p], p2[:n_p], m[:n_p]
+        if n_p and pipe_kernel is not None:
+            f, f1, f2, fm = pipe_kernel(p, m[:n_p])
+            if n_l == n_p:
+                F, F1, F2, Fm = f, f1, f2, fm
+            else:
+                F[:n_p], F1[:n_p], F2[:n_p], Fm[:n_p] = f, f1, f2, fm
+        elif n_p:
+            pp1, pp2, mp = p[lu_[:n_p]], p[lv_[:n_p]], m[:n_p]
             mean = laws.mean_pressure(pp1, pp2)
             pm = mean[0]
             z, dz = md.z_and_dz_dp(pm)
@@ -675,7 +704,7 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
             else:
                 F[:n_p], F1[:n_p], F2[:n_p], Fm[:n_p] = f, f1, f2, fm
         if n_l > n_p:
-            rp1, rp2, mr = p1[n_p:], p2[n_p:], m[n_p:]
+            rp1, rp2, mr = p[lu_[n_p:]], p[lv_[n_p:]], m[n_p:]
             up = mr >= 0
             z_up = md.eos.z(np.where(up, rp1, rp2), T, gas)
             mabs = np.maximum(np.abs(mr), 1e-9)
