@@ -100,27 +100,27 @@ def pipe_law(friction, eos, viscosity, temperature: float, gas, relative_roughne
     if ab is None or coeffs is None or not available():
         return None
     kernel = load()
-    fa, fb = (np.ascontiguousarray(x, dtype=float) for x in ab)
+    a, b = (np.asarray(x, dtype=float) for x in ab)
+    # a uniform term (e.g. the laminar 64 of Nikuradse-STANET) is passed once, stride 0
+    uniform = a.size > 0 and bool(np.all(a == a.flat[0]))
+    fa = np.array([a.flat[0]]) if uniform else np.ascontiguousarray(a)
+    fb = np.ascontiguousarray(b)
     c0, c1, c2 = (float(c) for c in coeffs)
     d = np.ascontiguousarray(diameter, dtype=float)
-    area = np.pi * d * d / 4.0
-    c_re = float(viscosity.value) * (area / d)       # μ·A/D: |m| = Re·c_re
-    floor = c_re * (fa + fb * float(reynolds_floor))  # (λ·Re at the floor)·μA/D
-    l_over_d = np.ascontiguousarray(length, dtype=float) / d
-    r = float(gas.specific_gas_constant)
-    rt_over_a2 = (r * float(temperature)) / (area * area)
+    length = np.ascontiguousarray(length, dtype=float)
     zeta = np.ascontiguousarray(loss_coefficient, dtype=float)
     dh = np.ascontiguousarray(height_difference, dtype=float)
-    t = float(temperature)
+    scalars = (0 if uniform else 1, float(viscosity.value), float(reynolds_floor),
+               float(gas.specific_gas_constant) * float(temperature), c0, c1, c2,
+               float(reynolds_tiny), 2.0 * G)
 
     def f(p, u, v, m):
-        return kernel(p, u, v, m, fa, fb, c_re, floor, l_over_d, rt_over_a2, zeta, dh,
-                      c0, c1, c2, r * t, float(reynolds_tiny), 2.0 * G)
+        return kernel(p, u, v, m, fa, fb, d, length, zeta, dh, *scalars)
     return f
 
 
-def _isothermal_pipes(p, u, v, m, fa, fb, c_re, floor, l_over_d, rt_over_a2, zeta, dh,
-                      c0, c1, c2, rt, re_tiny, two_g):  # pragma: no cover - runs compiled
+def _isothermal_pipes(p, u, v, m, fa, fb, d, length, zeta, dh, a_stride, mu, re_floor, rt,
+                      c0, c1, c2, re_tiny, two_g):  # pragma: no cover - runs compiled
     n = m.size
     F = np.empty(n)
     F1 = np.empty(n)
@@ -130,6 +130,8 @@ def _isothermal_pipes(p, u, v, m, fa, fb, c_re, floor, l_over_d, rt_over_a2, zet
         p1 = p[u[i]]
         p2 = p[v[i]]
         mi = m[i]
+        di = d[i]
+        area = np.pi * di * di / 4.0
         # mean pressure and its derivatives (Schmidt et al. 2015, eq. (9))
         s = p1 + p2
         pm = 2.0 / 3.0 * (s - p1 * p2 / s)
@@ -140,14 +142,16 @@ def _isothermal_pipes(p, u, v, m, fa, fb, c_re, floor, l_over_d, rt_over_a2, zet
         z = c0 + c1 * pm + c2 * pm * pm
         dz = c1 + 2.0 * c2 * pm
         # friction term λ·m·|m| = (λ·Re)·(μA/D)·m, exact at every flow
-        cre = c_re[i]
+        cre = mu * (area / di)                  # μ·A/D: |m| = Re·μA/D
         re = max(abs(mi) / cre, re_tiny)
-        fre = fa[i] + fb[i] * re
+        ai = fa[i * a_stride]
+        fre = ai + fb[i] * re
         mabs = re * cre
         lam = fre / re
-        dterm = max(cre * (fre + re * fb[i]), floor[i])
-        resist = lam * l_over_d[i] + zeta[i]
-        c = rt_over_a2[i] * z
+        dterm = max(cre * (fre + re * fb[i]), (ai + fb[i] * re_floor) * cre)
+        l_over_d = length[i] / di
+        resist = lam * l_over_d + zeta[i]
+        c = rt * z / (area * area)
         flow_term = mi * mabs
         if dh[i] != 0.0:
             sl = two_g * dh[i] / (rt * z)
@@ -169,5 +173,5 @@ def _isothermal_pipes(p, u, v, m, fa, fb, c_re, floor, l_over_d, rt_over_a2, zet
         g = (dF_dz - (k / z + dk_dz) * flow_term) * dz
         F1[i] = 2.0 * p1 + g * d1
         F2[i] = -2.0 * es * p2 + g * d2
-        Fm[i] = -c_phi * (l_over_d[i] * dterm + (2.0 * zeta[i]) * mabs)
+        Fm[i] = -c_phi * (l_over_d * dterm + (2.0 * zeta[i]) * mabs)
     return F, F1, F2, Fm

@@ -661,10 +661,11 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
         law_f = compiled.pipe_law(md.friction, md.eos, md.visc, T, gas, rr, D[:n_p], L, zeta, dh,
                                   opts.reynolds_floor, _RE_TINY)
         if law_f is not None:
-            pu_, pv_ = lu_[:n_p].astype(np.int64), lv_[:n_p].astype(np.int64)
+            pu_, pv_ = lu_[:n_p].astype(np.int64, copy=False), lv_[:n_p].astype(np.int64, copy=False)
 
             def pipe_kernel(p, mp):
                 return law_f(p, pu_, pv_, mp)
+            friction_re = c_re_floor = a_over_d = None   # the numpy path's arrays (memory)
 
     def pressures(x):
         return red.node_values(x)
@@ -725,18 +726,21 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
     ok_uv = keep_u & (cv >= 0)
     ok_vu = keep_v & (cu >= 0)
     ok_vv = keep_v & (cv >= 0)
-    iu, iv = np.flatnonzero(cu >= 0), np.flatnonzero(cv >= 0)
-    cu_iu, cv_iv, al_iu, al_iv = cu[iu], cv[iv], al_u[iu], al_v[iv]
-    # J's entries as one gather from [gu, gv] with signs (in the order of the J pattern below)
-    J_take = np.concatenate([np.flatnonzero(ok_uu), n_l + np.flatnonzero(ok_uv),
-                             np.flatnonzero(ok_vu), n_l + np.flatnonzero(ok_vv)])
-    J_pos = int(ok_uu.sum()) + int(ok_uv.sum())   # the first J_pos entries enter with +, the rest −
     # every matrix pattern below is a function of the rows and classes of the law edges' ends
     fingerprint = (n_l,) + tuple(hash(arr.tobytes()) for arr in (ru, rv, cu, cv))
+
+    # J's entries as one gather from [gu, gv] with signs (in the order of the J pattern below)
+    J_take = np.concatenate([np.flatnonzero(ok_uu), n_l + np.flatnonzero(ok_uv),
+                             np.flatnonzero(ok_vu), n_l + np.flatnonzero(ok_vv)]).astype(np.int32)
+    J_pos = int(ok_uu.sum()) + int(ok_uv.sum())   # the first J_pos entries enter with +, the rest −
     J_asm, fac = _structure(("J", opts.linear_solver, n_x), fingerprint,
                             lambda: (np.concatenate([ru[ok_uu], ru[ok_uv], rv[ok_vu], rv[ok_vv]]),
                                      np.concatenate([cu[ok_uu], cv[ok_uv], cu[ok_vu], cv[ok_vv]])),
                             lambda: Factorizer(opts.linear_solver, symmetric=False))
+    unit_alpha = bool(np.all(al_u == 1.0)) and bool(np.all(al_v == 1.0))
+    # law-edge ends that are not unknowns gather a zero appended to dx
+    cu_e = np.where(cu >= 0, cu, n_x).astype(np.int32)
+    cv_e = np.where(cv >= 0, cv, n_x).astype(np.int32)
 
     # Symmetric path. Where every pipe end is its own balance row and shares its class's
     # pressure (no station or regulator at the pipe ends), J ≈ L_w·diag(2p) with L_w a
@@ -754,8 +758,8 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
                                  lambda: (np.concatenate([cu[cu >= 0], cv[cv >= 0], cu[both], cv[both]]),
                                           np.concatenate([cu[cu >= 0], cv[cv >= 0], cv[both], cu[both]])),
                                  lambda: Factorizer("cholmod", symmetric=True))
-        bi = np.flatnonzero(both)
-        L_take = np.concatenate([iu, iv, bi, bi])
+        iu, iv, bi = np.flatnonzero(cu >= 0), np.flatnonzero(cv >= 0), np.flatnonzero(both)
+        L_take = np.concatenate([iu, iv, bi, bi]).astype(np.int32)
         L_pos = iu.size + iv.size   # diagonal entries (+), then the off-diagonal pairs (−)
 
     def laplacian(weights):
@@ -820,8 +824,13 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
         F, F1, F2, Fm, Rb = aux
         Dinv = 1.0 / Fm
         # contributions of dp at the from and to node, per edge
-        g = np.concatenate([-Dinv * F1 * al_u, -Dinv * F2 * al_v])[J_take]
-        g[J_pos:] *= -1.0
+        if unit_alpha:
+            g = np.concatenate([F1, F2])
+        else:
+            g = np.concatenate([F1 * al_u, F2 * al_v])
+        g *= np.concatenate([Dinv, Dinv])
+        g = g[J_take]
+        g[:J_pos] *= -1.0
         J = J_asm.matrix(g, reuse=True)   # used within this step only
         rhs = Rb + C_times(Dinv * F)
         if n_x:
@@ -829,10 +838,11 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
         else:
             dx = np.zeros(0)
         # P·dx: the pipe laws' change with the class pressures (P = ∂F/∂x, two entries per edge)
-        Pdx = np.zeros(n_l)
-        if n_x:
-            Pdx[iu] += F1[iu] * al_iu * dx[cu_iu]
-            Pdx[iv] += F2[iv] * al_iv * dx[cv_iv]
+        dx_e = np.append(dx, 0.0)
+        if unit_alpha:
+            Pdx = F1 * dx_e[cu_e] + F2 * dx_e[cv_e]
+        else:
+            Pdx = F1 * al_u * dx_e[cu_e] + F2 * al_v * dx_e[cv_e]
         dm = -Dinv * (F + Pdx)
         if n_x:
             # The step is linear in p² where p = α·x (pipe laws are nearly linear in p²):
