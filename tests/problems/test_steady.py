@@ -330,9 +330,9 @@ def test_compiled_pipe_law_gives_the_numpy_answer():
 
 def test_compiled_without_numba_is_refused_with_the_remedy(monkeypatch):
     """SteadyOptions(compiled=True) where numba cannot be imported: an InputError naming the extra."""
-    import linepack.physics.compiled as compiled
+    import linepack.jit as jit
 
-    monkeypatch.setattr(compiled, "available", lambda: False)
+    monkeypatch.setattr(jit, "available", lambda: False)
     net, scn = lattice(n=4)
     with pytest.raises(linepack.InputError, match=r"linepack\[fast\]"):
         linepack.simulate(net, scn, options=linepack.SteadyOptions(compiled=True))

@@ -30,23 +30,16 @@ import math
 
 import numpy as np
 
+from linepack import jit
 from linepack.physics.viscosity import ConstantViscosity
 from linepack.units import G
 
 __all__ = ["available", "pipe_law", "load"]
 
-_STATE: dict = {}
-
 
 def available() -> bool:
-    """Whether numba can be imported here (tried once per process)."""
-    if "ok" not in _STATE:
-        try:
-            import numba  # noqa: F401
-            _STATE["ok"] = True
-        except Exception:  # pragma: no cover - depends on the environment
-            _STATE["ok"] = False
-    return _STATE["ok"]
+    """Whether numba can be imported here (see :mod:`linepack.jit`)."""
+    return jit.available()
 
 
 def load():
@@ -54,13 +47,7 @@ def load():
 
     Raises ``ImportError`` where numba is not installed.
     """
-    kernel = _STATE.get("kernel")
-    if kernel is None:
-        import numba
-
-        kernel = numba.njit(cache=True, nogil=True)(_isothermal_pipes)
-        _STATE["kernel"] = kernel
-    return kernel
+    return jit.compiled(_isothermal_pipes)
 
 
 def pipe_law(friction, eos, viscosity, temperature: float, gas, relative_roughness, diameter,

@@ -33,9 +33,10 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from linepack import jit
 from linepack.errors import Infeasible, InputError, LinepackError, NotConverged, did_you_mean
 from linepack.network.network import Controls, Network, Scenario
-from linepack.numerics.assembly import PatternAssembler
+from linepack.numerics.assembly import EdgeAssembler, Incidence
 from linepack.numerics.linsolve import (Factorizer, SingularMatrix, cholmod_available,
                                         preconditioned_solve)
 from linepack.numerics.newton import NewtonOptions, newton
@@ -516,11 +517,12 @@ _STRUCTURES: "OrderedDict[tuple, tuple]" = OrderedDict()
 _STRUCTURES_MAX = 6
 
 
-def _structure(tag: tuple, fingerprint: tuple, pattern, make_factorizer):
-    """(assembler, factoriser) of the pattern ``pattern()`` returns as (rows, cols).
+def _structure(tag: tuple, fingerprint: tuple, ends, make_factorizer):
+    """(assembler, factoriser) of the edge-block pattern ``ends()`` returns as (ru, rv, cu, cv)
+    (see :class:`~linepack.numerics.assembly.EdgeAssembler`), cached by ``tag + fingerprint``.
 
-    ``fingerprint`` identifies the pattern: a digest of the arrays it is built from,
-    which are smaller than the pattern (it is built only when not already held).
+    ``fingerprint`` identifies the pattern: a digest of the arrays it is built from
+    (it is built only when not already held).
     """
     n = tag[-1]
     key = tag + fingerprint
@@ -528,8 +530,7 @@ def _structure(tag: tuple, fingerprint: tuple, pattern, make_factorizer):
     if hit is not None:
         _STRUCTURES.move_to_end(key)
         return hit
-    rows, cols = pattern()
-    entry = (PatternAssembler(rows, cols, (n, n)), make_factorizer())
+    entry = (EdgeAssembler(*ends(), (n, n)), make_factorizer())
     _STRUCTURES[key] = entry
     while len(_STRUCTURES) > _STRUCTURES_MAX:
         _STRUCTURES.popitem(last=False)
@@ -611,21 +612,16 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
     b_inj = np.zeros(n_x)
     np.add.at(b_inj, node_row[node_row >= 0], inj[node_row >= 0])
     ru, rv = node_row[lu_], node_row[lv_]
+    # compiled loops (numba) for the pipe law and the graph products on large networks
+    if opts.compiled and not jit.available():
+        raise InputError("SteadyOptions(compiled=True) needs numba (pip install "
+                         "'linepack[fast]'); got no importable numba")
+    use_jit = bool(opts.compiled) if opts.compiled is not None else (
+        pipe.size >= _COMPILED_MIN_PIPES and jit.available())
     # C (rows × law edges): +1 at the from-group, −1 at the to-group; internal edges cancel.
     # Applied by scatter and gather (C·m, Cᵀ·y) rather than built as a sparse matrix.
-    keep_u, keep_v = ru >= 0, rv >= 0
-    eu, ev = np.flatnonzero(keep_u), np.flatnonzero(keep_v)
-    ru_k, rv_k = ru[eu], rv[ev]
-
-    def C_times(m):
-        return (np.bincount(ru_k, weights=m[eu], minlength=n_x)
-                - np.bincount(rv_k, weights=m[ev], minlength=n_x))
-
-    def CT_times(y):
-        out = np.zeros(n_l)
-        out[eu] = y[ru_k]
-        out[ev] -= y[rv_k]
-        return out
+    inc = Incidence(ru, rv, n_x, compiled=use_jit)
+    C_times, CT_times = inc.times, inc.transpose_times
     unk = red.node_unknown()
     cu, cv = unk[lu_], unk[lv_]
     al_u, al_v = red.alpha[lu_], red.alpha[lv_]
@@ -653,11 +649,7 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
 
     a_over_d = A[:n_p] / D[:n_p]
     pipe_kernel = None
-    if n_p and (opts.compiled or (opts.compiled is None and n_p >= _COMPILED_MIN_PIPES
-                                  and compiled.available())):
-        if opts.compiled and not compiled.available():
-            raise InputError("SteadyOptions(compiled=True) needs numba (pip install "
-                             "'linepack[fast]'); got no importable numba")
+    if n_p and use_jit:
         law_f = compiled.pipe_law(md.friction, md.eos, md.visc, T, gas, rr, D[:n_p], L, zeta, dh,
                                   opts.reynolds_floor, _RE_TINY)
         if law_f is not None:
@@ -721,21 +713,10 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
         r = np.concatenate([F * scale_F, Rb / md.flow_scale])
         return r, (F, F1, F2, Fm, Rb)
 
-    # Jacobian assembly pattern: J = −C·diag(1/Fm)·P, four entries per law edge
-    ok_uu = keep_u & (cu >= 0)
-    ok_uv = keep_u & (cv >= 0)
-    ok_vu = keep_v & (cu >= 0)
-    ok_vv = keep_v & (cv >= 0)
-    # every matrix pattern below is a function of the rows and classes of the law edges' ends
+    # Jacobian J = −C·diag(1/Fm)·P: four entries per law edge (rows of its ends' groups,
+    # columns of their pressure classes); every matrix pattern below is a function of them
     fingerprint = (n_l,) + tuple(hash(arr.tobytes()) for arr in (ru, rv, cu, cv))
-
-    # J's entries as one gather from [gu, gv] with signs (in the order of the J pattern below)
-    J_take = np.concatenate([np.flatnonzero(ok_uu), n_l + np.flatnonzero(ok_uv),
-                             np.flatnonzero(ok_vu), n_l + np.flatnonzero(ok_vv)]).astype(np.int32)
-    J_pos = int(ok_uu.sum()) + int(ok_uv.sum())   # the first J_pos entries enter with +, the rest −
-    J_asm, fac = _structure(("J", opts.linear_solver, n_x), fingerprint,
-                            lambda: (np.concatenate([ru[ok_uu], ru[ok_uv], rv[ok_vu], rv[ok_vv]]),
-                                     np.concatenate([cu[ok_uu], cv[ok_uv], cu[ok_vu], cv[ok_vv]])),
+    J_asm, fac = _structure(("J", opts.linear_solver, n_x), fingerprint, lambda: (ru, rv, cu, cv),
                             lambda: Factorizer(opts.linear_solver, symmetric=False))
     unit_alpha = bool(np.all(al_u == 1.0)) and bool(np.all(al_v == 1.0))
     # law-edge ends that are not unknowns gather a zero appended to dx
@@ -753,20 +734,12 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
            and bool(np.all(own_u | (cu < 0))) and bool(np.all(own_v | (cv < 0)))
            and bool(np.all(ru[cu < 0] < 0)) and bool(np.all(rv[cv < 0] < 0)))
     if sym:
-        both = (cu >= 0) & (cv >= 0)
-        L_asm, sfac = _structure(("L", n_x), fingerprint,
-                                 lambda: (np.concatenate([cu[cu >= 0], cv[cv >= 0], cu[both], cv[both]]),
-                                          np.concatenate([cu[cu >= 0], cv[cv >= 0], cv[both], cu[both]])),
+        L_asm, sfac = _structure(("L", n_x), fingerprint, lambda: (cu, cv, cu, cv),
                                  lambda: Factorizer("cholmod", symmetric=True))
-        iu, iv, bi = np.flatnonzero(cu >= 0), np.flatnonzero(cv >= 0), np.flatnonzero(both)
-        L_take = np.concatenate([iu, iv, bi, bi]).astype(np.int32)
-        L_pos = iu.size + iv.size   # diagonal entries (+), then the off-diagonal pairs (−)
 
     def laplacian(weights):
         """The symmetric path's weighted Laplacian with one weight per law edge."""
-        data = weights[L_take]
-        data[L_pos:] *= -1.0
-        return L_asm.matrix(data, reuse=True)   # factorised at once, never kept
+        return L_asm.matrix(weights, -weights, reuse=True, compiled=use_jit)   # factorised at once
 
     # the last Cholesky factor of the symmetric path's Laplacian and its weights; a later
     # step first tries it as the preconditioner (scaled to the new weights) and refactorises
@@ -824,14 +797,11 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
         F, F1, F2, Fm, Rb = aux
         Dinv = 1.0 / Fm
         # contributions of dp at the from and to node, per edge
+        nD = -Dinv
         if unit_alpha:
-            g = np.concatenate([F1, F2])
+            J = J_asm.matrix(nD * F1, nD * F2, reuse=True, compiled=use_jit)   # this step only
         else:
-            g = np.concatenate([F1 * al_u, F2 * al_v])
-        g *= np.concatenate([Dinv, Dinv])
-        g = g[J_take]
-        g[:J_pos] *= -1.0
-        J = J_asm.matrix(g, reuse=True)   # used within this step only
+            J = J_asm.matrix(nD * F1 * al_u, nD * F2 * al_v, reuse=True, compiled=use_jit)
         rhs = Rb + C_times(Dinv * F)
         if n_x:
             dx = linear_solve(J, rhs, Dinv, sv[n_l:], float(np.max(np.abs(r))))
@@ -883,13 +853,9 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
         if sym:   # the same pattern as the Newton Laplacian (balance rows are the classes)
             Lw, f0 = laplacian(w), sfac
         else:
-            ku, kv = np.flatnonzero(keep_u), np.flatnonzero(keep_v)
-            kb = np.flatnonzero(keep_u & keep_v)
-            L0_asm, f0 = _structure(("L0", opts.linear_solver, n_x), fingerprint,
-                                    lambda: (np.concatenate([ru[ku], rv[kv], ru[kb], rv[kb]]),
-                                             np.concatenate([ru[ku], rv[kv], rv[kb], ru[kb]])),
+            L0_asm, f0 = _structure(("L0", opts.linear_solver, n_x), fingerprint, lambda: (ru, rv, ru, rv),
                                     lambda: Factorizer(opts.linear_solver, symmetric=True))
-            Lw = L0_asm.matrix(np.concatenate([w[ku], w[kv], -w[kb], -w[kb]]))
+            Lw = L0_asm.matrix(w, -w, compiled=use_jit)
         try:
             y = f0.factor(Lw)(b_inj)
         except SingularMatrix:
