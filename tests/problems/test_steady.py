@@ -283,6 +283,7 @@ def test_reusing_an_earlier_factor_changes_cost_not_answer(monkeypatch):
     for share in (0.0, steady._REUSE_SHARE):   # 0: never reuse
         monkeypatch.setattr(steady, "_REUSE_SHARE", share)
         steady._STRUCTURES.clear()
+        steady._INITIAL.clear()
         counts.append(0)
         results.append(linepack.simulate(net, scn, friction="colebrook-white", eos="papay", gas=GAS))
     never, reuse = results
@@ -337,3 +338,41 @@ def test_compiled_without_numba_is_refused_with_the_remedy(monkeypatch):
     with pytest.raises(linepack.InputError, match=r"linepack\[fast\]"):
         linepack.simulate(net, scn, options=linepack.SteadyOptions(compiled=True))
     assert linepack.simulate(net, scn, options=linepack.SteadyOptions(compiled=None)).converged
+
+
+def test_initial_factor_is_kept_for_the_same_network_only(monkeypatch):
+    """A second steady state of the same network (another scenario) reuses the initial guess's
+    factor: one factorisation fewer and the same pressures, to the last bit, as with a fresh
+    factor; changed pipe data (one diameter) is a different network and is factorised anew."""
+    import linepack.numerics.linsolve as ls
+    import linepack.problems.steady as steady
+
+    net, scn = lattice(n=15, seed=2)
+    ids = list(net.nodes.index)
+    other = Scenario([{"id": ids[0], "p_fixed_pa": 60e5}] + [{"id": x, "inflow_kg_s": -1.0} for x in ids[1:]],
+                     temperature=T)
+    counts = [0]
+    real = ls.Factorizer.factor
+
+    def counting(self, A):
+        counts[0] += 1
+        return real(self, A)
+    monkeypatch.setattr(ls.Factorizer, "factor", counting)
+
+    def solve(network, scenario, clear):
+        if clear:
+            steady._INITIAL.clear()
+        counts[0] = 0
+        res = linepack.simulate(network, scenario, eos="papay", gas=GAS)
+        return res, counts[0]
+    solve(net, scn, clear=True)
+    kept, n_kept = solve(net, other, clear=False)
+    fresh, n_fresh = solve(net, other, clear=True)
+    assert n_kept == n_fresh - 1
+    assert np.array_equal(kept.nodes["p_bar"].to_numpy(), fresh.nodes["p_bar"].to_numpy())
+    conns = net.connections.copy()
+    conns.iloc[0, conns.columns.get_loc("diameter_m")] *= 1.1
+    changed = Network(net.nodes.reset_index(), conns.reset_index())
+    solve(net, other, clear=False)
+    _, n_changed = solve(changed, other, clear=False)
+    assert n_changed == n_fresh
