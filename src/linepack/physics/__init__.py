@@ -16,8 +16,13 @@ compressor
     Isentropic compressor head, power (with partial derivatives) and outlet
     temperature.
 
-Physics imports only numpy, scipy, :mod:`linepack.units` and
-:mod:`linepack.errors` (CoolProp lazily, for GERG-2008 and CoolProp viscosity).
+compiled
+    The isothermal pipe law as one compiled loop (optional, numba) for the
+    models with closed coefficient forms.
+
+Physics imports only numpy, scipy, :mod:`linepack.units`, :mod:`linepack.errors`
+and :mod:`linepack.jit` (CoolProp lazily, for GERG-2008 and CoolProp viscosity;
+numba lazily, where installed).
 """
 
 from linepack.physics import compressor, eos, friction, gas, viscosity

@@ -75,7 +75,8 @@ _REUSE_APPLICATIONS = 16
 # with a fresh factor: the first try, one minimal-residual correction, then at most two GMRES
 # cycles of 40 and the map back (SuperLU on the exact Jacobian when even that falls short)
 _FRESH_APPLICATIONS = 83
-# with compiled=None the compiled pipe law is used from this many pipes on (see SteadyOptions)
+# with compiled=None the compiled loops (pipe law, graph products) are used from this many
+# pipes on where numba is installed (see SteadyOptions)
 _COMPILED_MIN_PIPES = 10_000
 
 
@@ -103,12 +104,13 @@ class SteadyOptions:
         a laminar branch has a zero derivative at zero flow); the residual, and
         so the solution, is the exact law at every flow.
     compiled : bool or None
-        Evaluate the pipe law with the compiled kernel of
-        :mod:`linepack.physics.compiled` (needs numba, extra ``fast``; only for the
-        models it fuses, otherwise numpy). ``None`` (default): where numba is
-        installed and the network has at least 10,000 pipes (below that the numpy
-        laws cost less than loading numba once, about 0.4 s). ``True``: whenever
-        the models allow (an error without numba). ``False``: numpy.
+        Evaluate the pipe law (:mod:`linepack.physics.compiled`, for the models it
+        fuses; others stay numpy) and assemble the Newton matrices and graph products
+        (:mod:`linepack.numerics.assembly`) in compiled loops (needs numba, extra
+        ``fast``). ``None`` (default): where numba is installed and the network has
+        at least 10,000 pipes (below that the numpy passes cost less than loading
+        numba once, about 0.4 s). ``True``: always (an error without numba).
+        ``False``: numpy.
     keep_initial_factor : bool
         Keep the factor of the initial guess's Laplacian (it depends on the network
         alone, not on the scenario) for the next steady state of the same network:
