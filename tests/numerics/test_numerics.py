@@ -302,8 +302,10 @@ def test_edge_assembler_equals_the_sum_of_edge_blocks(compiled):
         pytest.importorskip("numba")
     (ru, rv, cu, cv), a, b, n = _edges(3)
     asm = EdgeAssembler(ru, rv, cu, cv, (n, n))
-    np.testing.assert_allclose(asm.matrix(a, b, compiled=compiled).toarray(),
-                               _dense_edge_blocks(ru, rv, cu, cv, a, b, n), atol=1e-12)
+    dense = _dense_edge_blocks(ru, rv, cu, cv, a, b, n)
+    np.testing.assert_allclose(asm.matrix(a, b, compiled=compiled).toarray(), dense, atol=1e-12)
+    # the other path on the same assembler (the compiled one releases the numpy path's map)
+    np.testing.assert_allclose(asm.matrix(a, b, compiled=False).toarray(), dense, atol=1e-12)
     u, v = np.arange(n - 1), np.arange(1, n)
     w = np.linspace(1.0, 2.0, n - 1)
     lap = EdgeAssembler(u, v, u, v, (n, n)).matrix(w, -w, compiled=compiled).toarray()

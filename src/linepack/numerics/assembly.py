@@ -39,7 +39,14 @@ class PatternAssembler:
         cols = np.asarray(cols, dtype=np.int64)
         n_rows, n_cols = shape
         key = cols * n_rows + rows                       # column-major: CSC order
-        uniq, self._slot = np.unique(key, return_inverse=True)
+        del rows, cols
+        # the distinct positions, then each entry's position among them (np.unique with
+        # return_inverse holds several more index arrays of the entries' length at once)
+        uniq = np.unique(key)
+        slot = np.searchsorted(uniq, key)
+        del key
+        self._slot = slot.astype(np.int32) if uniq.size < 2 ** 31 else slot   # position in data
+        del slot
         self._nnz = uniq.size
         self._indices = (uniq % n_rows).astype(np.int32)
         counts = np.bincount(uniq // n_rows, minlength=n_cols)
@@ -101,6 +108,8 @@ class EdgeAssembler:
 
     def _numpy_map(self):
         # entry k = ±[a, b][take[k]], + for the first n_plus entries
+        if self._pattern._slot is None:   # released by the compiled path: the same order
+            self._pattern._slot = np.concatenate([s_e[mask] for s_e, mask in zip(self._slots, self._ok)])
         if self._take is None:
             n, ok = self.n_edges, self._ok
             self._take = np.concatenate([np.flatnonzero(ok[0]), n + np.flatnonzero(ok[1]),
@@ -119,6 +128,8 @@ class EdgeAssembler:
                 start += cnt
                 slots.append(s_e)
             self._slots = slots
+            if self._take is None:
+                self._pattern._slot = None   # rebuilt from the edge slots if numpy needs it
         return self._slots
 
     def matrix(self, a, b, reuse: bool = False, compiled: bool = False) -> sp.csc_matrix:

@@ -70,7 +70,7 @@ def newton(residual: Callable, step: Callable, x0: np.ndarray,
            admissible: Callable[[np.ndarray], bool] | None = None,
            hopeless: Callable[[np.ndarray], bool] | None = None) -> NewtonResult:
     """Solve r(x) = 0 by damped Newton steps; see the module docstring."""
-    x = np.array(x0, dtype=float)
+    x = np.asarray(x0, dtype=float)   # never modified in place: iterates are new arrays
     r, aux = residual(x)
     norms = [float(np.max(np.abs(r))) if r.size else 0.0]
     steps: list[float] = []

@@ -765,6 +765,8 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
     if sym:
         L_asm, sfac = _structure(("L", n_x), fingerprint, lambda: (cu, cv, cu, cv),
                                  lambda: Factorizer("cholmod", symmetric=True))
+    if unit_alpha:
+        al_u = al_v = None   # every α is 1: the steps need no α arrays (memory)
 
     def laplacian(weights):
         """The symmetric path's weighted Laplacian with one weight per law edge."""
@@ -902,6 +904,7 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
         roots[unk[mem]] = (p_guess[mem] - red.beta[mem]) / red.alpha[mem]
         x0 = np.where(np.isfinite(roots) & (roots > 0), roots, x0)
     sv0 = np.concatenate([m0, x0])
+    w = m0 = x0 = Lw = y = None   # the initial guess's arrays are not needed further (memory)
     nopt = NewtonOptions(tol=opts.tol, max_iter=opts.max_iter)
     try:
         res = newton(residual, step, sv0, nopt, admissible, hopeless)
