@@ -10,7 +10,9 @@ per process, which is why callers use it only where the arrays are large.
 
 from __future__ import annotations
 
-__all__ = ["available", "compiled"]
+import sys
+
+__all__ = ["available", "loaded", "compiled"]
 
 _STATE: dict = {}
 
@@ -24,6 +26,11 @@ def available() -> bool:
         except Exception:  # pragma: no cover - depends on the environment
             _STATE["ok"] = False
     return _STATE["ok"]
+
+
+def loaded() -> bool:
+    """Whether numba is already imported in this process (its import cost is paid)."""
+    return "numba" in sys.modules
 
 
 def compiled(function):

@@ -376,3 +376,23 @@ def test_initial_factor_is_kept_for_the_same_network_only(monkeypatch):
     solve(net, other, clear=False)
     _, n_changed = solve(changed, other, clear=False)
     assert n_changed == n_fresh
+
+
+def test_compiled_by_default_on_large_networks_or_once_numba_is_loaded(monkeypatch):
+    """compiled=None: a small network takes the numpy laws while numba is not loaded (its import
+    would cost more than it saves) and the compiled law once it is; the answer is the same."""
+    pytest.importorskip("numba")
+    import linepack.jit as jit
+    import linepack.physics.compiled as compiled
+
+    calls = []
+    real = compiled.pipe_law
+    monkeypatch.setattr(compiled, "pipe_law", lambda *a, **k: calls.append(1) or real(*a, **k))
+    net, scn = lattice(n=6)
+    monkeypatch.setattr(jit, "loaded", lambda: False)
+    cold = linepack.simulate(net, scn, gas=GAS)
+    assert calls == []
+    monkeypatch.setattr(jit, "loaded", lambda: True)
+    warm = linepack.simulate(net, scn, gas=GAS)
+    assert calls == [1]
+    np.testing.assert_allclose(warm.nodes["p_bar"], cold.nodes["p_bar"], atol=1e-9, rtol=0)

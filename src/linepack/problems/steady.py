@@ -76,7 +76,7 @@ _REUSE_APPLICATIONS = 16
 # cycles of 40 and the map back (SuperLU on the exact Jacobian when even that falls short)
 _FRESH_APPLICATIONS = 83
 # with compiled=None the compiled loops (pipe law, graph products) are used from this many
-# pipes on where numba is installed (see SteadyOptions)
+# pipes on where numba is installed, and on every network once numba is loaded (see SteadyOptions)
 _COMPILED_MIN_PIPES = 10_000
 
 
@@ -109,8 +109,10 @@ class SteadyOptions:
         (:mod:`linepack.numerics.assembly`) in compiled loops (needs numba, extra
         ``fast``). ``None`` (default): where numba is installed and the network has
         at least 10,000 pipes (below that the numpy passes cost less than loading
-        numba once, about 0.4 s). ``True``: always (an error without numba).
-        ``False``: numpy.
+        numba once, about 0.4 s), or on any network once numba is loaded in the
+        process (e.g. by an earlier large solve). ``True``: always (an error without
+        numba). ``False``: numpy. Both give the same solution within the tolerance;
+        not the same last bits.
     keep_initial_factor : bool
         Keep the factor of the initial guess's Laplacian (it depends on the network
         alone, not on the scenario) for the next steady state of the same network:
@@ -646,7 +648,7 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
         raise InputError("SteadyOptions(compiled=True) needs numba (pip install "
                          "'linepack[fast]'); got no importable numba")
     use_jit = bool(opts.compiled) if opts.compiled is not None else (
-        pipe.size >= _COMPILED_MIN_PIPES and jit.available())
+        jit.loaded() or (pipe.size >= _COMPILED_MIN_PIPES and jit.available()))
     # C (rows × law edges): +1 at the from-group, −1 at the to-group; internal edges cancel.
     # Applied by scatter and gather (C·m, Cᵀ·y) rather than built as a sparse matrix.
     inc = Incidence(ru, rv, n_x, compiled=use_jit)
