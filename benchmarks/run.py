@@ -336,15 +336,22 @@ def worker_linepack(case_name: str, quick: bool, out_dir: Path) -> dict:
             fl["symmetric"] = bool(abs(Jc - Jc.T).max() <= 1e-12 * abs(Jc).max()) if Jc.nnz else True
         except Exception:  # noqa: BLE001
             pass
-        reps, creps = [], []
+        # factorisations and whole solves alternately (the VM's speed drifts within seconds):
+        # the goal is judged on the median over the rounds of solve / (iterations × factor)
+        reps, creps, rounds = [], [], []
         for _ in range(7 if not quick else 3):
             c0 = time.process_time()
             t0 = time.perf_counter()
             orig(inst, J)
             reps.append(time.perf_counter() - t0)
             creps.append(time.process_time() - c0)
+            if ok and rec.get("iterations"):
+                t_solve = timed_repeats(solve, 1)[0][0]
+                rounds.append(t_solve / (rec["iterations"] * reps[-1]))
         fl["t_factor_s"] = statistics.median(reps)
         fl["t_factor_cpu_s"] = statistics.median(creps)
+        if rounds:
+            fl["round_ratios"] = rounds
         fl["basis"] = "final reduced Jacobian, same Factorizer instance"
     else:
         # fallback: nodal Laplacian of the network with a fresh Factorizer of the default kind
@@ -371,7 +378,8 @@ def worker_linepack(case_name: str, quick: bool, out_dir: Path) -> dict:
                   basis="APPROXIMATION: nodal Laplacian (no Factorizer call seen)")
     if ok and "t_factor_s" in fl:
         fl["floor_s"] = rec["iterations"] * fl["t_factor_s"]
-        fl["time_over_floor"] = rec["median_s"] / fl["floor_s"]
+        fl["time_over_floor"] = (statistics.median(fl["round_ratios"]) if fl.get("round_ratios")
+                                 else rec["median_s"] / fl["floor_s"])
         if "t_factor_cpu_s" in fl and fl["t_factor_cpu_s"] > 0:
             fl["floor_cpu_s"] = rec["iterations"] * fl["t_factor_cpu_s"]
             fl["time_over_floor_cpu"] = rec["median_cpu_s"] / fl["floor_cpu_s"]
@@ -884,8 +892,15 @@ def goals(report) -> list[dict]:
             continue
         fl = C[name]["linepack"].get("floor", {})
         x = fl.get("time_over_floor")
+        rr = fl.get("round_ratios")
+        sep = C[name]["linepack"].get("separate_median_s")
+        of_medians = sep / fl["floor_s"] if sep and fl.get("floor_s") else None
+        by_round = (f"median of {len(rr)} rounds of one factorisation and one solve timed in turn, "
+                    f"{min(rr):.2f}–{max(rr):.2f}; ") if rr else ""
         add(f"within 2× of the floor on {name}", "PASS" if x is not None and x <= 2 else "MISS",
-            f"{_fmt(x, '.2f')}× floor wall, {_fmt(fl.get('time_over_floor_cpu'), '.2f')}× CPU time "
+            f"{_fmt(x, '.2f')}× floor wall ({by_round}the worker's median solve over the median "
+            f"factorisation: {_fmt(of_medians, '.2f')}×), "
+            f"{_fmt(fl.get('time_over_floor_cpu'), '.2f')}× CPU time "
             f"({C[name]['linepack'].get('iterations')} it × "
             f"{_fmt(_ms(fl.get('t_factor_s')), '.2f')} ms {fl.get('method')} = {_fmt(_ms(fl.get('floor_s')), '.1f')} ms)"
             f"{_load_note(C[name]['linepack'])}")
