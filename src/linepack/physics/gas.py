@@ -32,10 +32,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from scipy.constants import psi as _PSI  # one pound-force per square inch [Pa]
-
 from linepack.errors import InputError, did_you_mean
 from linepack.units import P_NORMAL, R_MOLAR, T_NORMAL, T_STANDARD_20C
+
+#: One pound-force per square inch [Pa], exact by definition: 0.45359237 kg (international pound)
+#: × 9.80665 m/s² (standard gravity) / (0.0254 m)² (international inch); NIST SP 811, appendix B.
+#: (Written out rather than taken from scipy.constants, whose import costs ~10 ms of a cold start.)
+_PSI = 0.45359237 * 9.80665 / 0.0254**2
 
 __all__ = [
     "Gas",
