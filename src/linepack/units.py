@@ -37,6 +37,9 @@ P_NORMAL = ATM
 T_NORMAL = T_ZERO_C
 #: Standard reference temperature of Russian/Kazakh statistics (GOST 2939), 20 °C. [K]
 T_STANDARD_20C = T_ZERO_C + 20.0
+#: One pound-force per square inch (exact: international pound 0.45359237 kg × standard gravity
+#: / international inch 0.0254 m squared; NIST SP 811, appendix B). [Pa]
+PSI = 0.45359237 * G / 0.0254**2
 #: Seconds per day. [s]
 DAY = 86400.0
 #: Seconds per hour. [s]

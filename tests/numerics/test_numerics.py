@@ -299,7 +299,7 @@ def test_edge_assembler_equals_the_sum_of_edge_blocks(compiled):
     """Both assembly paths reproduce the dense sum of the per-edge blocks, ends at −1 dropped;
     with ru = cu, rv = cv, a = w, b = −w it is the weighted graph Laplacian (rows sum to 0)."""
     if compiled:
-        pytest.importorskip("numba")
+        pytest.importorskip("numba", reason="numba not installed: the compiled loops are the optional extra 'fast'")
     (ru, rv, cu, cv), a, b, n = _edges(3)
     asm = EdgeAssembler(ru, rv, cu, cv, (n, n))
     dense = _dense_edge_blocks(ru, rv, cu, cv, a, b, n)
@@ -317,7 +317,7 @@ def test_edge_assembler_equals_the_sum_of_edge_blocks(compiled):
 def test_incidence_products_equal_the_dense_incidence(compiled):
     """C·m and Cᵀ·y against the dense signed incidence (+1 at the from row, −1 at the to row)."""
     if compiled:
-        pytest.importorskip("numba")
+        pytest.importorskip("numba", reason="numba not installed: the compiled loops are the optional extra 'fast'")
     (ru, rv, _, _), m, _, n = _edges(5)
     C = np.zeros((n, m.size))
     for e in range(m.size):

@@ -75,7 +75,7 @@ def _reference(law, model, mu, p, u, v, m, rr, d, length, zeta, dh):
 def test_compiled_pipe_law_equals_the_numpy_laws(law, model):
     """F, ∂F/∂p_from, ∂F/∂p_to, ∂F/∂m within 1e-12 relative of the numpy laws, on flat, rising
     and falling pipes, flows of both signs, zero flow and flows under the Reynolds floor."""
-    pytest.importorskip("numba")
+    pytest.importorskip("numba", reason="numba not installed: the compiled loops are the optional extra 'fast'")
     rng = np.random.default_rng(7)
     n_nodes, n = 60, 400
     p = rng.uniform(30e5, 80e5, n_nodes)

@@ -145,6 +145,16 @@ def test_sutton_correlation_by_hand_and_against_kay():
     assert p_d == pytest.approx(DEFAULT_GAS.pseudo_critical_pressure, rel=0.03)
 
 
+def test_psi_is_scipy_constants_psi():
+    """linepack.units.PSI (written out from the definitions of pound, inch and standard gravity)
+    is the value SciPy's CODATA-based `scipy.constants.psi` gives, to the last bit."""
+    from scipy.constants import psi
+
+    from linepack.units import PSI
+
+    assert PSI == psi
+
+
 def test_from_bulk_gaslib_values():
     """from_bulk keeps given values, derives missing ones and ignores 'temperature'."""
     g = Gas.from_bulk({"normal_density": 0.785, "molar_mass": 0.01857,

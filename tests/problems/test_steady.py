@@ -317,7 +317,7 @@ def test_partial_scenario_equals_the_full_one():
 def test_compiled_pipe_law_gives_the_numpy_answer():
     """The compiled pipe law (numba, optional) converges in the same iterations to the same
     pressures (1e-9 bar) and flows as the numpy laws, on a lattice with elevations."""
-    pytest.importorskip("numba")
+    pytest.importorskip("numba", reason="numba not installed: the compiled loops are the optional extra 'fast'")
     net, scn = lattice(n=20, seed=11)
     opts = linepack.SteadyOptions
     res = [linepack.simulate(net, scn, friction=f, eos=e, gas=GAS, options=opts(compiled=c))
@@ -381,7 +381,7 @@ def test_initial_factor_is_kept_for_the_same_network_only(monkeypatch):
 def test_compiled_by_default_on_large_networks_or_once_numba_is_loaded(monkeypatch):
     """compiled=None: a small network takes the numpy laws while numba is not loaded (its import
     would cost more than it saves) and the compiled law once it is; the answer is the same."""
-    pytest.importorskip("numba")
+    pytest.importorskip("numba", reason="numba not installed: the compiled loops are the optional extra 'fast'")
     import linepack.jit as jit
     import linepack.physics.compiled as compiled
 

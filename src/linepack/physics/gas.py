@@ -33,12 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from linepack.errors import InputError, did_you_mean
-from linepack.units import P_NORMAL, R_MOLAR, T_NORMAL, T_STANDARD_20C
-
-#: One pound-force per square inch [Pa], exact by definition: 0.45359237 kg (international pound)
-#: × 9.80665 m/s² (standard gravity) / (0.0254 m)² (international inch); NIST SP 811, appendix B.
-#: (Written out rather than taken from scipy.constants, whose import costs ~10 ms of a cold start.)
-_PSI = 0.45359237 * 9.80665 / 0.0254**2
+from linepack.units import P_NORMAL, PSI, R_MOLAR, T_NORMAL, T_STANDARD_20C
 
 __all__ = [
     "Gas",
@@ -196,7 +191,7 @@ def sutton_pseudo_critical(relative_density):
     g = relative_density
     t_rankine = 169.2 + 349.5 * g - 74.0 * g * g
     p_psia = 756.8 - 131.0 * g - 3.6 * g * g
-    return t_rankine * (5.0 / 9.0), p_psia * _PSI
+    return t_rankine * (5.0 / 9.0), p_psia * PSI
 
 
 def _finite_positive(name: str, value: Any, unit: str) -> float:
