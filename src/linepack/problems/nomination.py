@@ -557,15 +557,15 @@ def validate_nomination(network: Network, scenario: Scenario, controls: Controls
     LinepackError
         CasADi is not installed (``pip install 'linepack[optimize]'``).
     """
-    from linepack.problems import steady
+    from linepack.problems import model, steady
     from linepack.problems.capacity import check_limits
 
     _casadi()
     t0 = time.perf_counter()
     if scenario is None:
         raise InputError("nomination validation needs a scenario (the nomination)")
-    physics = steady._resolve_physics(network, scenario, friction, eos, viscosity, gas, temperature)
-    md = steady._Model(network, scenario, physics, steady.SteadyOptions())
+    physics = model.resolve_physics(network, scenario, friction, eos, viscosity, gas, temperature)
+    md = model.NetworkModel(network, scenario, physics, steady.SteadyOptions())
     _prepare(md)
     groups = network.meta.get("combined_decisions") or []
     choice = [0] * len(groups)

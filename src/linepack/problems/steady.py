@@ -24,9 +24,7 @@ flow.
 from __future__ import annotations
 
 import threading
-import weakref
 from collections import OrderedDict
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -35,7 +33,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from linepack import jit
-from linepack.errors import Infeasible, InputError, LinepackError, NotConverged, did_you_mean
+from linepack.errors import Infeasible, InputError, LinepackError, NotConverged
 from linepack.network.network import Controls, Network, Scenario
 from linepack.numerics.assembly import EdgeAssembler, Incidence
 from linepack.numerics.linsolve import (Factorizer, SingularMatrix, cholmod_available,
@@ -43,6 +41,12 @@ from linepack.numerics.linsolve import (Factorizer, SingularMatrix, cholmod_avai
 from linepack.numerics.newton import NewtonOptions, newton
 from linepack.numerics.reduction import RelationConflict, internal_flows, reduce_affine
 from linepack.physics import compiled
+from linepack.problems.model import (  # noqa: F401  (the shared model; steady names kept)
+    ALG as _ALG, DEFAULT_EFFICIENCY, DEFAULT_ISENTROPIC_EXPONENT, DEFAULT_VISCOSITY, FLOW as _FLOW,
+    FRICTION_NAMES, LAW as _LAW, OFF as _OFF, EdgeControl as _EdgeControl, NetworkModel as _Model,
+    edge_states as _edge_states, island_references as _island_references,
+    resolve_controls as _resolve_controls, resolve_physics as _resolve_physics,
+    station_power as _station_power)
 from linepack.physics import element_laws as laws
 from linepack.physics.friction import Nikuradse
 from linepack.results.records import SteadyResult
@@ -50,20 +54,6 @@ from linepack.units import BAR, DAY
 
 __all__ = ["simulate", "SteadyOptions", "FRICTION_NAMES"]
 
-#: Friction law names accepted by :func:`simulate`.
-FRICTION_NAMES = ("nikuradse", "nikuradse-stanet", "colebrook-white", "colebrook-white-stanet",
-                  "hofer", "swamee-jain", "weymouth", "panhandle-a", "panhandle-b")
-
-#: Viscosity used when none is given: natural gas at 40–70 bar and 5–15 °C. [Pa·s]
-DEFAULT_VISCOSITY = 1.1e-5
-
-#: Isentropic efficiency of a compressor station whose efficiency is not given. [-]
-DEFAULT_EFFICIENCY = 0.8
-#: Isentropic exponent used when the gas carries no heat-capacity data: natural gas has
-#: 1.26–1.32 at pipeline conditions (Menon, *Gas Pipeline Hydraulics*, CRC 2005, ch. 10). [-]
-DEFAULT_ISENTROPIC_EXPONENT = 1.3
-
-_LAW, _ALG, _FLOW, _OFF = 0, 1, 2, 3
 _RE_TINY = 1e-8  # Reynolds number standing in for zero flow (λ·Re stays finite there)
 # An earlier Newton step's Cholesky factor is tried as the preconditioner when fewer than
 # _REUSE_SHARE of the Laplacian's weights moved by more than 10 % since it was computed, with
@@ -130,267 +120,6 @@ class SteadyOptions:
     keep_initial_factor: bool = True
 
 
-# --------------------------------------------------------------------------------------
-# physics resolution (names → models)
-# --------------------------------------------------------------------------------------
-def _resolve_physics(network, scenario, friction, eos, viscosity, gas, temperature):
-    from linepack.physics import eos as eos_mod
-    from linepack.physics import friction as friction_mod
-    from linepack.physics import gas as gas_mod
-    from linepack.physics import viscosity as visc_mod
-
-    if isinstance(friction, str) and friction not in FRICTION_NAMES:
-        raise InputError(f"friction law '{friction}' is not known{did_you_mean(friction, FRICTION_NAMES)}"
-                         f"; expected one of {', '.join(FRICTION_NAMES)}")
-    fr = friction_mod.get_friction(friction)
-    zm = eos_mod.get_eos(eos)
-    if viscosity is None:
-        viscosity = visc_mod.ConstantViscosity(DEFAULT_VISCOSITY)
-    vm = visc_mod.get_viscosity(viscosity)
-    if gas is None:
-        bulk = (scenario.gas if scenario is not None and scenario.gas else None) or network.gas
-        g = gas_mod.Gas.from_bulk(bulk) if bulk else gas_mod.DEFAULT_GAS
-    elif isinstance(gas, Mapping):
-        g = gas_mod.Gas.from_bulk(gas)
-    else:
-        g = gas
-    if temperature is None:
-        temperature = scenario.temperature if scenario is not None else 288.15
-    temperature = float(temperature)
-    if not np.isfinite(temperature) or temperature <= 0:
-        raise InputError(f"temperature must be > 0 K (got {temperature})")
-    return fr, zm, vm, g, temperature
-
-
-# --------------------------------------------------------------------------------------
-# controls
-# --------------------------------------------------------------------------------------
-_MODES = {
-    "valve": ("open", "closed"),
-    "checkValve": ("auto", "open", "closed"),
-    "controlValve": ("active", "bypass", "closed"),
-    "compressorStation": ("active", "bypass", "closed"),
-}
-
-
-@dataclass
-class _EdgeControl:
-    mode: np.ndarray      # object: open/closed/active/bypass/auto/"" for law elements
-    setpoint: np.ndarray  # object: p_out/ratio/flow/""
-    value: np.ndarray     # float SI
-    auto: np.ndarray      # bool: chosen by the rule, may switch
-    switches: np.ndarray  # int: how often switched
-
-
-def _apply_controls(tab: pd.DataFrame, ids, kind, mode, setpoint, value, auto) -> None:
-    """Write the listed controls into the per-connection arrays (in place), checking each
-    (vectorised; the first offending row, in table order, is named)."""
-    where = ids.get_indexer(tab.index)
-    m = tab["mode"].astype(str).to_numpy(dtype=object)
-    spt = tab["setpoint"].astype(str).to_numpy(dtype=object)
-    val = tab["value"].to_numpy(dtype=float).copy()
-    k = np.where(where >= 0, kind[np.maximum(where, 0)], "")
-    allowed_mode = np.array([m_ in _MODES.get(k_, ()) for m_, k_ in zip(m, k)], dtype=bool)
-    act = m == "active"
-    spt = np.where(act & (spt == ""), "p_out", spt)
-    allowed_spt = np.where(k == "compressorStation", np.isin(spt, ("p_out", "ratio", "flow")),
-                           np.isin(spt, ("p_out", "flow")))
-    keep_default = act & (spt == "p_out") & ~np.isfinite(val)
-    val[keep_default] = value[where[keep_default]]   # keep the default outlet pressure
-    bad = ((where < 0) | ~allowed_mode
-           | (act & (~allowed_spt | ((spt != "p_out") & ~np.isfinite(val))
-                     | ((spt != "flow") & (val <= 0)))))
-    if bad.any():
-        r = int(np.flatnonzero(bad)[0])
-        i, cid = int(where[r]), tab.index[r]
-        if i < 0:
-            raise InputError(f"controls: connection '{cid}' is not in the network"
-                             f"{did_you_mean(cid, ids)}")
-        allowed = _MODES.get(kind[i])
-        if allowed is None:
-            raise InputError(f"controls: {kind[i]} '{cid}' takes no control "
-                             f"(only valves, check valves, control valves and compressor stations do)")
-        if not allowed_mode[r]:
-            raise InputError(f"controls: {kind[i]} '{cid}': mode must be one of {allowed} "
-                             f"(got '{m[r]}')")
-        if not allowed_spt[r]:
-            choices = ("p_out", "ratio", "flow") if kind[i] == "compressorStation" else ("p_out", "flow")
-            raise InputError(f"controls: {kind[i]} '{cid}': setpoint must be one of "
-                             f"{choices} (got '{spt[r]}')")
-        if spt[r] != "p_out" and not np.isfinite(val[r]):
-            raise InputError(f"controls: {kind[i]} '{cid}': an active '{spt[r]}' set point needs a value")
-        if spt[r] == "p_out":
-            raise InputError(f"controls: {kind[i]} '{cid}': outlet pressure must be > 0 bar "
-                             f"(got {val[r] / BAR:g} bar)")
-        raise InputError(f"controls: {kind[i]} '{cid}': ratio must be > 0 (got {val[r]:g})")
-    mode[where] = m
-    auto[where] = m == "auto"
-    setpoint[where[act]] = spt[act]
-    value[where[act]] = val[act]
-
-
-def _resolve_controls(md: _Model, controls: Controls | None) -> _EdgeControl:
-    ids = md.edge_ids
-    n = md.m
-    kind = md.kind
-    mode = np.full(n, "", dtype=object)
-    setpoint = np.full(n, "", dtype=object)
-    value = np.full(n, np.nan)
-    auto = np.zeros(n, dtype=bool)
-    # defaults (only connections that are not pipes take controls)
-    special = md.special
-    sk = kind[special]
-    mode[special[sk == "valve"]] = "open"
-    mode[special[sk == "checkValve"]] = "auto"
-    auto[special[sk == "checkValve"]] = True
-    for k in ("controlValve", "compressorStation"):
-        sel = special[sk == k]
-        mode[sel] = "active"
-        setpoint[sel] = "p_out"
-        out_max = md.p_out_max[sel]
-        to_idx = md.v[sel]
-        node_max = md.p_max[to_idx] if to_idx.size else np.zeros(0)
-        value[sel] = np.where(np.isfinite(out_max), np.fmin(out_max, node_max), node_max)
-        auto[sel] = True
-    if controls is not None and len(controls.table):
-        _apply_controls(controls.table, ids, kind, mode, setpoint, value, auto)
-    bad = special[(mode[special] == "active") & (setpoint[special] == "p_out")
-                  & ~np.isfinite(value[special])]
-    if bad.size:
-        i = int(bad[0])
-        raise InputError(f"{kind[i]} '{ids[i]}': no outlet pressure to hold: give a control "
-                         "value or a p_out_max / outlet node p_max")
-    return _EdgeControl(mode, setpoint, value, auto, np.zeros(n, dtype=np.int64))
-
-
-# --------------------------------------------------------------------------------------
-# the model in arrays
-# --------------------------------------------------------------------------------------
-class _Model:
-    """Arrays of one network + scenario, in SI, indexed by position."""
-
-    def __init__(self, net: Network, scn: Scenario, physics, opts: SteadyOptions):
-        self.net, self.scn, self.opts = net, scn, opts
-        self.friction, self.eos, self.visc, self.gas, self.T = physics
-        self.R = float(self.gas.specific_gas_constant)
-        self.rho_n = float(self.gas.normal_density)
-        nodes, conns = net.nodes, net.connections
-        self.node_ids = nodes.index
-        self.n = len(nodes)
-        self.height = nodes["height_m"].to_numpy(dtype=float)
-        sn = scn.nodes
-        cols = ("p_min_pa", "p_max_pa", "inflow_kg_s", "p_fixed_pa")
-        if sn.index.equals(self.node_ids):
-            col = {c: sn[c].to_numpy(float) for c in cols}
-        else:
-            # the scenario lists some nodes: scatter its columns by position (a reindex of
-            # the whole table costs several times more on GasLib-4197)
-            pos = self.node_ids.get_indexer(sn.index)
-            if np.any(pos < 0):
-                bad = str(sn.index[int(np.flatnonzero(pos < 0)[0])])
-                raise InputError(f"scenario '{scn.name}': node '{bad}' is not in the network"
-                                 f"{did_you_mean(bad, self.node_ids)}")
-            col = {}
-            for c in cols:
-                a = np.full(self.n, np.nan)
-                a[pos] = sn[c].to_numpy(float)
-                col[c] = a
-        self.p_min = np.fmax(nodes["p_min_pa"].to_numpy(float), col["p_min_pa"])
-        self.p_max = np.fmin(nodes["p_max_pa"].to_numpy(float), col["p_max_pa"])
-        self.inj = np.where(np.isnan(col["inflow_kg_s"]), 0.0, col["inflow_kg_s"])
-        p_fixed = col["p_fixed_pa"]
-        self.fixed = np.flatnonzero(np.isfinite(p_fixed))
-        self.fixed_value = p_fixed[self.fixed]
-        self.reference_note = ""
-        if self.fixed.size == 0:
-            self._default_reference()
-        self.inj_eff = self.inj.copy()
-        self.inj_eff[self.fixed] = 0.0
-        self.p_ref = float(np.max(self.fixed_value))
-        self.flow_scale = max(float(np.sum(np.abs(self.inj_eff))) / 2.0, 1e-3)
-
-        self.edge_ids = conns.index
-        self.m = len(conns)
-        self.kind = conns["kind"].to_numpy()
-        self.u, self.v = net.endpoints()
-        missing = np.flatnonzero((self.u < 0) | (self.v < 0))
-        if missing.size:
-            i = int(missing[0])
-            bad = conns["from_node"].iat[i] if self.u[i] < 0 else conns["to_node"].iat[i]
-            raise InputError(f"{self.kind[i]} '{conns.index[i]}': node '{bad}' does not exist"
-                             f"{did_you_mean(bad, self.node_ids)}")
-        g = lambda c: conns[c].to_numpy(dtype=float)  # noqa: E731
-        self.length, self.diameter, self.roughness = g("length_m"), g("diameter_m"), g("roughness_m")
-        self.zeta, self.drag, self.dp_const = g("loss_coefficient"), g("drag_factor"), g("pressure_loss_pa")
-        self.loss_in, self.loss_out = g("pressure_loss_in_pa"), g("pressure_loss_out_pa")
-        self.efficiency = g("efficiency")
-        self.p_out_max = g("p_out_max_pa")
-        self.ratio_max = g("ratio_max")
-        self.is_pipe = self.kind == "pipe"
-        self.special = np.flatnonzero(~self.is_pipe)   # connections that are not pipes
-        s = self.special
-        self.const_resistor = np.zeros(self.m, dtype=bool)
-        self.const_resistor[s] = ((self.kind[s] == "resistor") & np.isfinite(self.dp_const[s])
-                                  & ~np.isfinite(self.drag[s]))
-        self.stations = self.special[self.kind[self.special] == "compressorStation"]
-
-    def z_and_dz_dp(self, p):
-        """(Z, ∂Z/∂p) at pressures ``p`` (one call where the model offers it)."""
-        pair = getattr(self.eos, "z_and_dz_dp", None)
-        if pair is not None:
-            return pair(p, self.T, self.gas)
-        return self.eos.z(p, self.T, self.gas), self.eos.dz_dp(p, self.T, self.gas)
-
-    def friction_at(self, rr, d):
-        """``f(re) -> (λ·Re, ∂(λ·Re)/∂Re)`` for these pipes: the law's prepared form
-        (pipe data checked once, Re-independent terms computed once) where it offers one."""
-        at = getattr(self.friction, "at", None)
-        if at is not None:
-            return at(rr, d)
-        pair = getattr(self.friction, "factor_re_and_derivative", None)
-        if pair is not None:
-            return lambda re: pair(re, rr, d)
-        return lambda re: (self.friction.factor_re(re, rr, d),
-                           self.friction.d_factor_re_dre(re, rr, d))
-
-    def _check_friction_domain(self) -> None:
-        """Evaluate the friction law once on every pipe so that a law that refuses a pipe's
-        data (e.g. Nikuradse with zero roughness) is reported with the pipe's id."""
-        pipe = np.flatnonzero(self.kind == "pipe")
-        if pipe.size == 0:
-            return
-        d = self.diameter[pipe]
-        rr = self.roughness[pipe] / d
-        try:
-            self.friction.factor_re(np.full(pipe.size, 1e5), rr, d)
-        except InputError as exc:
-            for i in pipe:
-                try:
-                    self.friction.factor_re(1e5, self.roughness[i] / self.diameter[i],
-                                            self.diameter[i])
-                except InputError:
-                    raise InputError(f"pipe '{self.edge_ids[i]}': roughness "
-                                     f"{self.roughness[i] * 1e3:g} mm, diameter "
-                                     f"{self.diameter[i] * 1e3:g} mm: {exc}") from None
-            raise
-
-    def _default_reference(self) -> None:
-        """Hold the entry with the largest inflow at its upper pressure bound."""
-        kinds = self.net.nodes["kind"].to_numpy()
-        cand = np.flatnonzero((kinds == "source") & (self.inj > 0))
-        if cand.size == 0:
-            cand = np.flatnonzero(self.inj > 0)
-        if cand.size == 0:
-            raise InputError(f"scenario '{self.scn.name}': no node has a fixed pressure and no entry "
-                             "has an inflow; give p_fixed at one node")
-        i = int(cand[np.argmax(self.inj[cand])])
-        if not np.isfinite(self.p_max[i]):
-            raise InputError(f"{self.net.element_name(self.node_ids[i])}: chosen as pressure reference "
-                             "(largest entry) but has no upper pressure bound; give p_fixed")
-        self.fixed = np.array([i])
-        self.fixed_value = np.array([self.p_max[i]])
-        self.reference_note = (f"no pressure given: entry '{self.node_ids[i]}' (largest inflow) held at "
-                               f"its upper bound {self.p_max[i] / BAR:.5g} bar")
 
 
 # --------------------------------------------------------------------------------------
@@ -406,120 +135,6 @@ class _Solution:
     fixed: np.ndarray = None        # reference nodes of this solve
     fixed_value: np.ndarray = None  # their held pressures [Pa]
     notes: list = None              # references chosen per island
-
-
-def _edge_states(md: _Model, ctl: _EdgeControl, const_dir: np.ndarray):
-    """Classify every connection: law / algebraic (a, b) / fixed flow / off.
-
-    Pipes always follow their law; only the other connections (``md.special``) are examined.
-    """
-    state = np.full(md.m, _LAW, dtype=np.int64)
-    a = np.ones(md.m)
-    b = np.zeros(md.m)
-    q = np.zeros(md.m)
-    s = md.special
-    if s.size == 0:
-        return state, a, b, q
-    k, mode, spt, val = md.kind[s], ctl.mode[s], ctl.setpoint[s], ctl.value[s]
-    st, sa, sb, sq = state[s], a[s], b[s], q[s]
-    alg_open = (k == "shortPipe") | ((k == "valve") & (mode == "open")) \
-        | ((k == "checkValve") & np.isin(mode, ["open", "auto"])) \
-        | (np.isin(k, ["controlValve", "compressorStation"]) & (mode == "bypass"))
-    st[alg_open] = _ALG
-    st[mode == "closed"] = _OFF
-    active = mode == "active"
-    pset = active & (spt == "p_out")
-    st[pset] = _ALG
-    sa[pset] = 0.0
-    sb[pset] = val[pset]
-    ratio = active & (spt == "ratio")
-    st[ratio] = _ALG
-    sa[ratio] = val[ratio]
-    sb[ratio] = -val[ratio] * md.loss_in[s][ratio] - md.loss_out[s][ratio]
-    fl = active & (spt == "flow")
-    st[fl] = _FLOW
-    sq[fl] = val[fl]
-    cr = md.const_resistor[s]
-    cd = const_dir[s]
-    st[cr] = _ALG
-    sb[cr] = -cd[cr] * md.dp_const[s][cr]
-    st[cr & (cd == 0)] = _OFF
-    # a resistor with ζ = 0 loses nothing: it is an open connection
-    st[(k == "resistor") & (md.drag[s] == 0.0) & ~cr] = _ALG
-    state[s], a[s], b[s], q[s] = st, sa, sb, sq
-    return state, a, b, q
-
-
-#: Connected parts of each network under recent sets of conducting connections, by network
-#: (weakly held); valid while ``Network.endpoints`` returns the same arrays (it does until the
-#: tables change).
-_COMPONENTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
-def _island_references(md: _Model, state: np.ndarray):
-    """Pressure references of every connected part under the current element states.
-
-    Each part (joined by pipes, resistors and open elements) needs a held pressure.
-    When the scenario gives none at all (the GasLib case), the documented default
-    extends to every part: its entry with the largest inflow is held at its upper
-    bound; a part with no flow at all is held at its first node's upper bound (its
-    pressures then only fill the table). A part that has demand but no entry, or
-    any part without a reference when the scenario does give fixed pressures, is
-    an input error naming its nodes.
-
-    Returns ``(fixed, values, notes)`` for this solve.
-    """
-    from scipy.sparse.csgraph import connected_components
-
-    conn = (state == _LAW) | (state == _ALG)
-    # the parts under each set of conducting connections are remembered per network while its
-    # endpoints are unchanged (a control search meets the same valve states again)
-    memo = _COMPONENTS.get(md.net)
-    if memo is None or memo[0] is not md.u or memo[1] is not md.v:
-        memo = (md.u, md.v, OrderedDict())
-        _COMPONENTS[md.net] = memo
-    key = hash(np.packbits(conn).tobytes())
-    hit = memo[2].get(key)
-    if hit is not None and np.array_equal(hit[0], conn):
-        nc, lab = hit[1], hit[2]
-    else:
-        adj = sp.coo_matrix((np.ones(conn.sum()), (md.u[conn], md.v[conn])), shape=(md.n, md.n))
-        nc, lab = connected_components(adj, directed=False)
-        lab.flags.writeable = False
-        memo[2][key] = (conn, nc, lab)
-        while len(memo[2]) > 16:
-            memo[2].popitem(last=False)
-    has_ref = np.zeros(nc, dtype=bool)
-    has_ref[lab[md.fixed]] = True
-    fixed, values, notes = list(md.fixed), list(md.fixed_value), []
-    kinds = md.net.nodes["kind"].to_numpy()
-    for c in np.flatnonzero(~has_ref):
-        members = np.flatnonzero(lab == c)
-        names = ", ".join(f"'{md.node_ids[i]}'" for i in members[:5])
-        more = f" and {members.size - 5} more" if members.size > 5 else ""
-        supply = members[md.inj[members] > 0]
-        idle = np.all(md.inj[members] == 0.0)
-        usable = members[np.isfinite(md.p_max[members])]
-        if md.reference_note and (supply.size or idle) and usable.size:
-            if supply.size:
-                pick = supply[np.isfinite(md.p_max[supply])]
-                if pick.size == 0:
-                    pick = usable
-                src = pick[kinds[pick] == "source"]
-                pick = src if src.size else pick
-                i = int(pick[np.argmax(md.inj[pick])]) if supply.size else int(pick[0])
-            else:
-                i = int(usable[0])
-            fixed.append(i)
-            values.append(float(md.p_max[i]))
-            notes.append(f"'{md.node_ids[i]}' at {md.p_max[i] / BAR:.5g} bar")
-            continue
-        why = ("has demand but no entry" if supply.size == 0 and not idle
-               else "has no pressure reference")
-        raise InputError(f"nodes {names}{more} form an island that {why} (with the current valve "
-                         "and station states); give p_fixed at one of them or open a connection "
-                         "to the rest of the network")
-    return np.asarray(fixed, dtype=np.int64), np.asarray(values, dtype=float), notes
 
 
 #: Sparsity structures of recent solves: (assembler, factoriser) by pattern. Repeated solves of
@@ -1356,30 +971,3 @@ def _build_result(md: _Model, ctl: _EdgeControl, sol: _Solution, iterations, nor
     }
     return SteadyResult("converged", iterations, norms, nodes, edges, float(np.nansum(lp)),
                         md.scn.name, options, rounds)
-
-
-def _station_power(md: _Model, f, pu, pv, zu) -> np.ndarray:
-    """Isentropic shaft power of compressor stations that raise pressure [W] (NaN elsewhere).
-
-    Suction is the inlet pressure less the inlet loss, discharge the outlet
-    pressure plus the outlet loss; η = the station's efficiency, else
-    :data:`DEFAULT_EFFICIENCY`; κ from the gas's ideal heat capacity, or
-    :data:`DEFAULT_ISENTROPIC_EXPONENT` when the gas has none.
-    """
-    from linepack.physics import compressor
-    from linepack.physics import eos as eos_mod
-
-    cs = md.stations
-    power = np.full(md.m, np.nan)
-    if cs.size == 0:
-        return power
-    eta = np.where(np.isfinite(md.efficiency[cs]), md.efficiency[cs], DEFAULT_EFFICIENCY)
-    p_s = np.maximum(pu[cs] - md.loss_in[cs], 1.0)
-    p_d = np.maximum(pv[cs] + md.loss_out[cs], p_s)
-    if getattr(md.gas, "heat_capacity_coefficients", None) is None:
-        kappa = np.full(p_s.shape, DEFAULT_ISENTROPIC_EXPONENT)
-    else:
-        kappa = eos_mod.isentropic_exponent(p_s, md.T, md.gas)
-    flow = np.maximum(f[cs], 0.0)
-    power[cs] = compressor.power(flow, p_s, p_d, md.T, md.eos.z(p_s, md.T, md.gas), md.R, kappa, eta)
-    return power
