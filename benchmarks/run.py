@@ -65,7 +65,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-GASLIB = Path(os.environ.get("LINEPACK_GASLIB", HERE.parent.parent / "shared" / "data" / "gaslib"))
+GASLIB = Path(os.environ.get("LINEPACK_GASLIB", HERE.parent / "tests" / "data" / "gaslib"))
 GASLIB_CASES = {
     "gaslib_582": ("GasLib-582/GasLib-582-v2.net", "GasLib-582/nomination_cold_5.scn"),
     "gaslib_4197": ("GasLib-4197/GasLib-4197.net", "GasLib-4197/nomination_mild_0006.scn"),

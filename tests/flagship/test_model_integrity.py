@@ -18,7 +18,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL = REPO / "src" / "linepack" / "data" / "central-asia.json"
-FACTS = REPO.parent / "shared" / "data" / "central-asia"
+FACTS = REPO / "tests" / "data" / "central-asia"
 
 SOURCE_KEY = re.compile(r"\[([A-Z0-9_]+)\]")
 ASSUMPTION_ID = re.compile(r"\bA_[A-Z0-9_]+\b")

@@ -7,7 +7,7 @@ import pytest
 
 from linepack.cli import main
 
-GASLIB = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "gaslib"
+GASLIB = Path(__file__).resolve().parents[1] / "data" / "gaslib"
 pytestmark = pytest.mark.skipif(not GASLIB.is_dir(), reason=f"GasLib data not found at {GASLIB}")
 
 # Counts from shared/data/gaslib/README.md ("Files" table).

@@ -1,7 +1,7 @@
 """GasLib XML import: the seven instances, unit conversions, hostile and broken XML.
 
 The data are the original GasLib files (CC BY 3.0; Schmidt et al. 2017, Data 2(4):40;
-Pfetsch et al. 2015), kept beside the repository in shared/data/gaslib (see its README).
+Pfetsch et al. 2015), shipped in tests/data/gaslib (CC BY 3.0; see its README).
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from linepack.errors import InputError
 from linepack.io import parse_gaslib, read_gaslib
 from linepack.units import ATM, BAR, knm3_per_hour_to_kg_s
 
-DATA = Path(__file__).parents[2].parent / "shared/data/gaslib"
+DATA = Path(__file__).resolve().parents[1] / "data" / "gaslib"
 
 pytestmark = pytest.mark.skipif(
     not DATA.is_dir(),
-    reason=f"GasLib instances not found at {DATA} (expected shared/data/gaslib beside the repo)")
+    reason=f"GasLib instances not found at {DATA}")
 
-# (net, scn, cs) relative to DATA; element counts exactly as shared/data/gaslib/README.md lists them
+# (net, scn, cs) relative to DATA; element counts exactly as the GasLib README (shared/data/gaslib/README.md) lists them
 INSTANCES = {
     "GasLib-11": (("GasLib-11/GasLib-11.net", "GasLib-11/GasLib-11.scn", "GasLib-11/GasLib-11.cs"),
                   dict(source=3, sink=3, innode=5, pipe=8, valve=1, compressorStation=2)),

@@ -16,7 +16,7 @@ from linepack.io import Case, parse_native, read_gaslib, read_native, write_nati
 from linepack.network import Controls, Network, Scenario
 from linepack.units import BAR, mcm_per_day_to_kg_s
 
-DATA = Path(__file__).parents[2].parent / "shared/data/gaslib"
+DATA = Path(__file__).resolve().parents[1] / "data" / "gaslib"
 
 
 def same_bits(a: pd.DataFrame, b: pd.DataFrame) -> None:

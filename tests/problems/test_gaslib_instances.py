@@ -13,7 +13,7 @@ import linepack
 from linepack.io.gaslib import parse_gaslib
 from linepack.scenarios import open_case
 
-GASLIB = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "gaslib"
+GASLIB = Path(__file__).resolve().parents[1] / "data" / "gaslib"
 pytestmark = pytest.mark.skipif(not GASLIB.is_dir(), reason=f"GasLib data not found at {GASLIB}")
 
 INSTANCES = {

@@ -23,7 +23,7 @@ R = GAS.specific_gas_constant
 L, D, K, M = 100e3, 0.5, 5e-5, 50.0
 MARGIN = 0.01
 PHYS = dict(eos="ideal", gas=GAS, friction="nikuradse")
-GASLIB = Path(__file__).resolve().parents[3] / "shared" / "data" / "gaslib"
+GASLIB = Path(__file__).resolve().parents[1] / "data" / "gaslib"
 
 
 def drop_sq_bar2(m=M):
@@ -128,7 +128,7 @@ def test_controls_given_are_kept():
         linepack.validate_nomination(net, scn, closed, **PHYS)
 
 
-@pytest.mark.skipif(not (GASLIB / "GasLib-582").exists(), reason="GasLib data in ../shared not present")
+@pytest.mark.skipif(not (GASLIB / "GasLib-582").exists(), reason="GasLib data in tests/data/gaslib not present")
 def test_gaslib_582_programme_and_simulation_agree():
     """On GasLib-582 (cold nomination) the programme, with λ and Z refreshed to their fixed
     point, and the simulation under the controls it yields agree on every pressure; the
