@@ -7,7 +7,7 @@ pandapipes junction ``i`` and linepack node ``str(i)``. The two converters are
 kept apart so that a benchmark can time the build of each tool on its own and
 so that the linepack side never imports pandapipes.
 
-Cases (the recipes of ``/work/shared/reference/pandapipes-anchor.md`` §3):
+Cases (the recipes of the project's ``shared/reference/pandapipes-anchor.md`` §3):
 
 * ``lattice(n, total_demand)``: n×n junctions, pipes between grid neighbours,
   length uniform 1–5 km, inner diameter uniform 0.3–1.0 m, k = 0.05 mm
