@@ -56,8 +56,8 @@ def open_case(target: str, scenario: str | None = None) -> OpenedCase:
     ----------
     target
         ``"central-asia"`` (built-in), ``path/to/case.json`` (native) or
-        ``path/to/net.net`` (GasLib; a ``.cs`` and a ``.cdf`` file of the same stem are read
-    too, the latter giving the default controls).
+        ``path/to/net.net`` (GasLib; a ``.cs`` and a ``.cdf`` file of the same stem are
+        read too, the latter giving the default controls).
     scenario
         For built-in and native cases, a scenario name (default: the case's
         ``meta["default_scenario"]``, else the first). For GasLib, the path of a
