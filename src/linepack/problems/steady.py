@@ -49,6 +49,7 @@ from linepack.problems.model import (  # noqa: F401  (the shared model; steady n
     station_power as _station_power)
 from linepack.physics import element_laws as laws
 from linepack.physics.friction import Nikuradse
+from linepack.results.limits import limit_violations
 from linepack.results.records import SteadyResult
 from linepack.units import BAR, DAY
 
@@ -970,4 +971,4 @@ def _build_result(md: _Model, ctl: _EdgeControl, sol: _Solution, iterations, nor
         **asdict(md.opts),
     }
     return SteadyResult("converged", iterations, norms, nodes, edges, float(np.nansum(lp)),
-                        md.scn.name, options, rounds)
+                        md.scn.name, options, rounds, limit_violations(net, nodes, edges))
