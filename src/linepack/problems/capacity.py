@@ -33,7 +33,7 @@ from linepack.errors import Infeasible, InputError, LinepackError, NotConverged,
 from linepack.network.network import Controls, Network, Scenario
 from linepack.problems.steady import simulate
 from linepack.results.limits import limit_violations, violation_messages
-from linepack.units import BAR, DAY
+from linepack.units import DAY
 
 __all__ = ["transit_capacity", "CapacityResult", "check_limits"]
 
