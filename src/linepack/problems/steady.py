@@ -18,7 +18,9 @@ compressibility — and recovers the flow corrections edge by edge.
 Controls that are not given are chosen by a documented active-set rule (see
 :func:`simulate`): regulators and compressors try to hold their outlet pressure
 and fall back to bypass where they cannot, check valves close against reverse
-flow.
+flow, and the set points the rule chooses are lowered where they would push a
+node above its maximum. Every limit the result still violates is listed in
+``SteadyResult.violations`` (:mod:`linepack.results.limits`).
 """
 
 from __future__ import annotations
@@ -790,15 +792,39 @@ def simulate(network: Network, scenario: Scenario | None = None, controls: Contr
         Boundary conditions. Nodes with ``p_fixed_pa`` hold their pressure
         and balance the network; every other node takes its ``inflow_kg_s``.
         With no fixed pressure, the entry with the largest inflow is held at
-        its upper pressure bound (documented default for GasLib nominations).
+        its upper pressure bound (documented default for GasLib nominations),
+        lowered by the control rule below where that pushes a node above its
+        maximum.
     controls : Controls, optional
-        Operating decisions. Defaults where a connection is not listed:
-        valves open; check valves close against reverse flow; control valves
-        and compressor stations *active*, holding their outlet at
-        ``min(p_out_max, outlet node p_max)``, switching to bypass where their
-        inlet pressure is already below that value (a regulator whose flow
-        would reverse closes; a station bypasses). Listed controls are obeyed
-        as given. A GasLib network read with its ``.cdf`` combined decisions
+        Operating decisions. Listed controls are obeyed as given. Defaults
+        where a connection is not listed (*the default control rule*):
+
+        1. valves open; check valves close against reverse flow;
+        2. control valves and compressor stations *active*, holding their
+           outlet at ``min(p_out_max, lowest p_max of the outlet's region)``,
+           the region being the nodes the outlet reaches through pipes,
+           valves, short pipes and resistors (not through other regulators
+           or stations); a regulator whose inlet is already below that value
+           and a station whose inlet is already above it bypass (a regulator
+           whose flow would reverse closes; a station bypasses); a station
+           that would exceed ``ratio_max`` runs at that ratio;
+        3. no set point chosen by this rule pushes a node above its maximum
+           where a lower one avoids it: where a node stays above its upper
+           bound (its ``p_max``, a passing station's or regulator's
+           ``p_out_max``, or an active regulator's inlet above
+           ``p_out + dp_max``), and every pressure that holds its part of the
+           network (joined by pipes, open valves, bypassed elements, fixed
+           ratios) is a default — an automatic outlet set point, or the
+           default reference entry — those set points are lowered together by
+           the squared-pressure step that brings the worst node 1 mbar below
+           its bound, never so far that a node of the part falls below its
+           minimum, and the rule settles again (at most 8 rounds; set points
+           only fall). Stations bypassed on the way stay bypassed if resuming
+           them leaves no solution.
+
+        What the rule cannot avoid (a pressure the user fixed, a demand the
+        network cannot carry within its bounds) is reported, worst first, in
+        ``SteadyResult.violations``; the result is returned all the same. A GasLib network read with its ``.cdf`` combined decisions
         (``network.meta["combined_decisions"]``) takes its valve, regulator and
         station states from those decisions, chosen by the bounded search of
         :mod:`linepack.problems.decisions`.
@@ -817,6 +843,8 @@ def simulate(network: Network, scenario: Scenario | None = None, controls: Contr
     Returns
     -------
     SteadyResult
+        Converged; ``violations`` lists the limits it violates (empty when
+        ``within_limits``).
 
     Raises
     ------
@@ -1029,6 +1057,16 @@ def _diagnose_failure(md: _Model, nres, fail) -> None:
                        history=nres.residual_norms, worst=worst, result=nres)
 
 
+def _lowered_note(md: _Model, sol: _Solution) -> str:
+    """The default references the control rule held below their upper bound, if any."""
+    low = [i for i in sol.fixed if np.isfinite(md.hold_cap[i])]
+    if not low:
+        return ""
+    held = dict(zip(sol.fixed.tolist(), sol.fixed_value.tolist()))
+    return ("; lowered by the control rule so that no node rises above its maximum: "
+            + ", ".join(f"'{md.node_ids[i]}' to {held[i] / BAR:.5g} bar" for i in low))
+
+
 def _build_result(md: _Model, ctl: _EdgeControl, sol: _Solution, iterations, norms, rounds,
                   friction, eos) -> SteadyResult:
     p, f = sol.p, sol.flow
@@ -1088,7 +1126,7 @@ def _build_result(md: _Model, ctl: _EdgeControl, sol: _Solution, iterations, nor
         "temperature_k": md.T, "gas_constant": md.R, "normal_density": md.rho_n,
         "reference": md.reference_note + (
             f"; other parts held at their largest entry's upper bound: {', '.join(sol.notes)}"
-            if sol.notes else ""),
+            if sol.notes else "") + _lowered_note(md, sol),
         **asdict(md.opts),
     }
     return SteadyResult("converged", iterations, norms, nodes, edges, float(np.nansum(lp)),

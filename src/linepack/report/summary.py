@@ -211,7 +211,9 @@ def summarize(network: Any, result: Any, *, tol_bar: float = 1e-6) -> dict[str, 
         ``entries_mcm_d`` (sum of injections), ``entries_kg_s``, ``n_entries``,
         ``min_margin_bar``, ``min_margin_node`` and ``min_margin_limit`` (the smallest signed
         distance of a node pressure to its nearest bound, min(p − p_min, p_max − p): negative
-        where a pressure bound is violated; the limit is ``"p_min"`` or ``"p_max"``), ``p_min_bar`` /
+        where a pressure bound is violated; the limit is ``"p_min"`` or ``"p_max"``),
+        ``min_margin_low_bar``/``_node`` (lowest p − p_min) and ``min_margin_high_bar``/``_node``
+        (lowest p_max − p), ``p_min_bar`` /
         ``p_max_bar`` (lowest/highest node pressure) with their nodes, ``linepack_mcm``
         (total), ``stations`` (list of dicts, see :func:`station_table`), ``violations``
         (list of dicts, see :func:`violation_table`) and ``n_violations``. Figures that
@@ -234,6 +236,7 @@ def summarize(network: Any, result: Any, *, tol_bar: float = 1e-6) -> dict[str, 
     nearest = pd.concat([to_min, to_max], axis=1).min(axis=1, skipna=True)
     margin = nearest.dropna()
     margin_limit = (to_max < to_min.fillna(np.inf)).map({True: "p_max", False: "p_min"})
+    low, high = to_min.dropna(), to_max.dropna()
     p = nodes["p_bar"].dropna()
     total_lp = _finite(getattr(result, "linepack_mcm", None))
     if total_lp is None:
@@ -267,6 +270,10 @@ def summarize(network: Any, result: Any, *, tol_bar: float = 1e-6) -> dict[str, 
         "min_margin_bar": float(margin.min()) if len(margin) else None,
         "min_margin_node": str(margin.idxmin()) if len(margin) else None,
         "min_margin_limit": str(margin_limit[margin.idxmin()]) if len(margin) else None,
+        "min_margin_low_bar": float(low.min()) if len(low) else None,
+        "min_margin_low_node": str(low.idxmin()) if len(low) else None,
+        "min_margin_high_bar": float(high.min()) if len(high) else None,
+        "min_margin_high_node": str(high.idxmin()) if len(high) else None,
         "p_min_bar": float(p.min()) if len(p) else None,
         "p_min_node": str(p.idxmin()) if len(p) else None,
         "p_max_bar": float(p.max()) if len(p) else None,
