@@ -819,7 +819,7 @@ def simulate(network: Network, scenario: Scenario | None = None, controls: Contr
            the squared-pressure step that brings the worst node 1 mbar below
            its bound, never so far that a node of the part falls below its
            minimum, and the rule settles again (at most 8 rounds; set points
-           only fall). Stations bypassed on the way stay bypassed if resuming
+           only fall). Stations and regulators bypassed on the way stay bypassed if resuming
            them leaves no solution.
 
         What the rule cannot avoid (a pressure the user fixed, a demand the
