@@ -203,7 +203,7 @@ def test_violations_are_printed_as_messages(capsys, tmp_path, monkeypatch):
     if rc == 0:
         text = " ".join(out.split())
         assert "{'element'" not in text
-        assert "bound violation(s)" in text and "sink 'D'" in text
+        assert "limit violation(s)" in text and "sink 'D'" in text
 
 
 def _station_case(folder: Path, sink_min_bar: float) -> Path:

@@ -42,6 +42,7 @@ _API = {
     "list_cases": "linepack.scenarios",
     # results and reports
     "SteadyResult": "linepack.results.records",
+    "limit_violations": "linepack.results.limits",
     "write_report": "linepack.report.html",
     "summarize": "linepack.report.summary",
     # errors

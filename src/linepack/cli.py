@@ -104,8 +104,18 @@ def simulate(
     eos: str = typer.Option("papay", "--eos", help="Compressibility: ideal, papay, aga, gerg2008."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write results: .json file, or a folder for CSV tables."),
     report: Optional[Path] = typer.Option(None, "--report", help="Write a self-contained HTML report."),
+    fail_on_violation: bool = typer.Option(False, "--fail-on-violation", help="Exit with code 1 when the steady state violates any limit (the result and report files are still written)."),
 ) -> None:
-    """Simulate the steady state of a network and print a summary."""
+    """Simulate the steady state of a network and print a summary.
+
+    Violated limits (node pressure bounds, station and regulator limits, flow bounds) lead
+    the summary, worst first; --output writes them too (JSON: "violations"; CSV:
+    violations.csv).
+
+    Exit codes: 0 converged (limits may be violated: see the summary), 1 no solution
+    (infeasible, not converged) or, with --fail-on-violation, a violated limit; 2 bad input;
+    3 internal error.
+    """
     opened = linepack.open_case(target, scenario)
     _need_scenario(opened)
     ctl = opened.controls
@@ -125,6 +135,7 @@ def simulate(
     if report is not None:
         linepack.write_report(opened.network, result, report, route=opened.network.meta.get("transit_route"))
         out.print(f"report written to {report}")
+    _fail_on_violation(fail_on_violation, result)
 
 
 @app.command()
@@ -136,8 +147,13 @@ def capacity(
     target_mcm_d: Optional[float] = typer.Option(None, "--target", help="Flow to test, mcm/d (default: the case's target)."),
     friction: str = typer.Option("nikuradse", "--friction"),
     eos: str = typer.Option("papay", "--eos"),
+    fail_on_violation: bool = typer.Option(False, "--fail-on-violation", help="Exit with code 1 when the --target flow (or the case's target) violates a limit."),
 ) -> None:
-    """Largest transit flow from an entry to an exit with every limit respected."""
+    """Largest transit flow from an entry to an exit with every limit respected.
+
+    Exit codes: 0 done; 1 no feasible flow at all, or, with --fail-on-violation, a target
+    flow that violates a limit; 2 bad input; 3 internal error.
+    """
     opened = linepack.open_case(target, scenario)
     _need_scenario(opened)
     meta = opened.network.meta
@@ -164,6 +180,10 @@ def capacity(
         note = meta.get("transit_target_note", "") if target_mcm_d == meta.get("transit_target_mcm_d") else ""
         t.add_row(f"target {cap.target_mcm_d:.2f} mcm/d (0 °C)" + (f": {note}" if note else ""), verdict)
     out.print(t)
+    if fail_on_violation and cap.target_feasible is False:
+        err.print(f"the target {cap.target_mcm_d:.4g} mcm/d violates a limit ({cap.binding}); "
+                  "exit code 1 (--fail-on-violation)", markup=False, soft_wrap=True)
+        raise typer.Exit(EXIT_SOLVER)
 
 
 @app.command()
@@ -176,7 +196,11 @@ def nominate(
     eos: str = typer.Option("papay", "--eos"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the network, the nomination with its held pressures and the controls found as a linepack .json case."),
 ) -> None:
-    """Validate a nomination: find valve states and station/regulator set points that carry it."""
+    """Validate a nomination: find valve states and station/regulator set points that carry it.
+
+    Exit codes: 0 validated (every limit holds); 1 not validated (a limit is violated: the
+    summary lists them) or no solution; 2 bad input; 3 internal error.
+    """
     opened = linepack.open_case(target, scenario)
     _need_scenario(opened)
     if output is not None and output.suffix.lower() != ".json":
@@ -217,12 +241,41 @@ def _need_scenario(opened) -> None:
                                   path=opened.source)
 
 
+#: Violations listed in the summary; the rest are counted ("and N more") and all are in the
+#: result files (--output).
+_SHOWN_VIOLATIONS = 10
+
+
+def _fail_on_violation(enabled: bool, result) -> None:
+    """Exit 1 after the files are written when asked to and a limit is violated."""
+    n = len(getattr(result, "violations", ()))
+    if enabled and n:
+        err.print(f"{n} limit violation(s); exit code 1 (--fail-on-violation)")
+        raise typer.Exit(EXIT_SOLVER)
+
+
 def _print_summary(opened, result) -> None:
+    from rich.text import Text
+
     s = linepack.summarize(opened.network, result)
     meta = opened.network.meta
-    t = Table(title=f"{opened.network.name or opened.source} — {result.scenario_name or 'scenario'}",
+    viol = s.get("violations") or []
+    # violations lead: the count, then the worst first
+    if viol:
+        out.print(Text(f"{len(viol)} limit violation(s), worst first — not a feasible operating "
+                       "point:", style="bold red"), soft_wrap=True)
+        for v in viol[:_SHOWN_VIOLATIONS]:
+            out.print(f"  - {v if isinstance(v, str) else v.get('message', v)}", markup=False)
+        if len(viol) > _SHOWN_VIOLATIONS:
+            out.print(f"  … and {len(viol) - _SHOWN_VIOLATIONS} more (all of them in the files "
+                      "written with --output)", markup=False)
+    t = Table(title=Text(f"{opened.network.name or opened.source} — {result.scenario_name or 'scenario'}"),
               show_header=False)
-    t.add_row("status", f"{s['status']} in {s['iterations']} Newton iterations")
+    solved = f"{s['status']} in {s['iterations']} Newton iterations"
+    if viol:
+        t.add_row("status", Text(f"{solved}; {len(viol)} limit(s) violated", style="red"))
+    else:
+        t.add_row("status", Text(f"{solved}; every limit holds", style="green"))
     t.add_row("delivered to exits", f"{s['delivered_mcm_d']:.3f} mcm/d (0 °C) at {s['n_exits']} exit(s)")
     entry, exit_ = meta.get("transit_entry"), meta.get("transit_exit")
     nodes = result.nodes
@@ -234,13 +287,12 @@ def _print_summary(opened, result) -> None:
                   f"{q0:.2f} mcm/d (0 °C) = {q20:.2f} mcm/d (20 °C, as published) ≈ {q20 * 365 / 1000:.2f} bcm/y")
         t.add_row("entry / border pressure",
                   f"{nodes.at[entry, 'p_bar']:.2f} bar at {entry} / {nodes.at[exit_, 'p_bar']:.2f} bar at {exit_} (absolute)")
-    t.add_row("lowest pressure margin", f"{s['min_margin_bar']:.2f} bar above p_min at {s['min_margin_node']}"
-              if s.get("min_margin_node") is not None else "no minimum pressures given")
-    t.add_row("lowest / highest pressure", f"{s['p_min_bar']:.2f} bar at {s['p_min_node']} / "
-              f"{s['p_max_bar']:.2f} bar at {s['p_max_node']}")
+    t.add_row("lowest pressure margin", Text(_margin_text(s), style="red" if (s.get("min_margin_bar") or 0) < 0 else ""))
+    t.add_row("lowest / highest pressure", Text(f"{s['p_min_bar']:.2f} bar at {s['p_min_node']} / "
+              f"{s['p_max_bar']:.2f} bar at {s['p_max_node']}"))
     t.add_row("linepack (gas in the pipes)", f"{s['linepack_mcm']:.1f} million m³ (0 °C)")
     if result.options.get("reference"):
-        t.add_row("pressure reference", str(result.options["reference"]))
+        t.add_row("pressure reference", Text(str(result.options["reference"])))
     out.print(t)
     stations = [row for row in (s.get("stations") or []) if row.get("kind") == "compressorStation"
                 or row.get("mode") not in ("closed",)]
@@ -250,17 +302,32 @@ def _print_summary(opened, result) -> None:
             st.add_column(c, justify="left" if c in ("id", "mode") else "right")
         for row in stations:
             ratio, power = row.get("ratio"), row.get("power_mw")
-            st.add_row(str(row["id"]), str(row["mode"]), f"{row['q_mcm_d']:.2f}", f"{row['p_in_bar']:.2f}",
+            st.add_row(Text(str(row["id"])), str(row["mode"]), f"{row['q_mcm_d']:.2f}", f"{row['p_in_bar']:.2f}",
                        f"{row['p_out_bar']:.2f}", "" if ratio is None or ratio != ratio else f"{ratio:.3f}",
                        "" if power is None or power != power else f"{power:.2f}")
         out.print(st)
-    viol = s.get("violations") or []
     if viol:
-        out.print(f"[red]{len(viol)} bound violation(s):[/red]")
-        for v in viol[:20]:
-            out.print(f"  - {v if isinstance(v, str) else v.get('message', v)}", markup=False)
+        out.print(Text(f"{len(viol)} limit violation(s) (listed above)", style="red"))
     else:
-        out.print("[green]all pressures and station limits within bounds[/green]")
+        out.print(Text("every limit holds: all pressures and station limits within bounds", style="green"))
+
+
+def _margin_text(s: dict) -> str:
+    """The signed distance to the nearest pressure bound (negative: violated), and the margin
+    above p_min as well where the nearest bound is a maximum."""
+    m, node, limit = s.get("min_margin_bar"), s.get("min_margin_node"), s.get("min_margin_limit")
+    if node is None:
+        return "no pressure bounds given"
+    if m < 0:
+        side = "below p_min" if limit == "p_min" else "above p_max"
+        text = f"{m:.2f} bar: {node} is {-m:.2f} bar {side}"
+    else:
+        text = f"{m:.2f} bar {'above p_min' if limit == 'p_min' else 'below p_max'} at {node}"
+    low, low_node = s.get("min_margin_low_bar"), s.get("min_margin_low_node")
+    if limit == "p_max" and low_node is not None:
+        text += f" ({low:.2f} bar above p_min at {low_node})" if low >= 0 else \
+            f" ({low:.2f} bar: {low_node} is {-low:.2f} bar below p_min)"
+    return text
 
 
 def _say(label: str, exc: BaseException) -> None:

@@ -93,7 +93,8 @@ def test_infeasible_nomination_reports_the_least_total_violation():
     assert what == "node 'src' pressure above its maximum [bar]"
     assert amount == pytest.approx(expect, rel=1e-6)
     # the simulation under the programme's state shows the same violation
-    assert out.violations and "node 'src' maximum pressure" in out.violations[0]
+    assert out.violations and out.violations[0].startswith("source 'src': pressure")
+    assert "above its maximum" in out.violations[0]
 
 
 def test_regulator_holds_the_sink_below_its_maximum_with_the_source_held():
@@ -164,7 +165,7 @@ def test_limits_of_a_bypassed_regulator_still_hold():
     over = np.sqrt(70.0 ** 2 - drop_sq_bar2()) - (50.0 - MARGIN)
     assert out.shortfalls == [(pytest.approx(over, rel=1e-6),
                                "controlValve 'rv' outlet pressure above its maximum [bar]")]
-    assert any(v.startswith("controlValve 'rv' outlet pressure") for v in out.violations)
+    assert any(v.startswith("controlValve 'rv': outlet pressure") for v in out.violations)
     assert out.controls.table.at["rv", "mode"] == "bypass"
 
 

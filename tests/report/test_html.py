@@ -467,8 +467,9 @@ def test_summarize_kpis():
     assert got == {("E2", "pressure"), ("CS1", "power")}
     assert s["n_violations"] == 2
     e2 = next(v for v in s["violations"] if v["element"] == "E2")
-    assert e2["excess"] == pytest.approx(2.0) and e2["limit"] == pytest.approx(40.0)
-    assert "below the minimum" in e2["message"]
+    assert e2["amount"] == pytest.approx(2.0) and e2["limit"] == pytest.approx(40.0)
+    assert e2["limit_kind"] == "p_min"
+    assert "below its minimum" in e2["message"]
 
 
 def test_summarize_tolerates_missing_optional_columns():

@@ -6,12 +6,11 @@ Repeated steady-state simulation with a bracketing search. The scenario's
 other nominations (domestic offtakes) are held. The transit flow Q is
 withdrawn at the exit and supplied at the entry (when the entry holds a
 fixed pressure it supplies Q as the balancing node). A flow is *feasible*
-when the simulation converges and
-
-* every node pressure lies within its bounds (``p_min ≤ p ≤ p_max``),
-* every active compressor station stays within its power (``power_max``),
-  ratio (``ratio_max``) and inlet-pressure (``p_in_min``) limits,
-* every connection's flow lies within its flow bounds.
+when the simulation converges and violates no limit of
+:func:`linepack.results.limits.limit_violations` (the one checker the result, the summary
+and the report use): node pressure bounds; station and regulator outlet maximum and inlet
+minimum; station ratio and power; regulator pressure-reduction range; flow direction of
+active elements; flow bounds.
 
 The search doubles Q until a case is infeasible, then bisects to a relative
 width of ``rtol``. The *binding limit* is the constraint violated (or, if the
@@ -33,7 +32,8 @@ import pandas as pd
 from linepack.errors import Infeasible, InputError, LinepackError, NotConverged, did_you_mean
 from linepack.network.network import Controls, Network, Scenario
 from linepack.problems.steady import simulate
-from linepack.units import BAR, DAY
+from linepack.results.limits import limit_violations, violation_messages
+from linepack.units import DAY
 
 __all__ = ["transit_capacity", "CapacityResult", "check_limits"]
 
@@ -73,59 +73,15 @@ class CapacityResult:
 
 
 def check_limits(network: Network, result, tol_bar: float = 1e-6) -> list[str]:
-    """Limits a steady-state result violates, most severe first (text naming each element)."""
-    found: list[tuple[float, str]] = []
-    nodes = result.nodes
-    low = nodes["p_min_bar"] - nodes["p_bar"]
-    for nid in nodes.index[low > tol_bar]:
-        found.append((low[nid] / max(nodes.at[nid, "p_min_bar"], 1.0),
-                      f"node '{nid}' minimum pressure ({nodes.at[nid, 'p_bar']:.2f} < {nodes.at[nid, 'p_min_bar']:.2f} bar)"))
-    high = nodes["p_bar"] - nodes["p_max_bar"]
-    for nid in nodes.index[high > tol_bar]:
-        found.append((high[nid] / max(nodes.at[nid, "p_max_bar"], 1.0),
-                      f"node '{nid}' maximum pressure ({nodes.at[nid, 'p_bar']:.2f} > {nodes.at[nid, 'p_max_bar']:.2f} bar)"))
-    edges = result.edges
-    conns = network.connections
-    cs = edges.index[(edges["kind"] == "compressorStation") & edges["mode"].astype(str).str.startswith("active")]
-    for cid in cs:
-        pmax = conns.at[cid, "power_max_w"] / 1e6
-        pw = edges.at[cid, "power_mw"]
-        if np.isfinite(pmax) and np.isfinite(pw) and pw > pmax * (1 + 1e-9):
-            found.append(((pw - pmax) / pmax, f"compressorStation '{cid}' power ({pw:.2f} > {pmax:.2f} MW)"))
-        rmax = conns.at[cid, "ratio_max"]
-        r = edges.at[cid, "ratio"]
-        if np.isfinite(rmax) and np.isfinite(r) and r > rmax * (1 + 1e-9):
-            found.append(((r - rmax) / rmax, f"compressorStation '{cid}' pressure ratio ({r:.3f} > {rmax:.3f})"))
-        pin_min = conns.at[cid, "p_in_min_pa"] / BAR
-        pin = edges.at[cid, "p_in_bar"]
-        if np.isfinite(pin_min) and pin < pin_min - tol_bar:
-            found.append(((pin_min - pin) / pin_min, f"compressorStation '{cid}' inlet pressure ({pin:.2f} < {pin_min:.2f} bar)"))
-    active = edges.index[edges["kind"].isin(("controlValve", "compressorStation"))
-                         & edges["mode"].astype(str).str.startswith("active")]
-    for cid in active:
-        m_ = edges.at[cid, "m_kg_s"]
-        if m_ < -1e-6:
-            found.append((-m_ / 10.0, f"{edges.at[cid, 'kind']} '{cid}' in operation passes gas "
-                                      f"against its direction ({m_:.2f} kg/s)"))
-        if edges.at[cid, "kind"] != "controlValve":
-            continue
-        loss = (conns.at[cid, "pressure_loss_in_pa"] + conns.at[cid, "pressure_loss_out_pa"]) / BAR
-        pin, pout = edges.at[cid, "p_in_bar"], edges.at[cid, "p_out_bar"]
-        if pout > pin - loss + tol_bar:
-            found.append(((pout - pin + loss) / max(pin, 1.0),
-                          f"controlValve '{cid}' would raise the pressure ({pout:.2f} bar out > "
-                          f"{pin:.2f} bar in less {loss:.2f} bar of losses)"))
-    fmax = conns["flow_max_kg_s"].reindex(edges.index)
-    fmin = conns["flow_min_kg_s"].reindex(edges.index)
-    m = edges["m_kg_s"]
-    for cid in edges.index[(m > fmax * (1 + 1e-9) + 1e-9).fillna(False)]:
-        found.append(((m[cid] - fmax[cid]) / max(abs(fmax[cid]), 1.0),
-                      f"{edges.at[cid, 'kind']} '{cid}' flow ({m[cid]:.4g} > {fmax[cid]:.4g} kg/s)"))
-    for cid in edges.index[(m < fmin - 1e-9 - 1e-9 * fmin.abs()).fillna(False)]:
-        found.append(((fmin[cid] - m[cid]) / max(abs(fmin[cid]), 1.0),
-                      f"{edges.at[cid, 'kind']} '{cid}' flow ({m[cid]:.4g} < {fmin[cid]:.4g} kg/s)"))
-    found.sort(key=lambda t: -t[0])
-    return [t[1] for t in found]
+    """Limits a steady-state result violates, most severe first (one line naming each element).
+
+    The messages of :func:`linepack.results.limits.limit_violations`, the one limit checker
+    shared with the result's ``violations`` table, the CLI summary and the report.
+    """
+    table = getattr(result, "violations", None)
+    if table is None or tol_bar != 1e-6:
+        table = limit_violations(network, result.nodes, result.edges, tol_bar=tol_bar)
+    return violation_messages(table)
 
 
 def transit_capacity(network: Network, scenario: Scenario, controls: Controls | None = None, *,
@@ -228,7 +184,8 @@ def transit_capacity(network: Network, scenario: Scenario, controls: Controls | 
     if target_mcm_d is not None:
         target_ok = bool(target_mcm_d <= lo * (1 + 1e-12))
     method = (f"bracketing search (doubling, then bisection to {rtol:g} relative) over {n} steady-state "
-              "solves; limits: node pressure bounds, station power/ratio/inlet pressure, flow bounds")
+              "solves; limits: node pressure bounds, station/regulator outlet and inlet pressure, "
+              "ratio, power, pressure reduction, flow bounds")
     return CapacityResult(lo, lo * to_kg_s, hi_why, method, target_mcm_d, target_ok,
                           pd.DataFrame(rows), best[1] if best else None)
 

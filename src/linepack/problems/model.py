@@ -148,6 +148,22 @@ def _apply_controls(tab: pd.DataFrame, ids, kind, mode, setpoint, value, auto) -
     value[where[act]] = val[act]
 
 
+def _outlet_region_max(md: NetworkModel) -> np.ndarray:
+    """Per node: the lowest upper pressure bound of its *region*, the nodes it reaches through
+    connections other than control valves and compressor stations (pipes, valves, short
+    pipes, resistors, check valves). Pressure only falls away from a regulator's or station's
+    outlet inside its region unless another entry feeds it, so an outlet held at this value
+    keeps the whole region within its maxima. [Pa; +inf where no bound is given]"""
+    from scipy.sparse.csgraph import connected_components
+
+    free = ~np.isin(md.kind, ("controlValve", "compressorStation"))
+    adj = sp.coo_matrix((np.ones(int(free.sum())), (md.u[free], md.v[free])), shape=(md.n, md.n))
+    nc, lab = connected_components(adj, directed=False)
+    low = np.full(nc, np.inf)
+    np.minimum.at(low, lab, np.where(np.isfinite(md.p_max), md.p_max, np.inf))
+    return low[lab]
+
+
 def resolve_controls(md: NetworkModel, controls: Controls | None) -> EdgeControl:
     ids = md.edge_ids
     n = md.m
@@ -162,13 +178,15 @@ def resolve_controls(md: NetworkModel, controls: Controls | None) -> EdgeControl
     mode[special[sk == "valve"]] = "open"
     mode[special[sk == "checkValve"]] = "auto"
     auto[special[sk == "checkValve"]] = True
+    region_max = (_outlet_region_max(md) if np.isin(sk, ("controlValve", "compressorStation")).any()
+                  else md.p_max)
     for k in ("controlValve", "compressorStation"):
         sel = special[sk == k]
         mode[sel] = "active"
         setpoint[sel] = "p_out"
         out_max = md.p_out_max[sel]
-        to_idx = md.v[sel]
-        node_max = md.p_max[to_idx] if to_idx.size else np.zeros(0)
+        node_max = region_max[md.v[sel]] if sel.size else np.zeros(0)
+        node_max = np.where(np.isfinite(node_max), node_max, np.nan)
         value[sel] = np.where(np.isfinite(out_max), np.fmin(out_max, node_max), node_max)
         auto[sel] = True
     if controls is not None and len(controls.table):
@@ -221,6 +239,9 @@ class NetworkModel:
         self.fixed = np.flatnonzero(np.isfinite(p_fixed))
         self.fixed_value = p_fixed[self.fixed]
         self.reference_note = ""
+        # default references (only those chosen by linepack) held below their upper bound by
+        # the control rule where a lower hold keeps other nodes within their maxima [Pa]
+        self.hold_cap = np.full(self.n, np.inf)
         if self.fixed.size == 0:
             self._default_reference()
         self.inj_eff = self.inj.copy()
@@ -398,7 +419,7 @@ def island_references(md: NetworkModel, state: np.ndarray):
             memo[2].popitem(last=False)
     has_ref = np.zeros(nc, dtype=bool)
     has_ref[lab[md.fixed]] = True
-    fixed, values, notes = list(md.fixed), list(md.fixed_value), []
+    fixed, values, notes = list(md.fixed), list(np.fmin(md.fixed_value, md.hold_cap[md.fixed])), []
     kinds = md.net.nodes["kind"].to_numpy()
     for c in np.flatnonzero(~has_ref):
         members = np.flatnonzero(lab == c)
@@ -418,8 +439,8 @@ def island_references(md: NetworkModel, state: np.ndarray):
             else:
                 i = int(usable[0])
             fixed.append(i)
-            values.append(float(md.p_max[i]))
-            notes.append(f"'{md.node_ids[i]}' at {md.p_max[i] / BAR:.5g} bar")
+            values.append(float(min(md.p_max[i], md.hold_cap[i])))
+            notes.append(f"'{md.node_ids[i]}' at {values[-1] / BAR:.5g} bar")
             continue
         why = ("has demand but no entry" if supply.size == 0 and not idle
                else "has no pressure reference")

@@ -629,39 +629,13 @@ def validate_nomination(network: Network, scenario: Scenario, controls: Controls
     try:
         result = steady.simulate(network, scn, ctl, friction=friction, eos=eos, viscosity=viscosity,
                                  gas=gas, temperature=temperature)
-        viols = check_limits(network, result, tol_bar=1e-6) + _element_limits(network, result)
+        viols = check_limits(network, result, tol_bar=1e-6)
     except LinepackError as exc:
         err = exc
     feasible = result is not None and not viols
     return NominationResult(feasible, ctl, scn, result, best, viols, shortfalls,
                             pd.Series(p, index=md.node_ids, name="p_bar"),
                             choice if groups else [], n_prog, time.perf_counter() - t0, err)
-
-
-def _element_limits(network: Network, result, tol_bar: float = 1e-6) -> list[str]:
-    """Limits of regulators and stations that :func:`~linepack.problems.capacity.check_limits`
-    leaves to the report: outlet maximum and inlet minimum wherever gas passes (a station's
-    inlet minimum is checked there already), a regulator's pressure-reduction range and a
-    station's smallest ratio when in operation."""
-    edges = result.edges
-    conns = network.connections.reindex(edges.index)
-    mode = edges["mode"].astype(str).str.split(":", n=1).str[0]
-    found = []
-    for cid in edges.index[edges["kind"].isin(_FREE) & (mode != "closed")]:
-        c, kind = conns.loc[cid], edges.at[cid, "kind"]
-        pin, pout = edges.at[cid, "p_in_bar"], edges.at[cid, "p_out_bar"]
-        tests = [(pout, c["p_out_max_pa"] / BAR, 1, "outlet pressure", "bar")]
-        if kind == "controlValve":
-            tests.append((pin, c["p_in_min_pa"] / BAR, -1, "inlet pressure", "bar"))
-            if mode[cid] == "active":
-                tests += [(pin - pout, c["dp_max_pa"] / BAR, 1, "pressure reduction", "bar"),
-                          (pin - pout, c["dp_min_pa"] / BAR, -1, "pressure reduction", "bar")]
-        elif mode[cid] == "active":
-            tests.append((edges.at[cid, "ratio"], c["ratio_min"], -1, "pressure ratio", "-"))
-        for value, limit, sign, what, unit in tests:
-            if np.isfinite(value) and np.isfinite(limit) and sign * (value - limit) > tol_bar:
-                found.append(f"{kind} '{cid}' {what} ({value:.4g} {unit}; limit {limit:.4g} {unit})")
-    return found
 
 
 def _prepare(md) -> None:

@@ -18,7 +18,9 @@ compressibility — and recovers the flow corrections edge by edge.
 Controls that are not given are chosen by a documented active-set rule (see
 :func:`simulate`): regulators and compressors try to hold their outlet pressure
 and fall back to bypass where they cannot, check valves close against reverse
-flow.
+flow, and the set points the rule chooses are lowered where they would push a
+node above its maximum. Every limit the result still violates is listed in
+``SteadyResult.violations`` (:mod:`linepack.results.limits`).
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from linepack.problems.model import (  # noqa: F401  (the shared model; steady n
     station_power as _station_power)
 from linepack.physics import element_laws as laws
 from linepack.physics.friction import Nikuradse
+from linepack.results.limits import limit_violations
 from linepack.results.records import SteadyResult
 from linepack.units import BAR, DAY
 
@@ -653,6 +656,126 @@ def _switch(md: _Model, ctl: _EdgeControl, sol: _Solution, const_dir: np.ndarray
     return bool(changed.any())
 
 
+# rounds of the second part of the control rule (lowering set points that push a node above
+# its maximum), and the clearance it aims below a maximum [Pa]
+_LOWER_ROUNDS = 8
+_LOWER_CLEARANCE = 100.0
+
+
+def _pressure_bounds(md: _Model, ctl: _EdgeControl, p: np.ndarray):
+    """Per node, the upper and lower pressure bounds a steady state must keep [Pa]: the node's
+    own, a passing station's or regulator's outlet maximum and inlet minimum, and an active
+    regulator's pressure-reduction range (its inlet at most ``p_out + dp_max``)."""
+    conns = md.net.connections
+    hi = np.where(np.isfinite(md.p_max), md.p_max, np.inf)
+    lo = np.where(np.isfinite(md.p_min), md.p_min, 0.0)
+    s = md.special
+    k = md.kind[s]
+    passing = s[np.isin(k, ("controlValve", "compressorStation")) & (ctl.mode[s] != "closed")]
+    if passing.size:
+        out_max = md.p_out_max[passing]
+        np.minimum.at(hi, md.v[passing], np.where(np.isfinite(out_max), out_max, np.inf))
+        in_min = conns["p_in_min_pa"].to_numpy(float)[passing]
+        np.maximum.at(lo, md.u[passing], np.where(np.isfinite(in_min), in_min, 0.0))
+    reg = s[(k == "controlValve") & (ctl.mode[s] == "active")]
+    if reg.size:
+        dp_max = conns["dp_max_pa"].to_numpy(float)[reg]
+        dp_min = conns["dp_min_pa"].to_numpy(float)[reg]
+        pv = p[md.v[reg]]
+        np.minimum.at(hi, md.u[reg], np.where(np.isfinite(dp_max), pv + dp_max, np.inf))
+        np.maximum.at(lo, md.u[reg], np.where(np.isfinite(dp_min), pv + dp_min, 0.0))
+    return hi, lo
+
+
+def _lower_set_points(md: _Model, ctl: _EdgeControl, sol: _Solution, const_dir: np.ndarray,
+                      log: dict) -> _Solution:
+    """Second part of the default control rule: no chosen set point pushes a node above its
+    maximum where a lower one avoids it.
+
+    Under the settled states, the nodes joined by pipes, open valves, bypassed elements,
+    resistors and stations at a fixed ratio form *parts*, each held by the outlets of
+    regulators and stations that keep a set point and by reference nodes. Where a part has a
+    node above its upper bound (:func:`_pressure_bounds`) and every holder of the part is a
+    default choice of linepack (an automatic outlet set point, or the entry chosen as
+    reference when the scenario fixes no pressure), every holder is lowered by the same
+    step in squared pressure, the one that brings the worst node 1 mbar below its bound
+    (isothermal flow at fixed flows shifts p² uniformly), but never so far that a node of
+    the part falls below its lower bound. The control rule then settles again (a station
+    whose inlet is now above its set point bypasses; a bypassed one whose outlet falls
+    below it resumes), and this repeats for at most :data:`_LOWER_ROUNDS` rounds. Set
+    points only ever fall, so the rule ends; a state it cannot improve is returned as it is
+    and its violations are reported (``SteadyResult.violations``).
+    """
+    from scipy.sparse.csgraph import connected_components
+
+    controlled = np.flatnonzero(np.isin(md.kind, ("controlValve", "compressorStation")))
+    if controlled.size == 0 and not md.reference_note:
+        return sol
+    tol = 0.1  # Pa (1e-6 bar, the tolerance of the limit check)
+    for _round in range(_LOWER_ROUNDS):
+        p = sol.p
+        hi, lo = _pressure_bounds(md, ctl, p)
+        over = p > hi + tol
+        if not over.any():
+            return sol
+        state, a, b, _q = _edge_states(md, ctl, const_dir)
+        couple = (state == _LAW) | ((state == _ALG) & (a != 0.0))
+        adj = sp.coo_matrix((np.ones(int(couple.sum())), (md.u[couple], md.v[couple])),
+                            shape=(md.n, md.n))
+        _nc, lab = connected_components(adj, directed=False)
+        held = controlled[(state[controlled] == _ALG) & (a[controlled] == 0.0)]
+        free_held = (ctl.auto[held] & (ctl.mode[held] == "active") & (ctl.setpoint[held] == "p_out"))
+        saved = (ctl.mode.copy(), ctl.setpoint.copy(), ctl.value.copy(), md.hold_cap.copy())
+        moves = []   # (edge or -1 - node, held pressure now [Pa], step in p² [Pa²])
+        for c in np.unique(lab[over]):
+            members = np.flatnonzero(lab == c)
+            edges_c = held[lab[md.v[held]] == c]
+            refs_c = sol.fixed[lab[sol.fixed] == c]
+            if edges_c.size + refs_c.size == 0:
+                continue
+            if not free_held[np.isin(held, edges_c)].all() or (refs_c.size and not md.reference_note):
+                continue   # a pressure the user gave holds this part: it is obeyed
+            bad = members[over[members]]
+            target = np.maximum(hi[bad] - _LOWER_CLEARANCE, 0.5 * hi[bad])
+            step = min(float(np.max(p[bad] ** 2 - target ** 2)),
+                       float(np.min(p[members] ** 2 - lo[members] ** 2)))
+            if step <= 2.0 * tol * float(np.max(p[members])):
+                continue
+            moves += [(int(e), float(ctl.value[e]), step) for e in edges_c]
+            moves += [(-1 - int(i), float(p[i]), step) for i in refs_c]
+        if not moves:
+            return sol
+        new = None
+        bypassed = controlled[ctl.auto[controlled] & (ctl.mode[controlled] == "bypass")]
+        # a shorter step where the full one finds no solution; then the same with the
+        # stations and regulators now bypassed held in bypass (resuming them may leave no
+        # solution at the lower pressures)
+        for share, hold in ((1.0, False), (0.5, False), (0.25, False), (1.0, True), (0.5, True)):
+            if hold and bypassed.size == 0:
+                break
+            ctl.mode[:], ctl.setpoint[:], ctl.value[:], md.hold_cap[:] = (x.copy() for x in saved)
+            ctl.auto[bypassed] = not hold
+            for where, now, step in moves:
+                lowered = np.sqrt(max(now ** 2 - share * step, 1.0))
+                if where >= 0:
+                    ctl.value[where] = lowered
+                else:
+                    md.hold_cap[-1 - where] = lowered
+            ctl.switches[:] = 0
+            try:
+                new, _nres, _fail = _settle(md, ctl, const_dir, 1.0, p, log)
+            except LinepackError:
+                new = None
+            if new is not None:
+                break
+        if new is None:   # the lowered set points have no solution: keep the last state
+            ctl.mode[:], ctl.setpoint[:], ctl.value[:], md.hold_cap[:] = saved
+            ctl.auto[bypassed] = True
+            return sol
+        sol = new
+    return sol
+
+
 # --------------------------------------------------------------------------------------
 # public entry point
 # --------------------------------------------------------------------------------------
@@ -669,15 +792,39 @@ def simulate(network: Network, scenario: Scenario | None = None, controls: Contr
         Boundary conditions. Nodes with ``p_fixed_pa`` hold their pressure
         and balance the network; every other node takes its ``inflow_kg_s``.
         With no fixed pressure, the entry with the largest inflow is held at
-        its upper pressure bound (documented default for GasLib nominations).
+        its upper pressure bound (documented default for GasLib nominations),
+        lowered by the control rule below where that pushes a node above its
+        maximum.
     controls : Controls, optional
-        Operating decisions. Defaults where a connection is not listed:
-        valves open; check valves close against reverse flow; control valves
-        and compressor stations *active*, holding their outlet at
-        ``min(p_out_max, outlet node p_max)``, switching to bypass where their
-        inlet pressure is already below that value (a regulator whose flow
-        would reverse closes; a station bypasses). Listed controls are obeyed
-        as given. A GasLib network read with its ``.cdf`` combined decisions
+        Operating decisions. Listed controls are obeyed as given. Defaults
+        where a connection is not listed (*the default control rule*):
+
+        1. valves open; check valves close against reverse flow;
+        2. control valves and compressor stations *active*, holding their
+           outlet at ``min(p_out_max, lowest p_max of the outlet's region)``,
+           the region being the nodes the outlet reaches through pipes,
+           valves, short pipes and resistors (not through other regulators
+           or stations); a regulator whose inlet is already below that value
+           and a station whose inlet is already above it bypass (a regulator
+           whose flow would reverse closes; a station bypasses); a station
+           that would exceed ``ratio_max`` runs at that ratio;
+        3. no set point chosen by this rule pushes a node above its maximum
+           where a lower one avoids it: where a node stays above its upper
+           bound (its ``p_max``, a passing station's or regulator's
+           ``p_out_max``, or an active regulator's inlet above
+           ``p_out + dp_max``), and every pressure that holds its part of the
+           network (joined by pipes, open valves, bypassed elements, fixed
+           ratios) is a default — an automatic outlet set point, or the
+           default reference entry — those set points are lowered together by
+           the squared-pressure step that brings the worst node 1 mbar below
+           its bound, never so far that a node of the part falls below its
+           minimum, and the rule settles again (at most 8 rounds; set points
+           only fall). Stations and regulators bypassed on the way stay bypassed if resuming
+           them leaves no solution.
+
+        What the rule cannot avoid (a pressure the user fixed, a demand the
+        network cannot carry within its bounds) is reported, worst first, in
+        ``SteadyResult.violations``; the result is returned all the same. A GasLib network read with its ``.cdf`` combined decisions
         (``network.meta["combined_decisions"]``) takes its valve, regulator and
         station states from those decisions, chosen by the bounded search of
         :mod:`linepack.problems.decisions`.
@@ -696,6 +843,8 @@ def simulate(network: Network, scenario: Scenario | None = None, controls: Contr
     Returns
     -------
     SteadyResult
+        Converged; ``violations`` lists the limits it violates (empty when
+        ``within_limits``).
 
     Raises
     ------
@@ -829,6 +978,7 @@ def _simulate(network, scenario, controls, *, friction, eos, viscosity, gas, tem
             p_guess = sol.p
     if sol is None:
         _diagnose_failure(md, nres, fail)
+    sol = _lower_set_points(md, ctl, sol, const_dir, log)
     _check_station_ratios(md, ctl, sol)
     return _build_result(md, ctl, sol, log["iterations"], log["norms"], log["rounds"], friction, eos)
 
@@ -907,6 +1057,16 @@ def _diagnose_failure(md: _Model, nres, fail) -> None:
                        history=nres.residual_norms, worst=worst, result=nres)
 
 
+def _lowered_note(md: _Model, sol: _Solution) -> str:
+    """The default references the control rule held below their upper bound, if any."""
+    low = [i for i in sol.fixed if np.isfinite(md.hold_cap[i])]
+    if not low:
+        return ""
+    held = dict(zip(sol.fixed.tolist(), sol.fixed_value.tolist()))
+    return ("; lowered by the control rule so that no node rises above its maximum: "
+            + ", ".join(f"'{md.node_ids[i]}' to {held[i] / BAR:.5g} bar" for i in low))
+
+
 def _build_result(md: _Model, ctl: _EdgeControl, sol: _Solution, iterations, norms, rounds,
                   friction, eos) -> SteadyResult:
     p, f = sol.p, sol.flow
@@ -966,8 +1126,8 @@ def _build_result(md: _Model, ctl: _EdgeControl, sol: _Solution, iterations, nor
         "temperature_k": md.T, "gas_constant": md.R, "normal_density": md.rho_n,
         "reference": md.reference_note + (
             f"; other parts held at their largest entry's upper bound: {', '.join(sol.notes)}"
-            if sol.notes else ""),
+            if sol.notes else "") + _lowered_note(md, sol),
         **asdict(md.opts),
     }
     return SteadyResult("converged", iterations, norms, nodes, edges, float(np.nansum(lp)),
-                        md.scn.name, options, rounds)
+                        md.scn.name, options, rounds, limit_violations(net, nodes, edges))

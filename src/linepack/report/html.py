@@ -542,10 +542,11 @@ def _kpi_block(s: Mapping[str, Any]) -> str:
     ]
     margin = s["min_margin_bar"]
     if margin is None:
-        cards.append(_kpi("Lowest pressure margin", "–", "no node has p_min"))
+        cards.append(_kpi("Lowest pressure margin", "–", "no node has pressure bounds"))
     else:
+        nearest = "p_max − p" if s.get("min_margin_limit") == "p_max" else "p − p_min"
         cards.append(_kpi("Lowest pressure margin", _number(margin, 2, "bar"),
-                          f"at node {_e(s['min_margin_node'])} (p − p_min)",
+                          f"at node {_e(s['min_margin_node'])} ({nearest}, to the nearest bound)",
                           "bad" if margin < 0 else ""))
     cards.append(_kpi("Total linepack", _number(s["linepack_mcm"], 2, "mcm"),
                       "gas in the pipes, normal m³"))
@@ -739,7 +740,7 @@ def write_report(network: Any, result: Any, path: str | os.PathLike[str], *,
     if len(violations):
         parts.append(_table(violations, [
             ("element", "element", None), ("kind", "kind", None), ("quantity", "quantity", None),
-            ("value", "value", 3), ("limit", "limit", 3), ("excess", "outside by", 3),
+            ("value", "value", 3), ("limit", "limit", 3), ("amount", "outside by", 3),
             ("unit", "unit", None)], bad=pd.Series(True, index=violations.index)))
     else:
         parts.append('<p class="note">None: every node pressure is within its bounds and every '

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from linepack.errors import InputError, did_you_mean
+from linepack.results.limits import VIOLATION_COLUMNS, limit_violations
 from linepack.units import BAR, DAY
 
 __all__ = [
@@ -42,8 +43,6 @@ STATION_KINDS = ("compressorStation", "controlValve")
 
 _STATION_COLUMNS = ["kind", "mode", "from_node", "to_node", "q_mcm_d", "m_kg_s", "p_in_bar",
                     "p_out_bar", "ratio", "power_mw", "power_max_mw", "ratio_max"]
-_VIOLATION_COLUMNS = ["element", "kind", "quantity", "value", "limit", "excess", "unit",
-                      "message"]
 
 
 # -- reading the result tolerantly -----------------------------------------------------------
@@ -167,98 +166,23 @@ def station_table(network: Any, result: Any) -> pd.DataFrame:
     return st[_STATION_COLUMNS]
 
 
-def _violation(element: str, kind: str, quantity: str, value: float, limit: float,
-               unit: str, relation: str) -> dict[str, Any]:
-    excess = abs(value - limit)
-    return {
-        "element": element, "kind": kind, "quantity": quantity, "value": float(value),
-        "limit": float(limit), "excess": float(excess), "unit": unit,
-        "message": (f"{kind} '{element}': {quantity} {value:.6g} {unit} is {relation} "
-                    f"{limit:.6g} {unit} (by {excess:.3g} {unit})").replace("  ", " "),
-    }
-
-
 def violation_table(network: Any, result: Any, *, tol_bar: float = 1e-6) -> pd.DataFrame:
-    """Limit violations, worst first within each group.
+    """Limit violations, worst first: :func:`linepack.results.limits.limit_violations` (the
+    one checker, also behind ``SteadyResult.violations`` and the capacity search) applied to
+    the result with its gaps filled from the network (:func:`node_table`, :func:`edge_table`).
 
-    Checked: node pressure outside [p_min, p_max]; at compressor stations and control
-    valves, the outlet pressure above ``p_out_max``, the inlet pressure below
-    ``p_in_min``, the mass flow outside [``flow_min``, ``flow_max``]; at active compressor
-    stations the ratio outside [``ratio_min``, ``ratio_max``] and the power above
-    ``power_max``; at active control valves the pressure reduction outside
-    [``dp_min``, ``dp_max``]. A mode may carry a detail after a colon
-    (``"active:p_out"`` is active). ``tol_bar`` [bar] is the pressure tolerance; ratios use
-    1e-6, flows 1e-6 kg/s and power 1e-6 MW.
+    A result that carries its own ``violations`` table (a :class:`SteadyResult`) is read as
+    it is when ``tol_bar`` is the default.
 
-    Columns: ``element``, ``kind``, ``quantity``, ``value``, ``limit``, ``excess`` (≥ 0),
-    ``unit``, ``message``.
+    Columns: :data:`linepack.results.limits.VIOLATION_COLUMNS` (``element``, ``kind``,
+    ``limit_kind``, ``quantity``, ``value``, ``limit``, ``unit``, ``amount`` ≥ 0,
+    ``relative``, ``message``).
     """
-    rows: list[dict[str, Any]] = []
-    nodes = node_table(network, result)
-    p, lo, hi = nodes["p_bar"], nodes["p_min_bar"], nodes["p_max_bar"]
-    below = (p < lo - tol_bar).to_numpy()
-    above = (p > hi + tol_bar).to_numpy() & ~below
-    # The solver may know of a bound the network does not carry (e.g. a scenario's).
-    other = (nodes["violation_bar"] > tol_bar).to_numpy() & ~below & ~above & p.notna().to_numpy()
-    for nid in nodes.index[below | above | other]:
-        r = nodes.loc[nid]
-        if r["p_bar"] < r["p_min_bar"] - tol_bar:
-            rows.append(_violation(nid, r["kind"], "pressure", r["p_bar"], r["p_min_bar"], "bar",
-                                   "below the minimum"))
-        elif r["p_bar"] > r["p_max_bar"] + tol_bar:
-            rows.append(_violation(nid, r["kind"], "pressure", r["p_bar"], r["p_max_bar"], "bar",
-                                   "above the maximum"))
-        else:
-            rows.append({"element": nid, "kind": r["kind"], "quantity": "pressure",
-                         "value": float(r["p_bar"]), "limit": math.nan,
-                         "excess": float(r["violation_bar"]), "unit": "bar",
-                         "message": f"{r['kind']} '{nid}': pressure {r['p_bar']:.6g} bar is "
-                                    f"{r['violation_bar']:.3g} bar outside its bounds"})
-
-    edges = edge_table(network, result)
-    st = edges[edges["kind"].isin(STATION_KINDS)]
-    net = network.connections.reindex(st.index)
-    p_out_max = _column(net, "p_out_max_pa") / BAR
-    p_in_min = _column(net, "p_in_min_pa") / BAR
-    f_min, f_max = _column(net, "flow_min_kg_s"), _column(net, "flow_max_kg_s")
-    r_min, r_max = _column(net, "ratio_min"), _column(net, "ratio_max")
-    pw_max = _column(net, "power_max_w") / 1e6
-    dp_min, dp_max = _column(net, "dp_min_pa") / BAR, _column(net, "dp_max_pa") / BAR
-    base = _base_mode(st["mode"])
-    for cid, r in st.iterrows():
-        kind = r["kind"]
-        active = base[cid] in ("", "active")
-        checks: list[tuple[str, float, float, str, str, float]] = []
-        if base[cid] != "closed":
-            checks += [("outlet pressure", r["p_out_bar"], p_out_max[cid], "bar", ">", tol_bar),
-                       ("inlet pressure", r["p_in_bar"], p_in_min[cid], "bar", "<", tol_bar)]
-        checks += [("mass flow", r["m_kg_s"], f_max[cid], "kg/s", ">", 1e-6),
-                   ("mass flow", r["m_kg_s"], f_min[cid], "kg/s", "<", 1e-6)]
-        if active and kind == "compressorStation":
-            ratio = r["ratio"] if math.isfinite(r["ratio"]) else r["p_out_bar"] / r["p_in_bar"]
-            checks += [("pressure ratio", ratio, r_max[cid], "-", ">", 1e-6),
-                       ("pressure ratio", ratio, r_min[cid], "-", "<", 1e-6),
-                       ("power", r["power_mw"], pw_max[cid], "MW", ">", 1e-6)]
-        if active and kind == "controlValve":
-            dp = r["p_in_bar"] - r["p_out_bar"]
-            checks += [("pressure reduction", dp, dp_max[cid], "bar", ">", tol_bar),
-                       ("pressure reduction", dp, dp_min[cid], "bar", "<", tol_bar)]
-        for quantity, value, limit, unit, op, tol in checks:
-            if not (math.isfinite(value) and math.isfinite(limit)):
-                continue
-            if op == ">" and value > limit + tol:
-                rows.append(_violation(cid, kind, quantity, value, limit, unit,
-                                       "above the maximum"))
-            elif op == "<" and value < limit - tol:
-                rows.append(_violation(cid, kind, quantity, value, limit, unit,
-                                       "below the minimum"))
-    table = pd.DataFrame(rows, columns=_VIOLATION_COLUMNS)
-    if len(table):
-        is_node = table["kind"].isin(("source", "sink", "innode")).astype(int)
-        table = (table.assign(_node=-is_node)
-                 .sort_values(["_node", "excess"], ascending=[True, False], kind="stable")
-                 .drop(columns="_node").reset_index(drop=True))
-    return table
+    own = getattr(result, "violations", None)
+    if isinstance(own, pd.DataFrame) and tol_bar == 1e-6 and set(VIOLATION_COLUMNS) <= set(own.columns):
+        return own.reset_index(drop=True)
+    return limit_violations(network, node_table(network, result), edge_table(network, result),
+                            tol_bar=tol_bar)
 
 
 # -- the KPI dictionary ----------------------------------------------------------------------
@@ -285,7 +209,11 @@ def summarize(network: Any, result: Any, *, tol_bar: float = 1e-6) -> dict[str, 
         ``status``, ``iterations``, ``scenario_name``, ``n_nodes``, ``n_connections``,
         ``delivered_mcm_d`` (sum of withdrawals at exits), ``delivered_kg_s``, ``n_exits``,
         ``entries_mcm_d`` (sum of injections), ``entries_kg_s``, ``n_entries``,
-        ``min_margin_bar`` and ``min_margin_node`` (lowest p − p_min), ``p_min_bar`` /
+        ``min_margin_bar``, ``min_margin_node`` and ``min_margin_limit`` (the smallest signed
+        distance of a node pressure to its nearest bound, min(p − p_min, p_max − p): negative
+        where a pressure bound is violated; the limit is ``"p_min"`` or ``"p_max"``),
+        ``min_margin_low_bar``/``_node`` (lowest p − p_min) and ``min_margin_high_bar``/``_node``
+        (lowest p_max − p), ``p_min_bar`` /
         ``p_max_bar`` (lowest/highest node pressure) with their nodes, ``linepack_mcm``
         (total), ``stations`` (list of dicts, see :func:`station_table`), ``violations``
         (list of dicts, see :func:`violation_table`) and ``n_violations``. Figures that
@@ -302,7 +230,13 @@ def summarize(network: Any, result: Any, *, tol_bar: float = 1e-6) -> dict[str, 
             return None
         return factor * float(v.sum())
 
-    margin = nodes["margin_bar"].dropna()
+    # signed distance to the nearest pressure limit: negative where a bound is violated
+    to_min = nodes["p_bar"] - nodes["p_min_bar"]
+    to_max = nodes["p_max_bar"] - nodes["p_bar"]
+    nearest = pd.concat([to_min, to_max], axis=1).min(axis=1, skipna=True)
+    margin = nearest.dropna()
+    margin_limit = (to_max < to_min.fillna(np.inf)).map({True: "p_max", False: "p_min"})
+    low, high = to_min.dropna(), to_max.dropna()
     p = nodes["p_bar"].dropna()
     total_lp = _finite(getattr(result, "linepack_mcm", None))
     if total_lp is None:
@@ -335,6 +269,11 @@ def summarize(network: Any, result: Any, *, tol_bar: float = 1e-6) -> dict[str, 
         "n_entries": int(entries.sum()),
         "min_margin_bar": float(margin.min()) if len(margin) else None,
         "min_margin_node": str(margin.idxmin()) if len(margin) else None,
+        "min_margin_limit": str(margin_limit[margin.idxmin()]) if len(margin) else None,
+        "min_margin_low_bar": float(low.min()) if len(low) else None,
+        "min_margin_low_node": str(low.idxmin()) if len(low) else None,
+        "min_margin_high_bar": float(high.min()) if len(high) else None,
+        "min_margin_high_node": str(high.idxmin()) if len(high) else None,
         "p_min_bar": float(p.min()) if len(p) else None,
         "p_min_node": str(p.idxmin()) if len(p) else None,
         "p_max_bar": float(p.max()) if len(p) else None,

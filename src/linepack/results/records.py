@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from linepack.files import atomic_write_text, atomic_write_texts
+from linepack.results.limits import VIOLATION_COLUMNS
 
 import numpy as np
 import pandas as pd
@@ -44,6 +45,13 @@ class SteadyResult:
         Total gas stored in the pipes. [million normal m³]
     options : dict
         The physics and solver options used.
+    violations : DataFrame
+        Every limit the steady state violates, worst first (one row each; empty when every
+        limit holds): ``element``, ``kind`` (element kind), ``limit_kind`` (``p_max``,
+        ``p_min``, ``p_out_max``, ``ratio_max``, …), ``quantity``, ``value``, ``limit``,
+        ``unit``, ``amount`` (≥ 0, how far outside), ``relative`` and ``message``; see
+        :func:`linepack.results.limits.limit_violations`. A converged result may violate
+        limits: ``status`` is the solver's verdict, :attr:`within_limits` the limits'.
     """
 
     status: str
@@ -55,10 +63,16 @@ class SteadyResult:
     scenario_name: str = ""
     options: dict = field(default_factory=dict)
     rounds: list = field(default_factory=list)
+    violations: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=VIOLATION_COLUMNS))
 
     @property
     def converged(self) -> bool:
         return self.status == "converged"
+
+    @property
+    def within_limits(self) -> bool:
+        """True when no limit is violated (``violations`` is empty)."""
+        return len(self.violations) == 0
 
     def to_json(self, path: str | os.PathLike | None = None) -> str:
         """The result as JSON (written atomically to ``path`` when given)."""
@@ -69,6 +83,8 @@ class SteadyResult:
             "status": self.status, "iterations": self.iterations,
             "residual_norms": self.residual_norms, "scenario": self.scenario_name,
             "linepack_mcm": self.linepack_mcm, "options": self.options,
+            "within_limits": self.within_limits, "n_violations": int(len(self.violations)),
+            "violations": json.loads(self.violations.replace({np.nan: None}).to_json(orient="records")),
             "nodes": table(self.nodes), "edges": table(self.edges),
         }
         text = json.dumps(doc, indent=1, default=str)
@@ -76,10 +92,12 @@ class SteadyResult:
             atomic_write_text(path, text)
         return text
 
-    def to_csv(self, folder: str | os.PathLike) -> tuple[Path, Path]:
-        """Write ``nodes.csv`` and ``edges.csv`` into ``folder``, both or neither."""
+    def to_csv(self, folder: str | os.PathLike) -> tuple[Path, Path, Path]:
+        """Write ``nodes.csv``, ``edges.csv`` and ``violations.csv`` (header only when every
+        limit holds) into ``folder``, all or none."""
         folder = Path(folder)
-        # both or neither: a failure never leaves a new table beside an old one
+        # all or none: a failure never leaves a new table beside an old one
         atomic_write_texts({folder / "nodes.csv": self.nodes.to_csv(),
-                            folder / "edges.csv": self.edges.to_csv()})
-        return folder / "nodes.csv", folder / "edges.csv"
+                            folder / "edges.csv": self.edges.to_csv(),
+                            folder / "violations.csv": self.violations.to_csv(index=False)})
+        return folder / "nodes.csv", folder / "edges.csv", folder / "violations.csv"
