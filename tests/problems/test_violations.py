@@ -25,7 +25,7 @@ from linepack.network.network import Controls, Network, Scenario
 from linepack.report.summary import summarize
 from linepack.results.limits import VIOLATION_COLUMNS, limit_violations
 
-GASLIB = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "gaslib"
+GASLIB = Path(__file__).resolve().parents[1] / "data" / "gaslib"
 needs_gaslib = pytest.mark.skipif(not GASLIB.is_dir(), reason=f"GasLib data not found at {GASLIB}")
 
 #: violations under the previous default rule (measured at 4e6ec30 with `linepack simulate`)
