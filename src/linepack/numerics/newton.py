@@ -9,10 +9,19 @@ The caller supplies
   (e.g. all pressures positive); the line search backtracks until it is;
 * optionally ``hopeless(x) -> bool``: after a strongly damped step (shorter than
   or equal to 1/16), whether the iterate shows that no solution is near (e.g. a pressure
-  pinned at almost zero); the iteration then stops at once.
+  pinned at almost zero); the iteration then stops at once;
+* optionally ``path(x, dx, t) -> x(t)``: a curved search path with ``x(0) = x`` and
+  ``x'(0) = dx`` (e.g. a step that is linear in some function of the unknowns); default
+  the straight line ``x + t·dx``.
 
-Globalisation: Armijo backtracking on ½‖r‖² (Nocedal & Wright, *Numerical
-Optimization*, 2nd ed., Springer 2006, §3.1 and §11.2).
+Globalisation: Armijo backtracking on the merit ½‖r‖² (Nocedal & Wright, *Numerical
+Optimization*, 2nd ed., Springer 2006, §3.1 and §11.2) along ``path``. The merit's slope
+at t = 0 along the path is that along the Newton direction dx, −‖r‖² for an exact step
+(−(1 − η²)‖r‖² at most for an inexact one with relative linear residual η < 1), so small
+enough steps always reduce it; where the full step along a curved path fails the test,
+the straight full step x + dx is tried before the path is cut back (one residual
+evaluation). A failed line search therefore means that the Newton direction itself no
+longer reduces the merit at any tried length (a stall), never a wrongly bent direction.
 """
 
 from __future__ import annotations
@@ -68,7 +77,9 @@ class NewtonResult:
 def newton(residual: Callable, step: Callable, x0: np.ndarray,
            options: NewtonOptions = NewtonOptions(),
            admissible: Callable[[np.ndarray], bool] | None = None,
-           hopeless: Callable[[np.ndarray], bool] | None = None) -> NewtonResult:
+           hopeless: Callable[[np.ndarray], bool] | None = None,
+           path: Callable[[np.ndarray, np.ndarray, float], np.ndarray] | None = None
+           ) -> NewtonResult:
     """Solve r(x) = 0 by damped Newton steps; see the module docstring."""
     x = np.asarray(x0, dtype=float)   # never modified in place: iterates are new arrays
     r, aux = residual(x)
@@ -84,13 +95,17 @@ def newton(residual: Callable, step: Callable, x0: np.ndarray,
         if not np.all(np.isfinite(dx)):
             return NewtonResult(x, False, it - 1, norms, steps, "Newton step is not finite", r)
         t = 1.0
+        straight = path is not None   # the straight full step is still to be tried
         while True:
-            xn = x + t * dx
-            if admissible is None or admissible(xn):
-                rn, auxn = residual(xn)
-                mn = 0.5 * float(rn @ rn)
-                if np.isfinite(mn) and mn <= (1.0 - 2.0 * options.armijo * t) * merit:
-                    break
+            xn = x + t * dx if path is None else path(x, dx, t)
+            trial = _armijo(xn, t, merit, residual, admissible, options.armijo)
+            if trial is None and straight:
+                straight = False
+                xn = x + dx
+                trial = _armijo(xn, 1.0, merit, residual, admissible, options.armijo)
+            if trial is not None:
+                rn, auxn, mn = trial
+                break
             t *= 0.5
             if t < options.min_step:
                 return NewtonResult(x, False, it - 1, norms, steps,
@@ -111,3 +126,14 @@ def newton(residual: Callable, step: Callable, x0: np.ndarray,
         return NewtonResult(x, True, options.max_iter, norms, steps, "converged", r)
     return NewtonResult(x, False, options.max_iter, norms, steps,
                         f"no convergence in {options.max_iter} iterations", r)
+
+
+def _armijo(xn, t, merit, residual, admissible, armijo):
+    """``(r, aux, merit)`` at ``xn`` if it passes the Armijo test at step length ``t``, else None."""
+    if admissible is not None and not admissible(xn):
+        return None
+    rn, auxn = residual(xn)
+    mn = 0.5 * float(rn @ rn)
+    if np.isfinite(mn) and mn <= (1.0 - 2.0 * armijo * t) * merit:
+        return rn, auxn, mn
+    return None
