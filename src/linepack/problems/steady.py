@@ -54,6 +54,8 @@ from linepack.units import ATM, BAR, DAY
 
 __all__ = ["simulate", "SteadyOptions", "FRICTION_NAMES"]
 
+#: Along the Newton search path no pressure unknown falls below this share of its value.
+_KEEP = 0.25
 _RE_TINY = 1e-8  # Reynolds number standing in for zero flow (λ·Re stays finite there)
 # An earlier Newton step's Cholesky factor is tried as the preconditioner when fewer than
 # _REUSE_SHARE of the Laplacian's weights moved by more than 10 % since it was computed, with
@@ -471,14 +473,16 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
         # The search path is linear in p² where p = α·x (pipe laws are nearly linear in p²):
         # x(t) = √(x² + 2t·x·dx), whose slope at t = 0 is the Newton step dx (so the line
         # search descends the merit), and whose full step leaves no (dp)² error in the pipe
-        # laws (halves the Newton iterations on long chains). Flows, classes with a pressure
-        # offset, and points where x² + 2t·x·dx ≤ 0 move along the straight line.
+        # laws (halves the Newton iterations on long chains). No class value falls below
+        # _KEEP of its current value along the path (a projected path: where the linear
+        # model asks for p² ≤ 0, far from the solution, the step is not cut to nothing for
+        # the sake of one node). Flows and classes with a pressure offset move along the
+        # straight line, with the same floor.
         out = sv + t * d
         if n_x:
             xs, dx = sv[n_l:], d[n_l:]
-            sq = xs * xs + 2.0 * t * xs * dx
-            ok = sq_ok & (sq > 0.0)
-            out[n_l:] = np.where(ok, np.sqrt(np.where(ok, sq, 1.0)), out[n_l:])
+            sq = np.maximum(xs * xs + 2.0 * t * xs * dx, (_KEEP * xs) ** 2)
+            out[n_l:] = np.where(sq_ok, np.sqrt(sq), np.maximum(out[n_l:], _KEEP * xs))
         return out
 
     # classes whose nodes all have p = α·x (no offset): p² is α²·x², update in x²
@@ -747,8 +751,9 @@ def simulate(network: Network, scenario: Scenario | None = None, controls: Contr
 _P_FLOOR = ATM
 #: The share of the demand is bracketed to within this (absolute) by the diagnosis ...
 _SHARE_TOL = 0.005
-#: ... or the binding node found within this of its limit, in (p² − p_lim²)/p_ref².
-_MARGIN_TOL = 1e-3
+#: ... or the binding node found within this of its limit, in (p² − p_lim²)/p_lim² (0.5 %
+#: of its limit pressure).
+_MARGIN_TOL = 1e-2
 #: Largest number of scaled solves of one diagnosis.
 _DIAGNOSIS_SOLVES = 10
 
@@ -768,8 +773,9 @@ def _diagnose_by_scaling(exc: Infeasible, network, scenario, controls, kwargs):
     reference, p_i² = a_i − b_i·t²; from one solve, towards its highest pressure) and takes
     the smallest root over the nodes, bisecting where that leaves the bracket; each solve
     starts from the extrapolated pressures (a few Newton steps). The search stops when a
-    node is at its limit in the solve at the largest feasible share (within 1e-3 of the
-    largest p² in (p² − p_lim²)), or when the bracket is narrower than 0.5 % of the demand.
+    node is at its limit in the solve at the largest feasible share (within 0.5 % of the limit
+    pressure), or when the two solves nearest the largest feasible share put a node's limit
+    within 0.5 % of the demand above it, or when the bracket is narrower than that.
 
     Returns a diagnosed :class:`Infeasible` naming the node whose limit binds (smallest
     margin at the largest feasible share, or the most violated one at the share above it)
@@ -794,10 +800,10 @@ def _diagnose_by_scaling(exc: Infeasible, network, scenario, controls, kwargs):
             return None
 
     def record(res):
-        """(result, g, p, p_lim): g = (p² − p_lim²)/max(p)² per node, +inf where held. [Pa]"""
+        """(result, g, p, p_lim): g = (p² − p_lim²)/p_lim² per node, +inf where held. [Pa]"""
         p = res.nodes["p_bar"].to_numpy() * BAR
         lim = np.fmax(np.nan_to_num(res.nodes["p_min_bar"].to_numpy() * BAR, nan=0.0), _P_FLOOR)
-        g = np.where(res.nodes.index.isin(held), np.inf, (p * p - lim * lim) / float(np.max(p)) ** 2)
+        g = np.where(res.nodes.index.isin(held), np.inf, (p * p - lim * lim) / (lim * lim))
         return res, g, p, lim
 
     done: dict[float, tuple] = {}   # converged solves by share
