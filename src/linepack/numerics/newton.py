@@ -12,7 +12,12 @@ The caller supplies
   pinned at almost zero); the iteration then stops at once;
 * optionally ``path(x, dx, t) -> x(t)``: a curved search path with ``x(0) = x`` and
   ``x'(0) = dx`` (e.g. a step that is linear in some function of the unknowns); default
-  the straight line ``x + t·dx``.
+  the straight line ``x + t·dx``;
+* optionally ``floor(x, r, aux) -> ndarray``: per component, the residual that round-off
+  alone leaves at ``x`` (in the units of r). An iterate whose every |r_i| is within
+  ``max(tol, floor_i)`` is converged: the residual cannot be made smaller in floating
+  point, whatever the tolerance asks. Evaluated only when max|r| is already below
+  ``options.floor_check`` and above ``tol``.
 
 Globalisation: Armijo backtracking on the merit ½‖r‖² (Nocedal & Wright, *Numerical
 Optimization*, 2nd ed., Springer 2006, §3.1 and §11.2) along ``path``. The merit's slope
@@ -52,6 +57,9 @@ class NewtonOptions:
         Two steps in a row shorter than this with the residual falling by less
         than 1 % end the iteration as stalled (the usual sign of a case with no
         solution; it saves iterations before the diagnosis).
+    floor_check : float
+        Below this max|r| (and above ``tol``) the caller's round-off floor, if given, is
+        asked whether the iterate is converged at round-off.
     """
 
     tol: float = 1e-10
@@ -59,6 +67,7 @@ class NewtonOptions:
     armijo: float = 1e-4
     min_step: float = 1e-6
     stall_step: float = 1e-2
+    floor_check: float = 1e-4
 
 
 @dataclass(frozen=True)
@@ -78,8 +87,8 @@ def newton(residual: Callable, step: Callable, x0: np.ndarray,
            options: NewtonOptions = NewtonOptions(),
            admissible: Callable[[np.ndarray], bool] | None = None,
            hopeless: Callable[[np.ndarray], bool] | None = None,
-           path: Callable[[np.ndarray, np.ndarray, float], np.ndarray] | None = None
-           ) -> NewtonResult:
+           path: Callable[[np.ndarray, np.ndarray, float], np.ndarray] | None = None,
+           floor: Callable | None = None) -> NewtonResult:
     """Solve r(x) = 0 by damped Newton steps; see the module docstring."""
     x = np.asarray(x0, dtype=float)   # never modified in place: iterates are new arrays
     r, aux = residual(x)
@@ -89,6 +98,10 @@ def newton(residual: Callable, step: Callable, x0: np.ndarray,
     for it in range(1, options.max_iter + 1):
         if norms[-1] <= options.tol:
             return NewtonResult(x, True, it - 1, norms, steps, "converged", r)
+        if _at_floor(floor, x, r, aux, norms[-1], options):
+            return NewtonResult(x, True, it - 1, norms, steps,
+                                "converged at round-off (the residual is within what floating "
+                                "point leaves at this solution)", r)
         if not np.all(np.isfinite(r)):
             return NewtonResult(x, False, it - 1, norms, steps, "residual is not finite", r)
         dx = step(x, r, aux)
@@ -122,7 +135,7 @@ def newton(residual: Callable, step: Callable, x0: np.ndarray,
             return NewtonResult(x, False, it, norms, steps,
                                 "stalled: the line search keeps cutting the step and the residual "
                                 "no longer falls", r)
-    if norms[-1] <= options.tol:
+    if norms[-1] <= options.tol or _at_floor(floor, x, r, aux, norms[-1], options):
         return NewtonResult(x, True, options.max_iter, norms, steps, "converged", r)
     return NewtonResult(x, False, options.max_iter, norms, steps,
                         f"no convergence in {options.max_iter} iterations", r)
@@ -137,3 +150,10 @@ def _armijo(xn, t, merit, residual, admissible, armijo):
     if np.isfinite(mn) and mn <= (1.0 - 2.0 * armijo * t) * merit:
         return rn, auxn, mn
     return None
+
+
+def _at_floor(floor, x, r, aux, norm, options) -> bool:
+    """Whether every residual is within the larger of the tolerance and its round-off floor."""
+    if floor is None or not options.tol < norm <= options.floor_check:
+        return False
+    return bool(np.all(np.abs(r) <= np.maximum(options.tol, floor(x, r, aux))))

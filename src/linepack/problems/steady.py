@@ -285,8 +285,17 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
     drag = md.drag[res]
     T, R, gas = md.T, md.R, md.gas
 
+    re_floor = opts.reynolds_floor
     if n_p:
-        re_f = np.full(n_p, opts.reynolds_floor)
+        # The floor follows the problem's flow scale: no higher than the Reynolds number of
+        # 1 % of the flow scale in the widest pipe (viscosity at the reference pressure). On
+        # networks of tiny flows a fixed floor would replace the law's derivative on every
+        # pipe and slow Newton to a crawl (linear convergence at 1 − Re/Re_floor per step);
+        # from a flow scale of a few kg/s up it is the option's value.
+        mu_ref = float(np.max(md.visc.mu(np.array([md.p_ref]), T, gas)))
+        re_scale = 4.0 * 0.01 * md.flow_scale / (np.pi * float(np.max(D[:n_p])) * mu_ref)
+        re_floor = float(min(re_floor, max(re_scale, 1.0)))
+        re_f = np.full(n_p, re_floor)
         try:  # the first evaluation of the law on every pipe: a refusal is named by pipe
             friction_re = md.friction_at(rr, D[:n_p])
             c_re_floor = friction_re(re_f)[0]
@@ -300,7 +309,7 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
     pipe_kernel = None
     if n_p and use_jit:
         law_f = compiled.pipe_law(md.friction, md.eos, md.visc, T, gas, rr, D[:n_p], L, zeta, dh,
-                                  opts.reynolds_floor, _RE_TINY)
+                                  re_floor, _RE_TINY)
         if law_f is not None:
             pu_, pv_ = lu_[:n_p].astype(np.int64, copy=False), lv_[:n_p].astype(np.int64, copy=False)
 
@@ -491,6 +500,25 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
         bad = (unk >= 0) & (red.beta != 0.0)
         sq_ok[unk[bad]] = False
 
+    # what round-off alone leaves in the scaled residuals (a hundred units of it): in a pipe
+    # law, of its terms p₁², e^S·p₂² and the friction term; in a balance, of the flows it
+    # sums and of the flow change a one-ulp change of the end pressures makes (large where
+    # pipes carry almost no flow, whose law is flat in the flow)
+    ulp = 100.0 * np.finfo(float).eps
+
+    def floor(sv, r, aux):
+        F, F1, F2, Fm, Rb = aux
+        m = sv[:n_l]
+        p = pressures(sv[n_l:])
+        pu, pv = p[lu_], p[lv_]
+        law_floor = ulp * (np.abs(F1 * pu) + np.abs(F2 * pv) + np.abs(Fm * m)) * scale_F
+        per_edge = np.abs(m) + (np.abs(F1 * pu) + np.abs(F2 * pv)) / np.abs(Fm)
+        bal = np.abs(b_inj).copy()
+        ok_u, ok_v = ru >= 0, rv >= 0
+        bal += np.bincount(ru[ok_u], per_edge[ok_u], minlength=n_x)
+        bal += np.bincount(rv[ok_v], per_edge[ok_v], minlength=n_x)
+        return np.concatenate([law_floor, ulp * bal / md.flow_scale])
+
     def admissible(sv):
         p = pressures(sv[n_l:])
         return bool(np.all(p > 0.0))
@@ -541,7 +569,7 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
     w = m0 = x0 = Lw = y = None   # the initial guess's arrays are not needed further (memory)
     nopt = NewtonOptions(tol=opts.tol, max_iter=opts.max_iter)
     try:
-        res = newton(residual, step, sv0, nopt, admissible, hopeless, path)
+        res = newton(residual, step, sv0, nopt, admissible, hopeless, path, floor)
     except _Singular:
         raise NotConverged("the Newton matrix is singular: part of the network has no pressure "
                            "path to a reference through pipes or resistors") from None
@@ -749,7 +777,7 @@ def simulate(network: Network, scenario: Scenario | None = None, controls: Contr
 #: Where a node gives no minimum pressure, the diagnosis takes the standard atmosphere as its
 #: limit: a network cannot deliver gas below it (and a solve at zero pressure is singular).
 _P_FLOOR = ATM
-#: The share of the demand is bracketed to within this (absolute) by the diagnosis ...
+#: The share of the demand is bracketed to within this (relative) by the diagnosis ...
 _SHARE_TOL = 0.005
 #: ... or the binding node found within this of its limit, in (p² − p_lim²)/p_lim² (0.5 %
 #: of its limit pressure).
@@ -809,7 +837,8 @@ def _diagnose_by_scaling(exc: Infeasible, network, scenario, controls, kwargs):
     done: dict[float, tuple] = {}   # converged solves by share
     failed = {1.0}                   # shares that did not converge
     solves = 0
-    for t0 in (0.5, 0.2, 0.05, 0.01):
+    shares = (0.5, 0.2, 0.05, 0.01, 1e-3, 1e-4)
+    for t0 in shares:
         res = solve(t0)
         solves += 1
         if res is not None:
@@ -817,11 +846,16 @@ def _diagnose_by_scaling(exc: Infeasible, network, scenario, controls, kwargs):
             break
         failed.add(t0)
     if not done:
+        kinds = set(network.connections["kind"])
+        held_by = sorted(kinds & {"compressorStation", "controlValve"})
+        why = ("check the controls: a " + " or ".join(
+            {"compressorStation": "compressor station", "controlValve": "regulator"}[k]
+            for k in held_by) + " may hold a pressure that the pressure references cannot "
+            "support" if held_by else "check the pressure references and the pipe data")
         return NotConverged(
-            f"steady state did not converge: {newton_why}. Solves at 50, 20, 5 and 1 % of the "
-            "demand did not converge either, so the failure says nothing about the demand: "
-            "check the controls (a station or regulator holding a pressure that the network's "
-            "pressure references cannot support)", worst=worst)
+            f"steady state did not converge: {newton_why}. Solves at 50 % down to 0.01 % of the "
+            f"demand did not converge either, so this is no proof that the demand is too high; "
+            f"{why}", worst=worst)
 
     def bracket():
         ok = [t for t in done if np.min(done[t][1]) >= 0.0]
@@ -862,10 +896,11 @@ def _diagnose_by_scaling(exc: Infeasible, network, scenario, controls, kwargs):
         if lo > 0.0 and np.min(done[lo][1]) <= _MARGIN_TOL:
             binding = int(np.argmin(done[lo][1]))     # at its limit at the largest feasible share
             break
-        if lo > 0.0 and local and t_root - lo <= _SHARE_TOL:
+        tol_t = _SHARE_TOL * hi   # relative: a feasible share of 1 % is bracketed as finely
+        if lo > 0.0 and local and t_root - lo <= tol_t:
             binding = i_root                          # reaches it within 0.5 % more demand
             break
-        if hi - lo <= _SHARE_TOL:
+        if hi - lo <= tol_t:
             break
         if lo == 0.0:
             # every converged share violates a limit: is it the demand at all?
@@ -881,9 +916,9 @@ def _diagnose_by_scaling(exc: Infeasible, network, scenario, controls, kwargs):
             gap = t_root - lo
             # aim just inside the estimate; short of it while it is far and the share above
             # failed (an overshoot beyond a fold costs a failed solve)
-            t_new = t_root - 0.5 * _SHARE_TOL if (gap <= 2 * _SHARE_TOL or hi not in failed) \
+            t_new = t_root - 0.5 * tol_t if (gap <= 2 * tol_t or hi not in failed) \
                 else lo + 0.8 * gap
-            if hi - lo > 4 * _SHARE_TOL:   # a safeguarded step: off the bracket's ends
+            if hi - lo > 4 * tol_t:   # a safeguarded step: off the bracket's ends
                 t_new = min(max(t_new, lo + 0.05 * (hi - lo)), hi - 0.01 * (hi - lo))
         # the start: p² extrapolated as above, flows scaled with the share (exact for a
         # tree, and for any network where friction does not depend on the flow)
