@@ -54,9 +54,11 @@ class NewtonOptions:
     min_step : float
         Smallest step length of the line search before giving up.
     stall_step : float
-        Two steps in a row shorter than this with the residual falling by less
-        than 1 % end the iteration as stalled (the usual sign of a case with no
-        solution; it saves iterations before the diagnosis).
+        ``stall_count`` steps in a row shorter than this with the residual falling by
+        less than 1 % over them end the iteration as stalled (the usual sign of a case
+        with no solution; it saves iterations before the diagnosis). Far from the
+        solution a run may need a few very short steps before the full ones (three
+        were seen on networks with stations in loops), so one or two are not enough.
     floor_check : float
         Below this max|r| (and above ``tol``) the caller's round-off floor, if given, is
         asked whether the iterate is converged at round-off.
@@ -67,6 +69,7 @@ class NewtonOptions:
     armijo: float = 1e-4
     min_step: float = 1e-6
     stall_step: float = 1e-2
+    stall_count: int = 3
     floor_check: float = 1e-4
 
 
@@ -130,8 +133,9 @@ def newton(residual: Callable, step: Callable, x0: np.ndarray,
             return NewtonResult(x, False, it, norms, steps,
                                 "stalled: a strongly damped step left an iterate with no "
                                 "solution near (a pressure pinned near zero)", r)
-        if (len(steps) >= 2 and max(steps[-2:]) < options.stall_step
-                and norms[-1] > 0.99 * norms[-3]):
+        k = options.stall_count
+        if (len(steps) >= k and max(steps[-k:]) < options.stall_step
+                and norms[-1] > 0.99 * norms[-1 - k]):
             return NewtonResult(x, False, it, norms, steps,
                                 "stalled: the line search keeps cutting the step and the residual "
                                 "no longer falls", r)

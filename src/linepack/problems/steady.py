@@ -803,7 +803,7 @@ def _diagnose_by_scaling(exc: Infeasible, network, scenario, controls, kwargs):
     starts from the extrapolated pressures (a few Newton steps). The search stops when a
     node is at its limit in the solve at the largest feasible share (within 0.5 % of the limit
     pressure), or when the two solves nearest the largest feasible share put a node's limit
-    within 0.5 % of the demand above it, or when the bracket is narrower than that.
+    within 0.5 % (relative) above it, or when the bracket is narrower than that.
 
     Returns a diagnosed :class:`Infeasible` naming the node whose limit binds (smallest
     margin at the largest feasible share, or the most violated one at the share above it)
@@ -844,7 +844,8 @@ def _diagnose_by_scaling(exc: Infeasible, network, scenario, controls, kwargs):
         if res is not None:
             done[t0] = record(res)
             break
-        failed.add(t0)
+        # a failure from the cold start bounds nothing: the search below approaches these
+        # shares from converged solves (continuation)
     if not done:
         kinds = set(network.connections["kind"])
         held_by = sorted(kinds & {"compressorStation", "controlValve"})
@@ -854,7 +855,7 @@ def _diagnose_by_scaling(exc: Infeasible, network, scenario, controls, kwargs):
             "support" if held_by else "check the pressure references and the pipe data")
         return NotConverged(
             f"steady state did not converge: {newton_why}. Solves at 50 % down to 0.01 % of the "
-            f"demand did not converge either, so this is no proof that the demand is too high; "
+            f"demand did not converge either, so this is no proof of infeasibility; "
             f"{why}", worst=worst)
 
     def bracket():
@@ -888,7 +889,7 @@ def _diagnose_by_scaling(exc: Infeasible, network, scenario, controls, kwargs):
         t_root = float(np.sqrt(roots[i])) if roots.size and np.isfinite(roots[i]) else np.inf
         return t_root, i, base, ta, pa, rate, len(near) == 2 and lo in near
 
-    retried_full = False
+    full_from = 0.0   # the largest feasible share the full demand was last tried from
     binding = None   # node position whose limit binds, once found
     while solves < _DIAGNOSIS_SOLVES:
         lo, hi = bracket()
@@ -908,8 +909,8 @@ def _diagnose_by_scaling(exc: Infeasible, network, scenario, controls, kwargs):
                 break
             t_new = 0.01
         elif t_root >= hi:
-            if hi == 1.0 and not retried_full:
-                t_new, retried_full = 1.0, True       # no limit binds before the full demand
+            if hi == 1.0 and lo > full_from:
+                t_new, full_from = 1.0, lo            # no limit binds before the full demand
             else:
                 t_new = 0.5 * (lo + hi)
         else:
@@ -941,7 +942,7 @@ def _diagnose_by_scaling(exc: Infeasible, network, scenario, controls, kwargs):
         i = int(np.argmin(g))
         name = network.element_name(res.nodes.index[i])
         return Infeasible(
-            f"no physical solution within the pressure limits: even at {100 * t:.3g} % of the "
+            f"no physical solution within the pressure limits: even at {_pct(t)} of the "
             f"nominated demand the pressure at {name} is {p[i] / BAR:.4g} bar, below its limit "
             f"{lim[i] / BAR:.4g} bar ({solves} scaled solves); {_advice(network, False)}",
             bottleneck=name, detail={"diagnosed": True, "feasible_share": 0.0,
@@ -956,10 +957,10 @@ def _diagnose_by_scaling(exc: Infeasible, network, scenario, controls, kwargs):
         i = int(np.argmin(g))
         return NotConverged(
             f"steady state did not converge: {newton_why}. Scaled solves converge up to "
-            f"{100 * lo:.1f} % of the demand with every pressure within its limits (smallest "
+            f"{_pct(lo)} of the demand with every pressure within its limits (smallest "
             f"margin {(p[i] - lim[i]) / BAR:.3g} bar at {network.element_name(res.nodes.index[i])}) "
-            f"and fail from {100 * hi:.1f} % on without a limit reached, so this is a convergence "
-            "failure, not a proof of infeasibility", worst=worst)
+            f"and fail from {_pct(hi)} on without a limit reached, so this is a convergence "
+            "failure, no proof of infeasibility", worst=worst)
     name = network.element_name(res.nodes.index[i])
     bound = (f"its minimum pressure {lim[i] / BAR:.4g} bar" if lim[i] > _P_FLOOR
              else "atmospheric pressure (no minimum given)")
@@ -969,17 +970,22 @@ def _diagnose_by_scaling(exc: Infeasible, network, scenario, controls, kwargs):
     chosen = len(ctrl_ids) > 0 and (bool(network.meta.get("combined_decisions"))
                                     or not ctrl_ids.isin(given).all())
     auto = " with the controls linepack chose (the documented default rule)" if chosen else ""
-    above = "" if hi >= 1.0 or hi not in done else f", below it at {100 * hi:.1f} %"
+    above = "" if hi >= 1.0 or hi not in done else f", below it at {_pct(hi)}"
     return Infeasible(
         f"no physical solution{auto}: the pressure at {name} would fall below {bound}. "
-        f"About {100 * lo:.0f} % of the nominated demand ({lo * demand:.4g} of {demand:.4g} kg/s) "
-        f"is feasible: at {100 * lo:.1f} % {name} is {(p[i] - lim[i]) / BAR:.3g} bar above its "
+        f"About {_pct(lo, 2)} of the nominated demand ({lo * demand:.4g} of {demand:.4g} kg/s) "
+        f"is feasible: at {_pct(lo)} {name} is {(p[i] - lim[i]) / BAR:.3g} bar above its "
         f"limit{above} ({solves} scaled solves); {_advice(network, True)}",
         bottleneck=name,
         detail={"diagnosed": True, "feasible_share": lo, "feasible_demand_kg_s": lo * demand,
                 "scale_solved": lo, "solves": solves, "bracket": (lo, hi),
                 "margin_bar": float((p[i] - lim[i]) / BAR), "newton": newton_why,
                 **{k: v for k, v in exc.detail.items() if k not in ("diagnosed", "proven", "newton")}})
+
+
+def _pct(share: float, digits: int = 3) -> str:
+    """A share as a percentage with ``digits`` significant digits: '87.3 %', '0.0512 %'."""
+    return f"{100 * share:.{digits}g} %"
 
 
 def _advice(network, demand_binds: bool) -> str:
