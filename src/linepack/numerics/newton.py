@@ -27,6 +27,10 @@ enough steps always reduce it; where the full step along a curved path fails the
 the straight full step x + dx is tried before the path is cut back (one residual
 evaluation). A failed line search therefore means that the Newton direction itself no
 longer reduces the merit at any tried length (a stall), never a wrongly bent direction.
+Where the caller's step is not an exact Newton step (a regularised matrix), it need not be
+a descent direction: once per run the full step is then taken anyway (a watchdog,
+Chamberlain, Powell, Lemarechal & Pedersen, Math. Prog. Study 16, 1982), and the run goes
+back to the point before it unless a few steps bring the merit below its value there.
 """
 
 from __future__ import annotations
@@ -62,6 +66,10 @@ class NewtonOptions:
     floor_check : float
         Below this max|r| (and above ``tol``) the caller's round-off floor, if given, is
         asked whether the iterate is converged at round-off.
+    watchdog : int
+        When no step length reduces the merit, the full step is taken once anyway and the
+        iteration gets this many steps to bring the merit below its value before it; if it
+        does not, the run ends there as a failed line search (0: no such trial).
     """
 
     tol: float = 1e-10
@@ -71,6 +79,7 @@ class NewtonOptions:
     stall_step: float = 1e-2
     stall_count: int = 3
     floor_check: float = 1e-4
+    watchdog: int = 6
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,17 @@ def newton(residual: Callable, step: Callable, x0: np.ndarray,
     norms = [float(np.max(np.abs(r))) if r.size else 0.0]
     steps: list[float] = []
     merit = 0.5 * float(r @ r)
+    watch = None       # the state before a non-monotone full step (watchdog), while on trial
+    watched = False    # one watchdog trial per run
+
+    def fail(it, message):
+        if watch is not None:   # back to the best point before the trial
+            wx, wr, _waux, _wm, wit, nn, ns = watch
+            return NewtonResult(wx, False, wit, norms[:nn], steps[:ns],
+                                message + f" (and a trial of {options.watchdog} non-monotone "
+                                "steps did not reduce it either)", wr)
+        return NewtonResult(x, False, it, norms, steps, message, r)
+
     for it in range(1, options.max_iter + 1):
         if norms[-1] <= options.tol:
             return NewtonResult(x, True, it - 1, norms, steps, "converged", r)
@@ -106,10 +126,10 @@ def newton(residual: Callable, step: Callable, x0: np.ndarray,
                                 "converged at round-off (the residual is within what floating "
                                 "point leaves at this solution)", r)
         if not np.all(np.isfinite(r)):
-            return NewtonResult(x, False, it - 1, norms, steps, "residual is not finite", r)
+            return fail(it - 1, "residual is not finite")
         dx = step(x, r, aux)
         if not np.all(np.isfinite(dx)):
-            return NewtonResult(x, False, it - 1, norms, steps, "Newton step is not finite", r)
+            return fail(it - 1, "Newton step is not finite")
         t = 1.0
         straight = path is not None   # the straight full step is still to be tried
         while True:
@@ -124,25 +144,39 @@ def newton(residual: Callable, step: Callable, x0: np.ndarray,
                 break
             t *= 0.5
             if t < options.min_step:
-                return NewtonResult(x, False, it - 1, norms, steps,
-                                    "line search failed: no step reduces the residual", r)
+                # No length reduces the merit: the step is no descent direction of it (the
+                # caller's matrix may be regularised). Watchdog (Chamberlain et al. 1982):
+                # take the full step once anyway and give it a few steps to get below the
+                # merit here; else go back here and report the failure.
+                xn = x + dx if path is None else path(x, dx, 1.0)
+                trial = None
+                if not watched and options.watchdog > 0 and (admissible is None or admissible(xn)):
+                    trial = _armijo(xn, 1.0, np.inf, residual, None, 0.0)
+                if trial is None:
+                    return fail(it - 1, "line search failed: no step reduces the residual")
+                watch, watched, t = (x, r, aux, merit, it - 1, len(norms), len(steps)), True, 1.0
+                rn, auxn, mn = trial
+                break
         x, r, aux, merit = xn, rn, auxn, mn
         steps.append(t)
         norms.append(float(np.max(np.abs(r))) if r.size else 0.0)
+        if watch is not None:
+            if merit <= (1.0 - 2.0 * options.armijo) * watch[3]:
+                watch = None           # the trial got below where it started: carry on
+            elif it - watch[4] > options.watchdog:
+                return fail(it, "line search failed: no step reduces the residual")
+            continue
         if hopeless is not None and t <= 1.0 / 16.0 and hopeless(x):
-            return NewtonResult(x, False, it, norms, steps,
-                                "stalled: a strongly damped step left an iterate with no "
-                                "solution near (a pressure pinned near zero)", r)
+            return fail(it, "stalled: a strongly damped step left an iterate with no "
+                            "solution near (a pressure pinned near zero)")
         k = options.stall_count
         if (len(steps) >= k and max(steps[-k:]) < options.stall_step
                 and norms[-1] > 0.99 * norms[-1 - k]):
-            return NewtonResult(x, False, it, norms, steps,
-                                "stalled: the line search keeps cutting the step and the residual "
-                                "no longer falls", r)
+            return fail(it, "stalled: the line search keeps cutting the step and the residual "
+                            "no longer falls")
     if norms[-1] <= options.tol or _at_floor(floor, x, r, aux, norms[-1], options):
         return NewtonResult(x, True, options.max_iter, norms, steps, "converged", r)
-    return NewtonResult(x, False, options.max_iter, norms, steps,
-                        f"no convergence in {options.max_iter} iterations", r)
+    return fail(options.max_iter, f"no convergence in {options.max_iter} iterations")
 
 
 def _armijo(xn, t, merit, residual, admissible, armijo):

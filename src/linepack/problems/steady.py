@@ -890,6 +890,7 @@ def _diagnose_by_scaling(exc: Infeasible, network, scenario, controls, kwargs):
         return t_root, i, base, ta, pa, rate, len(near) == 2 and lo in near
 
     full_from = 0.0   # the largest feasible share the full demand was last tried from
+    warm_failed: set = set()   # shares that failed from a start near a converged solve
     binding = None   # node position whose limit binds, once found
     while solves < _DIAGNOSIS_SOLVES:
         lo, hi = bracket()
@@ -898,12 +899,19 @@ def _diagnose_by_scaling(exc: Infeasible, network, scenario, controls, kwargs):
             binding = int(np.argmin(done[lo][1]))     # at its limit at the largest feasible share
             break
         tol_t = _SHARE_TOL * hi   # relative: a feasible share of 1 % is bracketed as finely
+        # the share above the bracket counts once a solve from a nearby start failed there or
+        # converged with a limit violated (the first failure, from the cold start, does not)
+        verified = hi in done or hi in warm_failed
         if lo > 0.0 and local and t_root - lo <= tol_t:
-            binding = i_root                          # reaches it within 0.5 % more demand
-            break
-        if hi - lo <= tol_t:
-            break
-        if lo == 0.0:
+            if verified:
+                binding = i_root                      # reaches it within 0.5 % more demand
+                break
+            t_new = min(hi, t_root + tol_t)           # check just above the estimate
+        elif hi - lo <= tol_t:
+            if verified:
+                break
+            t_new = hi
+        elif lo == 0.0:
             # every converged share violates a limit: is it the demand at all?
             if min(done) <= 0.01:
                 break
@@ -930,6 +938,7 @@ def _diagnose_by_scaling(exc: Infeasible, network, scenario, controls, kwargs):
         solves += 1
         if res is None:
             failed.add(t_new)
+            warm_failed.add(t_new)
         elif t_new >= 1.0:
             return res   # the full demand converges from the continued start
         else:
