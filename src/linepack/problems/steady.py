@@ -56,6 +56,9 @@ __all__ = ["simulate", "SteadyOptions", "FRICTION_NAMES"]
 
 #: Along the Newton search path no pressure unknown falls below this share of its value.
 _KEEP = 0.25
+#: A pipe's flow derivative in the Newton matrix is replaced by the secant slope where that
+#: is this many times steeper (flow far below what the pressures drive; see ``step``).
+_STIFF = 4.0
 _RE_TINY = 1e-8  # Reynolds number standing in for zero flow (λ·Re stays finite there)
 # An earlier Newton step's Cholesky factor is tried as the preconditioner when fewer than
 # _REUSE_SHARE of the Laplacian's weights moved by more than 10 % since it was computed, with
@@ -296,6 +299,7 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
         re_scale = 4.0 * 0.01 * md.flow_scale / (np.pi * float(np.max(D[:n_p])) * mu_ref)
         re_floor = float(min(re_floor, max(re_scale, 1.0)))
         re_f = np.full(n_p, re_floor)
+        m_floor = re_floor * mu_ref * np.pi * D[:n_p] / 4.0   # flow at the floor [kg/s]
         try:  # the first evaluation of the law on every pipe: a refusal is named by pipe
             friction_re = md.friction_at(rr, D[:n_p])
             c_re_floor = friction_re(re_f)[0]
@@ -457,6 +461,26 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
 
     def step(sv, r, aux):
         F, F1, F2, Fm, Rb = aux
+        if n_p:
+            # A pipe whose flow is far below what its pressure drop drives (a start with
+            # no flow where the pressures differ) has a flat law there: the tangent would
+            # send its flow far beyond. Its flow derivative is then replaced by the secant
+            # slope to the flow m* that the present pressures drive (p₁² − e^S·p₂² = c·m*|m*|)
+            # where that is more than _STIFF times steeper (|m*| ≳ 7|m|); near the solution
+            # m ≈ m* and the step is Newton's. c is read from the derivative: |Fm| = c·max(2|m|, m_f), m_f the
+            # flow at the Reynolds floor (exact for a friction factor independent of Re).
+            m = sv[:n_p]
+            fm = Fm[:n_p]
+            c = np.abs(fm) / np.maximum(2.0 * np.abs(m), m_floor)
+            drive = F[:n_p] + c * m * np.abs(m)
+            m_star = np.sign(drive) * np.sqrt(np.abs(drive) / c)
+            gap = m_star - m
+            with np.errstate(divide="ignore", invalid="ignore"):
+                secant = -c * (m_star * np.abs(m_star) - m * np.abs(m)) / gap
+            stiff = np.isfinite(secant) & (np.abs(secant) > _STIFF * np.abs(fm)) & (np.abs(gap) > 0.0)
+            if stiff.any():
+                Fm = Fm.copy()
+                Fm[:n_p][stiff] = secant[stiff]
         Dinv = 1.0 / Fm
         # contributions of dp at the from and to node, per edge
         nD = -Dinv
@@ -1091,8 +1115,7 @@ def _settle(md: _Model, ctl: _EdgeControl, const_dir: np.ndarray, share: float, 
         for _ in range(md.m + 1):
             state, a, b, q = _edge_states(md, ctl, const_dir)
             try:
-                sol, nres, fail = _solve_fixed(md, state, a, b, q, p_guess, share,
-                                               m_guess if _round == 0 else None)
+                sol, nres, fail = _solve_fixed(md, state, a, b, q, p_guess, share, m_guess)
                 break
             except _Conflict as conflict:
                 if not _repair(md, ctl, conflict):
@@ -1103,7 +1126,9 @@ def _settle(md: _Model, ctl: _EdgeControl, const_dir: np.ndarray, share: float, 
             return None, nres, fail
         log["rounds"].append({"round": len(log["rounds"]), "share": share,
                               "iterations": sol.iterations})
-        p_guess = sol.p
+        # the next round starts from this one's pressures and flows (the law edges' flows
+        # fit its pressures; flows of switched elements are taken where they are law edges)
+        p_guess, m_guess = sol.p, sol.flow
         if not _switch(md, ctl, sol, const_dir):
             return sol, nres, None
     raise NotConverged(f"the control rule did not settle in {opts.max_rounds} rounds "
