@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from built_networks import T as BUILT_T
-from built_networks import build, check
+from built_networks import build, check, pipe_flows
 
 import linepack
 from linepack.io.gaslib import read_gaslib
@@ -140,12 +140,15 @@ def long_line(flow_kg_s: float, p_min_pa: float | None = None):
         [{"id": "S", "p_fixed_pa": 40e5}, {"id": "N10", "inflow_kg_s": -flow_kg_s}])
 
 
-@pytest.mark.parametrize("p_min_pa", [None, 20e5])
-def test_pipes_only_diagnosis_names_the_binding_node_and_only_existing_levers(p_min_pa):
+@pytest.mark.parametrize("flow_kg_s, p_min_pa", [(200.0, None), (200.0, 20e5), (5000.0, None)])
+def test_pipes_only_diagnosis_names_the_binding_node_and_only_existing_levers(flow_kg_s, p_min_pa):
     """An over-demanded line of pipes: Infeasible naming the far end, whose margin is the
     smallest and about zero in a solve at the reported share, while a little more demand
-    violates it; the advice mentions no valve, regulator or station (there are none)."""
-    net, scn = long_line(200.0, p_min_pa)
+    violates it; the advice mentions no valve, regulator or station (there are none). At
+    5000 kg/s (170 times the line's 28.8 kg/s) even 1 % of the demand has no solution: the
+    old diagnosis then blamed "the control settings" and advised giving "the valve and
+    station controls" of a network that has none."""
+    net, scn = long_line(flow_kg_s, p_min_pa)
     with pytest.raises(linepack.Infeasible) as exc:
         linepack.simulate(net, scn)
     err = exc.value
@@ -154,8 +157,14 @@ def test_pipes_only_diagnosis_names_the_binding_node_and_only_existing_levers(p_
         assert absent not in text, text
     assert err.bottleneck == "sink 'N10'"
     share = err.detail["feasible_share"]
+    # the line's capacity from the pipe law as one 300 km pipe (Nikuradse, Papay at the mean
+    # pressure: 28.9 kg/s to atmospheric pressure, 25.2 kg/s to 20 bar)
+    lim_pa = p_min_pa or linepack.units.ATM
+    capacity = pipe_flows(np.array([40e5]), np.array([lim_pa]), np.array([300e3]),
+                          np.array([0.5]), np.array([1e-5]))[0]
+    assert share * flow_kg_s == pytest.approx(capacity, rel=0.03)
     at = linepack.simulate(net, _scaled(scn, share))
-    lim = (p_min_pa or linepack.units.ATM) / 1e5
+    lim = lim_pa / 1e5
     margin = at.nodes["p_bar"] - lim
     assert margin.drop("S").idxmin() == "N10"
     assert 0.0 <= margin["N10"] < 0.05 * lim + 4.0    # at its limit (within the diagnosis' rule)

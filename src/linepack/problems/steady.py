@@ -806,7 +806,7 @@ _SHARE_TOL = 0.005
 #: ... or the binding node found within this of its limit, in (p² − p_lim²)/p_lim² (0.5 %
 #: of its limit pressure).
 _MARGIN_TOL = 1e-2
-#: Largest number of scaled solves of one diagnosis.
+#: Largest number of scaled solves of one diagnosis after the first that converges.
 _DIAGNOSIS_SOLVES = 10
 
 
@@ -916,7 +916,8 @@ def _diagnose_by_scaling(exc: Infeasible, network, scenario, controls, kwargs):
     full_from = 0.0   # the largest feasible share the full demand was last tried from
     warm_failed: set = set()   # shares that failed from a start near a converged solve
     binding = None   # node position whose limit binds, once found
-    while solves < _DIAGNOSIS_SOLVES:
+    first = solves
+    while solves - first < _DIAGNOSIS_SOLVES:
         lo, hi = bracket()
         t_root, i_root, base, ta, pa, rate, local = extrapolate(lo, hi)
         if lo > 0.0 and np.min(done[lo][1]) <= _MARGIN_TOL:
