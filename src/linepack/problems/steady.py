@@ -53,10 +53,15 @@ from linepack.physics import element_laws as laws
 from linepack.physics.friction import Nikuradse
 from linepack.results.limits import limit_violations
 from linepack.results.records import SteadyResult
-from linepack.units import BAR, DAY
+from linepack.units import ATM, BAR, DAY
 
 __all__ = ["simulate", "SteadyOptions", "FRICTION_NAMES"]
 
+#: Along the Newton search path no pressure unknown falls below this share of its value.
+_KEEP = 0.25
+#: A pipe's flow derivative in the Newton matrix is replaced by the secant slope where that
+#: is this many times steeper (flow far below what the pressures drive; see ``step``).
+_STIFF = 4.0
 _RE_TINY = 1e-8  # Reynolds number standing in for zero flow (λ·Re stays finite there)
 # An earlier Newton step's Cholesky factor is tried as the preconditioner when fewer than
 # _REUSE_SHARE of the Laplacian's weights moved by more than 10 % since it was computed, with
@@ -231,7 +236,8 @@ def _check_anchored(md: _Model, red, law: np.ndarray, alg: np.ndarray, a: np.nda
                     "pressure", cand, members)
 
 
-def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: float = 1.0):
+def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: float = 1.0,
+                 m_guess: np.ndarray | None = None):
     opts = md.opts
     fixed, fixed_value, island_notes = _island_references(md, state)
     alg = np.flatnonzero(state == _ALG)
@@ -285,8 +291,18 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
     drag = md.drag[res]
     T, R, gas = md.T, md.R, md.gas
 
+    re_floor = opts.reynolds_floor
     if n_p:
-        re_f = np.full(n_p, opts.reynolds_floor)
+        # The floor follows the problem's flow scale: no higher than the Reynolds number of
+        # 1 % of the flow scale in the widest pipe (viscosity at the reference pressure). On
+        # networks of tiny flows a fixed floor would replace the law's derivative on every
+        # pipe and slow Newton to a crawl (linear convergence at 1 − Re/Re_floor per step);
+        # from a flow scale of a few kg/s up it is the option's value.
+        mu_ref = float(np.max(md.visc.mu(np.array([md.p_ref]), T, gas)))
+        re_scale = 4.0 * 0.01 * md.flow_scale / (np.pi * float(np.max(D[:n_p])) * mu_ref)
+        re_floor = float(min(re_floor, max(re_scale, 1.0)))
+        re_f = np.full(n_p, re_floor)
+        m_floor = re_floor * mu_ref * np.pi * D[:n_p] / 4.0   # flow at the floor [kg/s]
         try:  # the first evaluation of the law on every pipe: a refusal is named by pipe
             friction_re = md.friction_at(rr, D[:n_p])
             c_re_floor = friction_re(re_f)[0]
@@ -300,7 +316,7 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
     pipe_kernel = None
     if n_p and use_jit:
         law_f = compiled.pipe_law(md.friction, md.eos, md.visc, T, gas, rr, D[:n_p], L, zeta, dh,
-                                  opts.reynolds_floor, _RE_TINY)
+                                  re_floor, _RE_TINY)
         if law_f is not None:
             pu_, pv_ = lu_[:n_p].astype(np.int64, copy=False), lv_[:n_p].astype(np.int64, copy=False)
 
@@ -448,6 +464,26 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
 
     def step(sv, r, aux):
         F, F1, F2, Fm, Rb = aux
+        if n_p:
+            # A pipe whose flow is far below what its pressure drop drives (a start with
+            # no flow where the pressures differ) has a flat law there: the tangent would
+            # send its flow far beyond. Its flow derivative is then replaced by the secant
+            # slope to the flow m* that the present pressures drive (p₁² − e^S·p₂² = c·m*|m*|)
+            # where that is more than _STIFF times steeper (|m*| ≳ 7|m|); near the solution
+            # m ≈ m* and the step is Newton's. c is read from the derivative: |Fm| = c·max(2|m|, m_f), m_f the
+            # flow at the Reynolds floor (exact for a friction factor independent of Re).
+            m = sv[:n_p]
+            fm = Fm[:n_p]
+            c = np.abs(fm) / np.maximum(2.0 * np.abs(m), m_floor)
+            drive = F[:n_p] + c * m * np.abs(m)
+            m_star = np.sign(drive) * np.sqrt(np.abs(drive) / c)
+            gap = m_star - m
+            with np.errstate(divide="ignore", invalid="ignore"):
+                secant = -c * (m_star * np.abs(m_star) - m * np.abs(m)) / gap
+            stiff = np.isfinite(secant) & (np.abs(secant) > _STIFF * np.abs(fm)) & (np.abs(gap) > 0.0)
+            if stiff.any():
+                Fm = Fm.copy()
+                Fm[:n_p][stiff] = secant[stiff]
         Dinv = 1.0 / Fm
         # contributions of dp at the from and to node, per edge
         nD = -Dinv
@@ -467,21 +503,48 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
         else:
             Pdx = F1 * al_u * dx_e[cu_e] + F2 * al_v * dx_e[cv_e]
         dm = -Dinv * (F + Pdx)
-        if n_x:
-            # The step is linear in p² where p = α·x (pipe laws are nearly linear in p²):
-            # take x_new = √(x² + 2·x·dx), the same first-order step, which leaves no
-            # (dp)² error in the pipe laws (halves the Newton iterations on long chains)
-            xs = sv[n_l:]
-            sq = xs * xs + 2.0 * xs * dx
-            ok = sq_ok & (sq > 0.0)
-            dx = np.where(ok, np.sqrt(np.where(ok, sq, 1.0)) - xs, dx)
         return np.concatenate([dm, dx])
+
+    def path(sv, d, t):
+        # The search path is linear in p² where p = α·x (pipe laws are nearly linear in p²):
+        # x(t) = √(x² + 2t·x·dx), whose slope at t = 0 is the Newton step dx (so the line
+        # search descends the merit), and whose full step leaves no (dp)² error in the pipe
+        # laws (halves the Newton iterations on long chains). No class value falls below
+        # _KEEP of its current value along the path (a projected path: where the linear
+        # model asks for p² ≤ 0, far from the solution, the step is not cut to nothing for
+        # the sake of one node). Flows and classes with a pressure offset move along the
+        # straight line, with the same floor.
+        out = sv + t * d
+        if n_x:
+            xs, dx = sv[n_l:], d[n_l:]
+            sq = np.maximum(xs * xs + 2.0 * t * xs * dx, (_KEEP * xs) ** 2)
+            out[n_l:] = np.where(sq_ok, np.sqrt(sq), np.maximum(out[n_l:], _KEEP * xs))
+        return out
 
     # classes whose nodes all have p = α·x (no offset): p² is α²·x², update in x²
     sq_ok = np.ones(n_x, dtype=bool)
     if n_x:
         bad = (unk >= 0) & (red.beta != 0.0)
         sq_ok[unk[bad]] = False
+
+    # what round-off alone leaves in the scaled residuals (a hundred units of it): in a pipe
+    # law, of its terms p₁², e^S·p₂² and the friction term; in a balance, of the flows it
+    # sums and of the flow change a one-ulp change of the end pressures makes (large where
+    # pipes carry almost no flow, whose law is flat in the flow)
+    ulp = 100.0 * np.finfo(float).eps
+
+    def floor(sv, r, aux):
+        F, F1, F2, Fm, Rb = aux
+        m = sv[:n_l]
+        p = pressures(sv[n_l:])
+        pu, pv = p[lu_], p[lv_]
+        law_floor = ulp * (np.abs(F1 * pu) + np.abs(F2 * pv) + np.abs(Fm * m)) * scale_F
+        per_edge = np.abs(m) + (np.abs(F1 * pu) + np.abs(F2 * pv)) / np.abs(Fm)
+        bal = np.abs(b_inj).copy()
+        ok_u, ok_v = ru >= 0, rv >= 0
+        bal += np.bincount(ru[ok_u], per_edge[ok_u], minlength=n_x)
+        bal += np.bincount(rv[ok_v], per_edge[ok_v], minlength=n_x)
+        return np.concatenate([law_floor, ulp * bal / md.flow_scale])
 
     def admissible(sv):
         p = pressures(sv[n_l:])
@@ -525,11 +588,15 @@ def _solve_fixed(md: _Model, state, a, b, q, p_guess: np.ndarray | None, share: 
         mem = unk >= 0
         roots[unk[mem]] = (p_guess[mem] - red.beta[mem]) / red.alpha[mem]
         x0 = np.where(np.isfinite(roots) & (roots > 0), roots, x0)
+    if m_guess is not None and n_l:
+        # flows of a nearby solution where given (the diagnosis's scaled solves) [kg/s]
+        mg = m_guess[law]
+        m0 = np.where(np.isfinite(mg), mg, m0)
     sv0 = np.concatenate([m0, x0])
     w = m0 = x0 = Lw = y = None   # the initial guess's arrays are not needed further (memory)
     nopt = NewtonOptions(tol=opts.tol, max_iter=opts.max_iter)
     try:
-        res = newton(residual, step, sv0, nopt, admissible, hopeless)
+        res = newton(residual, step, sv0, nopt, admissible, hopeless, path, floor)
     except _Singular:
         raise NotConverged("the Newton matrix is singular: part of the network has no pressure "
                            "path to a reference through pipes or resistors") from None
@@ -874,79 +941,253 @@ def simulate(network: Network, scenario: Scenario | None = None, controls: Contr
     except Infeasible as exc:
         if exc.detail.get("diagnosed") or scenario is None:
             raise
-        raise _diagnose_by_scaling(exc, network, scenario, controls, kwargs) from None
+        verdict = _diagnose_by_scaling(exc, network, scenario, controls, kwargs)
+    if isinstance(verdict, SteadyResult):
+        return verdict
+    raise verdict from None
 
 
-def _diagnose_by_scaling(exc: Infeasible, network, scenario, controls, kwargs) -> LinepackError:
-    """Estimate the feasible share of the demand and the node that limits it.
+#: Where a node gives no minimum pressure, the diagnosis takes the standard atmosphere as its
+#: limit: a network cannot deliver gas below it (and a solve at zero pressure is singular).
+_P_FLOOR = ATM
+#: The share of the demand is bracketed to within this (relative) by the diagnosis ...
+_SHARE_TOL = 0.005
+#: ... or the binding node found within this of its limit, in (p² − p_lim²)/p_lim² (0.5 %
+#: of its limit pressure).
+_MARGIN_TOL = 1e-2
+#: Largest number of scaled solves of one diagnosis after the first that converges.
+_DIAGNOSIS_SOLVES = 10
 
-    For isothermal flow the squared pressures fall with the square of the
-    throughput: p_i²(t) ≈ p_ref² − t²·(p_ref² − p_i²(1)) when every nominated flow
-    is scaled by t (exact for ideal gas, constant friction and one pressure
-    reference). Solving the case once at a reduced scale t₀ that converges gives
-    every node's drop; the largest feasible scale is then
-    t* = min_i sqrt((p_ref² − p_min,i²)/(p_ref² − p_i²(t₀))·t₀²), attained at the
-    bottleneck node. Costs one extra solve when half the demand is feasible; down to 1 %
-    of the demand is tried before the controls rather than the demand are blamed.
+
+def _diagnose_by_scaling(exc: Infeasible, network, scenario, controls, kwargs):
+    """Check a suspected infeasibility by solves at scaled demand; return the verdict.
+
+    The full demand failed to converge with an iterate whose pressure collapsed (or a
+    stalled line search): a *suspicion*, not a proof. Every nominated flow is scaled by a
+    share t, and the largest t is sought at which a steady state exists with every node
+    (except those held at a fixed pressure) at or above its minimum pressure (the standard
+    atmosphere where none is given). Feasible means *a converged solve with every such
+    margin ≥ 0*. The search brackets t between the largest feasible share and the smallest
+    share above it that fails or violates a limit (at first the full demand). Each new
+    share extrapolates every node's p² linearly in t² through the two converged solves
+    nearest the bracket (exact for ideal gas, constant friction and a single pressure
+    reference, p_i² = a_i − b_i·t²; from one solve, towards its highest pressure) and takes
+    the smallest root over the nodes, bisecting where that leaves the bracket; each solve
+    starts from the extrapolated pressures (a few Newton steps). The search stops when a
+    node is at its limit in the solve at the largest feasible share (within 0.5 % of the limit
+    pressure), or when the two solves nearest the largest feasible share put a node's limit
+    within 0.5 % (relative) above it, or when the bracket is narrower than that.
+
+    Returns a diagnosed :class:`Infeasible` naming the node whose limit binds (smallest
+    margin at the largest feasible share, or the most violated one at the share above it)
+    when a converged solve shows it, a :class:`NotConverged` when no scaled solve converges
+    or no limit binds below the full demand, or the :class:`SteadyResult` when the full
+    demand converges from the continued start.
     """
     nodes = scenario.nodes
-    fixed = np.isfinite(nodes["p_fixed_pa"].to_numpy(float))
-    for t0 in (0.5, 0.2, 0.05, 0.01):
+    inflow = nodes["inflow_kg_s"].to_numpy(float)
+    held = nodes.index[np.isfinite(nodes["p_fixed_pa"].to_numpy(float))]
+    demand = float(-np.nansum(np.clip(inflow, None, 0.0)))
+    newton_why = exc.detail.get("newton") or str(exc)
+    worst = exc.detail.get("largest_residual") or exc.bottleneck
+
+    def solve(t, p_guess=None, m_guess=None):
         scaled = nodes.copy()
-        scaled["inflow_kg_s"] = scaled["inflow_kg_s"] * t0
+        scaled["inflow_kg_s"] = scaled["inflow_kg_s"] * t
         try:
-            res = _simulate(network, scenario.evolve(nodes=scaled), controls, **kwargs)
+            return _simulate(network, scenario.evolve(nodes=scaled), controls, **kwargs,
+                             p_guess=p_guess, m_guess=m_guess)
         except LinepackError:
-            continue
+            return None
+
+    def record(res):
+        """(result, g, p, p_lim): g = (p² − p_lim²)/p_lim² per node, +inf where held. [Pa]"""
         p = res.nodes["p_bar"].to_numpy() * BAR
-        ref = fixed_nodes = res.nodes.index[np.isin(res.nodes.index, nodes.index[fixed])]
-        p_ref = float(np.max(res.nodes.loc[ref, "p_bar"])) * BAR if len(fixed_nodes) else float(np.max(p))
-        pmin = np.nan_to_num(res.nodes["p_min_bar"].to_numpy() * BAR, nan=0.0)
-        drop = (p_ref ** 2 - p ** 2) / t0 ** 2
-        with np.errstate(divide="ignore", invalid="ignore"):
-            t_star = np.sqrt(np.where(drop > 0, (p_ref ** 2 - pmin ** 2) / drop, np.inf))
-        t_star = np.where(np.isfinite(t_star), t_star, np.inf)
-        i = int(np.argmin(t_star))
-        if not np.isfinite(t_star[i]):
-            continue
-        node = res.nodes.index[i]
-        if t_star[i] >= 1.0:
-            # the scaling law puts the full demand within reach: the failure was numerical
-            return NotConverged(
-                f"steady state did not converge near {exc.bottleneck}, although a solve at "
-                f"{100 * t0:.0f} % of the demand extrapolates to a feasible case (every pressure "
-                f"above its minimum up to {100 * min(t_star[i], 9.99):.0f} % of the demand); this is "
-                "a convergence failure, not a proof of infeasibility: try other controls or a "
-                "different pressure reference", worst=exc.bottleneck)
-        share = float(t_star[i])
-        demand = float(-scenario.nodes["inflow_kg_s"].clip(upper=0).sum())
-        name = network.element_name(node)
-        bound = "its minimum pressure" if pmin[i] > 0 else "zero"
-        conns = network.connections
-        ctrl_ids = conns.index[conns["kind"].isin(["controlValve", "compressorStation", "checkValve"])]
-        given = controls.table.index if controls is not None else []
-        chosen = bool(network.meta.get("combined_decisions")) or not ctrl_ids.isin(given).all()
-        auto = " with the controls linepack chose (the documented default rule)" if chosen else ""
+        lim = np.fmax(np.nan_to_num(res.nodes["p_min_bar"].to_numpy() * BAR, nan=0.0), _P_FLOOR)
+        g = np.where(res.nodes.index.isin(held), np.inf, (p * p - lim * lim) / (lim * lim))
+        return res, g, p, lim
+
+    done: dict[float, tuple] = {}   # converged solves by share
+    failed = {1.0}                   # shares that did not converge
+    solves = 0
+    shares = (0.5, 0.2, 0.05, 0.01, 1e-3, 1e-4)
+    for t0 in shares:
+        res = solve(t0)
+        solves += 1
+        if res is not None:
+            done[t0] = record(res)
+            break
+        # a failure from the cold start bounds nothing: the search below approaches these
+        # shares from converged solves (continuation)
+    if not done:
+        kinds = set(network.connections["kind"])
+        held_by = sorted(kinds & {"compressorStation", "controlValve"})
+        why = ("check the controls: a " + " or ".join(
+            {"compressorStation": "compressor station", "controlValve": "regulator"}[k]
+            for k in held_by) + " may hold a pressure that the pressure references cannot "
+            "support" if held_by else "check the pressure references and the pipe data")
+        return NotConverged(
+            f"steady state did not converge: {newton_why}. Solves at 50 % down to 0.01 % of the "
+            f"demand did not converge either, so this is no proof of infeasibility; "
+            f"{why}", worst=worst)
+
+    def bracket():
+        ok = [t for t in done if np.min(done[t][1]) >= 0.0]
+        lo = max(ok, default=0.0)
+        hi = min([t for t in failed | {t for t in done if t not in ok} if t > lo], default=1.0)
+        return lo, hi
+
+    def extrapolate(lo, hi):
+        """(share where the first node reaches its limit, that node, the solve the estimate
+        starts from and its share, p²'s rate in t², whether two solves gave it)."""
+        near = sorted(done, key=lambda t: abs(t - (lo if lo > 0.0 else hi)))[:2]
+        ta = near[0]
+        base, ga, pa, lim = done[ta]
+        sa = ta * ta
+        if len(near) == 2:
+            tb = near[1]
+            _, gb, pb, _ = done[tb]
+            sb = tb * tb
+            with np.errstate(divide="ignore", invalid="ignore"):
+                slope = (gb - ga) / (sb - sa)
+                roots = np.where(slope < 0.0, sa - ga / slope, np.inf)
+            rate = (pb * pb - pa * pa) / (sb - sa)
+        else:   # one solve: p² falls from its highest pressure as t² grows
+            top = float(np.max(pa)) ** 2
+            rate = -(top - pa * pa) / sa
+            with np.errstate(divide="ignore", invalid="ignore"):
+                roots = np.where(np.isfinite(ga) & (rate < 0.0), (top - lim * lim) / -rate, np.inf)
+        roots = np.where(roots > lo * lo * (1.0 - 1e-12), roots, np.inf)
+        i = int(np.argmin(roots)) if roots.size else 0
+        t_root = float(np.sqrt(roots[i])) if roots.size and np.isfinite(roots[i]) else np.inf
+        return t_root, i, base, ta, pa, rate, len(near) == 2 and lo in near
+
+    full_from = 0.0   # the largest feasible share the full demand was last tried from
+    warm_failed: set = set()   # shares that failed from a start near a converged solve
+    binding = None   # node position whose limit binds, once found
+    first = solves
+    while solves - first < _DIAGNOSIS_SOLVES:
+        lo, hi = bracket()
+        t_root, i_root, base, ta, pa, rate, local = extrapolate(lo, hi)
+        if lo > 0.0 and np.min(done[lo][1]) <= _MARGIN_TOL:
+            binding = int(np.argmin(done[lo][1]))     # at its limit at the largest feasible share
+            break
+        tol_t = _SHARE_TOL * hi   # relative: a feasible share of 1 % is bracketed as finely
+        # the share above the bracket counts once a solve from a nearby start failed there or
+        # converged with a limit violated (the first failure, from the cold start, does not)
+        verified = hi in done or hi in warm_failed
+        if lo > 0.0 and local and t_root - lo <= tol_t:
+            if verified:
+                binding = i_root                      # reaches it within 0.5 % more demand
+                break
+            t_new = min(hi, t_root + tol_t)           # check just above the estimate
+        elif hi - lo <= tol_t:
+            if verified:
+                break
+            t_new = hi
+        elif lo == 0.0:
+            # every converged share violates a limit: is it the demand at all?
+            if min(done) <= 0.01:
+                break
+            t_new = 0.01
+        elif t_root >= hi:
+            if hi == 1.0 and lo > full_from:
+                t_new, full_from = 1.0, lo            # no limit binds before the full demand
+            else:
+                t_new = 0.5 * (lo + hi)
+        else:
+            gap = t_root - lo
+            # aim just inside the estimate; short of it while it is far and the share above
+            # failed (an overshoot beyond a fold costs a failed solve)
+            t_new = t_root - 0.5 * tol_t if (gap <= 2 * tol_t or hi not in failed) \
+                else lo + 0.8 * gap
+            if hi - lo > 4 * tol_t:   # a safeguarded step: off the bracket's ends
+                t_new = min(max(t_new, lo + 0.05 * (hi - lo)), hi - 0.01 * (hi - lo))
+        # the start: p² extrapolated as above, flows scaled with the share (exact for a
+        # tree, and for any network where friction does not depend on the flow)
+        p2 = pa * pa + rate * (t_new * t_new - ta * ta)
+        res = solve(t_new, pd.Series(np.sqrt(np.maximum(p2, (0.05 * float(np.max(pa))) ** 2)),
+                                     index=base.nodes.index),
+                    base.edges["m_kg_s"] * (t_new / ta))
+        solves += 1
+        if res is None:
+            failed.add(t_new)
+            warm_failed.add(t_new)
+        elif t_new >= 1.0:
+            return res   # the full demand converges from the continued start
+        else:
+            done[t_new] = record(res)
+
+    lo, hi = bracket()
+    if lo == 0.0:
+        t = min(done)   # every converged share violates a limit: the smallest one shows it
+        res, g, p, lim = done[t]
+        i = int(np.argmin(g))
+        name = network.element_name(res.nodes.index[i])
         return Infeasible(
-            f"no physical solution{auto}: the pressure at {name} would fall below {bound}. "
-            f"About {100 * share:.0f} % of the nominated demand ({share * demand:.4g} of "
-            f"{demand:.4g} kg/s) is feasible (estimate from the squared-pressure scaling of a "
-            f"solve at {100 * t0:.0f} % demand); reduce the demand or raise the inlet pressure",
-            bottleneck=name,
-            detail={"diagnosed": True, "feasible_share": share, "feasible_demand_kg_s": share * demand,
-                    "scale_solved": t0, **{k: v for k, v in exc.detail.items() if k != "diagnosed"}})
-    where = exc.bottleneck or "a node"
+            f"no physical solution within the pressure limits: even at {_pct(t)} of the "
+            f"nominated demand the pressure at {name} is {p[i] / BAR:.4g} bar, below its limit "
+            f"{lim[i] / BAR:.4g} bar ({solves} scaled solves); {_advice(network, False)}",
+            bottleneck=name, detail={"diagnosed": True, "feasible_share": 0.0,
+                                     "feasible_demand_kg_s": 0.0, "scale_solved": t,
+                                     "solves": solves, "bracket": (0.0, t), "newton": newton_why})
+    res, g, p, lim = done[lo]
+    if binding is not None:
+        i = binding
+    elif hi in done:
+        i = int(np.argmin(done[hi][1]))  # the node that crossed its limit within the bracket
+    else:
+        i = int(np.argmin(g))
+        return NotConverged(
+            f"steady state did not converge: {newton_why}. Scaled solves converge up to "
+            f"{_pct(lo)} of the demand with every pressure within its limits (smallest "
+            f"margin {(p[i] - lim[i]) / BAR:.3g} bar at {network.element_name(res.nodes.index[i])}) "
+            f"and fail from {_pct(hi)} on without a limit reached, so this is a convergence "
+            "failure, no proof of infeasibility", worst=worst)
+    name = network.element_name(res.nodes.index[i])
+    bound = (f"its minimum pressure {lim[i] / BAR:.4g} bar" if lim[i] > _P_FLOOR
+             else "atmospheric pressure (no minimum given)")
+    conns = network.connections
+    ctrl_ids = conns.index[conns["kind"].isin(["controlValve", "compressorStation", "checkValve"])]
+    given = controls.table.index if controls is not None else []
+    chosen = len(ctrl_ids) > 0 and (bool(network.meta.get("combined_decisions"))
+                                    or not ctrl_ids.isin(given).all())
+    auto = " with the controls linepack chose (the documented default rule)" if chosen else ""
+    above = "" if hi >= 1.0 or hi not in done else f", below it at {_pct(hi)}"
     return Infeasible(
-        f"no physical solution under these controls: the pressure would fall to zero near {where}, "
-        "and even 1 % of the nominated demand has no solution, so the control settings rather than "
-        "the demand make the case infeasible (for example a station holding its outlet pressure "
-        "while an open valve or pipe loop returns its gas to the inlet, or a reference pressure "
-        "too low for the stations' set points); give the valve and station controls explicitly",
-        bottleneck=exc.bottleneck, detail={**exc.detail, "diagnosed": True, "feasible_share": None})
+        f"no physical solution{auto}: the pressure at {name} would fall below {bound}. "
+        f"About {_pct(lo, 2)} of the nominated demand ({lo * demand:.4g} of {demand:.4g} kg/s) "
+        f"is feasible: at {_pct(lo)} {name} is {(p[i] - lim[i]) / BAR:.3g} bar above its "
+        f"limit{above} ({solves} scaled solves); {_advice(network, True)}",
+        bottleneck=name,
+        detail={"diagnosed": True, "feasible_share": lo, "feasible_demand_kg_s": lo * demand,
+                "scale_solved": lo, "solves": solves, "bracket": (lo, hi),
+                "margin_bar": float((p[i] - lim[i]) / BAR), "newton": newton_why,
+                **{k: v for k, v in exc.detail.items() if k not in ("diagnosed", "proven", "newton")}})
+
+
+def _pct(share: float, digits: int = 3) -> str:
+    """A share as a percentage with ``digits`` significant digits: '87.3 %', '0.0512 %'."""
+    return f"{100 * share:.{digits}g} %"
+
+
+def _advice(network, demand_binds: bool) -> str:
+    """What to change, naming only element kinds the network has."""
+    kinds = set(network.connections["kind"])
+    levers = ["raise the pressure held at the entries"]
+    if "compressorStation" in kinds:
+        levers.append("raise a compressor station's outlet pressure or ratio")
+    if "controlValve" in kinds:
+        levers.append("raise a regulator's outlet set point")
+    if kinds & {"valve", "controlValve", "compressorStation", "checkValve"} and not demand_binds:
+        levers.append("check the valve and station settings")
+    head = "reduce the demand or " if demand_binds else ""
+    return head + ", ".join(levers[:-1]) + (" or " if len(levers) > 1 else "") + levers[-1]
 
 
 def _simulate(network, scenario, controls, *, friction, eos, viscosity, gas, temperature,
-              options) -> SteadyResult:
+              options, p_guess: pd.Series | None = None,
+              m_guess: pd.Series | None = None) -> SteadyResult:
     if not isinstance(network, Network):
         raise InputError(f"network must be a linepack Network (got {type(network).__name__})")
     if scenario is None:
@@ -957,7 +1198,11 @@ def _simulate(network, scenario, controls, *, friction, eos, viscosity, gas, tem
     ctl = _resolve_controls(md, controls)
     log = {"iterations": 0, "norms": [], "rounds": []}
     const_dir = np.ones(md.m)
-    sol, nres, fail = _settle(md, ctl, const_dir, 1.0, None, log)
+    if p_guess is not None:   # a start near the solution (the diagnosis's scaled solves) [Pa]
+        p_guess = p_guess.reindex(md.node_ids).to_numpy(float)
+    if m_guess is not None:   # and flows [kg/s]
+        m_guess = m_guess.reindex(md.edge_ids).to_numpy(float)
+    sol, nres, fail = _settle(md, ctl, const_dir, 1.0, p_guess, log, m_guess)
     auto = np.zeros(md.m, dtype=bool)
     auto[md.stations] = True
     auto[md.special[md.kind[md.special] == "controlValve"]] = True
@@ -1010,7 +1255,7 @@ def _check_station_ratios(md: _Model, ctl: _EdgeControl, sol: _Solution) -> None
 
 
 def _settle(md: _Model, ctl: _EdgeControl, const_dir: np.ndarray, share: float, p_guess,
-            log: dict):
+            log: dict, m_guess: np.ndarray | None = None):
     """Solve, apply the control rule, and repeat until no automatic element switches.
 
     ``share`` scales every nominated flow (continuation). Returns ``(solution, newton
@@ -1021,7 +1266,7 @@ def _settle(md: _Model, ctl: _EdgeControl, const_dir: np.ndarray, share: float, 
         for _ in range(md.m + 1):
             state, a, b, q = _edge_states(md, ctl, const_dir)
             try:
-                sol, nres, fail = _solve_fixed(md, state, a, b, q, p_guess, share)
+                sol, nres, fail = _solve_fixed(md, state, a, b, q, p_guess, share, m_guess)
                 break
             except _Conflict as conflict:
                 if not _repair(md, ctl, conflict):
@@ -1032,7 +1277,9 @@ def _settle(md: _Model, ctl: _EdgeControl, const_dir: np.ndarray, share: float, 
             return None, nres, fail
         log["rounds"].append({"round": len(log["rounds"]), "share": share,
                               "iterations": sol.iterations})
-        p_guess = sol.p
+        # the next round starts from this one's pressures and flows (the law edges' flows
+        # fit its pressures; flows of switched elements are taken where they are law edges)
+        p_guess, m_guess = sol.p, sol.flow
         if not _switch(md, ctl, sol, const_dir):
             return sol, nres, None
     raise NotConverged(f"the control rule did not settle in {opts.max_rounds} rounds "
@@ -1040,10 +1287,38 @@ def _settle(md: _Model, ctl: _EdgeControl, const_dir: np.ndarray, share: float, 
                        history=log["norms"])
 
 
+def _largest_residual(md: _Model, nres, fail) -> str | None:
+    """``"<element> (<what> residual r)"`` where the last Newton iterate's scaled residual is
+    largest: a pipe or resistor law, or a node balance (the first node of its group)."""
+    law, _m, _p, red, _inj = fail
+    r = nres.residual
+    if r is None or r.size == 0:
+        return None
+    r = np.nan_to_num(np.abs(r), nan=np.inf)
+    k = int(np.argmax(r))
+    if k < law.size:
+        e = int(law[k])
+        return f"{md.kind[e]} '{md.edge_ids[e]}' (pressure-drop law, scaled residual {r[k]:.3g})"
+    row = k - law.size
+    node_row = red.group_row[red.node_group]
+    members = np.flatnonzero(node_row == row)
+    if members.size == 0:
+        return None
+    name = md.net.element_name(md.node_ids[int(members[0])])
+    more = f" and {members.size - 1} node(s) joined to it" if members.size > 1 else ""
+    return f"{name}{more} (mass balance, scaled residual {r[k]:.3g})"
+
+
 def _diagnose_failure(md: _Model, nres, fail) -> None:
-    """Raise Infeasible or NotConverged with the evidence at hand."""
+    """Raise NotConverged, or an undiagnosed Infeasible when the failure looks like a demand
+    beyond the network's reach (an iterate's pressure near zero, a stalled line search):
+    :func:`simulate` then checks that suspicion by scaled solves (:func:`_diagnose_by_scaling`)
+    and reports NotConverged where they do not bear it out."""
     law, m, p, red, inj = fail
     worst = None
+    where = _largest_residual(md, nres, fail)
+    why = (f"{nres.message} (residual {nres.residual_norms[-1]:.3g} after {nres.iterations} "
+           f"iterations{'; largest at ' + where if where else ''})")
     if p is not None and p.size:
         i = int(np.argmin(p))
         worst = md.net.element_name(md.node_ids[i])
@@ -1051,10 +1326,10 @@ def _diagnose_failure(md: _Model, nres, fail) -> None:
             raise Infeasible(
                 f"no physical solution: the pressure would fall to zero near {worst} "
                 f"(lowest iterate {p[i] / BAR:.3g} bar; {nres.message})",
-                bottleneck=worst, detail={"lowest_p_bar": float(p[i] / BAR)})
-    raise NotConverged(f"steady state did not converge: {nres.message} "
-                       f"(residual {nres.residual_norms[-1]:.3g} after {nres.iterations} iterations)",
-                       history=nres.residual_norms, worst=worst, result=nres)
+                bottleneck=worst, detail={"lowest_p_bar": float(p[i] / BAR), "newton": why,
+                                          "largest_residual": where, "proven": False})
+    raise NotConverged(f"steady state did not converge: {why}",
+                       history=nres.residual_norms, worst=where or worst, result=nres)
 
 
 def _lowered_note(md: _Model, sol: _Solution) -> str:
