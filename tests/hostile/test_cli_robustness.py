@@ -231,7 +231,16 @@ def test_closed_stdout_still_writes_the_files(tmp_path):
     assert (tmp_path / "r.html").read_text().rstrip().endswith("</html>")
 
 
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def _full_device() -> bool:
+    import stat
+
+    try:
+        return stat.S_ISCHR(os.stat("/dev/full").st_mode)
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _full_device(), reason="needs the /dev/full device")
 def test_full_stdout_still_writes_the_files(tmp_path):
     """Standard output on a full device: the output file is written; exit 2 with the cause."""
     write_files(tmp_path, native())
@@ -243,13 +252,18 @@ def test_full_stdout_still_writes_the_files(tmp_path):
     assert json.loads((tmp_path / "r.json").read_text())["status"] == "converged"
 
 
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.skipif(not _full_device(), reason="needs the /dev/full device")
 def test_report_to_a_full_device_names_it(tmp_path):
+    """--report onto a device (through a link to /dev/full, so that a writer that replaced
+    its target, as the atomic writer once did with devices, would replace only the link):
+    written straight into, the disk-full error names the file, exit 2; the device stays."""
     write_files(tmp_path, native())
-    p = _proc("simulate", "case.json", "--report", "/dev/full", cwd=tmp_path)
+    (tmp_path / "full.html").symlink_to("/dev/full")
+    p = _proc("simulate", "case.json", "--report", "full.html", cwd=tmp_path)
     assert p.returncode == 2
-    assert "error: '/dev/full': No space left on device (errno 28)" in " ".join(p.stderr.split())
+    assert "error: 'full.html': No space left on device (errno 28)" in " ".join(p.stderr.split())
     assert "Traceback" not in p.stderr
+    assert (tmp_path / "full.html").is_symlink() and _full_device()
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="needs RLIMIT_FSIZE (POSIX)")
