@@ -1,30 +1,101 @@
 """The ``linepack`` command line: parse arguments, call the public API, print, write files.
 
-Exit codes: 0 success, 1 solver failure or infeasible case, 2 bad input, 3 internal
-error (a bug in linepack: please report it with the ``--debug`` traceback).
-Errors print one clear message and no traceback (``--debug`` shows it).
+Exit codes (:data:`EXIT_CODES`): 0 success; 1 solver failure, infeasible, not validated; 2 bad
+input or usage, or a file that cannot be read or written (named, with the cause); 3 internal
+error (a bug in linepack: please report it with the ``--debug`` traceback); 130 interrupted
+(Ctrl-C, SIGINT), 143 terminated (SIGTERM; 129 for SIGHUP). Errors print one clear message
+and no traceback (``--debug`` shows it).
+
+Robustness: every string from the user's files is printed as text (the consoles interpret no
+rich markup or emoji codes); table cells fold instead of being cut; output folders must
+exist (checked before any work); files are written atomically (an interrupted run leaves
+the previous file intact and no temporary file); output files are written even when standard
+output is closed (``| head``), whose loss is then ignored (exit code unchanged).
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
+import os
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Optional
 
 import typer
+import rich.table
 from rich.console import Console
-from rich.table import Table
+from rich.text import Text
 
 import linepack
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="linepack: steady-state simulation and capacity of gas transmission networks.")
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
-_STATE = {"debug": False}
-
 EXIT_OK, EXIT_SOLVER, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 128 + 15
+EXIT_CODES = {0: "success", 1: "solver failure, infeasible or not validated",
+              2: "bad input or usage, or a file that cannot be read or written",
+              3: "internal error (a bug: please report it with the --debug traceback)",
+              130: "interrupted (Ctrl-C, SIGINT)", 143: "terminated (SIGTERM; 129: SIGHUP)"}
+_EPILOG = ("Exit codes: " + "; ".join(f"{k} {v}" for k, v in EXIT_CODES.items()) + ". "
+           "Output files are written atomically (an interrupted run leaves the previous file "
+           "intact); their folders must exist.")
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, epilog=_EPILOG,
+                  help="linepack: steady-state simulation and capacity of gas transmission networks.")
+
+
+class _Stream:
+    """``sys.stdout``/``sys.stderr`` as found at each write (so that capture tools work). A
+    closed pipe (``| head``) or a full disk does not stop the run: further output is dropped
+    and the error kept in :attr:`error` for :func:`main` to report."""
+
+    def __init__(self, name: str):
+        self._name = name
+        self.error: OSError | None = None
+
+    def _file(self):
+        return getattr(sys, self._name)
+
+    def write(self, text: str) -> int:
+        if self.error is None:
+            try:
+                return self._file().write(text)
+            except OSError as exc:
+                self.error = exc
+        return len(text)
+
+    def flush(self) -> None:
+        if self.error is None:
+            try:
+                self._file().flush()
+            except OSError as exc:
+                self.error = exc
+
+    def __getattr__(self, name):
+        return getattr(self._file(), name)
+
+
+class Table(rich.table.Table):
+    """A rich table whose cells fold onto more lines instead of being cut with '…' (ids are
+    never shortened, whatever the width of the terminal)."""
+
+    def add_column(self, *args, overflow="fold", **kwargs) -> None:
+        super().add_column(*args, overflow=overflow, **kwargs)
+
+    def add_row(self, *args, **kwargs) -> None:
+        super().add_row(*args, **kwargs)
+        for column in self.columns:       # the columns add_row creates itself
+            if column.overflow == "ellipsis":
+                column.overflow = "fold"
+
+
+# user strings (ids, titles, paths) are printed as they are: no markup, no emoji codes
+_stdout, _stderr = _Stream("stdout"), _Stream("stderr")
+out = Console(file=_stdout, highlight=False, markup=False, emoji=False)
+err = Console(file=_stderr, highlight=False, markup=False, emoji=False)
+_STATE = {"debug": False}
 _ELEMENT_KINDS = ("source", "sink", "innode", "pipe", "shortPipe", "resistor", "valve",
                   "controlValve", "compressorStation")
 
@@ -35,7 +106,37 @@ def _main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks of 
 
 
 def _target_arg(default: Optional[str] = None):
-    return typer.Argument(default, help="A built-in case (central-asia), a linepack .json file or a GasLib .net file.")
+    """The case argument; required (a usage error, exit 2, when missing) unless given a default."""
+    return typer.Argument(... if default is None else default,
+                          help="A built-in case (central-asia), a linepack .json file or a GasLib .net file.")
+
+
+def _check_output(path: Optional[Path], option: str, *, folder: bool = False) -> None:
+    """Refuse, before any work, an output whose folder is missing or cannot be written into
+    (exit 2): linepack creates no folders but a CSV output folder itself (``folder=True``)."""
+    if path is None:
+        return
+    if folder and path.exists() and not path.is_dir():
+        raise linepack.InputError(f"{option} '{path}': is not a folder (CSV tables are written "
+                                  "into a folder; give a .json file name for one JSON file)")
+    if folder and path.is_dir():
+        where = path
+    else:
+        if path.is_dir():
+            raise linepack.InputError(f"{option} '{path}': is a folder; give a file name")
+        if path.exists() and not path.is_file():    # a device or a pipe: written straight into
+            if not os.access(path, os.W_OK):
+                raise linepack.InputError(f"{option} '{path}': cannot write to it (permission denied)")
+            return
+        where = path.parent
+    if not where.exists():
+        raise linepack.InputError(f"{option} '{path}': the folder '{where}' does not exist; "
+                                  "create it first (linepack creates no folders)")
+    if not where.is_dir():
+        raise linepack.InputError(f"{option} '{path}': '{where}' is not a folder")
+    if not os.access(where, os.W_OK | os.X_OK):
+        raise linepack.InputError(f"{option} '{path}': cannot write into the folder '{where}' "
+                                  "(permission denied)")
 
 
 @app.command()
@@ -50,7 +151,7 @@ def info(target: str = _target_arg(), as_json: bool = typer.Option(False, "--jso
            "nodes": int(len(opened.network.nodes)), "connections": int(len(opened.network.connections)),
            "elements": elements, "scenarios": list(opened.scenario_names)}
     if as_json:
-        print(json.dumps(doc, indent=1))
+        _stdout.write(json.dumps(doc, indent=1) + "\n")
         return
     t = Table(title=f"{opened.network.name or target}")
     t.add_column("element")
@@ -73,8 +174,8 @@ def validate(target: str = _target_arg(),
             out.print(f"{i.severity}: {i}", markup=False, soft_wrap=True)
     if any(i.severity == "error" for i in issues):
         raise linepack.ValidationError(issues, path=opened.source)
-    out.print(f"[green]ok[/green]: {opened.source} — no errors"
-              f"{f', {len(issues)} warning(s)' if issues else ''}")
+    out.print(Text.assemble(("ok", "green"), f": {opened.source} — no errors"
+                            f"{f', {len(issues)} warning(s)' if issues else ''}"))
 
 
 @app.command()
@@ -102,8 +203,8 @@ def simulate(
     friction: str = typer.Option("nikuradse", "--friction", help="Friction law: " + ", ".join(
         ("nikuradse", "nikuradse-stanet", "colebrook-white", "hofer", "swamee-jain", "weymouth", "panhandle-a", "panhandle-b"))),
     eos: str = typer.Option("papay", "--eos", help="Compressibility: ideal, papay, aga, gerg2008."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write results: .json file, or a folder for CSV tables."),
-    report: Optional[Path] = typer.Option(None, "--report", help="Write a self-contained HTML report."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write results: .json file, or a folder for CSV tables (created if missing; the folder it is in must exist)."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Write a self-contained HTML report (its folder must exist)."),
     fail_on_violation: bool = typer.Option(False, "--fail-on-violation", help="Exit with code 1 when the steady state violates any limit (the result and report files are still written)."),
 ) -> None:
     """Simulate the steady state of a network and print a summary.
@@ -116,6 +217,8 @@ def simulate(
     (infeasible, not converged) or, with --fail-on-violation, a violated limit; 2 bad input;
     3 internal error.
     """
+    _check_output(output, "--output", folder=output is not None and output.suffix.lower() != ".json")
+    _check_output(report, "--report")
     opened = linepack.open_case(target, scenario)
     _need_scenario(opened)
     ctl = opened.controls
@@ -176,7 +279,7 @@ def capacity(
     t.add_row("binding limit", cap.binding)
     t.add_row("method", cap.method)
     if cap.target_mcm_d is not None:
-        verdict = "[green]feasible[/green]" if cap.target_feasible else "[red]not feasible[/red]"
+        verdict = Text("feasible", "green") if cap.target_feasible else Text("not feasible", "red")
         note = meta.get("transit_target_note", "") if target_mcm_d == meta.get("transit_target_mcm_d") else ""
         t.add_row(f"target {cap.target_mcm_d:.2f} mcm/d (0 °C)" + (f": {note}" if note else ""), verdict)
     out.print(t)
@@ -194,13 +297,14 @@ def nominate(
     margin_bar: float = typer.Option(0.01, "--margin", min=0.0, help="Pressure bounds tightened by this much, bar."),
     friction: str = typer.Option("nikuradse", "--friction"),
     eos: str = typer.Option("papay", "--eos"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the network, the nomination with its held pressures and the controls found as a linepack .json case."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the network, the nomination with its held pressures and the controls found as a linepack .json case (its folder must exist)."),
 ) -> None:
     """Validate a nomination: find valve states and station/regulator set points that carry it.
 
     Exit codes: 0 validated (every limit holds); 1 not validated (a limit is violated: the
     summary lists them) or no solution; 2 bad input; 3 internal error.
     """
+    _check_output(output, "--output")
     opened = linepack.open_case(target, scenario)
     _need_scenario(opened)
     if output is not None and output.suffix.lower() != ".json":
@@ -209,8 +313,8 @@ def nominate(
                                          max_choices=max_choices, margin_bar=margin_bar,
                                          friction=friction, eos=eos)
     t = Table(title=f"nomination validation — {opened.scenario.name or 'scenario'}", show_header=False)
-    t.add_row("verdict", "[green]validated: every limit holds[/green]" if found.feasible
-              else "[red]not validated[/red]")
+    t.add_row("verdict", Text("validated: every limit holds", "green") if found.feasible
+              else Text("not validated", "red"))
     t.add_row("programmes (IPOPT)", f"{found.programmes} in {found.seconds:.1f} s")
     if found.choice:
         t.add_row("combined decisions taken", " ".join(str(k) for k in found.choice)
@@ -331,18 +435,72 @@ def _margin_text(s: dict) -> str:
 
 
 def _say(label: str, exc: BaseException) -> None:
-    from rich.text import Text
-
     err.print(Text.assemble((f"{label}: ", "bold red"), str(exc)), soft_wrap=True)
+
+
+def _os_message(exc: OSError) -> str:
+    """An OS error with the file first and the cause after: 'out.json': No space left on device."""
+    if exc.filename is not None and exc.strerror:
+        return f"'{exc.filename}': {exc.strerror} (errno {exc.errno})"
+    return str(exc)
+
+
+class _Terminated(BaseException):
+    """SIGTERM/SIGHUP as an exception, so that ``finally`` blocks (the atomic writer's clean-up)
+    run; a BaseException, so that no ``except Exception`` swallows it."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_terminated(signum, frame) -> None:
+    raise _Terminated(signum)
+
+
+def _install_signal_handlers() -> dict:
+    """SIGTERM and SIGHUP raise :class:`_Terminated` (Ctrl-C keeps Python's KeyboardInterrupt);
+    a signal the parent set to be ignored stays ignored. Returns the handlers to restore."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is None:
+            continue
+        old = signal.getsignal(sig)
+        if old is signal.SIG_IGN or old is None:
+            continue
+        previous[sig] = old
+        signal.signal(sig, _raise_terminated)
+    return previous
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; map linepack errors to exit codes without tracebacks."""
     _STATE["debug"] = False
+    _stdout.error = _stderr.error = None
+    previous = _install_signal_handlers()
+    try:
+        rc = _dispatch(argv)
+        if _stdout.error is not None and _stdout.error.errno != errno.EPIPE:
+            # standard output failed (a full disk): the files asked for are written; say so
+            _say("error", f"standard output: {_stdout.error.strerror or _stdout.error} "
+                          f"(errno {_stdout.error.errno}); the output files asked for are written")
+            rc = rc or EXIT_INPUT
+        return rc
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _dispatch(argv: list[str] | None) -> int:
+    for command in app.registered_commands:      # every command's --help states the exit codes
+        command.epilog = command.epilog or _EPILOG
     try:
         rc = app(args=argv, standalone_mode=False)
         if isinstance(rc, int) and rc != EXIT_OK:  # typer returns 130 on Ctrl-C, and Exit codes
-            if rc == 130:
+            if rc == EXIT_INTERRUPTED:
                 err.print("interrupted")
             return rc
     except linepack.InputError as exc:
@@ -364,11 +522,14 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         if _STATE["debug"]:
             raise
-        _say("error", exc)
+        _say("error", _os_message(exc))
         return EXIT_INPUT
     except KeyboardInterrupt:
         err.print("interrupted")
-        return 130
+        return EXIT_INTERRUPTED
+    except _Terminated as exc:
+        err.print(f"terminated ({signal.Signals(exc.signum).name})")
+        return 128 + exc.signum
     except Exception as exc:
         # usage errors and Exit carry their own exit code; duck-typed, because typer 0.29
         # vendors click (typer._click) and older typer versions use the click package
@@ -379,7 +540,7 @@ def main(argv: list[str] | None = None) -> int:
             return code
         if isinstance(exc, typer.Abort) or type(exc).__name__ == "Abort":
             err.print("interrupted")
-            return 130
+            return EXIT_INTERRUPTED
         if _STATE["debug"]:
             raise
         err.print(f"internal error: {type(exc).__name__}: {exc}\nThis is a bug in linepack; run "
@@ -390,7 +551,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:  # pragma: no cover - console entry
-    sys.exit(main())
+    rc = main()
+    if _stdout.error is not None:
+        # the reader of standard output has gone (| head): send what Python still holds
+        # for it to /dev/null, so that the exit is quiet and keeps its code
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(rc)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,12 +4,19 @@ Every file linepack writes (results, reports, native cases) goes through here: t
 is written to a temporary file in the same folder, flushed to disk, given the previous
 file's permission bits, and renamed over the target (``os.replace`` is atomic on POSIX
 and Windows within one file system).
+
+The temporary file is removed on every exit Python can catch (an error, Ctrl-C, the
+command line's SIGTERM handler). One the process could not remove (SIGKILL, a power cut) is
+named ``.<target name>.<pid>.<random>.tmp``; the next write of the same target removes those
+whose process is gone (POSIX; others are left alone). A failed write raises ``OSError``
+naming the target file.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Mapping
@@ -18,8 +25,37 @@ from pathlib import Path
 __all__ = ["atomic_write_text", "atomic_write_texts"]
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except OSError:              # e.g. another user's process: alive
+        return True
+    return True
+
+
+def _remove_stale(path: Path) -> None:
+    """Remove temporary files of earlier writes of ``path`` whose process is gone."""
+    if os.name != "posix":       # os.kill(pid, 0) is no liveness probe on Windows
+        return
+    own = re.compile(re.escape(f".{path.name}.") + r"(\d+)\.[A-Za-z0-9_]+\.tmp")
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return
+    for name in names:
+        m = own.fullmatch(name)
+        if m is None or int(m.group(1)) == os.getpid() or _alive(int(m.group(1))):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(path.parent / name)
+
+
 def _write_temp(path: Path, text: str) -> str:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    _remove_stale(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
+                               dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
@@ -34,21 +70,48 @@ def _write_temp(path: Path, text: str) -> str:
     return tmp
 
 
+def _special(path: Path) -> bool:
+    """An existing target that is neither a regular file nor a folder (/dev/null, a FIFO)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 def atomic_write_texts(files: Mapping[str | os.PathLike, str]) -> list[Path]:
     """Write several files, all or none: every text goes to a temporary file first, and the
-    renames happen only once all of them are on disk."""
+    renames happen only once all of them are on disk. A target that is a device or a pipe
+    (``/dev/stdout``) is written straight into, after the others; it is never replaced."""
     paths = [Path(p) for p in files]
-    tmps: list[str] = []
+    texts = list(files.values())
+    tmps: list[str | None] = []
+    current = paths[0] if paths else None
     try:
-        for path, text in zip(paths, files.values()):
+        for path, text in zip(paths, texts):
+            current = path
+            if _special(path):
+                tmps.append(None)
+                continue
             path.parent.mkdir(parents=True, exist_ok=True)
             tmps.append(_write_temp(path, text))
         for path, tmp in zip(paths, tmps):
-            os.replace(tmp, path)
-    except BaseException:
+            current = path
+            if tmp is not None:
+                os.replace(tmp, path)
+        for path, text, tmp in zip(paths, texts, tmps):
+            current = path
+            if tmp is None:
+                with open(path, "w", encoding="utf-8", newline="\n") as fh:
+                    fh.write(text)
+    except BaseException as exc:
         for tmp in tmps:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
+            if tmp is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.errno is not None and current is not None:
+            # name the file asked for, not the temporary one
+            raise OSError(exc.errno, exc.strerror or str(exc), str(current)) from exc
         raise
     return paths
 

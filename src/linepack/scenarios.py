@@ -77,9 +77,7 @@ def open_case(target: str, scenario: str | None = None) -> OpenedCase:
     if path.suffix.lower() == ".net":
         from linepack.io.gaslib import read_gaslib
 
-        scn_path = Path(scenario) if scenario else _find_scn(path)
-        if scn_path is not None and not scn_path.exists():
-            raise InputError(f"scenario file '{scn_path}' does not exist")
+        scn_path = _gaslib_scn(path, scenario)
         cs = path.with_suffix(".cs")
         net, scn = read_gaslib(path, scn_path, cs if cs.exists() else None)
         cdf = path.with_suffix(".cdf")
@@ -87,9 +85,58 @@ def open_case(target: str, scenario: str | None = None) -> OpenedCase:
             from linepack.io.gaslib_decisions import read_gaslib_decisions
 
             net = net.evolve(meta={**net.meta, "combined_decisions": read_gaslib_decisions(cdf)})
-        return OpenedCase(net, scn, None, (scn.name,) if scn is not None else (), str(path))
+        names = tuple(p.stem for p in _scn_files(path))
+        if scn_path is not None and scn_path.parent.resolve() != path.parent.resolve():
+            names = (scn_path.stem,) + names
+        return OpenedCase(net, scn, None, names, str(path))
     raise InputError(f"'{target}': unknown file type '{path.suffix}'; expected a GasLib .net or a "
                      "linepack .json file")
+
+
+def _scn_files(net_path: Path) -> list[Path]:
+    """The ``.scn`` files beside a GasLib ``.net``: its scenarios, named by file stem."""
+    try:
+        return sorted(p for p in net_path.parent.glob("*.scn") if p.is_file())
+    except OSError:
+        return []
+
+
+def _scn_id(path: Path) -> str | None:
+    """The ``id`` of the ``<scenario>`` element of a ``.scn`` file (read from its head only)."""
+    import re
+
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1 << 16).decode("utf-8", "replace")
+    except OSError:
+        return None
+    m = re.search(r"<scenario\b[^>]*?\bid\s*=\s*[\"']([^\"']*)[\"']", head)
+    return m.group(1) if m else None
+
+
+def _gaslib_scn(net_path: Path, scenario: str | None) -> Path | None:
+    """The ``.scn`` to read: a path, a name listed by ``linepack scenarios`` (the stem of a
+    ``.scn`` beside the ``.net``) or the scenario id inside one of them; by default the
+    ``.scn`` of the same stem or the only one in the folder."""
+    if not scenario:
+        return _find_scn(net_path)
+    given = Path(scenario)
+    if given.is_file():
+        return given
+    if given.exists() or given.suffix.lower() == ".scn" or len(given.parts) > 1:
+        raise InputError(f"scenario file '{given}' does not exist"
+                         + (" (it is not a file)" if given.exists() else ""))
+    scns = _scn_files(net_path)
+    for p in scns:
+        if p.stem == scenario:
+            return p
+    for p in scns:
+        if _scn_id(p) == scenario:
+            return p
+    names = [p.stem for p in scns]
+    listed = f"; scenarios: {', '.join(names)}" if names else "; there is no .scn file beside it"
+    raise InputError(f"no scenario '{scenario}' beside {net_path}{did_you_mean(scenario, names)}"
+                     f"{listed} (or give the path of a .scn file)")
 
 
 def _find_scn(net_path: Path) -> Path | None:

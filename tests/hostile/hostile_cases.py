@@ -475,4 +475,60 @@ CASES: list[Case] = [
          ("case.json", "no scenario 'bse'", "did you mean 'base'"), args=("--scenario", "bse")),
     Case("cli-missing-scn-file", "cli", g11(), NET11, ("scenario file", "nothere.scn", "does not exist"),
          args=("--scenario", "nothere.scn")),
+    # issues #15.8, #15.4: GasLib scenario names as `linepack scenarios` lists them; rich
+    # markup in ids, scenario names and paths is printed as it is, in error messages too
+    Case("cli-gaslib-scenario-name-did-you-mean", "cli", g11(), NET11,
+         ("no scenario 'GasLib-12'", "did you mean 'GasLib-11'", "scenarios: GasLib-11"),
+         args=("--scenario", "GasLib-12")),
+    Case("cli-markup-in-element-id", "cli",
+         native(lambda d: (conn(d, "P2").update(id="[bold red]P2[/]", diameter_mm=-500))),
+         "case.json", ("pipe '[bold red]P2[/]': diameter must be > 0 mm (got -500)",)),
+    Case("cli-markup-closing-tag-in-scenario-name", "cli", native(), "case.json",
+         ("no scenario '[/]'", "scenarios: base"), args=("--scenario", "[/]")),
+    Case("cli-markup-in-folder-name", "cli",
+         {"[red]x[/]/case.json": b'{"linepack": 1,\n "name": "x",,\n}'}, "[red]x[/]/case.json",
+         ("[red]x[/]/case.json:2", "invalid JSON")),
+    Case("cli-emoji-code-in-id", "cli",
+         native(lambda d: conn(d, "P1").update(id=":thumbs_up:", length_km=0)), "case.json",
+         ("pipe ':thumbs_up:': length must be > 0 km (got 0)",)),
 ]
+
+
+# -- hostile but valid: issues #15.4 and #15.8 (run by test_cli_robustness.py) -----------
+
+MARKUP_IDS = {"S": "S[/]", "A": "[bold red]A", "B": ":smile: B[/bold]", "D": "D\\",
+              "P1": "P1[link=https://x.invalid]", "CS": "[red]CS[/red]", "P2": "[/]P2"}
+MARKUP_NAME = "[bold]net[/] :thumbs_up:"
+MARKUP_SCENARIO = "[i]base[/i]"
+MARKUP_DESCRIPTION = "[blink]winter[/blink] peak"
+
+
+def markup_case() -> dict[str, bytes]:
+    """The base native case with rich markup and emoji codes in every id, the network name,
+    the scenario name and its description (valid input: it must simulate)."""
+    def spoil(d):
+        ren = MARKUP_IDS
+        d["name"] = MARKUP_NAME
+        for n in d["nodes"]:
+            n["id"] = ren[n["id"]]
+        for c in d["connections"]:
+            c.update(id=ren[c["id"]], **{"from": ren[c["from"]], "to": ren[c["to"]]})
+        sc = d["scenarios"].pop("base")
+        for n in sc["nodes"]:
+            n["id"] = ren[n["id"]]
+        sc["description"] = MARKUP_DESCRIPTION
+        d["scenarios"][MARKUP_SCENARIO] = sc
+        d["controls"]["c"] = {ren["CS"]: d["controls"]["c"]["CS"]}
+        d["meta"] = {"transit_entry": ren["S"], "transit_exit": ren["D"]}
+    return native(spoil, name="[red]case[/].json")
+
+
+LONG_ID = "station-" + "".join(f"{i:02d}" for i in range(46))   # 100 characters, no spaces
+
+
+def long_id_case() -> dict[str, bytes]:
+    """The base native case whose compressor station has a 100-character id."""
+    def spoil(d):
+        conn(d, "CS")["id"] = LONG_ID
+        d["controls"]["c"] = {LONG_ID: d["controls"]["c"]["CS"]}
+    return native(spoil)

@@ -161,3 +161,46 @@ def test_cli_interrupted_by_ctrl_c_keeps_previous(cli, tmp_path, monkeypatch):
     assert run.rc == 130
     assert (tmp_path / "out.json").read_text() == PREVIOUS
     _only(tmp_path, "case.json", "out.json")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="stale temporaries are recognised by pid on POSIX")
+def test_stale_temporaries_of_dead_runs_are_removed(solved, tmp_path):
+    """Issue #20.2: leftovers of this output from a process that is gone are removed by the
+    next write; a live process's temporary, other outputs' and foreign files are kept."""
+    import subprocess
+    import sys
+
+    _, res = solved
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        names = {f".out.json.{dead.pid}.ab12_xyz.tmp": "gone",          # removed
+                 f".out.json.{alive.pid}.cd34_xyz.tmp": "live writer",  # kept
+                 f".out.json.5.{dead.pid}.ef56_xyz.tmp": "out.json.5's",  # another target: kept
+                 f".other.json.{dead.pid}.gh78_xyz.tmp": "other",       # another target: kept
+                 ".out.json.old_mkstemp.tmp": "no pid",                 # not ours to judge: kept
+                 "notes.txt": "mine"}
+        for name, text in names.items():
+            (tmp_path / name).write_text(text)
+        res.to_json(tmp_path / "out.json")
+        left = sorted(p.name for p in tmp_path.iterdir())
+        assert left == sorted(set(names) - {f".out.json.{dead.pid}.ab12_xyz.tmp"} | {"out.json"})
+    finally:
+        alive.kill()
+        alive.wait()
+
+
+def test_failed_write_names_the_file(solved, tmp_path, monkeypatch):
+    """Issue #15.7: the disk fills midway: the OSError names the file asked for (not the
+    temporary one) and keeps the cause."""
+    from linepack.results import records
+
+    _, res = solved
+    _fail_midway(monkeypatch, records)
+    with pytest.raises(OSError) as info:
+        res.to_json(tmp_path / "out.json")
+    assert info.value.errno == errno.ENOSPC
+    assert info.value.filename == str(tmp_path / "out.json")
+    assert "No space left on device" in str(info.value)
+    _only(tmp_path)

@@ -80,6 +80,7 @@ import pandas as pd
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
+from linepack import interrupts
 from linepack.errors import InputError, LinepackError
 from linepack.network.network import Controls, Network, Scenario
 from linepack.physics import element_laws as laws
@@ -410,8 +411,9 @@ class _Programme:
             # the first solve smooths |m| over 0.1 % of the flow scale, the rounds after it over 1e-6
             eps2 = 1e-6 if k == 0 else 1e-12
             solver = self.cold if k == 0 else self.warm
-            sol = solver(x0=x0, p=np.r_[np.concatenate(coef), eps2], lbx=self.lbx, ubx=self.ubx,
-                         lbg=self.lbg, ubg=self.ubg, **lam)
+            with interrupts.watched():    # CasADi drops Ctrl-C/SIGTERM: raise it after the solve
+                sol = solver(x0=x0, p=np.r_[np.concatenate(coef), eps2], lbx=self.lbx, ubx=self.ubx,
+                             lbg=self.lbg, ubg=self.ubg, **lam)
             success = bool(solver.stats()["success"])
             x0 = np.asarray(sol["x"]).ravel()
             lam = {"lam_x0": sol["lam_x"], "lam_g0": sol["lam_g"]}
