@@ -27,7 +27,7 @@ _API = {
     "read_native": "linepack.io.native",
     "parse_native": "linepack.io.native",
     "write_native": "linepack.io.native",
-    "Case": "linepack.io.native",
+    "Case": "linepack.network.case",
     "from_pandapipes": "linepack.io.pandapipes",
     # problems
     "simulate": "linepack.problems.steady",

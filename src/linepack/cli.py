@@ -81,15 +81,12 @@ def validate(target: str = _target_arg(),
 def scenarios(target: str = _target_arg("central-asia")) -> None:
     """List the scenarios of a case (default: the built-in central-asia case)."""
     opened = linepack.open_case(target)
-    case = opened.case
     t = Table(title=f"scenarios of {target}")
     t.add_column("name")
     t.add_column("description")
     default = opened.network.meta.get("default_scenario")
     for name in opened.scenario_names:
-        desc = ""
-        if case is not None:
-            desc = str(case.scenarios[name].meta.get("description", ""))
+        desc = str(opened.scenarios[name].meta.get("description", ""))
         t.add_row(name + (" (default)" if name == default else ""), desc)
     out.print(t)
 
