@@ -40,6 +40,7 @@ _API = {
     "validate": "linepack.network.validate",
     "read_controls": "linepack.io.native",
     "list_cases": "linepack.scenarios",
+    "sweep": "linepack.sweeps",
     # results and reports
     "SteadyResult": "linepack.results.records",
     "write_report": "linepack.report.html",

@@ -207,6 +207,35 @@ def nominate(
         raise typer.Exit(EXIT_SOLVER)
 
 
+@app.command()
+def sweep(
+    target: str = _target_arg(),
+    scenarios: Optional[str] = typer.Option(None, "--scenarios", help="Folder or zip of GasLib .scn nominations (or a folder inside a zip: GasLib-134.zip/Nominations-134); default: the case's own scenarios."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Worker processes of the local Dask cluster (default: the CPUs)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Address of an existing Dask scheduler (tcp://host:8786) instead of a local cluster."),
+    output: Path = typer.Option(Path("sweep.parquet"), "--output", "-o", help="Parquet table of the results; a rerun resumes from it."),
+    csv: bool = typer.Option(False, "--csv", help="Also write the table as CSV beside the Parquet file."),
+    chunk_size: Optional[int] = typer.Option(None, "--chunk-size", min=1, help="Scenarios per task."),
+    friction: str = typer.Option("nikuradse", "--friction"),
+    eos: str = typer.Option("papay", "--eos"),
+) -> None:
+    """Simulate many scenarios of one network on Dask; one table with a row per scenario."""
+    case = linepack.open_case(target)
+    table = linepack.sweep(case, scenarios, workers=workers, scheduler=scheduler, output=output, csv=csv,
+                           chunk_size=chunk_size, progress=True, friction=friction, eos=eos)
+    counts = table["status"].value_counts()
+    t = Table(title=f"sweep of {case.network.name or target}: {len(table)} scenarios", show_header=False)
+    for status, n in counts.items():
+        t.add_row(str(status), str(int(n)))
+    ok = table["min_margin_bar"].dropna()
+    if len(ok):
+        worst = ok.idxmin()
+        t.add_row("lowest pressure margin", f"{ok.min():.2f} bar in {worst} at "
+                  f"{table.at[worst, 'min_margin_node']}")
+    out.print(t)
+    out.print(f"table written to {output}" + (f" and {output.with_suffix('.csv')}" if csv else ""))
+
+
 def _need_scenario(opened) -> None:
     if opened.scenario is None:
         raise linepack.InputError("the case has no scenario (boundary conditions) to simulate: add "

@@ -83,7 +83,7 @@ from linepack.io import _gaslib_map as gm
 from linepack.network.case import Case
 from linepack.network.network import GAS_KEYS, Network, Scenario
 
-__all__ = ["read_gaslib", "parse_gaslib", "MAX_FILE_BYTES", "MAX_DEPTH"]
+__all__ = ["read_gaslib", "parse_gaslib", "parse_gaslib_scenario", "MAX_FILE_BYTES", "MAX_DEPTH"]
 
 _DEFAULT_TEMPERATURE = 288.15  # [K] when neither the .scn nor the sources give one
 
@@ -882,6 +882,28 @@ def parse_gaslib(net_text: str | bytes, scenario_text: str | bytes | None = None
         scenario = _parse_scn(scn_doc, net, rho)
         scenarios[scenario.name or Path(scenario_name).stem] = scenario
     return Case(net, scenarios, source=net_name)
+
+
+def parse_gaslib_scenario(scenario_text: str | bytes, network: Network, *, name: str = "<scn>",
+                          normal_density: float | None = None) -> Scenario:
+    """Parse one GasLib nomination (``.scn`` content) for a network already read.
+
+    The same translation as :func:`parse_gaslib` gives, without reading the
+    network again: what a sweep over many nominations of one network needs.
+
+    Parameters
+    ----------
+    scenario_text
+        The .scn file's content.
+    network
+        The network the nomination is for (as :func:`read_gaslib` returns it).
+    name
+        The file name, for error messages and the metadata.
+    normal_density
+        See :func:`parse_gaslib`; default: the network's gas. [kg/m³]
+    """
+    rho = normal_density if normal_density is not None else (network.gas or {}).get("normal_density")
+    return _parse_scn(_parse_xml(scenario_text, name, "scn"), network, rho)
 
 
 def _read(path: str | PathLike | None) -> bytes | None:
