@@ -168,3 +168,11 @@ def test_cli_sweep_bad_scenarios_path(tmp_path, capsys):
     rc = main(["sweep", str(case), "--scenarios", str(tmp_path / "empty")])
     err = capsys.readouterr().err
     assert rc == 2 and "no GasLib nominations" in err and "Traceback" not in err
+
+
+def test_scheduler_address_runs_on_that_cluster(client):
+    """With a scheduler address, the same sweep runs on that existing cluster (its workers)."""
+    case = _line_case()
+    table = linepack.sweep(case, [_scn("a", 10.0), _scn("b", 20.0)], scheduler=client.scheduler.address)
+    local = linepack.sweep(case, [_scn("a", 10.0), _scn("b", 20.0)], client=client)
+    pd.testing.assert_frame_equal(table.drop(columns="seconds"), local.drop(columns="seconds"))
