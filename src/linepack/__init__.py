@@ -41,6 +41,7 @@ _API = {
     "read_controls": "linepack.io.native",
     "list_cases": "linepack.scenarios",
     "sweep": "linepack.sweeps",
+    "serve": "linepack.web.app",
     # results and reports
     "SteadyResult": "linepack.results.records",
     "write_report": "linepack.report.html",

@@ -236,6 +236,20 @@ def sweep(
     out.print(f"table written to {output}" + (f" and {output.with_suffix('.csv')}" if csv else ""))
 
 
+@app.command()
+def serve(
+    target: str = _target_arg("central-asia"),
+    scenario: Optional[str] = typer.Option(None, "--scenario", "-s", help="Scenario name (native/built-in) or .scn file (GasLib)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (default: this machine only)."),
+    port: int = typer.Option(8050, "--port", min=1, max=65535, help="Port."),
+) -> None:
+    """Start the local web viewer: map, pressure profile, key figures and what-if controls."""
+    case = linepack.open_case(target, scenario)
+    _need_scenario(case)
+    out.print(f"linepack viewer of {case.network.name or target} at http://{host}:{port}/ (Ctrl-C stops it)")
+    linepack.serve(case, host=host, port=port)
+
+
 def _need_scenario(opened) -> None:
     if opened.scenario is None:
         raise linepack.InputError("the case has no scenario (boundary conditions) to simulate: add "
