@@ -66,7 +66,9 @@ def test_sweep_equals_plain_simulate(client, g134, tmp_path):
         status, iters, margin, node = _expected(net_bytes, scns[d])
         row = table.loc[d]
         assert (row["status"], row["iterations"], row["min_margin_node"]) == (status, iters, node)
-        assert row["min_margin_bar"] == margin
+        # equal up to the last bits: a warm cache (e.g. a kept factor for the initial guess) can
+        # move the Newton path by rounding; 1e-9 bar is far below the solver's tolerance
+        assert row["min_margin_bar"] == pytest.approx(margin, rel=0, abs=1e-9)
         assert row["error"] is None and row["bottleneck"] is None
 
 
@@ -98,7 +100,8 @@ def test_failing_scenarios_are_recorded(client):
     assert 0 < bad["feasible_share"] < 1
     assert "malformed XML" in table.at["garbage", "error"]
     direct = linepack.simulate(case, _scn("ok-2", 30.0))
-    assert table.at["ok-2", "min_margin_bar"] == float(direct.nodes["margin_bar"].min())
+    assert table.at["ok-2", "min_margin_bar"] == pytest.approx(float(direct.nodes["margin_bar"].min()),
+                                                               rel=0, abs=1e-9)
 
 
 def test_resume_skips_what_is_written(client, tmp_path):
