@@ -128,3 +128,27 @@ def test_open_case_is_read_gaslib():
     pd.testing.assert_frame_equal(a.network.connections, b.network.connections)
     pd.testing.assert_frame_equal(a.scenario.nodes, b.scenario.nodes)
     assert np.isfinite(a.network.connections["power_max_w"]).any()
+
+
+def test_from_pandapipes_gives_a_case_that_simulate_runs():
+    """from_pandapipes returns the one Case; simulate(case) applies its fluid options, the same as
+    passing network, scenario, controls and options one by one."""
+    pp = pytest.importorskip("pandapipes")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = pp.create_empty_network(fluid="hgas")
+        j = [pp.create_junction(net, pn_bar=40, tfluid_k=283.15) for _ in range(3)]
+        pp.create_ext_grid(net, j[0], p_bar=40, t_k=283.15)
+        pp.create_pipe_from_parameters(net, j[0], j[1], length_km=20, diameter_m=0.3, k_mm=0.05)
+        pp.create_pipe_from_parameters(net, j[1], j[2], length_km=15, diameter_m=0.25, k_mm=0.05)
+        pp.create_sink(net, j[2], mdot_kg_per_s=2.0)
+    case = linepack.from_pandapipes(net)
+    assert isinstance(case, linepack.Case) and set(case.options) == {"eos", "viscosity", "gas"}
+    a = linepack.simulate(case, friction="nikuradse-stanet")
+    b = linepack.simulate(case.network, case.scenario, case.controls, friction="nikuradse-stanet",
+                          **case.options)
+    pd.testing.assert_frame_equal(a.nodes, b.nodes)
+    plain = linepack.simulate(case.network, case.scenario, case.controls, friction="nikuradse-stanet")
+    assert a.nodes.at["2", "p_bar"] != plain.nodes.at["2", "p_bar"]   # the fluid options were used
