@@ -221,8 +221,13 @@ def sweep(
 ) -> None:
     """Simulate many scenarios of one network on Dask; one table with a row per scenario."""
     case = linepack.open_case(target)
-    table = linepack.sweep(case, scenarios, workers=workers, scheduler=scheduler, output=output, csv=csv,
-                           chunk_size=chunk_size, progress=True, friction=friction, eos=eos)
+    try:
+        table = linepack.sweep(case, scenarios, workers=workers, scheduler=scheduler, output=output,
+                               csv=csv, chunk_size=chunk_size, progress=True, friction=friction, eos=eos)
+    except KeyboardInterrupt:
+        err.print(f"the finished chunks are in {output}.parts; run the same command again to resume",
+                  markup=False, soft_wrap=True)
+        raise
     counts = table["status"].value_counts()
     t = Table(title=f"sweep of {case.network.name or target}: {len(table)} scenarios", show_header=False)
     for status, n in counts.items():
