@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -50,16 +51,20 @@ def main() -> int:
         items = items[:args.limit]
     n = len(items)
 
+    c0 = _cpu()
     t = time.perf_counter()
     table = linepack.sweep(case, items, workers=args.workers)
     t_sweep = time.perf_counter() - t
+    cpu_sweep = _cpu() - c0          # this process (scheduler, client) + the worker processes
     load_sweep = os.getloadavg()[0]
 
-    t_loop = None
+    t_loop = cpu_loop = None
     if not args.skip_loop:
+        c0 = _cpu()
         t = time.perf_counter()
         rows = [_run_one(case, it, {}) for it in items]
         t_loop = time.perf_counter() - t
+        cpu_loop = _cpu() - c0
         for r in rows:
             s = table.loc[r["scenario"]]
             same = (s["status"] == r["status"] and s["iterations"] == r.get("iterations")
@@ -71,6 +76,7 @@ def main() -> int:
     counts = table["status"].value_counts().to_dict()
     rec = {"scenarios": n, "workers": args.workers, "sweep_s": t_sweep, "loop_s": t_loop,
            "speedup": (t_loop / t_sweep) if t_loop else None, "import_s": t_import,
+           "sweep_cpu_s": cpu_sweep, "loop_cpu_s": cpu_loop,
            "status": counts, "load_avg_1min": load_sweep, "cpus": os.cpu_count(),
            "goal_s": GOAL_S, "goal_met": t_sweep <= GOAL_S}
     print(f"GasLib-134, {n} daily nominations ({counts})")
@@ -79,11 +85,20 @@ def main() -> int:
     if t_loop is not None:
         print(f"  plain Python loop, one process:                                  {t_loop:6.2f} s"
               f"  ({n / t_loop:.0f} scenarios/s)  → sweep {t_loop / t_sweep:.2f}× faster; tables agree")
+    print(f"  CPU time: sweep {cpu_sweep:.2f} s (all processes), loop {cpu_loop or float('nan'):.2f} s")
     print(f"  (import of linepack + dask: {t_import:.2f} s, not counted; 1-min load average "
-          f"{load_sweep:.1f} on {os.cpu_count()} CPUs: a shared machine makes these figures noisy)")
+          f"{load_sweep:.1f} on {os.cpu_count()} CPUs: a shared machine makes these figures noisy, and "
+          "with the kernel's autogroup scheduling all processes of one session share one fair share "
+          "of the CPUs, so on a busy machine the workers cannot run side by side)")
     if args.json:
         args.json.write_text(json.dumps(rec, indent=1))
     return 0
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (the local cluster's workers)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 if __name__ == "__main__":
