@@ -17,6 +17,10 @@ How the work is spread
   (:func:`linepack.io.gaslib.parse_gaslib_scenario`).
 * A scenario that fails (no solution, no convergence, bad input, or any other
   error) becomes a row with its status and error text; it never stops the sweep.
+* The local cluster's workers are forked on Linux (``distributed.worker.multiprocessing-method``
+  ``fork``: they start in a fraction of a second with linepack already imported) and run
+  without Dask's statistical profiler (it samples the task thread every 10 ms and costs
+  GIL time); pass ``client=`` for a cluster set up otherwise.
 
 The table
 ---------
