@@ -179,3 +179,24 @@ def test_scheduler_address_runs_on_that_cluster(client):
     table = linepack.sweep(case, [_scn("a", 10.0), _scn("b", 20.0)], scheduler=client.scheduler.address)
     local = linepack.sweep(case, [_scn("a", 10.0), _scn("b", 20.0)], client=client)
     pd.testing.assert_frame_equal(table.drop(columns="seconds"), local.drop(columns="seconds"))
+
+
+def test_workers_keep_the_case_between_chunks_and_sweeps(client):
+    """Each worker holds one copy of the case (cached by digest): the network object a worker
+    solves with is the same for every chunk and for a second sweep of the same case, so the
+    caches that live with it (islands, patterns, the kept factor) stay warm."""
+    case = _line_case()
+    scns = [_scn(f"q{q}", q) for q in (10.0, 20.0, 30.0, 40.0)]
+
+    def held():
+        from linepack import sweeps
+
+        return {d: id(c.network) for d, c in sweeps._WORKER_CASES.items()}
+
+    linepack.sweep(case, scns, client=client, chunk_size=1)
+    first = client.run(held)
+    linepack.sweep(case, scns, client=client, chunk_size=1)
+    second = client.run(held)
+    assert first == second
+    assert all(len(h) == 1 for h in second.values() if h)
+    assert any(second.values())
