@@ -90,3 +90,18 @@ def test_assets_ship_with_the_package(client):
     assert "http://" not in js and "https://" not in js
     assert client.get("/static/plotly.min.js").headers["content-type"].startswith("text/javascript")
     assert client.get("/static/../cli.py").status_code == 404
+
+
+def test_a_base_case_without_solution_is_shown_not_refused():
+    """A case whose base scenario has no steady state opens: the base answer says why, and a
+    what-if that lowers the demand gets a solution."""
+    doc = {"linepack": 1, "name": "line",
+           "nodes": [{"id": "S", "kind": "source"}, {"id": "X", "kind": "sink", "p_min_bar": 40}],
+           "connections": [{"id": "P", "kind": "pipe", "from": "S", "to": "X", "length_km": 100,
+                            "diameter_mm": 300, "roughness_mm": 0.01}],
+           "scenarios": {"s": {"nodes": [{"id": "S", "p_fixed_bar": 60}, {"id": "X", "inflow_kg_s": -400}]}}}
+    c = TestClient(create_app(linepack.parse_native(doc)))
+    info = c.get("/api/case").json()
+    assert info["base"]["status"] == "infeasible" and info["base"]["error"]
+    r = c.post("/api/whatif", json={"demands_mcm_d": {"X": 1.0}})
+    assert r.status_code == 200 and r.json()["status"] == "converged"

@@ -90,11 +90,10 @@ class Viewer:
                              and np.isfinite(t.at[c, "value"])]
         self.profile = None
         self.base = self._solve(self.scn, self.ctl)
-        if self.base.get("error"):
-            raise InputError(f"the base scenario has no solution: {self.base['error']}")
-        res = self._last
-        route = route or self.net.meta.get("transit_route") or default_route(self.net, res)
-        if route:
+        res = self._last   # None when the base case has no solution: the page shows why
+        if res is not None:
+            route = route or self.net.meta.get("transit_route") or default_route(self.net, res)
+        if res is not None and route:
             self.profile = route_profile(self.net, res, route)
             self.base["profile_p_bar"] = _floats(res.nodes["p_bar"].reindex(self.profile["node"]))
 
