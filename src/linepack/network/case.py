@@ -158,7 +158,7 @@ def unpack_case(network: Any, scenario: Any, controls: Any, kwargs: Mapping[str,
             if controls is None:
                 controls = case.controls
         for k, v in case.options.items():
-            if merged.get(k, v) is None:
+            if merged.get(k) is None:
                 merged[k] = v
         network = case.network
     for k, v in (defaults or {}).items():
