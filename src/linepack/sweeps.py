@@ -287,7 +287,7 @@ def _read_parquet(path: Path, digest: str) -> pd.DataFrame:
 
     try:
         table = pq.read_table(path)
-    except Exception as exc:  # noqa: BLE001 - a broken part (e.g. a disk full) is redone
+    except Exception as exc:  # noqa: BLE001 - whatever pyarrow raises, reported as bad input
         raise InputError(f"cannot read the sweep table: {exc}", path=str(path)) from None
     got = (table.schema.metadata or {}).get(b"linepack_sweep_digest", b"").decode()
     if got != digest:
