@@ -51,6 +51,7 @@ def _expected(net_bytes: bytes, scn_bytes: bytes):
 
 
 @needs_zip
+@pytest.mark.slow
 def test_sweep_equals_plain_simulate(client, g134, tmp_path):
     """Six GasLib-134 nominations on 2 worker processes: status, iterations and the lowest
     margin (value and node) are those of linepack.simulate run one by one."""

@@ -30,6 +30,7 @@ def _line() -> linepack.Case:
 
 
 @needs_gaslib
+@pytest.mark.slow
 def test_api_and_cli_agree_on_gaslib_582(capsys):
     """read_gaslib + simulate and `linepack simulate` give the same verdict on GasLib-582 (the
     CLI used to read the .cdf decisions and the API not: 41 % against 39 % of the demand)."""
