@@ -27,7 +27,7 @@ _API = {
     "read_native": "linepack.io.native",
     "parse_native": "linepack.io.native",
     "write_native": "linepack.io.native",
-    "Case": "linepack.io.native",
+    "Case": "linepack.network.case",
     "from_pandapipes": "linepack.io.pandapipes",
     # problems
     "simulate": "linepack.problems.steady",
@@ -40,6 +40,8 @@ _API = {
     "validate": "linepack.network.validate",
     "read_controls": "linepack.io.native",
     "list_cases": "linepack.scenarios",
+    "sweep": "linepack.sweeps",
+    "serve": "linepack.web.app",
     # results and reports
     "SteadyResult": "linepack.results.records",
     "limit_violations": "linepack.results.limits",

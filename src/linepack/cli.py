@@ -181,16 +181,16 @@ def validate(target: str = _target_arg(),
 @app.command()
 def scenarios(target: str = _target_arg("central-asia")) -> None:
     """List the scenarios of a case (default: the built-in central-asia case)."""
+    from linepack.scenarios import list_scenarios
+
     opened = linepack.open_case(target)
-    case = opened.case
     t = Table(title=f"scenarios of {target}")
     t.add_column("name")
     t.add_column("description")
     default = opened.network.meta.get("default_scenario")
-    for name in opened.scenario_names:
-        desc = ""
-        if case is not None:
-            desc = str(case.scenarios[name].meta.get("description", ""))
+    for name in list_scenarios(target):
+        scn = opened.scenarios.get(name)
+        desc = str(scn.meta.get("description", "")) if scn is not None else ""
         t.add_row(name + (" (default)" if name == default else ""), desc)
     out.print(t)
 
@@ -336,6 +336,54 @@ def nominate(
         raise found.error
     if not found.feasible:
         raise typer.Exit(EXIT_SOLVER)
+
+
+@app.command()
+def sweep(
+    target: str = _target_arg(),
+    scenarios: Optional[str] = typer.Option(None, "--scenarios", help="Folder or zip of GasLib .scn nominations (or a folder inside a zip: GasLib-134.zip/Nominations-134); default: the case's own scenarios."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Worker processes of the local Dask cluster (default: the CPUs)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Address of an existing Dask scheduler (tcp://host:8786) instead of a local cluster."),
+    output: Path = typer.Option(Path("sweep.parquet"), "--output", "-o", help="Parquet table of the results; a rerun resumes from it."),
+    csv: bool = typer.Option(False, "--csv", help="Also write the table as CSV beside the Parquet file."),
+    chunk_size: Optional[int] = typer.Option(None, "--chunk-size", min=1, help="Scenarios per task."),
+    friction: str = typer.Option("nikuradse", "--friction"),
+    eos: str = typer.Option("papay", "--eos"),
+) -> None:
+    """Simulate many scenarios of one network on Dask; one table with a row per scenario."""
+    case = linepack.open_case(target)
+    try:
+        table = linepack.sweep(case, scenarios, workers=workers, scheduler=scheduler, output=output,
+                               csv=csv, chunk_size=chunk_size, progress=True, friction=friction, eos=eos)
+    except KeyboardInterrupt:
+        err.print(f"the finished chunks are in {output}.parts; run the same command again to resume",
+                  markup=False, soft_wrap=True)
+        raise
+    counts = table["status"].value_counts()
+    t = Table(title=f"sweep of {case.network.name or target}: {len(table)} scenarios", show_header=False)
+    for status, n in counts.items():
+        t.add_row(str(status), str(int(n)))
+    ok = table["min_margin_bar"].dropna()
+    if len(ok):
+        worst = ok.idxmin()
+        t.add_row("lowest pressure margin", f"{ok.min():.2f} bar in {worst} at "
+                  f"{table.at[worst, 'min_margin_node']}")
+    out.print(t)
+    out.print(f"table written to {output}" + (f" and {output.with_suffix('.csv')}" if csv else ""))
+
+
+@app.command()
+def serve(
+    target: str = _target_arg("central-asia"),
+    scenario: Optional[str] = typer.Option(None, "--scenario", "-s", help="Scenario name (native/built-in) or .scn file (GasLib)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (default: this machine only)."),
+    port: int = typer.Option(8050, "--port", min=1, max=65535, help="Port."),
+) -> None:
+    """Start the local web viewer: map, pressure profile, key figures and what-if controls."""
+    case = linepack.open_case(target, scenario)
+    _need_scenario(case)
+    out.print(f"linepack viewer of {case.network.name or target} at http://{host}:{port}/ (Ctrl-C stops it)")
+    linepack.serve(case, host=host, port=port)
 
 
 def _need_scenario(opened) -> None:

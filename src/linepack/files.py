@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["atomic_write_text", "atomic_write_texts"]
+__all__ = ["atomic_write_text", "atomic_write_texts", "atomic_write_bytes"]
 
 
 def _alive(pid: int) -> bool:
@@ -52,12 +52,13 @@ def _remove_stale(path: Path) -> None:
             os.unlink(path.parent / name)
 
 
-def _write_temp(path: Path, text: str) -> str:
+def _write_temp(path: Path, text: str | bytes) -> str:
     _remove_stale(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
                                dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        binary = isinstance(text, bytes)
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
@@ -119,3 +120,8 @@ def atomic_write_texts(files: Mapping[str | os.PathLike, str]) -> list[Path]:
 def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
     """Write ``text`` to ``path`` atomically (UTF-8)."""
     return atomic_write_texts({path: text})[0]
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (e.g. a Parquet table)."""
+    return atomic_write_texts({path: data})[0]

@@ -8,14 +8,13 @@ file, or a GasLib ``.net`` file (with an optional ``.scn`` nomination).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from linepack.errors import InputError, did_you_mean
-from linepack.network.network import Controls, Network, Scenario
+from linepack.network.case import Case
 
-__all__ = ["list_cases", "load_case", "open_case", "OpenedCase"]
+__all__ = ["list_cases", "load_case", "open_case", "list_scenarios", "OpenedCase"]
 
 _BUILTIN = {"central-asia": "central-asia.json"}
 
@@ -26,7 +25,7 @@ def list_cases() -> list[str]:
 
 
 def load_case(name: str):
-    """Load a built-in case (a :class:`linepack.io.native.Case`) by name."""
+    """Load a built-in case (a :class:`linepack.Case`) by name."""
     from linepack.io.native import read_native
 
     if name not in _BUILTIN:
@@ -37,20 +36,15 @@ def load_case(name: str):
         return read_native(path)
 
 
-@dataclass(frozen=True)
-class OpenedCase:
-    """A network with the scenario and controls chosen for one run."""
-
-    network: Network
-    scenario: Scenario | None
-    controls: Controls | None
-    scenario_names: tuple[str, ...]
-    source: str
-    case: object = None  # the native Case, where there is one
+#: What :func:`open_case` returned before there was one case type; the same :class:`Case`.
+OpenedCase = Case
 
 
-def open_case(target: str, scenario: str | None = None) -> OpenedCase:
-    """Open a built-in case name, a native JSON file or a GasLib ``.net`` file.
+def open_case(target: str, scenario: str | None = None) -> Case:
+    """Open a built-in case name, a native JSON file or a GasLib ``.net`` file as a :class:`Case`.
+
+    The same files read through the library (``read_native``, ``read_gaslib``)
+    give the same case, so the command line and the library compute the same thing.
 
     Parameters
     ----------
@@ -78,19 +72,23 @@ def open_case(target: str, scenario: str | None = None) -> OpenedCase:
         from linepack.io.gaslib import read_gaslib
 
         scn_path = _gaslib_scn(path, scenario)
-        cs = path.with_suffix(".cs")
-        net, scn = read_gaslib(path, scn_path, cs if cs.exists() else None)
-        cdf = path.with_suffix(".cdf")
-        if cdf.exists():
-            from linepack.io.gaslib_decisions import read_gaslib_decisions
-
-            net = net.evolve(meta={**net.meta, "combined_decisions": read_gaslib_decisions(cdf)})
-        names = tuple(p.stem for p in _scn_files(path))
-        if scn_path is not None and scn_path.parent.resolve() != path.parent.resolve():
-            names = (scn_path.stem,) + names
-        return OpenedCase(net, scn, None, names, str(path))
+        # with the .cs and .cdf of the same name, as the API reads them
+        return read_gaslib(path, scn_path).evolve(source=str(path))
     raise InputError(f"'{target}': unknown file type '{path.suffix}'; expected a GasLib .net or a "
                      "linepack .json file")
+
+
+def list_scenarios(target: str) -> tuple[str, ...]:
+    """Names of the scenarios of a built-in case, a native file or a GasLib ``.net``.
+
+    For GasLib these are the stems of the ``.scn`` files beside the ``.net`` (each one a
+    nomination that ``open_case(target, name)`` accepts, as it accepts the scenario id
+    inside the file).
+    """
+    path = Path(target)
+    if target not in _BUILTIN and path.suffix.lower() == ".net" and path.is_file():
+        return tuple(p.stem for p in _scn_files(path))
+    return open_case(target).scenario_names
 
 
 def _scn_files(net_path: Path) -> list[Path]:
@@ -147,15 +145,9 @@ def _find_scn(net_path: Path) -> Path | None:
     return scns[0] if len(scns) == 1 else None
 
 
-def _from_native(case, scenario: str | None, source: str) -> OpenedCase:
-    names = tuple(case.scenarios)
-    if not names:
-        return OpenedCase(case.network, None, None, (), source, case)
-    if scenario is None:
-        scenario = case.network.meta.get("default_scenario") or names[0]
-    if scenario not in case.scenarios:
+def _from_native(case: Case, scenario: str | None, source: str) -> Case:
+    if scenario is not None and scenario not in case.scenarios:
+        names = case.scenario_names
         raise InputError(f"{source}: no scenario '{scenario}'{did_you_mean(scenario, names)}; "
-                         f"scenarios: {', '.join(names)}")
-    cname = case.scenario_controls.get(scenario)
-    controls = case.controls.get(cname) if cname else None
-    return OpenedCase(case.network, case.scenarios[scenario], controls, names, source, case)
+                         f"scenarios: {', '.join(names) or '(none)'}")
+    return case.evolve(source=source, scenario_name=scenario)

@@ -277,7 +277,7 @@ def test_loads_with_native_reader(model):
 
     case = read_native(MODEL)
     assert set(case.scenarios) == set(model["scenarios"])
-    assert set(case.controls) == set(model["controls"])
+    assert set(case.control_sets) == set(model["controls"])
     assert len(case.network.nodes) == len(model["nodes"])
     assert len(case.network.connections) == len(model["connections"])
 

@@ -17,7 +17,7 @@ def test_every_scenario_solves_within_limits(case):
     from linepack.problems.capacity import check_limits
 
     for name, scn in case.scenarios.items():
-        ctl = case.controls.get(case.scenario_controls.get(name))
+        ctl = case.controls_for(name)
         res = linepack.simulate(case.network, scn, ctl)
         assert res.converged, name
         assert check_limits(case.network, res) == [], name
@@ -27,7 +27,7 @@ def test_contract_flow_is_delivered_feasibly(case):
     """9 mcm/d (20 °C) contract: delivered at Karakalpakiya with the border above its minimum."""
     name = "transit-2023-contract"
     res = linepack.simulate(case.network, case.scenarios[name],
-                            case.controls.get(case.scenario_controls.get(name)))
+                            case.controls_for(name))
     q20 = -res.nodes.at["karakalpakiya", "inflow_mcm_d"] / STD
     assert q20 == pytest.approx(9.0, rel=1e-5)  # the model stores 0 °C flows to 4 decimals
     assert res.nodes.at["karakalpakiya", "margin_bar"] > 0
@@ -40,7 +40,7 @@ def test_technical_maximum_lies_in_the_december_2023_band(case):
     meta = case.network.meta
     name = "transit-2023-december-peak"
     cap = linepack.transit_capacity(case.network, case.scenarios[name],
-                                    case.controls.get(case.scenario_controls.get(name)),
+                                    case.controls_for(name),
                                     entry=meta["transit_entry"], exit=meta["transit_exit"], rtol=1e-3)
     q20 = cap.max_mcm_d / STD
     assert 18.0 <= q20 <= 25.0
@@ -53,7 +53,7 @@ def test_target_verdict_names_the_binding_limit(case):
     meta = case.network.meta
     name = meta["default_scenario"]
     cap = linepack.transit_capacity(case.network, case.scenarios[name],
-                                    case.controls.get(case.scenario_controls.get(name)),
+                                    case.controls_for(name),
                                     entry=meta["transit_entry"], exit=meta["transit_exit"],
                                     target_mcm_d=meta["transit_target_mcm_d"], rtol=1e-3)
     assert cap.target_feasible is False

@@ -22,7 +22,7 @@ def solved():
     """The corpus's base native case and its steady result."""
     case = linepack.parse_native(native()["case.json"], name="case.json")
     scn = case.scenarios["base"]
-    return case, linepack.simulate(case.network, scn, case.controls["c"])
+    return case, linepack.simulate(case.network, scn, case.control_sets["c"])
 
 
 def _fail_rename(monkeypatch, exc: BaseException):

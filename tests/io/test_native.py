@@ -90,7 +90,7 @@ def test_gaslib582_round_trip_is_exact(tmp_path):
     same_bits(net.nodes, back.network.nodes)
     same_bits(net.connections, back.network.connections)
     same_bits(scn.nodes, back.scenarios[scn.name].nodes)
-    same_bits(ctl.table, back.controls["c"].table)
+    same_bits(ctl.table, back.control_sets["c"].table)
     assert back.network.gas == net.gas
     assert back.network.name == net.name
     assert back.network.meta == net.meta
@@ -131,8 +131,8 @@ def test_hand_written_round_trip_keeps_provenance_and_assumptions(tmp_path):
     same_bits(case.network.connections, back.network.connections)
     for name in case.scenarios:
         same_bits(case.scenarios[name].nodes, back.scenarios[name].nodes)
-    for name in case.controls:
-        same_bits(case.controls[name].table, back.controls[name].table)
+    for name in case.control_sets:
+        same_bits(case.control_sets[name].table, back.control_sets[name].table)
     assert back.scenario_controls == {"winter": "base"}
     assert back.scenarios["winter"].meta == {"description": "cold day"}
     assert data["scenarios"]["winter"]["description"] == "cold day"
@@ -202,15 +202,15 @@ def test_mcm_per_day_needs_normal_density():
 def test_controls_parsing():
     """Control sets: p_out_bar → p_out [Pa], ratio, flow_kg_s / flow_mcm_d → flow [kg/s]."""
     case = parse_native(HAND)
-    base = case.controls["base"].table
+    base = case.control_sets["base"].table
     assert tuple(base.loc["CS1"]) == ("active", "p_out", 7.5e6)
     assert base.at["V1", "mode"] == "closed" and base.at["V1", "setpoint"] == ""
     assert math.isnan(base.at["V1", "value"])
-    ratio = case.controls["ratio"].table
+    ratio = case.control_sets["ratio"].table
     assert tuple(ratio.loc["CS1"]) == ("active", "ratio", 1.4)
     assert ratio.at["V1", "mode"] == "open"
-    assert tuple(case.controls["flow"].table.loc["CS1"]) == ("active", "flow", 100.0)
-    assert case.controls["flow_mcm"].table.at["CS1", "value"] == mcm_per_day_to_kg_s(24, 0.73)
+    assert tuple(case.control_sets["flow"].table.loc["CS1"]) == ("active", "flow", 100.0)
+    assert case.control_sets["flow_mcm"].table.at["CS1", "value"] == mcm_per_day_to_kg_s(24, 0.73)
     assert case.scenario_controls == {"winter": "base"}
 
 
@@ -280,7 +280,7 @@ def test_json_syntax_error_has_line_number(tmp_path):
 def test_empty_network_round_trip(tmp_path):
     """A file with only the version key gives an empty network, and writes back."""
     case = parse_native('{"linepack": 1}')
-    assert len(case.network.nodes) == 0 and case.scenarios == {} and case.controls == {}
+    assert len(case.network.nodes) == 0 and case.scenarios == {} and case.control_sets == {}
     back = read_native(write_native(case, tmp_path / "e.json"))
     assert len(back.network.connections) == 0
 
@@ -302,7 +302,7 @@ def test_example_in_the_docs_parses():
     case = parse_native(text[start:text.index("```", start)])
     assert case.network.count()["compressorStation"] == 1
     assert case.scenarios["winter"].nodes.at["N3", "inflow_kg_s"] == mcm_per_day_to_kg_s(-9, 0.73)
-    assert case.controls["by_ratio"].table.at["CS1", "setpoint"] == "ratio"
+    assert case.control_sets["by_ratio"].table.at["CS1", "setpoint"] == "ratio"
 
 
 def test_si_setpoint_value_form_and_numpy_meta(tmp_path):
@@ -310,7 +310,7 @@ def test_si_setpoint_value_form_and_numpy_meta(tmp_path):
     d = hand(controls={"c": {"CS1": {"mode": "active", "setpoint": "p_out", "value": 7.1e6}}},
              scenarios={})
     case = parse_native(d)
-    assert tuple(case.controls["c"].table.loc["CS1"]) == ("active", "p_out", 7.1e6)
+    assert tuple(case.control_sets["c"].table.loc["CS1"]) == ("active", "p_out", 7.1e6)
     net = case.network.evolve(meta={"count": np.int64(3), "ratio": np.float64(0.5)})
     back = read_native(write_native(Case(net), tmp_path / "m.json"))
     assert back.network.meta == {"count": 3, "ratio": 0.5}

@@ -203,3 +203,14 @@ def test_a_free_regulator_whose_losses_cannot_be_met_is_closed():
     assert out.feasible and out.programmes == 2
     assert out.controls.table.at["rv", "mode"] == "closed"
     assert out.result.edges.at["p3", "m_kg_s"] == pytest.approx(M, rel=1e-9)
+
+
+def test_a_case_is_accepted_with_its_options():
+    """validate_nomination(case) takes the case's scenario and physics options: the same station
+    set point as the closed form above, with the options coming from the case."""
+    net, scn = line(with_station=True)
+    case = linepack.Case(net, {"n": scn}, options=PHYS)
+    out = linepack.validate_nomination(case, margin_bar=MARGIN)
+    p_sink = 55.0 + MARGIN
+    assert out.feasible
+    assert out.result.nodes["p_bar"]["n2"] == pytest.approx(np.sqrt(p_sink ** 2 + drop_sq_bar2()), abs=1e-5)

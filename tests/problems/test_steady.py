@@ -245,6 +245,9 @@ def test_capacity_of_one_pipe_matches_closed_form():
     m = A * np.sqrt((60e5 ** 2 - 40e5 ** 2) * D / (nikuradse(D, k) * L * R * T))
     assert cap.max_kg_s == pytest.approx(m, rel=1e-6)
     assert cap.binding.startswith("sink 'b': pressure") and "below its minimum" in cap.binding
+    # the same from a Case carrying the scenario and the physics options
+    case = linepack.Case(net, {"s": scn}, options={"eos": "ideal", "gas": GAS})
+    assert linepack.transit_capacity(case, entry="a", exit="b", rtol=1e-8).max_kg_s == cap.max_kg_s
 
 
 def test_tables_refuse_a_column_given_twice_and_never_alias_the_callers_frame():

@@ -80,9 +80,10 @@ from defusedxml.ElementTree import DefusedXMLParser
 
 from linepack.errors import InputError, did_you_mean
 from linepack.io import _gaslib_map as gm
+from linepack.network.case import Case
 from linepack.network.network import GAS_KEYS, Network, Scenario
 
-__all__ = ["read_gaslib", "parse_gaslib", "MAX_FILE_BYTES", "MAX_DEPTH"]
+__all__ = ["read_gaslib", "parse_gaslib", "parse_gaslib_scenario", "MAX_FILE_BYTES", "MAX_DEPTH"]
 
 _DEFAULT_TEMPERATURE = 288.15  # [K] when neither the .scn nor the sources give one
 
@@ -814,10 +815,10 @@ _CS_RULES = (
 
 
 def parse_gaslib(net_text: str | bytes, scenario_text: str | bytes | None = None,
-                 cs_text: str | bytes | None = None, *, net_name: str = "<net>",
-                 scenario_name: str = "<scn>", cs_name: str = "<cs>",
-                 normal_density: float | None = None) -> tuple[Network, Scenario | None]:
-    """Parse GasLib XML text into a network and, if given, a scenario.
+                 cs_text: str | bytes | None = None, *, decisions_text: str | bytes | None = None,
+                 net_name: str = "<net>", scenario_name: str = "<scn>", cs_name: str = "<cs>",
+                 decisions_name: str = "<cdf>", normal_density: float | None = None) -> Case:
+    """Parse GasLib XML text into a case: the network and, if given, a scenario.
 
     Parameters
     ----------
@@ -827,7 +828,11 @@ def parse_gaslib(net_text: str | bytes, scenario_text: str | bytes | None = None
         The .scn file's content (one nomination), or None.
     cs_text
         The .cs file's content (compressor stations), or None.
-    net_name, scenario_name, cs_name
+    decisions_text
+        The .cdf file's content (combined decisions), or None; kept as
+        ``network.meta["combined_decisions"]``, from which :func:`linepack.simulate`
+        chooses the default valve, regulator and station states.
+    net_name, scenario_name, cs_name, decisions_name
         Names used in error messages and in the metadata (usually the paths).
     normal_density
         Normal density used to turn GasLib's volumetric flows into mass flows;
@@ -835,8 +840,10 @@ def parse_gaslib(net_text: str | bytes, scenario_text: str | bytes | None = None
 
     Returns
     -------
-    (network, scenario)
-        ``scenario`` is None when ``scenario_text`` is None.
+    Case
+        The network, and the nomination as its one scenario (named after the
+        nomination's id) when ``scenario_text`` is given. A case unpacks as
+        ``network, scenario`` (``scenario`` None without ``scenario_text``).
 
     Raises
     ------
@@ -863,12 +870,40 @@ def parse_gaslib(net_text: str | bytes, scenario_text: str | bytes | None = None
         meta["compressor_stations"] = cs_data
         meta["source"]["files"]["cs"] = cs_name
         meta["gaslib"]["rules"]["compressor_stations"] = _CS_RULES
+    if decisions_text is not None:
+        from linepack.io.gaslib_decisions import parse_gaslib_decisions
+
+        parts["meta"]["combined_decisions"] = parse_gaslib_decisions(decisions_text, decisions_name)
+        parts["meta"]["source"]["files"]["cdf"] = decisions_name
     net = _network(net_doc, parts)
-    scenario = None
+    scenarios = {}
     if scenario_text is not None:
         scn_doc = _parse_xml(scenario_text, scenario_name, "scn")
         scenario = _parse_scn(scn_doc, net, rho)
-    return net, scenario
+        scenarios[scenario.name or Path(scenario_name).stem] = scenario
+    return Case(net, scenarios, source=net_name)
+
+
+def parse_gaslib_scenario(scenario_text: str | bytes, network: Network, *, name: str = "<scn>",
+                          normal_density: float | None = None) -> Scenario:
+    """Parse one GasLib nomination (``.scn`` content) for a network already read.
+
+    The same translation as :func:`parse_gaslib` gives, without reading the
+    network again: what a sweep over many nominations of one network needs.
+
+    Parameters
+    ----------
+    scenario_text
+        The .scn file's content.
+    network
+        The network the nomination is for (as :func:`read_gaslib` returns it).
+    name
+        The file name, for error messages and the metadata.
+    normal_density
+        See :func:`parse_gaslib`; default: the network's gas. [kg/m³]
+    """
+    rho = normal_density if normal_density is not None else (network.gas or {}).get("normal_density")
+    return _parse_scn(_parse_xml(scenario_text, name, "scn"), network, rho)
 
 
 def _read(path: str | PathLike | None) -> bytes | None:
@@ -889,9 +924,9 @@ def _read(path: str | PathLike | None) -> bytes | None:
 
 
 def read_gaslib(net_path: str | PathLike, scenario_path: str | PathLike | None = None,
-                cs_path: str | PathLike | None = None, *,
-                normal_density: float | None = None) -> tuple[Network, Scenario | None]:
-    """Read GasLib files (.net, optional .scn and .cs) into a network and a scenario.
+                cs_path: str | PathLike | None = None, *, decisions_path: str | PathLike | None = None,
+                companions: bool = True, normal_density: float | None = None) -> Case:
+    """Read GasLib files (.net, optional .scn, .cs and .cdf) into a case.
 
     Parameters
     ----------
@@ -900,21 +935,38 @@ def read_gaslib(net_path: str | PathLike, scenario_path: str | PathLike | None =
     scenario_path
         A nomination (``.scn``), or None.
     cs_path
-        The compressor stations (``.cs``), or None.
+        The compressor stations (``.cs``); default: see ``companions``.
+    decisions_path
+        The combined decisions (``.cdf``); default: see ``companions``.
+    companions
+        Read the ``.cs`` and ``.cdf`` files of the network's name (``GasLib-582-v2.cs``
+        beside ``GasLib-582-v2.net``) where they exist and no path is given. These
+        are the files ``linepack`` on the command line reads, so that both compute
+        the same thing; ``False`` reads only the files named.
     normal_density
         See :func:`parse_gaslib`. [kg/m³]
 
     Returns
     -------
-    (network, scenario)
-        ``scenario`` is None without ``scenario_path``.
+    Case
+        See :func:`parse_gaslib`; unpacks as ``network, scenario``.
 
     Examples
     --------
-    >>> net, scn = read_gaslib("GasLib-11.net", "GasLib-11.scn", "GasLib-11.cs")  # doctest: +SKIP
+    >>> case = read_gaslib("GasLib-11.net", "GasLib-11.scn")   # doctest: +SKIP
+    >>> result = linepack.simulate(case)                         # doctest: +SKIP
+    >>> net, scn = read_gaslib("GasLib-11.net", "GasLib-11.scn")  # doctest: +SKIP
     """
+    if companions:
+        base = Path(net_path)
+        if cs_path is None and base.with_suffix(".cs").is_file():
+            cs_path = base.with_suffix(".cs")
+        if decisions_path is None and base.with_suffix(".cdf").is_file():
+            decisions_path = base.with_suffix(".cdf")
     return parse_gaslib(_read(net_path), _read(scenario_path), _read(cs_path),
+                        decisions_text=_read(decisions_path),
                         net_name=str(net_path),
                         scenario_name=str(scenario_path) if scenario_path is not None else "<scn>",
                         cs_name=str(cs_path) if cs_path is not None else "<cs>",
+                        decisions_name=str(decisions_path) if decisions_path is not None else "<cdf>",
                         normal_density=normal_density)

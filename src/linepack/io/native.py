@@ -38,7 +38,7 @@ import json
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,7 @@ import pandas as pd
 
 from linepack.files import atomic_write_text
 from linepack.errors import InputError, did_you_mean
+from linepack.network.case import Case
 from linepack.network.network import GAS_KEYS, Controls, Network, Scenario
 from linepack.network.schema import (
     CONNECTION_FIELDS,
@@ -89,28 +90,6 @@ _EDGE_OPS = {
     "mm": ("div", 1000.0),
     "MW": ("mul", 1e6),
 }
-
-
-@dataclass(frozen=True)
-class Case:
-    """A network with its scenarios and control sets, as one native file holds them.
-
-    Attributes
-    ----------
-    network
-        The network.
-    scenarios
-        Scenarios by name.
-    controls
-        Control sets by name.
-    scenario_controls
-        For a scenario name, the name of the control set it uses.
-    """
-
-    network: Network
-    scenarios: dict[str, Scenario] = field(default_factory=dict)
-    controls: dict[str, Controls] = field(default_factory=dict)
-    scenario_controls: dict[str, str] = field(default_factory=dict)
 
 
 # -- field tables -----------------------------------------------------------------
@@ -469,7 +448,7 @@ def _parse(data: Any, path: str | None) -> Case:
                                         name=sname, meta=smeta)
         except InputError as e:
             raise r.err(str(e)) from None
-    return Case(network, scenarios, controls, scenario_controls)
+    return Case(network, scenarios, controls, scenario_controls, source=path or "")
 
 
 def _controls(r: _Reader, cname: str, entries: Any, network: Network) -> Controls:
@@ -680,10 +659,10 @@ def _to_dict(case: Case) -> dict[str, Any]:
                 srec["meta"] = smeta
             scns[str(sname)] = srec
         out["scenarios"] = scns
-    if case.controls:
+    if case.control_sets:
         out["controls"] = {str(cname): {cid: _control_record(row)
                                         for cid, row in c.table.iterrows()}
-                           for cname, c in case.controls.items()}
+                           for cname, c in case.control_sets.items()}
     return out
 
 

@@ -2,13 +2,12 @@
 
 :func:`from_pandapipes` reads the element tables of a ``pandapipesNet`` (pandapipes
 0.16, https://github.com/e2nIEE/pandapipes, BSD-3-Clause) and returns a
-:class:`PandapipesCase`: a :class:`~linepack.network.Network`, a
-:class:`~linepack.network.Scenario`, the :class:`~linepack.network.Controls` and
-the physics options the pandapipes fluid implies, ready for::
+:class:`~linepack.Case`: a :class:`~linepack.network.Network`, one
+:class:`~linepack.network.Scenario`, its :class:`~linepack.network.Controls` and
+the physics options the pandapipes fluid implies (``case.options``), ready for::
 
     case = from_pandapipes(net)
-    result = linepack.simulate(case.network, case.scenario, case.controls,
-                               friction="nikuradse-stanet", **case.options)
+    result = linepack.simulate(case, friction="nikuradse-stanet")
 
 This module only translates names and units. It computes no friction, density
 or pressure drop; the one formula it evaluates is pandapipes' gauge→absolute
@@ -78,7 +77,7 @@ where ``h`` is the height of the junction [m]. Every pressure in linepack is abs
 
 Physics
 -------
-``PandapipesCase.options`` holds the fluid as plain data (I/O only translates; the
+``Case.options`` holds the fluid as plain data (I/O only translates; the
 simulator turns the data into physics models):
 
 * ``gas``: ``{"normal_density": ρn}`` with ``ρn = fluid.get_density(273.15 K)``, the
@@ -102,14 +101,13 @@ when these differ, their mean is used and the spread is recorded in ``scenario.m
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from linepack.errors import InputError
 from linepack.network import Controls, Network, Scenario
+from linepack.network.case import Case
 from linepack.units import BAR, P_NORMAL, T_NORMAL
 
 __all__ = ["PandapipesCase", "from_pandapipes", "pandapipes_ambient_pressure"]
@@ -135,27 +133,8 @@ _WHY_UNSUPPORTED = {
 }
 
 
-@dataclass(frozen=True, eq=False)
-class PandapipesCase:
-    """A pandapipes net translated to linepack.
-
-    Attributes
-    ----------
-    network
-        Topology and element data; node ids are the junction indices as strings.
-    scenario
-        Fixed pressures (absolute) [Pa], injections [kg/s] and the temperature [K].
-    controls
-        Valve positions and the set values of compressors and regulators.
-    options
-        Keyword arguments for :func:`linepack.simulate` that reproduce the pandapipes
-        fluid: ``{"eos": …, "viscosity": …, "gas": …}``.
-    """
-
-    network: Network
-    scenario: Scenario
-    controls: Controls
-    options: dict[str, Any] = field(default_factory=dict)
+#: The case type :func:`from_pandapipes` returns (the one :class:`~linepack.Case` of every reader).
+PandapipesCase = Case
 
 
 def pandapipes_ambient_pressure(height_m):
@@ -378,7 +357,7 @@ def _valves(valves: pd.DataFrame, known: set[str], height: dict[str, float],
     return rows, res_rows
 
 
-def from_pandapipes(net) -> PandapipesCase:
+def from_pandapipes(net) -> Case:
     """Translate a pandapipes gas net into a linepack network, scenario and controls.
 
     Parameters
@@ -388,9 +367,9 @@ def from_pandapipes(net) -> PandapipesCase:
 
     Returns
     -------
-    PandapipesCase
+    Case
         ``network``, ``scenario``, ``controls`` and ``options`` (``eos``, ``viscosity``,
-        ``gas`` for :func:`linepack.simulate`). See the module docstring for the element map,
+        ``gas`` for :func:`linepack.simulate`, which ``simulate(case)`` applies). See the module docstring for the element map,
         the gauge→absolute conversion and the fluid translation.
 
     Raises
@@ -630,5 +609,6 @@ def from_pandapipes(net) -> PandapipesCase:
                         temperature=temperature, name=str(getattr(net, "name", "") or ""),
                         meta=t_meta)
     controls = Controls(pd.DataFrame(ctrl_rows).set_index("id") if ctrl_rows else None)
-    return PandapipesCase(network, scenario, controls,
-                          {"eos": eos, "viscosity": viscosity, "gas": gas})
+    sname = scenario.name or "pandapipes"
+    return Case(network, {sname: scenario}, {sname: controls}, {sname: sname},
+                options={"eos": eos, "viscosity": viscosity, "gas": gas}, source="pandapipes net")

@@ -84,7 +84,7 @@ def check_limits(network: Network, result, tol_bar: float = 1e-6) -> list[str]:
     return violation_messages(table)
 
 
-def transit_capacity(network: Network, scenario: Scenario, controls: Controls | None = None, *,
+def transit_capacity(network: Network, scenario: Scenario | None = None, controls: Controls | None = None, *,
                      entry: str, exit: str, target_mcm_d: float | None = None,
                      rtol: float = 1e-4, start_mcm_d: float | None = None, max_solves: int = 80,
                      **simulate_kwargs: Any) -> CapacityResult:
@@ -104,7 +104,14 @@ def transit_capacity(network: Network, scenario: Scenario, controls: Controls | 
         First flow tried (default: the scenario's exit nomination, else 1 mcm/d).
     **simulate_kwargs
         Passed to :func:`linepack.simulate` (friction, eos, …).
+
+    ``network`` may be a :class:`~linepack.Case`: its network, selected scenario
+    (where ``scenario`` is None), controls and options are used.
     """
+    from linepack.network.case import unpack_case
+
+    network, scenario, controls, simulate_kwargs = unpack_case(network, scenario, controls,
+                                                               simulate_kwargs)
     for nid, what in ((entry, "entry"), (exit, "exit")):
         if nid not in network.nodes.index:
             raise InputError(f"transit {what} '{nid}' is not a node of the network"

@@ -522,9 +522,9 @@ def _controls_and_scenario(md, mode, p_bar, m, scenario: Scenario):
     return Controls(pd.DataFrame(rows) if rows else None), scenario.evolve(nodes=nodes)
 
 
-def validate_nomination(network: Network, scenario: Scenario, controls: Controls | None = None,
+def validate_nomination(network: Network, scenario: Scenario | None = None, controls: Controls | None = None,
                         *, max_choices: int = 16, max_repairs: int = 4, margin_bar: float = 0.01,
-                        friction: Any = "nikuradse", eos: Any = "papay", viscosity: Any = None,
+                        friction: Any = None, eos: Any = None, viscosity: Any = None,
                         gas: Any = None, temperature: float | None = None) -> NominationResult:
     """Find valve states and regulator/station set points that carry a nomination.
 
@@ -546,7 +546,11 @@ def validate_nomination(network: Network, scenario: Scenario, controls: Controls
     margin_bar : float
         Pressure bounds are tightened by this much in the programme. [bar]
     friction, eos, viscosity, gas, temperature
-        Physics, as in :func:`linepack.simulate` (the check simulation uses the same).
+        Physics, as in :func:`linepack.simulate` (the check simulation uses the same);
+        friction and eos default to the case's options, else ``"nikuradse"`` and ``"papay"``.
+
+    ``network`` may be a :class:`~linepack.Case`: its network, selected scenario
+    (where ``scenario`` is None), controls and options are used.
 
     Returns
     -------
@@ -562,6 +566,13 @@ def validate_nomination(network: Network, scenario: Scenario, controls: Controls
     from linepack.problems import model, steady
     from linepack.problems.capacity import check_limits
 
+    from linepack.network.case import unpack_case
+
+    network, scenario, controls, kw = unpack_case(
+        network, scenario, controls, dict(friction=friction, eos=eos, viscosity=viscosity, gas=gas,
+                                          temperature=temperature), steady.SIMULATE_DEFAULTS)
+    friction, eos, viscosity, gas, temperature = (kw[k] for k in ("friction", "eos", "viscosity", "gas",
+                                                                  "temperature"))
     _casadi()
     t0 = time.perf_counter()
     if scenario is None:

@@ -36,6 +36,7 @@ import scipy.sparse as sp
 
 from linepack import jit
 from linepack.errors import Infeasible, InputError, LinepackError, NotConverged
+from linepack.network.case import Case, unpack_case
 from linepack.network.network import Controls, Network, Scenario
 from linepack.numerics.assembly import EdgeAssembler, Incidence
 from linepack.numerics.linsolve import (Factorizer, SingularMatrix, cholmod_available,
@@ -846,15 +847,23 @@ def _lower_set_points(md: _Model, ctl: _EdgeControl, sol: _Solution, const_dir: 
 # --------------------------------------------------------------------------------------
 # public entry point
 # --------------------------------------------------------------------------------------
-def simulate(network: Network, scenario: Scenario | None = None, controls: Controls | None = None,
-             *, friction: Any = "nikuradse", eos: Any = "papay", viscosity: Any = None,
+#: Physics of :func:`simulate` when neither the call nor the case names them.
+SIMULATE_DEFAULTS = {"friction": "nikuradse", "eos": "papay"}
+
+
+def simulate(network: Network | Case, scenario: Scenario | None = None, controls: Controls | None = None,
+             *, friction: Any = None, eos: Any = None, viscosity: Any = None,
              gas: Any = None, temperature: float | None = None,
              options: SteadyOptions | None = None) -> SteadyResult:
     """Steady-state isothermal simulation with elevation.
 
+    ``simulate(case)`` runs a :class:`~linepack.Case` (what every reader returns):
+    its network, selected scenario, that scenario's controls and the case's
+    options; arguments given here take precedence over the case's.
+
     Parameters
     ----------
-    network : Network
+    network : Network or Case
     scenario : Scenario
         Boundary conditions. Nodes with ``p_fixed_pa`` hold their pressure
         and balance the network; every other node takes its ``inflow_kg_s``.
@@ -897,8 +906,10 @@ def simulate(network: Network, scenario: Scenario | None = None, controls: Contr
         :mod:`linepack.problems.decisions`.
     friction : str or friction model
         One of :data:`FRICTION_NAMES` or a model from :mod:`linepack.physics.friction`.
+        Default (None): the case's option, else ``"nikuradse"``.
     eos : str or compressibility model
         ``"ideal"``, ``"papay"``, ``"aga"``, ``"gerg2008"`` or a model object.
+        Default (None): the case's option, else ``"papay"``.
     viscosity : viscosity model, optional
         Default: constant :data:`DEFAULT_VISCOSITY`.
     gas : Gas or mapping, optional
@@ -922,8 +933,10 @@ def simulate(network: Network, scenario: Scenario | None = None, controls: Contr
     Infeasible
         No physical solution exists (e.g. a pressure would fall to zero).
     """
-    kwargs = dict(friction=friction, eos=eos, viscosity=viscosity, gas=gas,
-                  temperature=temperature, options=options)
+    network, scenario, controls, kwargs = unpack_case(
+        network, scenario, controls, dict(friction=friction, eos=eos, viscosity=viscosity, gas=gas,
+                                          temperature=temperature, options=options),
+        SIMULATE_DEFAULTS)
     groups = network.meta.get("combined_decisions") if isinstance(network, Network) else None
     if controls is None and groups and scenario is not None:
         from linepack.problems.decisions import choose_decisions
