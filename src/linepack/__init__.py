@@ -40,6 +40,7 @@ _API = {
     "validate": "linepack.network.validate",
     "read_controls": "linepack.io.native",
     "list_cases": "linepack.scenarios",
+    "list_scenarios": "linepack.scenarios",
     "sweep": "linepack.sweeps",
     "serve": "linepack.web.app",
     # results and reports

@@ -149,7 +149,7 @@ def info(target: str = _target_arg(), as_json: bool = typer.Option(False, "--jso
         elements["checkValve"] = counts["checkValve"]
     doc = {"name": opened.network.name, "source": opened.source,
            "nodes": int(len(opened.network.nodes)), "connections": int(len(opened.network.connections)),
-           "elements": elements, "scenarios": list(opened.scenario_names)}
+           "elements": elements, "scenarios": list(linepack.list_scenarios(target))}
     if as_json:
         _stdout.write(json.dumps(doc, indent=1) + "\n")
         return
@@ -159,8 +159,8 @@ def info(target: str = _target_arg(), as_json: bool = typer.Option(False, "--jso
     for k, v in elements.items():
         t.add_row(k, str(v))
     out.print(t)
-    if opened.scenario_names:
-        out.print(f"scenarios: {', '.join(opened.scenario_names)}")
+    if doc["scenarios"]:
+        out.print(f"scenarios: {', '.join(doc['scenarios'])}")
 
 
 @app.command()
@@ -181,14 +181,12 @@ def validate(target: str = _target_arg(),
 @app.command()
 def scenarios(target: str = _target_arg("central-asia")) -> None:
     """List the scenarios of a case (default: the built-in central-asia case)."""
-    from linepack.scenarios import list_scenarios
-
     opened = linepack.open_case(target)
     t = Table(title=f"scenarios of {target}")
     t.add_column("name")
     t.add_column("description")
     default = opened.network.meta.get("default_scenario")
-    for name in list_scenarios(target):
+    for name in linepack.list_scenarios(target):
         scn = opened.scenarios.get(name)
         desc = str(scn.meta.get("description", "")) if scn is not None else ""
         t.add_row(name + (" (default)" if name == default else ""), desc)

