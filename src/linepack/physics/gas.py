@@ -32,6 +32,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from linepack.errors import InputError, did_you_mean
 from linepack.units import P_NORMAL, PSI, R_MOLAR, T_NORMAL, T_STANDARD_20C
 
@@ -187,8 +189,19 @@ def sutton_pseudo_critical(relative_density):
     References
     ----------
     .. [4] R. P. Sutton, SPE-14265-MS (1985). doi:10.2118/14265-MS
+
+    Raises
+    ------
+    InputError
+        (a ValueError) if ``relative_density`` is not a finite number > 0.
     """
-    g = relative_density
+    g = np.asarray(relative_density, dtype=float)
+    ok = (g > 0.0) & (g < np.inf)
+    if not ok.all():
+        bad = g.ravel()[np.flatnonzero(~ok.ravel())[0]].item()
+        raise InputError(f"relative_density must be a finite number > 0 (got {bad!r})")
+    if g.ndim == 0:
+        g = float(g)
     t_rankine = 169.2 + 349.5 * g - 74.0 * g * g
     p_psia = 756.8 - 131.0 * g - 3.6 * g * g
     return t_rankine * (5.0 / 9.0), p_psia * PSI
