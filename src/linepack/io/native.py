@@ -48,7 +48,7 @@ import pandas as pd
 
 from linepack.files import atomic_write_text
 from linepack.errors import InputError, did_you_mean
-from linepack.network.network import GAS_KEYS, Controls, Network, Scenario
+from linepack.network.network import GAS_KEYS, Controls, Network, Scenario, control_entry
 from linepack.network.schema import (
     CONNECTION_FIELDS,
     CONNECTION_KINDS,
@@ -78,8 +78,6 @@ _MODES = {
     "compressorStation": ("active", "bypass", "closed"),
     "checkValve": ("auto",),
 }
-#: Setpoint keys of a control entry: name -> (setpoint, conversion to SI).
-_SETPOINT_KEYS = ("p_out_bar", "p_out_pa", "ratio", "flow_kg_s", "flow_mcm_d")
 
 # edge unit -> (op, factor): SI = edge * factor ("mul") or edge / factor ("div")
 _EDGE_OPS = {
@@ -484,16 +482,12 @@ def _controls(r: _Reader, cname: str, entries: Any, network: Network) -> Control
             raise r.err(f"{eowner} is not a connection of the network"
                         f"{did_you_mean(cid, conns.index)}")
         kind = conns.at[cid, "kind"]
-        if isinstance(e, str):
-            e = {"mode": e}
-        e = r.obj(eowner, "control", e)
-        allowed = ("mode", *_SETPOINT_KEYS, "setpoint", "value")
-        for k in e:
-            if k not in allowed:
-                raise r.unknown(eowner, k, allowed)
-        if "mode" not in e:
-            raise r.err(f"{eowner}: 'mode' is required")
-        mode = r.text(eowner, "mode", e["mode"])
+        if not isinstance(e, str):
+            e = r.obj(eowner, "control", e)
+        try:
+            mode, setpoint, value = control_entry(eowner, e, rho)
+        except InputError as err:
+            raise r.err(str(err)) from None
         modes = _MODES.get(kind)
         if modes is None:
             raise r.err(f"{eowner}: a {kind} has no controls; controls apply to "
@@ -501,36 +495,6 @@ def _controls(r: _Reader, cname: str, entries: Any, network: Network) -> Control
         if mode not in modes:
             raise r.err(f"{eowner}: mode {mode!r} is not allowed for a {kind}"
                         f"{did_you_mean(mode, modes)}; expected one of {list(modes)}")
-        given = [k for k in e if k in _SETPOINT_KEYS]
-        if len(given) > 1 or (given and ("setpoint" in e or "value" in e)):
-            both = given + [k for k in ("setpoint", "value") if k in e]
-            raise r.err(f"{eowner}: give one setpoint, not {both}")
-        setpoint, value = "", math.nan
-        if given:
-            k = given[0]
-            x = r.number(eowner, k, e[k])
-            if k == "p_out_bar":
-                setpoint, value = "p_out", x * BAR
-            elif k == "p_out_pa":
-                setpoint, value = "p_out", x
-            elif k == "ratio":
-                setpoint, value = "ratio", x
-            elif k == "flow_kg_s":
-                setpoint, value = "flow", x
-            else:
-                if rho is None or not math.isfinite(rho) or rho <= 0:
-                    raise r.err(f"{eowner}: flow_mcm_d needs the network gas normal_density "
-                                "[kg/m³], which is missing")
-                setpoint, value = "flow", mcm_per_day_to_kg_s(x, rho)
-        else:
-            if "setpoint" in e:
-                setpoint = r.text(eowner, "setpoint", e["setpoint"])
-                kinds = ("p_out", "ratio", "flow")
-                if setpoint not in ("", *kinds):
-                    raise r.err(f"{eowner}: setpoint {setpoint!r} is not one of {list(kinds)}"
-                                f"{did_you_mean(setpoint, kinds)}")
-            if "value" in e:
-                value = r.number(eowner, "value", e["value"])
         rows.append({"id": cid, "mode": mode, "setpoint": setpoint, "value": value})
     try:
         return Controls(pd.DataFrame(rows).set_index("id") if rows else None)

@@ -135,7 +135,7 @@ def validate(network: Network, scenario: Scenario | None = None, controls: Contr
     scenario
         Boundary conditions, optional.
     controls
-        Operating decisions, optional.
+        Operating decisions (a :class:`Controls` or a mapping in the file format), optional.
     strict
         Raise :class:`~linepack.errors.ValidationError` (listing every error)
         when any error is found.
@@ -145,6 +145,11 @@ def validate(network: Network, scenario: Scenario | None = None, controls: Contr
     list[Issue]
         Errors and warnings; empty when all is well.
     """
+    from linepack.network import arguments as arg
+
+    arg.check_network("validate", network)
+    arg.check_scenario("validate", scenario)
+    controls = arg.check_controls("validate", controls, network)
     issues: list[Issue] = []
     nodes, conns = network.nodes, network.connections
     node_ids = set(nodes.index)
@@ -409,6 +414,13 @@ def validate_controls(network: Network, controls: Controls, scenario: Scenario |
     -------
     list[Issue]
     """
+    from linepack.network import arguments as arg
+
+    arg.check_network("validate_controls", network)
+    arg.check_scenario("validate_controls", scenario)
+    controls = arg.check_controls("validate_controls", controls, network)
+    if controls is None:
+        return []
     issues: list[Issue] = []
     conns, nodes = network.connections, network.nodes
     p_hi = nodes["p_max_pa"].astype(float)

@@ -119,6 +119,56 @@ class SteadyOptions:
     compiled: bool | None = None
     keep_initial_factor: bool = True
 
+    def __post_init__(self) -> None:
+        from linepack.errors import did_you_mean
+        from linepack.network.arguments import argument_error, check_integer, check_number
+
+        f = "SteadyOptions"
+        object.__setattr__(self, "tol", check_number(f, "tol", self.tol, lower=0.0, strict=True,
+                                                     upper=1e-2))
+        object.__setattr__(self, "max_iter", check_integer(f, "max_iter", self.max_iter, lower=1))
+        object.__setattr__(self, "max_rounds", check_integer(f, "max_rounds", self.max_rounds,
+                                                             lower=1))
+        solvers = ("auto", "splu", "cholmod")
+        if not isinstance(self.linear_solver, str):
+            raise argument_error(f, "linear_solver", self.linear_solver, f"one of {list(solvers)}")
+        if self.linear_solver not in solvers:
+            raise InputError(f"SteadyOptions(): linear_solver must be one of {list(solvers)} "
+                             f"(got {self.linear_solver!r})"
+                             f"{did_you_mean(str(self.linear_solver), solvers)}")
+        object.__setattr__(self, "reynolds_floor",
+                           check_number(f, "reynolds_floor", self.reynolds_floor, lower=0.0))
+        for name, allowed in (("compiled", (True, False, None)), ("keep_initial_factor",
+                                                                   (True, False))):
+            v = getattr(self, name)
+            if not any(v is a for a in allowed):
+                raise argument_error(f, name, v, " or ".join(map(str, allowed)))
+
+    @classmethod
+    def coerce(cls, options: Any, function: str = "simulate") -> "SteadyOptions":
+        """``options`` as SteadyOptions: None gives the defaults, a mapping gives
+        ``SteadyOptions(**options)`` with unknown keys named; anything else is refused."""
+        import dataclasses
+        from collections.abc import Mapping
+
+        from linepack.errors import did_you_mean
+        from linepack.network.arguments import argument_error
+
+        if options is None:
+            return cls()
+        if isinstance(options, cls):
+            return options
+        if isinstance(options, Mapping):
+            names = [f.name for f in dataclasses.fields(cls)]
+            for k in options:
+                if k not in names:
+                    raise InputError(f"{function}(): options: unknown option {k!r}"
+                                     f"{did_you_mean(str(k), names)}; expected some of {names}")
+            return cls(**options)
+        raise argument_error(function, "options", options,
+                             "a linepack.SteadyOptions, a mapping of its fields (e.g. "
+                             "{'tol': 1e-10, 'max_iter': 80}) or None")
+
 
 
 
@@ -670,8 +720,10 @@ def simulate(network: Network, scenario: Scenario | None = None, controls: Contr
         and balance the network; every other node takes its ``inflow_kg_s``.
         With no fixed pressure, the entry with the largest inflow is held at
         its upper pressure bound (documented default for GasLib nominations).
-    controls : Controls, optional
-        Operating decisions. Defaults where a connection is not listed:
+    controls : Controls or mapping, optional
+        Operating decisions; a mapping in the file format (``{"CS1": {"mode": "active",
+        "p_out_bar": 75}, "V1": "closed"}``) is read by :meth:`Controls.from_dict`.
+        Defaults where a connection is not listed:
         valves open; check valves close against reverse flow; control valves
         and compressor stations *active*, holding their outlet at
         ``min(p_out_max, outlet node p_max)``, switching to bypass where their
@@ -691,7 +743,8 @@ def simulate(network: Network, scenario: Scenario | None = None, controls: Contr
         Default: the scenario's or network's bulk gas data, else the default gas.
     temperature : float, optional
         Gas temperature. [K] Default: the scenario's.
-    options : SteadyOptions, optional
+    options : SteadyOptions or mapping, optional
+        A mapping is ``SteadyOptions(**options)`` (unknown keys are named).
 
     Returns
     -------
@@ -699,6 +752,9 @@ def simulate(network: Network, scenario: Scenario | None = None, controls: Contr
 
     Raises
     ------
+    ArgumentError
+        An argument of the wrong type (an InputError and a TypeError naming the
+        argument, what it got and what it accepts).
     InputError
         Bad or inconsistent input (the message names the element).
     NotConverged
@@ -706,6 +762,14 @@ def simulate(network: Network, scenario: Scenario | None = None, controls: Contr
     Infeasible
         No physical solution exists (e.g. a pressure would fall to zero).
     """
+    from linepack.network import arguments as arg
+
+    # the arguments' types first (an ArgumentError naming them, not an AttributeError later)
+    arg.check_network("simulate", network)
+    arg.check_scenario("simulate", scenario)
+    controls = arg.check_controls("simulate", controls, network)
+    arg.check_physics("simulate", gas=gas, temperature=temperature)
+    options = SteadyOptions.coerce(options, "simulate")
     kwargs = dict(friction=friction, eos=eos, viscosity=viscosity, gas=gas,
                   temperature=temperature, options=options)
     groups = network.meta.get("combined_decisions") if isinstance(network, Network) else None
