@@ -8,6 +8,7 @@ Errors print one clear message and no traceback (``--debug`` shows it).
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Optional
@@ -138,6 +139,8 @@ def capacity(
     eos: str = typer.Option("papay", "--eos"),
 ) -> None:
     """Largest transit flow from an entry to an exit with every limit respected."""
+    if target_mcm_d is not None and not (math.isfinite(target_mcm_d) and target_mcm_d > 0):
+        raise linepack.InputError(f"--target must be a finite flow > 0 mcm/d (got {target_mcm_d:g})")
     opened = linepack.open_case(target, scenario)
     _need_scenario(opened)
     meta = opened.network.meta

@@ -359,6 +359,10 @@ CASES: list[Case] = [
          g11(scn=[('value="160.00"', 'value="0"'), ('value="160.00"', 'value="0"'),
                   ('value="140.00"', 'value="0"'), ('value="140.00"', 'value="0"')]), NET11,
          ("no node holds a fixed pressure and no entry has an inflow",)),
+    Case("scn-flow-bounds-reversed", "scenario",  # issue #15.6: was accepted (midpoint used)
+         g11(scn=[('<flow bound="lower" value="160.00"', '<flow bound="lower" value="900.00"')]),
+         NET11, ("GasLib-11.scn:35", "scenario node 'entry01'", "flow lower bound 900.00",
+                 "exceeds the upper bound 160.00")),
     # --- linepack's native JSON -------------------------------------------------------
     Case("json-syntax-error", "native", {"case.json": b'{"linepack": 1,\n "name": "x",,\n}'},
          "case.json", ("case.json:2", "invalid JSON")),
@@ -406,7 +410,20 @@ CASES: list[Case] = [
          native(lambda d: scn(d).update(temperature_k=5000)), "case.json",
          ("scenario 'base'", "temperature must be within", "5000 K")),
     Case("json-gas-density-negative", "native", native(lambda d: d["gas"].update(normal_density=-1)),
-         "case.json", ("network gas", "normal_density must be > 0")),
+         "case.json", ("network gas", "normal_density must be > 0", "(got -1)")),
+    Case("json-scenario-gas-density-negative", "native",
+         native(lambda d: scn(d).update(gas={"normal_density": -0.7})), "case.json",
+         ("scenario 'base' gas", "normal_density must be > 0 kg/m³ (got -0.7)")),
+    # issue #15.6: a repeated key was accepted, the last value silently winning
+    Case("json-duplicate-key-in-element", "native",
+         {"case.json": json.dumps(BASE, indent=1).replace(
+             '"p_max_bar": 80\n  },\n  {\n   "id": "B"',
+             '"p_max_bar": 80,\n   "p_max_bar": 90\n  },\n  {\n   "id": "B"').encode()},
+         "case.json", ("case.json:", "duplicate key 'p_max_bar' in the object with id 'A'")),
+    Case("json-duplicate-top-level-key", "native",
+         {"case.json": json.dumps(BASE, indent=1).replace(
+             '"name": "hostile-base"', '"name": "hostile-base",\n "name": "other"').encode()},
+         "case.json", ("case.json:4", "duplicate key 'name'", "must not repeat a key")),
     Case("json-island-without-reference", "native", native(lambda d: (
         d["nodes"].extend([{"id": "X", "kind": "source"}, {"id": "Y", "kind": "sink"}]),
         d["connections"].append({"id": "PX", "kind": "pipe", "from": "X", "to": "Y",
@@ -458,6 +475,14 @@ CASES: list[Case] = [
     Case("controls-file-impossible-ratio", "controls",
          native(extra={"ctl.json": b'{"CS": {"mode": "active", "ratio": 2.5}}'}), "case.json",
          ("compressorStation 'CS'", "ratio 2.5 is above the station's ratio_max 1.5"),
+         args=("--controls", "ctl.json"), validate=False),
+    Case("controls-file-duplicate-key", "controls",
+         native(extra={"ctl.json": b'{"CS": "bypass",\n "CS": {"mode": "active", "ratio": 1.2}}'}),
+         "case.json", ("ctl.json:2", "duplicate key 'CS'"), args=("--controls", "ctl.json"),
+         validate=False),
+    Case("controls-file-setpoint-not-a-number", "controls",
+         native(extra={"ctl.json": b'{"CS": {"mode": "active", "p_out_bar": "70 bar"}}'}),
+         "case.json", ("ctl.json", "'CS'", "p_out_bar must be a number", "'70 bar'"),
          args=("--controls", "ctl.json"), validate=False),
     Case("controls-file-missing", "controls", native(), "case.json",
          ("nothere.json", "cannot read the file"), args=("--controls", "nothere.json"),

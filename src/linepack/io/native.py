@@ -46,8 +46,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from linepack.files import atomic_write_text
+from linepack.files import atomic_write_text, open_input
 from linepack.errors import InputError, did_you_mean
+from linepack.network.arguments import argument_error, check_network, check_path
 from linepack.network.network import GAS_KEYS, Controls, Network, Scenario, control_entry
 from linepack.network.schema import (
     CONNECTION_FIELDS,
@@ -264,14 +265,102 @@ def _short(x: Any) -> str:
     return s if len(s) <= 40 else s[:37] + "..."
 
 
+class _DuplicateKey(Exception):
+    """A JSON object repeats a key (json.loads would keep the last value silently)."""
+
+    def __init__(self, key: str, pairs: list[tuple[str, Any]]):
+        super().__init__(key)
+        self.key = key
+        self.id = next((v for k, v in pairs if k == "id" and isinstance(v, str)), None)
+        self.pos: int | None = None
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    d = dict(pairs)
+    if len(d) != len(pairs):
+        seen: set[str] = set()
+        for k, _ in pairs:
+            if k in seen:
+                raise _DuplicateKey(k, pairs)
+            seen.add(k)
+    return d
+
+
+def _second_key(s: str, start: int, key: str) -> int | None:
+    """Offset of the second ``key`` among the keys of the object whose text starts at
+    ``start`` (just after its ``{``); nested objects and strings are skipped."""
+    from json.decoder import scanstring
+
+    i, depth, count, n = start, 0, 0, len(s)
+    while i < n:
+        c = s[i]
+        if c == '"':
+            val, j = scanstring(s, i + 1)
+            if depth == 0:
+                k = j
+                while k < n and s[k] in " \t\r\n":
+                    k += 1
+                if k < n and s[k] == ":" and val == key:
+                    count += 1
+                    if count == 2:
+                        return i
+            i = j
+            continue
+        if c in "{[":
+            depth += 1
+        elif c in "}]":
+            if depth == 0:
+                return None
+            depth -= 1
+        i += 1
+    return None
+
+
+def _duplicate_line(raw: str | bytes | bytearray, key: str) -> int | None:
+    """The line of the first repeated key, found by parsing again with the pure-Python
+    decoder (which knows where each object starts); only on this error path, and only
+    for files up to 20 MiB."""
+    import json.decoder
+    import json.scanner
+
+    if len(raw) > 20 * 2 ** 20:
+        return None
+    text = raw if isinstance(raw, str) else bytes(raw).decode(json.detect_encoding(raw))
+
+    def parse_object(s_and_end, *args):
+        try:
+            return json.decoder.JSONObject(s_and_end, *args)
+        except _DuplicateKey as e:
+            if e.pos is None:
+                e.pos = _second_key(s_and_end[0], s_and_end[1], e.key)
+            raise
+
+    dec = json.JSONDecoder(object_pairs_hook=_no_duplicates)
+    dec.parse_object = parse_object
+    dec.scan_once = json.scanner.py_make_scanner(dec)
+    try:
+        dec.decode(text)
+    except _DuplicateKey as e:
+        return None if e.pos is None else text.count("\n", 0, e.pos) + 1
+    except (ValueError, RecursionError):
+        return None
+    return None
+
+
 def _load_json(raw: str | bytes | bytearray, name: str | None) -> Any:
-    """``json.loads`` with every failure as an InputError naming the file."""
+    """``json.loads`` with every failure as an InputError naming the file; an object that
+    repeats a key is refused (naming the key, the object's id and the line)."""
     if len(raw) > MAX_FILE_BYTES:
         raise InputError(f"refused: the file has {len(raw) / 2 ** 20:.1f} MiB, more than "
                          f"linepack's limit of {MAX_FILE_BYTES / 2 ** 20:.0f} MiB "
                          "(linepack.io.native.MAX_FILE_BYTES)", path=name)
     try:
-        return json.loads(raw)
+        return json.loads(raw, object_pairs_hook=_no_duplicates)
+    except _DuplicateKey as e:
+        where = f" in the object with id {e.id!r}" if e.id is not None and e.key != "id" else ""
+        raise InputError(f"duplicate key {e.key!r}{where}: a JSON object must not repeat a key "
+                         "(the last value would silently win)", path=name,
+                         line=_duplicate_line(raw, e.key)) from None
     except json.JSONDecodeError as e:
         raise InputError(f"invalid JSON: {e.msg} (column {e.colno})", path=name,
                          line=e.lineno) from None
@@ -285,18 +374,19 @@ def _load_json(raw: str | bytes | bytearray, name: str | None) -> Any:
 
 
 def _read_bytes(path: str | PathLike) -> bytes:
-    """A file's bytes; a file above MAX_FILE_BYTES is refused before it is read."""
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-        if size <= MAX_FILE_BYTES:
-            with p.open("rb") as fh:
-                return fh.read(MAX_FILE_BYTES + 1)
-    except OSError as e:
-        raise InputError(f"cannot read the file: {e.strerror or e}", path=str(path)) from None
-    raise InputError(f"refused: the file has {size / 2 ** 20:.1f} MiB, more than linepack's "
-                     f"limit of {MAX_FILE_BYTES / 2 ** 20:.0f} MiB "
-                     "(linepack.io.native.MAX_FILE_BYTES)", path=str(path))
+    """A file's bytes; a path that is not a regular file (directory, FIFO, device) or a file
+    above MAX_FILE_BYTES is refused before it is read."""
+    with open_input(path, max_bytes=MAX_FILE_BYTES,
+                    limit="linepack.io.native.MAX_FILE_BYTES") as fh:
+        try:
+            data = fh.read(MAX_FILE_BYTES + 1)
+        except OSError as e:
+            raise InputError(f"cannot read the file: {e.strerror or e}", path=str(path)) from None
+    if len(data) > MAX_FILE_BYTES:  # grew since it was checked
+        raise InputError(f"refused: the file has more than linepack's limit of "
+                         f"{MAX_FILE_BYTES / 2 ** 20:.0f} MiB (linepack.io.native.MAX_FILE_BYTES)",
+                         path=str(path))
+    return data
 
 
 def _element_id(r: _Reader, rec: Any, what: str, i: int) -> str:
@@ -521,13 +611,20 @@ def parse_native(text_or_dict: str | bytes | Mapping[str, Any], *, name: str | N
     """
     if isinstance(text_or_dict, (str, bytes, bytearray)):
         data = _load_json(text_or_dict, name)
-    else:
+    elif isinstance(text_or_dict, Mapping):
         data = dict(text_or_dict)
+    else:
+        raise argument_error("parse_native", "text_or_dict", text_or_dict,
+                             "the JSON text (str or bytes) or the decoded object (a mapping)")
     return _parse(data, name)
 
 
 def read_native(path: str | PathLike) -> Case:
-    """Read a native linepack file (JSON). See :func:`parse_native`."""
+    """Read a native linepack file (JSON). See :func:`parse_native`.
+
+    A path that is not a regular file (a directory, FIFO or device) or a file larger than
+    :data:`MAX_FILE_BYTES` is refused before it is read (InputError naming the path)."""
+    check_path("read_native", "path", path)
     return parse_native(_read_bytes(path), name=str(path))
 
 
@@ -535,6 +632,8 @@ def read_controls(path: str | PathLike, network: Network) -> Controls:
     """Read a controls file: a JSON object ``{connection id: control}`` in the native
     format's controls convention (``{"mode": "active", "p_out_bar": 75}``, ``"closed"``, …),
     checked against ``network``."""
+    check_path("read_controls", "path", path)
+    check_network("read_controls", network)
     data = _load_json(_read_bytes(path), str(path))
     return _controls(_Reader(str(path)), Path(path).stem, data, network)
 

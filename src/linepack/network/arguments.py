@@ -98,7 +98,7 @@ def check_number(function: str, name: str, x: Any, *, lower: float | None = None
     v = float(x)
     u = f" {unit}" if unit else ""
     if not math.isfinite(v):
-        raise InputError(f"{function}(): {name} must be a finite number{u} (got {v!r})")
+        raise InputError(f"{function}(): {name} must be a finite number (got {v!r})")
     if lower is not None and (v <= lower if strict else v < lower):
         op = ">" if strict else "≥"
         raise InputError(f"{function}(): {name} must be {op} {lower:g}{u} (got {x!r})")
