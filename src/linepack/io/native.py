@@ -49,7 +49,15 @@ import pandas as pd
 from linepack.files import atomic_write_text, open_input
 from linepack.errors import InputError, did_you_mean
 from linepack.network.arguments import argument_error, check_network, check_path
-from linepack.network.network import GAS_KEYS, Controls, Network, Scenario, control_entry
+from linepack.network.network import (
+    GAS_COMPOSITION,
+    GAS_KEYS,
+    Controls,
+    Network,
+    Scenario,
+    check_gas,
+    control_entry,
+)
 from linepack.network.schema import (
     CONNECTION_FIELDS,
     CONNECTION_KINDS,
@@ -60,7 +68,7 @@ from linepack.network.schema import (
 )
 from linepack.units import BAR, mcm_per_day_to_kg_s
 
-__all__ = ["read_controls", "Case", "read_native", "parse_native", "write_native", "FORMAT_VERSION",
+__all__ = ["read_controls", "read_gas_composition", "Case", "read_native", "parse_native", "write_native", "FORMAT_VERSION",
            "MAX_FILE_BYTES"]
 
 #: The format version written in the ``"linepack"`` key.
@@ -412,12 +420,26 @@ def _gas(r: _Reader, gas: Any, owner: str) -> dict[str, float] | None:
     if gas is None:
         return None
     gas = r.obj(owner, "gas", gas)
-    out = {}
+    out: dict[str, Any] = {}
     for k, v in gas.items():
+        if k == GAS_COMPOSITION:
+            comp = r.obj(f"{owner} gas", GAS_COMPOSITION, v)
+            if not comp:
+                raise r.err(f"{owner} gas: composition must name at least one component, e.g. "
+                            "{\"methane\": 0.95, \"ethane\": 0.05} (mole fractions)")
+            out[k] = {str(c): r.number(f"{owner} gas composition", str(c), x)
+                      for c, x in comp.items()}
+            continue
         if k not in GAS_KEYS:
-            raise r.unknown(f"{owner} gas", k, GAS_KEYS)
+            raise r.unknown(f"{owner} gas", k, (*GAS_KEYS, GAS_COMPOSITION))
         out[k] = r.number(f"{owner} gas", k, v)
     return out
+
+
+def _gas_record(gas: Mapping[str, Any]) -> dict[str, Any]:
+    """A gas as the file writes it: numbers, and the composition as an object."""
+    return {k: ({str(c): _json_number(float(x)) for c, x in v.items()} if k == GAS_COMPOSITION
+                else _json_number(float(v))) for k, v in gas.items()}
 
 
 def _table(rows: list[dict[str, Any]], cols: dict[str, _Col]) -> pd.DataFrame | None:
@@ -638,6 +660,37 @@ def read_controls(path: str | PathLike, network: Network) -> Controls:
     return _controls(_Reader(str(path)), Path(path).stem, data, network)
 
 
+def read_gas_composition(path: str | PathLike) -> dict[str, Any]:
+    """Read a gas file: a JSON object of mole fractions (``{"methane": 0.95, "ethane": 0.03,
+    "nitrogen": 0.02}``) or a native ``"gas"`` block holding one
+    (``{"composition": {...}, "temperature": 283.15}``).
+
+    Returns
+    -------
+    dict
+        The gas as :func:`linepack.simulate` takes it (``gas=``): ``{"composition": {...}}``
+        plus any bulk values given. The component names and the sum of the fractions are
+        checked when the gas is built (:meth:`linepack.physics.gas.Gas.from_composition`).
+    """
+    check_path("read_gas_composition", "path", path)
+    r = _Reader(str(path))
+    data = r.obj("file", "gas", _load_json(_read_bytes(path), str(path)))
+    if not data:
+        raise r.err("the gas file is empty; expected mole fractions such as "
+                    "{\"methane\": 0.95, \"ethane\": 0.05}")
+    if not (set(data) & {*GAS_KEYS, GAS_COMPOSITION}):
+        data = {GAS_COMPOSITION: data}
+    if GAS_COMPOSITION not in data:
+        raise r.err("the gas file gives no composition (mole fractions); expected "
+                    "{\"methane\": 0.95, ...} or {\"composition\": {...}}")
+    gas = _gas(r, data, "file")
+    try:
+        check_gas(gas, "gas file")
+    except InputError as e:
+        raise r.err(str(e)) from None
+    return gas
+
+
 # -- writing ----------------------------------------------------------------------
 
 def _json_number(v: float) -> Any:
@@ -702,7 +755,7 @@ def _to_dict(case: Case) -> dict[str, Any]:
     assumptions = meta.pop("assumptions", None)
     out: dict[str, Any] = {"linepack": FORMAT_VERSION, "name": net.name, "meta": meta}
     if net.gas is not None:
-        out["gas"] = {k: _json_number(float(v)) for k, v in net.gas.items()}
+        out["gas"] = _gas_record(net.gas)
     nodes = []
     for nid, row in net.nodes.iterrows():
         rec = {"id": nid, **_record(row, _NODE_COLS)}
@@ -736,7 +789,7 @@ def _to_dict(case: Case) -> dict[str, Any]:
             if sname in case.scenario_controls:
                 srec["controls"] = case.scenario_controls[sname]
             if s.gas is not None:
-                srec["gas"] = {k: _json_number(float(v)) for k, v in s.gas.items()}
+                srec["gas"] = _gas_record(s.gas)
             srec["nodes"] = [{"id": nid, **_record(row, _SCN_COLS)}
                              for nid, row in s.nodes.iterrows()]
             if smeta:

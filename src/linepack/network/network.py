@@ -30,7 +30,7 @@ from linepack.network.schema import (
 )
 from linepack.units import BAR, mcm_per_day_to_kg_s
 
-__all__ = ["Network", "Scenario", "Controls", "GAS_KEYS", "CONTROL_KEYS", "control_entry"]
+__all__ = ["Network", "Scenario", "Controls", "GAS_KEYS", "GAS_COMPOSITION", "check_gas", "CONTROL_KEYS", "control_entry"]
 
 #: Bulk gas properties a network or scenario may carry (SI), as GasLib gives them per source.
 GAS_KEYS = (
@@ -44,6 +44,30 @@ GAS_KEYS = (
     "heat_capacity_c",           # C [J/(mol·K³)]
     "temperature",               # [K] gas temperature at the entry
 )
+#: The key of a gas composition in a network's or scenario's gas: a mapping of component
+#: name (methane, ethane, nitrogen … or CH4, C2H6, N2; see linepack.physics.gas.COMPONENTS)
+#: to mole fraction [-]. With it the gas is built from the composition (GERG-2008 needs one).
+GAS_COMPOSITION = "composition"
+
+
+def check_gas(gas: Any, owner: str) -> None:
+    """``gas`` holds only :data:`GAS_KEYS` and, optionally, a :data:`GAS_COMPOSITION`
+    mapping of component names to numbers; InputError naming ``owner`` otherwise. Values
+    are judged by :func:`linepack.network.validate.validate`."""
+    if gas is None:
+        return
+    if not isinstance(gas, Mapping):
+        raise InputError(f"{owner}: gas must be a mapping of properties (got {type(gas).__name__})")
+    unknown = set(gas) - set(GAS_KEYS) - {GAS_COMPOSITION}
+    if unknown:
+        raise InputError(f"{owner}: unknown propert(y/ies) {sorted(unknown)}; "
+                         f"expected some of {(*GAS_KEYS, GAS_COMPOSITION)}")
+    comp = gas.get(GAS_COMPOSITION)
+    if comp is not None and (not isinstance(comp, Mapping) or not comp
+                             or not all(isinstance(k, str) for k in comp)):
+        raise InputError(f"{owner}: composition must be a non-empty mapping of component name "
+                         f"to mole fraction, e.g. {{'methane': 0.95, 'ethane': 0.05}} "
+                         f"(got {comp!r:.60})")
 
 
 def _table(data: pd.DataFrame | Iterable[Mapping[str, Any]] | None, fields: tuple[Field, ...],
@@ -146,11 +170,7 @@ class Network:
                              f"; expected one of {CONNECTION_KINDS}")
         conns["from_node"] = conns["from_node"].astype(str)
         conns["to_node"] = conns["to_node"].astype(str)
-        if self.gas is not None:
-            unknown = set(self.gas) - set(GAS_KEYS)
-            if unknown:
-                raise InputError(f"network gas: unknown propert(y/ies) {sorted(unknown)}; "
-                                 f"expected some of {GAS_KEYS}")
+        check_gas(self.gas, "network gas")
         object.__setattr__(self, "nodes", nodes)
         object.__setattr__(self, "connections", conns)
         object.__setattr__(self, "meta", dict(self.meta))
@@ -243,6 +263,7 @@ class Scenario:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "nodes", _table(self.nodes, SCENARIO_FIELDS, "scenario", ()))
+        check_gas(self.gas, f"scenario '{self.name}' gas")
         object.__setattr__(self, "meta", dict(self.meta))
         t = float(self.temperature)
         if not np.isfinite(t) or t <= 0:

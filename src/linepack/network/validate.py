@@ -18,10 +18,12 @@ and the isentropic exponent κ = cp0/(cp0 − R) is not > 1).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from linepack.errors import Issue, ValidationError, did_you_mean
-from linepack.network.network import Controls, Network, Scenario
+from linepack.network.network import GAS_COMPOSITION, Controls, Network, Scenario
 from linepack.units import BAR, R_MOLAR
 
 __all__ = ["validate", "validate_controls", "TEMPERATURE_RANGE_K", "GAS_RANGES", "FLOW_LIMIT_KG_S",
@@ -354,6 +356,31 @@ def _validate_scenario(network: Network, scenario: Scenario) -> list[Issue]:
     return issues
 
 
+def _validate_composition(comp, where: str) -> list[Issue]:
+    """Mole fractions: numbers in [0, 1] summing to 1 within 1e-6 (component names are
+    checked by the gas model when the gas is built)."""
+    issues: list[Issue] = []
+    if not isinstance(comp, Mapping) or not comp:
+        return [Issue(where, f"composition must be a non-empty mapping of component to mole "
+                             f"fraction (got {comp!r:.60})")]
+    total = 0.0
+    for name, value in comp.items():
+        try:
+            x = float(value)
+        except (TypeError, ValueError):
+            issues.append(Issue(where, f"composition {name!r} must be a mole fraction "
+                                       f"(got {value!r})"))
+            continue
+        if not 0.0 <= x <= 1.0:
+            issues.append(Issue(where, f"composition {name!r} must be a mole fraction in "
+                                       f"[0, 1] (got {x:g})"))
+        total += x
+    if not issues and abs(total - 1.0) > 1e-6:
+        issues.append(Issue(where, f"composition: mole fractions must sum to 1 within 1e-6 "
+                                   f"(got {total:.9g})"))
+    return issues
+
+
 def _validate_gas(gas, where: str, temperatures=()) -> list[Issue]:
     """Gas properties: positive where physical, in range, all finite; cp0 > R at the
     gas's own temperature and at ``temperatures`` [K] (default 288.15 K)."""
@@ -377,6 +404,9 @@ def _validate_gas(gas, where: str, temperatures=()) -> list[Issue]:
                                     f"{a:g}, {b:g}, {c:g})"))
                 break
     for key, value in gas.items():
+        if key == GAS_COMPOSITION:
+            issues += _validate_composition(value, where)
+            continue
         try:
             x = float(value)
         except (TypeError, ValueError):

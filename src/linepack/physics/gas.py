@@ -397,7 +397,7 @@ class Gas:
 
     _BULK_KEYS = ("normal_density", "molar_mass", "pseudo_critical_pressure",
                   "pseudo_critical_temperature", "calorific_value", "heat_capacity_a",
-                  "heat_capacity_b", "heat_capacity_c", "temperature", "name")
+                  "heat_capacity_b", "heat_capacity_c", "temperature", "name", "composition")
 
     @classmethod
     def from_bulk(cls, values: Mapping[str, Any], name: str | None = None) -> Gas:
@@ -411,8 +411,11 @@ class Gas:
             [K], ``calorific_value`` [J/m³], ``heat_capacity_a`` [J/(mol·K)],
             ``heat_capacity_b`` [J/(mol·K²)], ``heat_capacity_c``
             [J/(mol·K³)], ``temperature`` [K] (accepted and ignored: the gas
-            temperature belongs to the scenario, not to the gas), ``name``.
-            At least one of ``normal_density`` and ``molar_mass`` is required.
+            temperature belongs to the scenario, not to the gas), ``name``,
+            ``composition`` (component → mole fraction: the gas is then
+            :meth:`from_composition` of it, and the other values are not used).
+            At least one of ``normal_density``, ``molar_mass`` and ``composition``
+            is required.
         name
             Label; overrides ``values["name"]``.
 
@@ -436,6 +439,8 @@ class Gas:
             return None if v is None or (isinstance(v, float) and math.isnan(v)) else v
 
         label = name if name is not None else str(values.get("name", "gas"))
+        if values.get("composition") is not None:
+            return cls.from_composition(values["composition"], name=label)
         rho_n, molar_mass = get("normal_density"), get("molar_mass")
         if rho_n is None and molar_mass is None:
             raise InputError("from_bulk: need 'normal_density' [kg/m³] or 'molar_mass' "
