@@ -97,3 +97,27 @@ def test_sutton_still_vectorises():
     t, p = sutton_pseudo_critical(np.array([0.6, 0.7]))
     t6, p6 = sutton_pseudo_critical(0.6)
     assert t[0] == pytest.approx(t6) and p[0] == pytest.approx(p6)
+
+
+@pytest.mark.parametrize("rho", [-0.7, 0.0, np.nan, np.inf])
+def test_flow_unit_conversions_refuse_a_density_that_is_not_positive(rho):
+    """Issue #15.6: a negative normal density turned every flow negative without a word."""
+    from linepack import units
+
+    for convert in (units.mcm_per_day_to_kg_s, units.kg_s_to_mcm_per_day,
+                    units.knm3_per_hour_to_kg_s):
+        with pytest.raises(InputError, match=r"normal_density must be a finite number > 0 "
+                                             rf"kg/m³ \(got {rho!r}\)"):
+            convert(1.0, rho)
+    with pytest.raises(InputError, match=r"\(got -0.5\)"):
+        units.mcm_per_day_to_kg_s(1.0, np.array([0.7, -0.5]))
+
+
+def test_a_negative_normal_density_for_gaslib_flows_is_refused_with_its_value():
+    from pathlib import Path
+
+    from linepack.io import read_gaslib
+
+    net = Path(__file__).parents[1] / "hostile" / "corpus" / "gaslib" / "GasLib-11.net"
+    with pytest.raises(InputError, match=r"normal_density must be > 0 kg/m³ \(got -0.7\)"):
+        read_gaslib(net, normal_density=-0.7)   # was accepted: every flow bound negative
