@@ -28,7 +28,15 @@ __all__ = ["mean_pressure", "isothermal_pipe", "isothermal_pipe_coefficients", "
 def _domain(name, value, *, lower=0.0, strict=True, unit=""):
     """``value`` as a float array; InputError naming ``name`` and the first value that is
     not finite or not above (``strict``) / at least ``lower``. One cheap pass when all is well."""
+    if type(value) is float and (value > lower if strict else value >= lower) \
+            and value < np.inf:
+        return value   # a plain number in the domain: no array needed
     a = np.asarray(value, dtype=float)
+    if a.size == 0:
+        return a
+    lo, hi = a.min(), a.max()   # two passes, no temporary arrays; NaN fails both tests below
+    if (lo > lower if strict else lo >= lower) and hi < np.inf:
+        return a
     ok = ((a > lower) if strict else (a >= lower)) & (a < np.inf)
     if not ok.all():
         bad = a.ravel()[np.flatnonzero(~ok.ravel())[0]].item()
@@ -41,6 +49,8 @@ def _domain(name, value, *, lower=0.0, strict=True, unit=""):
 def _finite(name, value, unit=""):
     """``value`` as a float array; InputError naming ``name`` and the first non-finite value."""
     a = np.asarray(value, dtype=float)
+    if a.size == 0 or np.isfinite(a.min() + a.max()):
+        return a
     ok = np.isfinite(a)
     if not ok.all():
         bad = a.ravel()[np.flatnonzero(~ok.ravel())[0]].item()
@@ -77,7 +87,7 @@ def mean_pressure(p_in, p_out):
     p1 = _domain("p_in", p_in, strict=False, unit="Pa (absolute)")
     p2 = _domain("p_out", p_out, strict=False, unit="Pa (absolute)")
     s = p1 + p2
-    if not (s > 0.0).all():
+    if not np.all(s > 0.0):
         raise InputError("p_in + p_out must be > 0 Pa: the mean pressure of a pipe with both "
                          "ends at 0 Pa is undefined (got p_in = p_out = 0.0)")
     pm = 2.0 / 3.0 * (s - p1 * p2 / s)
@@ -172,7 +182,8 @@ def isothermal_pipe(p_in, p_out, m, m_abs, friction_factor, dfriction_term_dm, z
     gas_constant : float
         Specific gas constant. [J/(kg·K)]
     mean : tuple of ndarray, optional
-        ``mean_pressure(p_in, p_out)`` when the caller has it already.
+        ``mean_pressure(p_in, p_out)`` when the caller has it already (that call has
+        checked the pressures; they are not checked again).
     area : array_like, optional
         Cross-section π·D²/4 when the caller has it already. [m²]
 
@@ -188,8 +199,10 @@ def isothermal_pipe(p_in, p_out, m, m_abs, friction_factor, dfriction_term_dm, z
         not finite, or a length, diameter, Z, temperature or gas constant is not a finite
         number > 0.
     """
-    p1 = _domain("p_in", p_in, strict=False, unit="Pa (absolute)")
-    p2 = _domain("p_out", p_out, strict=False, unit="Pa (absolute)")
+    if mean is None:   # checks the pressures (a given ``mean`` came from that same check)
+        mean = mean_pressure(p_in, p_out)
+    p1 = np.asarray(p_in, dtype=float)
+    p2 = np.asarray(p_out, dtype=float)
     diameter = _domain("diameter", diameter, unit="m")
     length = _domain("length", length, unit="m")
     z = _domain("z", z)
@@ -197,7 +210,7 @@ def isothermal_pipe(p_in, p_out, m, m_abs, friction_factor, dfriction_term_dm, z
     gas_constant = _domain("gas_constant", gas_constant, unit="J/(kg·K)")
     if area is None:
         area = np.pi * diameter * diameter / 4.0
-    _, dpm1, dpm2 = mean_pressure(p1, p2) if mean is None else mean
+    _, dpm1, dpm2 = mean
     l_over_d = length / diameter
     resist = friction_factor * l_over_d + loss_coefficient
     c = (gas_constant * temperature) * z / (area * area)
