@@ -180,3 +180,32 @@ def test_validate_checks_its_arguments_and_takes_a_controls_mapping():
         linepack.validate(net, 5)
     issues = linepack.validate(net, scn, {"cs": {"mode": "active", "ratio": 0.5}})
     assert any("ratio must be ≥ 1" in str(i) for i in issues)
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: Network(5, None), ("nodes: expected a pandas DataFrame, a list of records",
+                                "int 5")),
+    (lambda: Network([1, 2], None), ("nodes", "int 1")),
+    (lambda: Scenario(5), ("scenario: expected a pandas DataFrame", "int 5")),
+    (lambda: Scenario(None, temperature="hot"), ("temperature must be a number", "str 'hot'")),
+    (lambda: Controls(5), ("controls: expected", "int 5")),
+    (lambda: linepack.write_native(5, "x.json"), ("write_native()", "Case or Network", "int 5")),
+    (lambda: linepack.read_native(5), ("read_native()", "path", "int 5")),
+    (lambda: linepack.parse_native(5), ("parse_native()", "int 5")),
+    (lambda: linepack.read_gaslib(None), ("read_gaslib()", "net_path", "NoneType None")),
+    (lambda: linepack.read_controls("c.json", 5), ("read_controls()", "network", "int 5")),
+    (lambda: linepack.summarize(chain()[0], 5), ("summarize()", "result", "int 5")),
+])
+def test_constructors_and_readers_name_an_argument_of_the_wrong_type(call, words):
+    """Each was a bare TypeError/AttributeError ('int' object is not iterable, …)."""
+    with pytest.raises(ArgumentError) as e:
+        call()
+    assert isinstance(e.value, TypeError) and isinstance(e.value, InputError)
+    for w in words:
+        assert w in str(e.value), str(e.value)
+
+
+def test_from_pandapipes_names_a_net_of_the_wrong_type():
+    pytest.importorskip("pandapipes")
+    with pytest.raises(ArgumentError, match=r"from_pandapipes\(\): net must be a pandapipesNet"):
+        linepack.from_pandapipes({"pipe": []})

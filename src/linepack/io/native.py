@@ -865,6 +865,10 @@ def write_native(case_or_network: Case | Network, path: str | PathLike) -> Path:
     Path
         ``path``.
     """
+    if not isinstance(case_or_network, (Case, Network)):
+        raise argument_error("write_native", "case_or_network", case_or_network,
+                             "a linepack Case or Network")
+    check_path("write_native", "path", path)
     case = case_or_network if isinstance(case_or_network, Case) else Case(case_or_network)
     path = Path(path)
     text = _dump(_to_dict(case)) + "\n"

@@ -106,6 +106,7 @@ when these differ, their mean is used and the spread is recorded in ``scenario.m
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -435,6 +436,10 @@ def from_pandapipes(net) -> PandapipesCase:
     >>> case.network.count()["pipe"]                                    # doctest: +SKIP
     1
     """
+    if not isinstance(net, Mapping) or "junction" not in net:   # a pandapipesNet is a dict
+        from linepack.network.arguments import argument_error
+
+        raise argument_error("from_pandapipes", "net", net, "a pandapipesNet")
     _check_unsupported(net)
     notes: list[str] = []
 

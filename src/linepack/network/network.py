@@ -84,7 +84,14 @@ def _table(data: pd.DataFrame | Iterable[Mapping[str, Any]] | None, fields: tupl
     elif isinstance(data, pd.DataFrame):
         df = data
     else:
-        rows = list(data)
+        rows = list(data) if isinstance(data, Iterable) and not isinstance(data, (str, bytes)) \
+            else None
+        if rows is None or not all(isinstance(r, Mapping) for r in rows):
+            from linepack.errors import ArgumentError
+
+            bad = data if rows is None else next(r for r in rows if not isinstance(r, Mapping))
+            raise ArgumentError(f"{what}: expected a pandas DataFrame, a list of records "
+                                f"(dicts) or None (got {type(bad).__name__} {bad!r:.40})")
         df = pd.DataFrame(rows)
         if "id" in df.columns:
             df = df.set_index("id")
@@ -265,7 +272,14 @@ class Scenario:
         object.__setattr__(self, "nodes", _table(self.nodes, SCENARIO_FIELDS, "scenario", ()))
         check_gas(self.gas, f"scenario '{self.name}' gas")
         object.__setattr__(self, "meta", dict(self.meta))
-        t = float(self.temperature)
+        try:
+            t = float(self.temperature)
+        except (TypeError, ValueError):
+            from linepack.errors import ArgumentError
+
+            raise ArgumentError(f"scenario '{self.name}': temperature must be a number [K] "
+                                f"(got {type(self.temperature).__name__} "
+                                f"{self.temperature!r:.40})") from None
         if not np.isfinite(t) or t <= 0:
             raise InputError(f"scenario '{self.name}': temperature must be > 0 K (got {t})")
         object.__setattr__(self, "temperature", t)
