@@ -688,6 +688,11 @@ def read_gas_composition(path: str | PathLike) -> dict[str, Any]:
         check_gas(gas, "gas file")
     except InputError as e:
         raise r.err(str(e)) from None
+    from linepack.network.validate import composition_issues
+
+    issues = composition_issues(gas[GAS_COMPOSITION], "gas file")
+    if issues:
+        raise r.err(str(issues[0]))
     return gas
 
 

@@ -26,7 +26,7 @@ from linepack.errors import Issue, ValidationError, did_you_mean
 from linepack.network.network import GAS_COMPOSITION, Controls, Network, Scenario
 from linepack.units import BAR, R_MOLAR
 
-__all__ = ["validate", "validate_controls", "TEMPERATURE_RANGE_K", "GAS_RANGES", "FLOW_LIMIT_KG_S",
+__all__ = ["validate", "validate_controls", "composition_issues", "TEMPERATURE_RANGE_K", "GAS_RANGES", "FLOW_LIMIT_KG_S",
            "PRESSURE_LIMIT_PA", "RATIO_LIMIT"]
 
 #: Gas temperatures accepted as physical for a transmission network (−100 °C … 200 °C). [K]
@@ -356,7 +356,7 @@ def _validate_scenario(network: Network, scenario: Scenario) -> list[Issue]:
     return issues
 
 
-def _validate_composition(comp, where: str) -> list[Issue]:
+def composition_issues(comp, where: str) -> list[Issue]:
     """Mole fractions: numbers in [0, 1] summing to 1 within 1e-6 (component names are
     checked by the gas model when the gas is built)."""
     issues: list[Issue] = []
@@ -405,7 +405,7 @@ def _validate_gas(gas, where: str, temperatures=()) -> list[Issue]:
                 break
     for key, value in gas.items():
         if key == GAS_COMPOSITION:
-            issues += _validate_composition(value, where)
+            issues += composition_issues(value, where)
             continue
         try:
             x = float(value)
