@@ -205,3 +205,16 @@ def test_a_file_far_over_the_element_limit_is_refused_before_parsing(tmp_path):
         read_gaslib(f)
     assert "about 1,100,001 elements, more than 1,000,000" in str(e.value)
     assert e.value.line is None and str(f) in str(e.value)
+
+
+def test_a_file_with_millions_of_attributes_is_refused_before_parsing(tmp_path):
+    """One element with 4.1 million attributes: expat would build them all (about 100 bytes
+    each) before linepack sees the element; they are counted first and the file refused
+    (expat never sees it, so the repeated name does not matter here)."""
+    f = tmp_path / "attrs.net"
+    f.write_bytes(b'<?xml version="1.0"?>\n<network xmlns="http://gaslib.zib.de/Gas"><x'
+                  + b' a="1"' * 4_100_000 + b"/></network>\n")
+    with pytest.raises(InputError) as e:
+        read_gaslib(f)
+    assert "attributes, more than 4,000,000" in str(e.value)
+    assert "MAX_ATTRIBUTES" in str(e.value) and e.value.line is None

@@ -47,8 +47,10 @@ Conventions
   not a regular file (a directory, FIFO, device) is refused before it is opened for
   reading; a file larger than :data:`MAX_FILE_BYTES` (200 MiB; GasLib's largest
   instance, GasLib-4197, has 3 MiB) is refused before it is read, one with more than
-  :data:`MAX_ELEMENTS` XML elements (1,000,000; GasLib-4197 has 51,000) or nested
-  deeper than :data:`MAX_DEPTH` as soon as the limit is passed; malformed,
+  :data:`MAX_ELEMENTS` XML elements (1,000,000; GasLib-4197 has 51,000) or
+  :data:`MAX_ATTRIBUTES` attributes (4,000,000) from a count before parsing (files above
+  4 MiB) and, for the elements, while parsing, one nested deeper than
+  :data:`MAX_DEPTH` as soon as the limit is passed; malformed,
   truncated, wrongly encoded or wrongly namespaced files and repeated ids give an
   :class:`~linepack.errors.InputError` naming the file and line.
 * ``ratio_max``: per configuration the product over the serial stages of the
@@ -88,7 +90,8 @@ from linepack.files import open_input
 from linepack.io import _gaslib_map as gm
 from linepack.network.network import GAS_KEYS, Network, Scenario
 
-__all__ = ["read_gaslib", "parse_gaslib", "MAX_FILE_BYTES", "MAX_DEPTH", "MAX_ELEMENTS"]
+__all__ = ["read_gaslib", "parse_gaslib", "MAX_FILE_BYTES", "MAX_DEPTH", "MAX_ELEMENTS",
+           "MAX_ATTRIBUTES"]
 
 _DEFAULT_TEMPERATURE = 288.15  # [K] when neither the .scn nor the sources give one
 
@@ -101,6 +104,10 @@ MAX_DEPTH = 100
 #: streaming reader, the memory of the records kept; a file with more is refused as soon as
 #: the count is passed.
 MAX_ELEMENTS = 1_000_000
+#: Most XML attributes accepted per file (checked before parsing, for files above 4 MiB):
+#: one element may carry any number of them, and expat builds them all before linepack sees
+#: the element. GasLib-4197's .net file has about 128,000.
+MAX_ATTRIBUTES = 4_000_000
 
 
 # -- XML, read as a stream ---------------------------------------------------------------
@@ -157,33 +164,38 @@ def _fix_name(name: str) -> str:
     return "{" + name if "}" in name else name
 
 
-def _count_elements(source: str | bytes | BinaryIO) -> int:
-    """About how many elements ``source`` holds (start tags: ``<`` less ``</``, ``<!``, ``<?``;
-    comments holding ``<`` count too), counted in C in about 0.1 s per 100 MB, so that a file
-    far beyond :data:`MAX_ELEMENTS` is refused before it is parsed. A file object is read
-    once for this (in 1 MiB chunks) and rewound; one small enough to be harmless is not."""
-    def count(chunk) -> int:
+def _count_markup(source: str | bytes | BinaryIO) -> tuple[int, int]:
+    """About how many elements and attributes ``source`` holds (start tags: ``<`` less
+    ``</``, ``<!``, ``<?``; attributes: ``="`` and ``='``; comments count too), counted in C
+    in about 0.1 s per 100 MB, so that a file far beyond :data:`MAX_ELEMENTS` or
+    :data:`MAX_ATTRIBUTES` is refused before it is parsed. A file object is read once for
+    this (in 1 MiB chunks) and rewound; one small enough to be harmless is not counted."""
+    def count(chunk) -> tuple[int, int]:
         if isinstance(chunk, str):
-            return chunk.count("<") - chunk.count("</") - chunk.count("<!") - chunk.count("<?")
-        return chunk.count(b"<") - chunk.count(b"</") - chunk.count(b"<!") - chunk.count(b"<?")
+            return (chunk.count("<") - chunk.count("</") - chunk.count("<!") - chunk.count("<?"),
+                    chunk.count('="') + chunk.count("='"))
+        return (chunk.count(b"<") - chunk.count(b"</") - chunk.count(b"<!") - chunk.count(b"<?"),
+                chunk.count(b'="') + chunk.count(b"='"))
 
     if isinstance(source, (str, bytes, bytearray)):
-        return count(source) if len(source) > _COUNT_FROM_BYTES else 0
+        return count(source) if len(source) > _COUNT_FROM_BYTES else (0, 0)
     try:
         start = source.tell()
         size = os.fstat(source.fileno()).st_size
     except (OSError, AttributeError, ValueError):
-        return 0  # not a seekable file: the count while parsing still holds
+        return 0, 0  # not a seekable file: the counts while parsing still hold
     if size <= _COUNT_FROM_BYTES:
-        return 0
-    total = 0
+        return 0, 0
+    elements = attributes = 0
     while True:
         chunk = source.read(1 << 20)
         if not chunk:
             break
-        total += count(chunk)
+        e, a = count(chunk)
+        elements += e
+        attributes += a
     source.seek(start)
-    return total
+    return elements, attributes
 
 
 #: Files up to this size are parsed without counting their elements first (MAX_ELEMENTS
@@ -219,11 +231,15 @@ def _stream_xml(source: str | bytes | BinaryIO, doc: _Doc, kind: str, unit_depth
                          f"(got {type(source).__name__})", path=name)
     if isinstance(source, (str, bytes, bytearray)):
         _check_size(len(source), name, kind)
-    estimate = _count_elements(source)
-    if estimate > MAX_ELEMENTS:
-        raise InputError(f"refused: the {kind} file has about {estimate:,} elements, more than "
+    n_elements, n_attributes = _count_markup(source)
+    if n_elements > MAX_ELEMENTS:
+        raise InputError(f"refused: the {kind} file has about {n_elements:,} elements, more than "
                          f"{MAX_ELEMENTS:,} (linepack.io.gaslib.MAX_ELEMENTS; GasLib-4197 has "
                          "about 51,000)", path=name)
+    if n_attributes > MAX_ATTRIBUTES:
+        raise InputError(f"refused: the {kind} file has about {n_attributes:,} attributes, more "
+                         f"than {MAX_ATTRIBUTES:,} (linepack.io.gaslib.MAX_ATTRIBUTES; "
+                         "GasLib-4197 has about 128,000)", path=name)
     parser = expat.ParserCreate(namespace_separator="}")
     parser.buffer_text = True
     parser.buffer_size = 1 << 16
