@@ -328,3 +328,15 @@ def test_a_repeated_key_is_refused_with_its_line_and_object():
     # the same key in different objects is fine
     ok = '{"linepack": 1, "nodes": [{"id": "A", "kind": "source"}, {"id": "B", "kind": "sink"}]}'
     assert list(parse_native(ok).network.nodes.index) == ["A", "B"]
+
+
+def test_a_file_with_too_many_json_values_is_refused_before_decoding(tmp_path):
+    """Issue #15.5: decoded JSON takes about 170 bytes per value; a file with more than
+    MAX_JSON_VALUES is refused from a count, before json builds it."""
+    from linepack.io.native import MAX_JSON_VALUES
+
+    f = tmp_path / "many.json"
+    f.write_bytes(b'{"linepack": 1, "meta": {"x": [' + b"0," * (MAX_JSON_VALUES + 10) + b"0]}}")
+    with pytest.raises(InputError, match=r"many.json: refused: the file has about 2,000,01\d "
+                                         r"JSON values, more than 2,000,000"):
+        read_native(f)

@@ -69,12 +69,16 @@ from linepack.network.schema import (
 from linepack.units import BAR, mcm_per_day_to_kg_s
 
 __all__ = ["read_controls", "read_gas_composition", "Case", "read_native", "parse_native", "write_native", "FORMAT_VERSION",
-           "MAX_FILE_BYTES"]
+           "MAX_FILE_BYTES", "MAX_JSON_VALUES"]
 
 #: The format version written in the ``"linepack"`` key.
 FORMAT_VERSION = 1
 #: Largest native or controls file linepack reads (200 MiB); larger files are refused.
 MAX_FILE_BYTES = 200 * 1024 * 1024
+#: Most JSON values (about: commas and opening brackets, counted before decoding) in a native,
+#: controls or gas file. Decoded JSON takes about 170 bytes per value, so this bounds the
+#: memory to about 350 MB; a network of 60,000 nodes and 60,000 pipes has about 1,000,000.
+MAX_JSON_VALUES = 2_000_000
 
 _TOP_KEYS = ("linepack", "name", "meta", "gas", "nodes", "connections", "assumptions",
              "scenarios", "controls")
@@ -362,6 +366,12 @@ def _load_json(raw: str | bytes | bytearray, name: str | None) -> Any:
         raise InputError(f"refused: the file has {len(raw) / 2 ** 20:.1f} MiB, more than "
                          f"linepack's limit of {MAX_FILE_BYTES / 2 ** 20:.0f} MiB "
                          "(linepack.io.native.MAX_FILE_BYTES)", path=name)
+    sep = (",", "{", "[") if isinstance(raw, str) else (b",", b"{", b"[")
+    n = sum(raw.count(c) for c in sep)   # in C: about 0.1 s per 100 MB
+    if n > MAX_JSON_VALUES:
+        raise InputError(f"refused: the file has about {n:,} JSON values, more than "
+                         f"{MAX_JSON_VALUES:,} (linepack.io.native.MAX_JSON_VALUES; a "
+                         "network of 60,000 nodes and pipes has about 1,000,000)", path=name)
     try:
         return json.loads(raw, object_pairs_hook=_no_duplicates)
     except _DuplicateKey as e:
