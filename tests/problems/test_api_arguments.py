@@ -209,3 +209,13 @@ def test_from_pandapipes_names_a_net_of_the_wrong_type():
     pytest.importorskip("pandapipes")
     with pytest.raises(ArgumentError, match=r"from_pandapipes\(\): net must be a pandapipesNet"):
         linepack.from_pandapipes({"pipe": []})
+
+
+def test_controls_as_their_table():
+    import pandas as pd
+
+    net, scn = chain()
+    table = pd.DataFrame({"mode": ["active"], "setpoint": ["ratio"], "value": [1.3]},
+                         index=pd.Index(["cs"], name="id"))
+    res = linepack.simulate(net, scn, table, gas=GAS)
+    assert res.edges.at["cs", "ratio"] == pytest.approx(1.3, rel=1e-12)

@@ -17,6 +17,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+import pandas as pd
+
 from linepack.errors import ArgumentError, InputError
 from linepack.network.network import Controls, Network, Scenario
 
@@ -60,10 +62,16 @@ def check_scenario(function: str, scenario: Any, *, required: bool = False) -> S
 
 
 def check_controls(function: str, controls: Any, network: Network | None = None) -> Controls | None:
-    """None, a :class:`Controls`, or a mapping in the file format (converted by
-    :meth:`Controls.from_dict`, with the network gas's normal density for ``flow_mcm_d``)."""
+    """None, a :class:`Controls`, its table (a DataFrame with ``mode``, ``setpoint``,
+    ``value``), or a mapping in the file format (converted by :meth:`Controls.from_dict`,
+    with the network gas's normal density for ``flow_mcm_d``)."""
     if controls is None or isinstance(controls, Controls):
         return controls
+    if isinstance(controls, pd.DataFrame):   # the table of Controls itself
+        try:
+            return Controls(controls)
+        except InputError as e:
+            raise InputError(f"{function}(): controls: {e}") from None
     if isinstance(controls, Mapping):
         rho = None
         if network is not None and network.gas:
@@ -73,8 +81,8 @@ def check_controls(function: str, controls: Any, network: Network | None = None)
         except InputError as e:
             raise InputError(f"{function}(): controls: {e}") from None
     raise argument_error(function, "controls", controls,
-                         "a linepack.Controls, a mapping {connection id: control} in the file "
-                         "format (e.g. {'CS1': {'mode': 'active', 'p_out_bar': 75}, "
+                         "a linepack.Controls (or its table), a mapping {connection id: "
+                         "control} in the file format (e.g. {'CS1': {'mode': 'active', 'p_out_bar': 75}, "
                          "'V1': 'closed'}) or None")
 
 
