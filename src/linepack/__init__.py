@@ -39,6 +39,7 @@ _API = {
     "open_case": "linepack.scenarios",
     "validate": "linepack.network.validate",
     "read_controls": "linepack.io.native",
+    "read_gas_composition": "linepack.io.native",
     "list_cases": "linepack.scenarios",
     "list_scenarios": "linepack.scenarios",
     "sweep": "linepack.sweeps",

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import json
+import math
 import os
 import signal
 import sys
@@ -201,6 +202,7 @@ def simulate(
     friction: str = typer.Option("nikuradse", "--friction", help="Friction law: " + ", ".join(
         ("nikuradse", "nikuradse-stanet", "colebrook-white", "hofer", "swamee-jain", "weymouth", "panhandle-a", "panhandle-b"))),
     eos: str = typer.Option("papay", "--eos", help="Compressibility: ideal, papay, aga, gerg2008."),
+    gas_file: Optional[Path] = typer.Option(None, "--gas-composition", help="JSON file of the gas's mole fractions, e.g. {\"methane\": 0.95, \"ethane\": 0.03, \"nitrogen\": 0.02} (GERG-2008 needs one; GasLib files give bulk data only)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write results: .json file, or a folder for CSV tables (created if missing; the folder it is in must exist)."),
     report: Optional[Path] = typer.Option(None, "--report", help="Write a self-contained HTML report (its folder must exist)."),
     fail_on_violation: bool = typer.Option(False, "--fail-on-violation", help="Exit with code 1 when the steady state violates any limit (the result and report files are still written)."),
@@ -225,7 +227,9 @@ def simulate(
     issues = linepack.validate(opened.network, opened.scenario, ctl)
     if any(i.severity == "error" for i in issues):
         raise linepack.ValidationError(issues, path=opened.source)
-    result = linepack.simulate(opened.network, opened.scenario, ctl, friction=friction, eos=eos)
+    gas = linepack.read_gas_composition(gas_file) if gas_file is not None else None
+    result = linepack.simulate(opened.network, opened.scenario, ctl, friction=friction, eos=eos,
+                               gas=gas)
     _print_summary(opened, result)
     if output is not None:
         if output.suffix.lower() == ".json":
@@ -248,6 +252,7 @@ def capacity(
     target_mcm_d: Optional[float] = typer.Option(None, "--target", help="Flow to test, mcm/d (default: the case's target)."),
     friction: str = typer.Option("nikuradse", "--friction"),
     eos: str = typer.Option("papay", "--eos"),
+    gas_file: Optional[Path] = typer.Option(None, "--gas-composition", help="JSON file of the gas's mole fractions, e.g. {\"methane\": 0.95, \"ethane\": 0.03, \"nitrogen\": 0.02} (GERG-2008 needs one; GasLib files give bulk data only)."),
     fail_on_violation: bool = typer.Option(False, "--fail-on-violation", help="Exit with code 1 when the --target flow (or the case's target) violates a limit."),
 ) -> None:
     """Largest transit flow from an entry to an exit with every limit respected.
@@ -255,6 +260,8 @@ def capacity(
     Exit codes: 0 done; 1 no feasible flow at all, or, with --fail-on-violation, a target
     flow that violates a limit; 2 bad input; 3 internal error.
     """
+    if target_mcm_d is not None and not (math.isfinite(target_mcm_d) and target_mcm_d > 0):
+        raise linepack.InputError(f"--target must be a finite flow > 0 mcm/d (got {target_mcm_d:g})")
     opened = linepack.open_case(target, scenario)
     _need_scenario(opened)
     meta = opened.network.meta
@@ -264,8 +271,9 @@ def capacity(
         raise linepack.InputError("give --entry and --exit (this case names no transit entry and exit)")
     if target_mcm_d is None:
         target_mcm_d = meta.get("transit_target_mcm_d")
+    gas = linepack.read_gas_composition(gas_file) if gas_file is not None else None
     cap = linepack.transit_capacity(opened.network, opened.scenario, opened.controls, entry=entry, exit=exit_,
-                                    friction=friction, eos=eos, target_mcm_d=target_mcm_d)
+                                    friction=friction, eos=eos, target_mcm_d=target_mcm_d, gas=gas)
     t = Table(title=f"transit capacity {entry} → {exit_}", show_header=False)
     std = meta.get("standard_to_normal")
     if std:
@@ -295,6 +303,7 @@ def nominate(
     margin_bar: float = typer.Option(0.01, "--margin", min=0.0, help="Pressure bounds tightened by this much, bar."),
     friction: str = typer.Option("nikuradse", "--friction"),
     eos: str = typer.Option("papay", "--eos"),
+    gas_file: Optional[Path] = typer.Option(None, "--gas-composition", help="JSON file of the gas's mole fractions, e.g. {\"methane\": 0.95, \"ethane\": 0.03, \"nitrogen\": 0.02} (GERG-2008 needs one; GasLib files give bulk data only)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the network, the nomination with its held pressures and the controls found as a linepack .json case (its folder must exist)."),
 ) -> None:
     """Validate a nomination: find valve states and station/regulator set points that carry it.
@@ -309,7 +318,9 @@ def nominate(
         raise linepack.InputError(f"--output '{output}': expected a .json file (a linepack case)")
     found = linepack.validate_nomination(opened.network, opened.scenario, opened.controls,
                                          max_choices=max_choices, margin_bar=margin_bar,
-                                         friction=friction, eos=eos)
+                                         friction=friction, eos=eos,
+                                         gas=linepack.read_gas_composition(gas_file)
+                                         if gas_file is not None else None)
     t = Table(title=f"nomination validation — {opened.scenario.name or 'scenario'}", show_header=False)
     t.add_row("verdict", Text("validated: every limit holds", "green") if found.feasible
               else Text("not validated", "red"))

@@ -1,4 +1,6 @@
-"""Writing files atomically: a failed or interrupted write leaves the previous file intact.
+"""Writing files atomically, and opening input files safely.
+
+Writing: a failed or interrupted write leaves the previous file intact.
 
 Every file linepack writes (results, reports, native cases) goes through here: the text
 is written to a temporary file in the same folder, flushed to disk, given the previous
@@ -21,8 +23,9 @@ import stat
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import BinaryIO
 
-__all__ = ["atomic_write_text", "atomic_write_texts", "atomic_write_bytes"]
+__all__ = ["atomic_write_text", "atomic_write_texts", "atomic_write_bytes", "open_input"]
 
 
 def _alive(pid: int) -> bool:
@@ -125,3 +128,54 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically (e.g. a Parquet table)."""
     return atomic_write_texts({path: data})[0]
+
+
+_NOT_REGULAR = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _refuse_not_regular(mode: int, path: str) -> None:
+    from linepack.errors import InputError
+
+    if stat.S_ISREG(mode):
+        return
+    what = next((name for test, name in _NOT_REGULAR if test(mode)), "not a regular file")
+    raise InputError(f"cannot read the file: it is {what}, not a regular file; linepack reads "
+                     "input only from regular files (a pipe or a device could block or never "
+                     "end)", path=path)
+
+
+def open_input(path: str | os.PathLike, *, max_bytes: int, limit: str) -> BinaryIO:
+    """Open an input file for binary reading, refusing before any byte is read: a path
+    that is not a regular file (a directory, FIFO, device or socket: opening a FIFO
+    would block until a writer comes, a device may never end) and a file larger than
+    ``max_bytes`` (``limit`` names the constant in the message). Every refusal is an
+    :class:`~linepack.errors.InputError` naming the path."""
+    from linepack.errors import InputError
+
+    name = os.fspath(path)
+    try:
+        st = os.stat(name)
+        _refuse_not_regular(st.st_mode, name)
+        if st.st_size > max_bytes:
+            raise InputError(f"refused: the file has {st.st_size / 2 ** 20:.1f} MiB, more than "
+                             f"linepack's limit of {max_bytes / 2 ** 20:.0f} MiB ({limit})",
+                             path=name)
+        # O_NONBLOCK: should the path have become a FIFO since stat(), open() does not wait
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as e:
+        raise InputError(f"cannot read the file: {e.strerror or e}", path=name) from None
+    try:
+        _refuse_not_regular(os.fstat(fd).st_mode, name)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+

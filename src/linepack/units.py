@@ -66,19 +66,35 @@ def celsius_to_kelvin(t_c):
     return t_c + T_ZERO_C
 
 
+def _density(normal_density):
+    """``normal_density`` itself if it is a finite number > 0 (or an array of them); an
+    InputError (a ValueError) naming the value otherwise: a negative or NaN density would
+    turn every flow into nonsense without a word."""
+    try:
+        values = [float(normal_density)]
+    except TypeError:  # an array or a Series: every entry
+        values = [float(v) for v in getattr(normal_density, "flat", normal_density)]
+    for v in values:
+        if not 0.0 < v < float("inf"):
+            from linepack.errors import InputError
+
+            raise InputError(f"normal_density must be a finite number > 0 kg/m³ (got {v!r})")
+    return normal_density
+
+
 def mcm_per_day_to_kg_s(q_mcm_d, normal_density):
-    """Million normal m³ per day → kg/s, given the normal density [kg/m³]."""
-    return q_mcm_d * 1e6 * normal_density / DAY
+    """Million normal m³ per day → kg/s, given the normal density [kg/m³] (> 0)."""
+    return q_mcm_d * 1e6 * _density(normal_density) / DAY
 
 
 def kg_s_to_mcm_per_day(m_kg_s, normal_density):
-    """kg/s → million normal m³ per day, given the normal density [kg/m³]."""
-    return m_kg_s * DAY / (1e6 * normal_density)
+    """kg/s → million normal m³ per day, given the normal density [kg/m³] (> 0)."""
+    return m_kg_s * DAY / (1e6 * _density(normal_density))
 
 
 def knm3_per_hour_to_kg_s(q_1000m3_h, normal_density):
-    """1000 normal m³/h (GasLib's flow unit) → kg/s, given the normal density [kg/m³]."""
-    return q_1000m3_h * 1000.0 * normal_density / HOUR
+    """1000 normal m³/h (GasLib's flow unit) → kg/s, given the normal density [kg/m³] (> 0)."""
+    return q_1000m3_h * 1000.0 * _density(normal_density) / HOUR
 
 
 def bcm_per_year_to_mcm_per_day(q_bcm_y, days_per_year=365.0):

@@ -314,3 +314,29 @@ def test_si_setpoint_value_form_and_numpy_meta(tmp_path):
     net = case.network.evolve(meta={"count": np.int64(3), "ratio": np.float64(0.5)})
     back = read_native(write_native(Case(net), tmp_path / "m.json"))
     assert back.network.meta == {"count": 3, "ratio": 0.5}
+
+
+def test_a_repeated_key_is_refused_with_its_line_and_object():
+    """Issue #15.6: json.loads keeps the last of two equal keys silently; the reader refuses,
+    naming the key, the object's id and the line of the second key."""
+    text = ('{"linepack": 1,\n "nodes": [{"id": "A", "kind": "source"},\n'
+            '  {"id": "B", "kind": "sink", "p_max_bar": 70,\n   "p_max_bar": 80}]}')
+    with pytest.raises(InputError) as e:
+        parse_native(text, name="dup.json")
+    assert str(e.value).startswith("dup.json:4: duplicate key 'p_max_bar' in the object with "
+                                   "id 'B'")
+    # the same key in different objects is fine
+    ok = '{"linepack": 1, "nodes": [{"id": "A", "kind": "source"}, {"id": "B", "kind": "sink"}]}'
+    assert list(parse_native(ok).network.nodes.index) == ["A", "B"]
+
+
+def test_a_file_with_too_many_json_values_is_refused_before_decoding(tmp_path):
+    """Issue #15.5: decoded JSON takes about 170 bytes per value; a file with more than
+    MAX_JSON_VALUES is refused from a count, before json builds it."""
+    from linepack.io.native import MAX_JSON_VALUES
+
+    f = tmp_path / "many.json"
+    f.write_bytes(b'{"linepack": 1, "meta": {"x": [' + b"0," * (MAX_JSON_VALUES + 10) + b"0]}}")
+    with pytest.raises(InputError, match=r"many.json: refused: the file has about 2,000,01\d "
+                                         r"JSON values, more than 2,000,000"):
+        read_native(f)

@@ -137,14 +137,20 @@ def _solve(case: str):
     return net, lp, result
 
 
-def _gauge_bar(result, net) -> np.ndarray:
+def _node_ids(lp, junctions) -> list[str]:
+    """The linepack node ids of pandapipes junction indices (their names where unique)."""
+    ids = lp.network.meta["junction_ids"]
+    return [ids[int(j)] for j in junctions]
+
+
+def _gauge_bar(result, net, lp) -> np.ndarray:
     """linepack's absolute node pressures as pandapipes/STANET gauge pressures [bar].
 
     pandapipes (and the STANET export it carries) measures pressure against an ambient
     pressure that falls with height: p_abs = p_gauge + 1.01325·(1 − 0.0065·h/288.15)^5.255
     bar, see :func:`linepack.io.pandapipes.pandapipes_ambient_pressure`.
     """
-    ids = [str(i) for i in net.junction.index]
+    ids = _node_ids(lp, net.junction.index)
     p_abs_bar = result.nodes.loc[ids, "p_bar"].to_numpy(dtype=float)
     return p_abs_bar - pandapipes_ambient_pressure(net.junction["height_m"].to_numpy()) / BAR
 
@@ -183,10 +189,10 @@ def test_converter_keeps_elements_boundaries_and_fluid(case):
     assert count["valve"] == len(net.valve)
     eg = net.ext_grid
     p_fixed = lp.scenario.nodes["p_fixed_pa"]
-    assert set(p_fixed.dropna().index) == {str(j) for j in eg.junction}
+    assert set(p_fixed.dropna().index) == set(_node_ids(lp, eg.junction))
     h = net.junction.loc[eg.junction, "height_m"].to_numpy()
     expected = eg.p_bar.to_numpy() * BAR + pandapipes_ambient_pressure(h)
-    np.testing.assert_allclose(p_fixed[[str(j) for j in eg.junction]], expected, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(p_fixed[_node_ids(lp, eg.junction)], expected, rtol=0, atol=1e-6)
     demand = (net.sink.mdot_kg_per_s * net.sink.scaling).sum() - (
         net.source.mdot_kg_per_s * net.source.scaling).sum()
     assert lp.scenario.nodes["inflow_kg_s"].sum() == pytest.approx(-demand, abs=1e-12)
@@ -209,20 +215,20 @@ def test_pump_cases_raise_a_clear_input_error(case):
 @pytest.mark.parametrize("case", P_ABS_CASES)
 def test_pressure_matches_stanet(case):
     """Junction pressures agree with STANET within 3e-4 bar (gauge, as STANET reports)."""
-    net, _, result = _solve(case)
+    net, lp, result = _solve(case)
     ref = net.junction["p_stanet"].to_numpy(dtype=float)
     has_ref = np.isfinite(ref)         # auxiliary junctions of STANET valves have no value
-    dp = np.abs(_gauge_bar(result, net) - ref)[has_ref]
+    dp = np.abs(_gauge_bar(result, net, lp) - ref)[has_ref]
     assert dp.max() <= P_TOL_BAR, f"{case}: max |Δp| = {dp.max():.2e} bar"
 
 
 @pytest.mark.parametrize("case", NO_PUMP_CASES)
 def test_pressure_matches_stanet_relative(case):
     """Junction gauge pressures agree with STANET within 1e-4 relative."""
-    net, _, result = _solve(case)
+    net, lp, result = _solve(case)
     ref = net.junction["p_stanet"].to_numpy(dtype=float)
     has_ref = np.isfinite(ref)
-    rel = np.abs(_gauge_bar(result, net)[has_ref] / ref[has_ref] - 1.0)
+    rel = np.abs(_gauge_bar(result, net, lp)[has_ref] / ref[has_ref] - 1.0)
     assert rel.max() <= P_REL_TOL, f"{case}: max |1 - p/p_stanet| = {rel.max():.2e}"
 
 

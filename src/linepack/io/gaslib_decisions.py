@@ -25,7 +25,7 @@ from os import PathLike
 
 from linepack.errors import InputError
 from linepack.io import _gaslib_map as gm
-from linepack.io.gaslib import _local_in, _parse_xml, _read
+from linepack.io.gaslib import _Doc, _local_in, _open, _stream_xml
 
 __all__ = ["read_gaslib_decisions", "parse_gaslib_decisions"]
 
@@ -42,12 +42,13 @@ def parse_gaslib_decisions(text: str | bytes, name: str = "<cdf>") -> list[dict]
         "controls": {element id: mode}, "elements": [{"kind", "id", "value",
         "flowDirection", "mode"}]}]}``.
     """
-    doc = _parse_xml(text, name, "cdf")
+    doc = _Doc(name)
     ns = gm.NS_CDF
-    groups = []
-    for g in doc.root:
+    groups: list[dict] = []
+
+    def group(_containers, g) -> None:
         if _local_in(g, ns) != "decisionGroup":
-            continue
+            return
         gid = g.get("id")
         if not gid:
             raise doc.error("a decisionGroup has no id", g)
@@ -79,12 +80,14 @@ def parse_gaslib_decisions(text: str | bytes, name: str = "<cdf>") -> list[dict]
         if not decisions:
             raise doc.error(f"decision group '{gid}' has no decision", g)
         groups.append({"id": gid, "decisions": decisions})
+
+    _stream_xml(text, doc, "cdf", 2, group)
     return groups
 
 
 def read_gaslib_decisions(path: str | PathLike) -> list[dict]:
     """Read a ``.cdf`` file; see :func:`parse_gaslib_decisions`."""
-    data = _read(path)
-    if data is None:  # pragma: no cover - _read(None)
+    if path is None:
         raise InputError("no .cdf path given")
-    return parse_gaslib_decisions(data, str(path))
+    with _open(path) as fh:
+        return parse_gaslib_decisions(fh, str(path))

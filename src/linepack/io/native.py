@@ -46,10 +46,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from linepack.files import atomic_write_text
+from linepack.files import atomic_write_text, open_input
 from linepack.errors import InputError, did_you_mean
+from linepack.network.arguments import argument_error, check_network, check_path
 from linepack.network.case import Case
-from linepack.network.network import GAS_KEYS, Controls, Network, Scenario
+from linepack.network.network import (
+    GAS_COMPOSITION,
+    GAS_KEYS,
+    Controls,
+    Network,
+    Scenario,
+    check_gas,
+    control_entry,
+)
 from linepack.network.schema import (
     CONNECTION_FIELDS,
     CONNECTION_KINDS,
@@ -60,13 +69,17 @@ from linepack.network.schema import (
 )
 from linepack.units import BAR, mcm_per_day_to_kg_s
 
-__all__ = ["read_controls", "Case", "read_native", "parse_native", "write_native", "FORMAT_VERSION",
-           "MAX_FILE_BYTES"]
+__all__ = ["read_controls", "read_gas_composition", "Case", "read_native", "parse_native", "write_native", "FORMAT_VERSION",
+           "MAX_FILE_BYTES", "MAX_JSON_VALUES"]
 
 #: The format version written in the ``"linepack"`` key.
 FORMAT_VERSION = 1
 #: Largest native or controls file linepack reads (200 MiB); larger files are refused.
 MAX_FILE_BYTES = 200 * 1024 * 1024
+#: Most JSON values (about: commas and opening brackets, counted before decoding) in a native,
+#: controls or gas file. Decoded JSON takes about 170 bytes per value, so this bounds the
+#: memory to about 350 MB; a network of 60,000 nodes and 60,000 pipes has about 1,000,000.
+MAX_JSON_VALUES = 2_000_000
 
 _TOP_KEYS = ("linepack", "name", "meta", "gas", "nodes", "connections", "assumptions",
              "scenarios", "controls")
@@ -79,8 +92,6 @@ _MODES = {
     "compressorStation": ("active", "bypass", "closed"),
     "checkValve": ("auto",),
 }
-#: Setpoint keys of a control entry: name -> (setpoint, conversion to SI).
-_SETPOINT_KEYS = ("p_out_bar", "p_out_pa", "ratio", "flow_kg_s", "flow_mcm_d")
 
 # edge unit -> (op, factor): SI = edge * factor ("mul") or edge / factor ("div")
 _EDGE_OPS = {
@@ -245,14 +256,108 @@ def _short(x: Any) -> str:
     return s if len(s) <= 40 else s[:37] + "..."
 
 
+class _DuplicateKey(Exception):
+    """A JSON object repeats a key (json.loads would keep the last value silently)."""
+
+    def __init__(self, key: str, pairs: list[tuple[str, Any]]):
+        super().__init__(key)
+        self.key = key
+        self.id = next((v for k, v in pairs if k == "id" and isinstance(v, str)), None)
+        self.pos: int | None = None
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    d = dict(pairs)
+    if len(d) != len(pairs):
+        seen: set[str] = set()
+        for k, _ in pairs:
+            if k in seen:
+                raise _DuplicateKey(k, pairs)
+            seen.add(k)
+    return d
+
+
+def _second_key(s: str, start: int, key: str) -> int | None:
+    """Offset of the second ``key`` among the keys of the object whose text starts at
+    ``start`` (just after its ``{``); nested objects and strings are skipped."""
+    from json.decoder import scanstring
+
+    i, depth, count, n = start, 0, 0, len(s)
+    while i < n:
+        c = s[i]
+        if c == '"':
+            val, j = scanstring(s, i + 1)
+            if depth == 0:
+                k = j
+                while k < n and s[k] in " \t\r\n":
+                    k += 1
+                if k < n and s[k] == ":" and val == key:
+                    count += 1
+                    if count == 2:
+                        return i
+            i = j
+            continue
+        if c in "{[":
+            depth += 1
+        elif c in "}]":
+            if depth == 0:
+                return None
+            depth -= 1
+        i += 1
+    return None
+
+
+def _duplicate_line(raw: str | bytes | bytearray, key: str) -> int | None:
+    """The line of the first repeated key, found by parsing again with the pure-Python
+    decoder (which knows where each object starts); only on this error path, and only
+    for files up to 20 MiB."""
+    import json.decoder
+    import json.scanner
+
+    if len(raw) > 20 * 2 ** 20:
+        return None
+    text = raw if isinstance(raw, str) else bytes(raw).decode(json.detect_encoding(raw))
+
+    def parse_object(s_and_end, *args):
+        try:
+            return json.decoder.JSONObject(s_and_end, *args)
+        except _DuplicateKey as e:
+            if e.pos is None:
+                e.pos = _second_key(s_and_end[0], s_and_end[1], e.key)
+            raise
+
+    dec = json.JSONDecoder(object_pairs_hook=_no_duplicates)
+    dec.parse_object = parse_object
+    dec.scan_once = json.scanner.py_make_scanner(dec)
+    try:
+        dec.decode(text)
+    except _DuplicateKey as e:
+        return None if e.pos is None else text.count("\n", 0, e.pos) + 1
+    except (ValueError, RecursionError):
+        return None
+    return None
+
+
 def _load_json(raw: str | bytes | bytearray, name: str | None) -> Any:
-    """``json.loads`` with every failure as an InputError naming the file."""
+    """``json.loads`` with every failure as an InputError naming the file; an object that
+    repeats a key is refused (naming the key, the object's id and the line)."""
     if len(raw) > MAX_FILE_BYTES:
         raise InputError(f"refused: the file has {len(raw) / 2 ** 20:.1f} MiB, more than "
                          f"linepack's limit of {MAX_FILE_BYTES / 2 ** 20:.0f} MiB "
                          "(linepack.io.native.MAX_FILE_BYTES)", path=name)
+    sep = (",", "{", "[") if isinstance(raw, str) else (b",", b"{", b"[")
+    n = sum(raw.count(c) for c in sep)   # in C: about 0.1 s per 100 MB
+    if n > MAX_JSON_VALUES:
+        raise InputError(f"refused: the file has about {n:,} JSON values, more than "
+                         f"{MAX_JSON_VALUES:,} (linepack.io.native.MAX_JSON_VALUES; a "
+                         "network of 60,000 nodes and pipes has about 1,000,000)", path=name)
     try:
-        return json.loads(raw)
+        return json.loads(raw, object_pairs_hook=_no_duplicates)
+    except _DuplicateKey as e:
+        where = f" in the object with id {e.id!r}" if e.id is not None and e.key != "id" else ""
+        raise InputError(f"duplicate key {e.key!r}{where}: a JSON object must not repeat a key "
+                         "(the last value would silently win)", path=name,
+                         line=_duplicate_line(raw, e.key)) from None
     except json.JSONDecodeError as e:
         raise InputError(f"invalid JSON: {e.msg} (column {e.colno})", path=name,
                          line=e.lineno) from None
@@ -266,18 +371,19 @@ def _load_json(raw: str | bytes | bytearray, name: str | None) -> Any:
 
 
 def _read_bytes(path: str | PathLike) -> bytes:
-    """A file's bytes; a file above MAX_FILE_BYTES is refused before it is read."""
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-        if size <= MAX_FILE_BYTES:
-            with p.open("rb") as fh:
-                return fh.read(MAX_FILE_BYTES + 1)
-    except OSError as e:
-        raise InputError(f"cannot read the file: {e.strerror or e}", path=str(path)) from None
-    raise InputError(f"refused: the file has {size / 2 ** 20:.1f} MiB, more than linepack's "
-                     f"limit of {MAX_FILE_BYTES / 2 ** 20:.0f} MiB "
-                     "(linepack.io.native.MAX_FILE_BYTES)", path=str(path))
+    """A file's bytes; a path that is not a regular file (directory, FIFO, device) or a file
+    above MAX_FILE_BYTES is refused before it is read."""
+    with open_input(path, max_bytes=MAX_FILE_BYTES,
+                    limit="linepack.io.native.MAX_FILE_BYTES") as fh:
+        try:
+            data = fh.read(MAX_FILE_BYTES + 1)
+        except OSError as e:
+            raise InputError(f"cannot read the file: {e.strerror or e}", path=str(path)) from None
+    if len(data) > MAX_FILE_BYTES:  # grew since it was checked
+        raise InputError(f"refused: the file has more than linepack's limit of "
+                         f"{MAX_FILE_BYTES / 2 ** 20:.0f} MiB (linepack.io.native.MAX_FILE_BYTES)",
+                         path=str(path))
+    return data
 
 
 def _element_id(r: _Reader, rec: Any, what: str, i: int) -> str:
@@ -303,12 +409,26 @@ def _gas(r: _Reader, gas: Any, owner: str) -> dict[str, float] | None:
     if gas is None:
         return None
     gas = r.obj(owner, "gas", gas)
-    out = {}
+    out: dict[str, Any] = {}
     for k, v in gas.items():
+        if k == GAS_COMPOSITION:
+            comp = r.obj(f"{owner} gas", GAS_COMPOSITION, v)
+            if not comp:
+                raise r.err(f"{owner} gas: composition must name at least one component, e.g. "
+                            "{\"methane\": 0.95, \"ethane\": 0.05} (mole fractions)")
+            out[k] = {str(c): r.number(f"{owner} gas composition", str(c), x)
+                      for c, x in comp.items()}
+            continue
         if k not in GAS_KEYS:
-            raise r.unknown(f"{owner} gas", k, GAS_KEYS)
+            raise r.unknown(f"{owner} gas", k, (*GAS_KEYS, GAS_COMPOSITION))
         out[k] = r.number(f"{owner} gas", k, v)
     return out
+
+
+def _gas_record(gas: Mapping[str, Any]) -> dict[str, Any]:
+    """A gas as the file writes it: numbers, and the composition as an object."""
+    return {k: ({str(c): _json_number(float(x)) for c, x in v.items()} if k == GAS_COMPOSITION
+                else _json_number(float(v))) for k, v in gas.items()}
 
 
 def _table(rows: list[dict[str, Any]], cols: dict[str, _Col]) -> pd.DataFrame | None:
@@ -463,16 +583,12 @@ def _controls(r: _Reader, cname: str, entries: Any, network: Network) -> Control
             raise r.err(f"{eowner} is not a connection of the network"
                         f"{did_you_mean(cid, conns.index)}")
         kind = conns.at[cid, "kind"]
-        if isinstance(e, str):
-            e = {"mode": e}
-        e = r.obj(eowner, "control", e)
-        allowed = ("mode", *_SETPOINT_KEYS, "setpoint", "value")
-        for k in e:
-            if k not in allowed:
-                raise r.unknown(eowner, k, allowed)
-        if "mode" not in e:
-            raise r.err(f"{eowner}: 'mode' is required")
-        mode = r.text(eowner, "mode", e["mode"])
+        if not isinstance(e, str):
+            e = r.obj(eowner, "control", e)
+        try:
+            mode, setpoint, value = control_entry(eowner, e, rho)
+        except InputError as err:
+            raise r.err(str(err)) from None
         modes = _MODES.get(kind)
         if modes is None:
             raise r.err(f"{eowner}: a {kind} has no controls; controls apply to "
@@ -480,36 +596,6 @@ def _controls(r: _Reader, cname: str, entries: Any, network: Network) -> Control
         if mode not in modes:
             raise r.err(f"{eowner}: mode {mode!r} is not allowed for a {kind}"
                         f"{did_you_mean(mode, modes)}; expected one of {list(modes)}")
-        given = [k for k in e if k in _SETPOINT_KEYS]
-        if len(given) > 1 or (given and ("setpoint" in e or "value" in e)):
-            both = given + [k for k in ("setpoint", "value") if k in e]
-            raise r.err(f"{eowner}: give one setpoint, not {both}")
-        setpoint, value = "", math.nan
-        if given:
-            k = given[0]
-            x = r.number(eowner, k, e[k])
-            if k == "p_out_bar":
-                setpoint, value = "p_out", x * BAR
-            elif k == "p_out_pa":
-                setpoint, value = "p_out", x
-            elif k == "ratio":
-                setpoint, value = "ratio", x
-            elif k == "flow_kg_s":
-                setpoint, value = "flow", x
-            else:
-                if rho is None or not math.isfinite(rho) or rho <= 0:
-                    raise r.err(f"{eowner}: flow_mcm_d needs the network gas normal_density "
-                                "[kg/m³], which is missing")
-                setpoint, value = "flow", mcm_per_day_to_kg_s(x, rho)
-        else:
-            if "setpoint" in e:
-                setpoint = r.text(eowner, "setpoint", e["setpoint"])
-                kinds = ("p_out", "ratio", "flow")
-                if setpoint not in ("", *kinds):
-                    raise r.err(f"{eowner}: setpoint {setpoint!r} is not one of {list(kinds)}"
-                                f"{did_you_mean(setpoint, kinds)}")
-            if "value" in e:
-                value = r.number(eowner, "value", e["value"])
         rows.append({"id": cid, "mode": mode, "setpoint": setpoint, "value": value})
     try:
         return Controls(pd.DataFrame(rows).set_index("id") if rows else None)
@@ -536,13 +622,20 @@ def parse_native(text_or_dict: str | bytes | Mapping[str, Any], *, name: str | N
     """
     if isinstance(text_or_dict, (str, bytes, bytearray)):
         data = _load_json(text_or_dict, name)
-    else:
+    elif isinstance(text_or_dict, Mapping):
         data = dict(text_or_dict)
+    else:
+        raise argument_error("parse_native", "text_or_dict", text_or_dict,
+                             "the JSON text (str or bytes) or the decoded object (a mapping)")
     return _parse(data, name)
 
 
 def read_native(path: str | PathLike) -> Case:
-    """Read a native linepack file (JSON). See :func:`parse_native`."""
+    """Read a native linepack file (JSON). See :func:`parse_native`.
+
+    A path that is not a regular file (a directory, FIFO or device) or a file larger than
+    :data:`MAX_FILE_BYTES` is refused before it is read (InputError naming the path)."""
+    check_path("read_native", "path", path)
     return parse_native(_read_bytes(path), name=str(path))
 
 
@@ -550,8 +643,46 @@ def read_controls(path: str | PathLike, network: Network) -> Controls:
     """Read a controls file: a JSON object ``{connection id: control}`` in the native
     format's controls convention (``{"mode": "active", "p_out_bar": 75}``, ``"closed"``, …),
     checked against ``network``."""
+    check_path("read_controls", "path", path)
+    check_network("read_controls", network)
     data = _load_json(_read_bytes(path), str(path))
     return _controls(_Reader(str(path)), Path(path).stem, data, network)
+
+
+def read_gas_composition(path: str | PathLike) -> dict[str, Any]:
+    """Read a gas file: a JSON object of mole fractions (``{"methane": 0.95, "ethane": 0.03,
+    "nitrogen": 0.02}``) or a native ``"gas"`` block holding one
+    (``{"composition": {...}, "temperature": 283.15}``).
+
+    Returns
+    -------
+    dict
+        The gas as :func:`linepack.simulate` takes it (``gas=``): ``{"composition": {...}}``
+        plus any bulk values given. The component names and the sum of the fractions are
+        checked when the gas is built (:meth:`linepack.physics.gas.Gas.from_composition`).
+    """
+    check_path("read_gas_composition", "path", path)
+    r = _Reader(str(path))
+    data = r.obj("file", "gas", _load_json(_read_bytes(path), str(path)))
+    if not data:
+        raise r.err("the gas file is empty; expected mole fractions such as "
+                    "{\"methane\": 0.95, \"ethane\": 0.05}")
+    if not (set(data) & {*GAS_KEYS, GAS_COMPOSITION}):
+        data = {GAS_COMPOSITION: data}
+    if GAS_COMPOSITION not in data:
+        raise r.err("the gas file gives no composition (mole fractions); expected "
+                    "{\"methane\": 0.95, ...} or {\"composition\": {...}}")
+    gas = _gas(r, data, "file")
+    try:
+        check_gas(gas, "gas file")
+    except InputError as e:
+        raise r.err(str(e)) from None
+    from linepack.network.validate import composition_issues
+
+    issues = composition_issues(gas[GAS_COMPOSITION], "gas file")
+    if issues:
+        raise r.err(str(issues[0]))
+    return gas
 
 
 # -- writing ----------------------------------------------------------------------
@@ -618,7 +749,7 @@ def _to_dict(case: Case) -> dict[str, Any]:
     assumptions = meta.pop("assumptions", None)
     out: dict[str, Any] = {"linepack": FORMAT_VERSION, "name": net.name, "meta": meta}
     if net.gas is not None:
-        out["gas"] = {k: _json_number(float(v)) for k, v in net.gas.items()}
+        out["gas"] = _gas_record(net.gas)
     nodes = []
     for nid, row in net.nodes.iterrows():
         rec = {"id": nid, **_record(row, _NODE_COLS)}
@@ -652,7 +783,7 @@ def _to_dict(case: Case) -> dict[str, Any]:
             if sname in case.scenario_controls:
                 srec["controls"] = case.scenario_controls[sname]
             if s.gas is not None:
-                srec["gas"] = {k: _json_number(float(v)) for k, v in s.gas.items()}
+                srec["gas"] = _gas_record(s.gas)
             srec["nodes"] = [{"id": nid, **_record(row, _SCN_COLS)}
                              for nid, row in s.nodes.iterrows()]
             if smeta:
@@ -728,6 +859,10 @@ def write_native(case_or_network: Case | Network, path: str | PathLike) -> Path:
     Path
         ``path``.
     """
+    if not isinstance(case_or_network, (Case, Network)):
+        raise argument_error("write_native", "case_or_network", case_or_network,
+                             "a linepack Case or Network")
+    check_path("write_native", "path", path)
     case = case_or_network if isinstance(case_or_network, Case) else Case(case_or_network)
     path = Path(path)
     text = _dump(_to_dict(case)) + "\n"

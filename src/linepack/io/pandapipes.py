@@ -18,7 +18,11 @@ Element map
 =====================  =====================================================================
 pandapipes table       linepack
 =====================  =====================================================================
-``junction``           node; id = ``str(index)``; ``height_m``; ``pn_bar`` is an initial
+``junction``           node; id = its ``name`` where every in-service junction has a name
+                       and the names are unique (``alias`` then says ``pandapipes junction
+                       <index>``), else ``str(index)`` with the name in ``alias`` (a note
+                       says why); ``network.meta["junction_ids"]`` maps index → node id.
+                       ``height_m``; ``pn_bar`` is an initial
                        guess and is not needed. Kind: ``source`` where an ext_grid holds the
                        pressure or the net injection is > 0, ``sink`` where it is < 0,
                        otherwise ``innode``.
@@ -101,6 +105,7 @@ when these differ, their mean is used and the spread is recorded in ``scenario.m
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -357,6 +362,29 @@ def _valves(valves: pd.DataFrame, known: set[str], height: dict[str, float],
     return rows, res_rows
 
 
+def _junction_ids(junc: pd.DataFrame, node_ids: list[str], all_ids: pd.Index,
+                  notes: list[str]) -> dict[str, str]:
+    """Junction index → node id: the junctions' names where every in-service junction has
+    one and they are unique (also among the auxiliary nodes); else ``{}`` (ids stay the
+    indices, the names are in the ``alias`` column) with a note saying why."""
+    names = _alias(junc)
+    if not any(names):
+        return {}
+    others = set(map(str, all_ids)) - set(node_ids)    # auxiliary nodes
+    missing = [j for j, n in zip(node_ids, names) if not n.strip()]
+    counts = pd.Series(names).value_counts()
+    twice = [n for n in counts.index if counts[n] > 1 and n]
+    clash = sorted(set(names) & others)
+    if missing or twice or clash:
+        why = (f"{len(missing)} junction(s) have no name (e.g. {missing[0]})" if missing else
+               f"the name {twice[0]!r} is used by {counts[twice[0]]} junctions" if twice else
+               f"the name {clash[0]!r} is also an auxiliary node's id")
+        notes.append(f"junction: node ids are the junction indices because {why}; the names "
+                     "are in the nodes' alias column")
+        return {}
+    return {j: n for j, n in zip(node_ids, names) if j != n}
+
+
 def from_pandapipes(net) -> Case:
     """Translate a pandapipes gas net into a linepack network, scenario and controls.
 
@@ -387,6 +415,10 @@ def from_pandapipes(net) -> Case:
     >>> case.network.count()["pipe"]                                    # doctest: +SKIP
     1
     """
+    if not isinstance(net, Mapping) or "junction" not in net:   # a pandapipesNet is a dict
+        from linepack.network.arguments import argument_error
+
+        raise argument_error("from_pandapipes", "net", net, "a pandapipesNet")
     _check_unsupported(net)
     notes: list[str] = []
 
@@ -597,11 +629,22 @@ def from_pandapipes(net) -> Case:
         notes.append(f"{len(extra_nodes)} auxiliary node(s) added (valve internals)")
 
     connections = pd.concat(conns) if conns else None
+    rename = _junction_ids(junc, node_ids, nodes.index, notes)
+    if rename:
+        nodes = nodes.rename(index=rename)
+        nodes.loc[list(rename.values()), "alias"] = [f"pandapipes junction {j}" for j in rename]
+        p_fixed = p_fixed.rename(index=rename)
+        inflow = inflow.rename(index=rename)
+        if connections is not None:
+            for col in ("from_node", "to_node"):
+                connections[col] = connections[col].map(lambda n: rename.get(n, n))
     temperature, t_meta = _temperature(junc, eg[eg_on] if len(eg) else eg)
     eos, viscosity, gas, rho_n, fluid_notes = _eos_and_viscosity(net.fluid, temperature)
 
     meta = {"source": "pandapipes", "pandapipes_version": str(getattr(net, "version", "")),
-            "fluid": getattr(net.fluid, "name", ""), "notes": notes + fluid_notes}
+            "fluid": getattr(net.fluid, "name", ""), "notes": notes + fluid_notes,
+            "junction_ids": {int(j) if str(j).lstrip("-").isdigit() else j: n
+                             for j, n in zip(node_ids, [rename.get(j, j) for j in node_ids])}}
     network = Network(nodes, connections, gas={"normal_density": rho_n},
                       name=str(getattr(net, "name", "") or ""), meta=meta)
     scenario = Scenario(pd.DataFrame({"p_fixed_pa": p_fixed, "inflow_kg_s": inflow},

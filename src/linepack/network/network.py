@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from linepack.errors import InputError
+from linepack.errors import InputError, did_you_mean
 from linepack.network.schema import (
     CONNECTION_FIELDS,
     CONNECTION_KINDS,
@@ -28,8 +28,9 @@ from linepack.network.schema import (
     SCENARIO_FIELDS,
     Field,
 )
+from linepack.units import BAR, mcm_per_day_to_kg_s
 
-__all__ = ["Network", "Scenario", "Controls", "GAS_KEYS"]
+__all__ = ["Network", "Scenario", "Controls", "GAS_KEYS", "GAS_COMPOSITION", "check_gas", "CONTROL_KEYS", "control_entry"]
 
 #: Bulk gas properties a network or scenario may carry (SI), as GasLib gives them per source.
 GAS_KEYS = (
@@ -43,6 +44,30 @@ GAS_KEYS = (
     "heat_capacity_c",           # C [J/(mol·K³)]
     "temperature",               # [K] gas temperature at the entry
 )
+#: The key of a gas composition in a network's or scenario's gas: a mapping of component
+#: name (methane, ethane, nitrogen … or CH4, C2H6, N2; see linepack.physics.gas.COMPONENTS)
+#: to mole fraction [-]. With it the gas is built from the composition (GERG-2008 needs one).
+GAS_COMPOSITION = "composition"
+
+
+def check_gas(gas: Any, owner: str) -> None:
+    """``gas`` holds only :data:`GAS_KEYS` and, optionally, a :data:`GAS_COMPOSITION`
+    mapping of component names to numbers; InputError naming ``owner`` otherwise. Values
+    are judged by :func:`linepack.network.validate.validate`."""
+    if gas is None:
+        return
+    if not isinstance(gas, Mapping):
+        raise InputError(f"{owner}: gas must be a mapping of properties (got {type(gas).__name__})")
+    unknown = set(gas) - set(GAS_KEYS) - {GAS_COMPOSITION}
+    if unknown:
+        raise InputError(f"{owner}: unknown propert(y/ies) {sorted(unknown)}; "
+                         f"expected some of {(*GAS_KEYS, GAS_COMPOSITION)}")
+    comp = gas.get(GAS_COMPOSITION)
+    if comp is not None and (not isinstance(comp, Mapping) or not comp
+                             or not all(isinstance(k, str) for k in comp)):
+        raise InputError(f"{owner}: composition must be a non-empty mapping of component name "
+                         f"to mole fraction, e.g. {{'methane': 0.95, 'ethane': 0.05}} "
+                         f"(got {comp!r:.60})")
 
 
 def _table(data: pd.DataFrame | Iterable[Mapping[str, Any]] | None, fields: tuple[Field, ...],
@@ -59,7 +84,14 @@ def _table(data: pd.DataFrame | Iterable[Mapping[str, Any]] | None, fields: tupl
     elif isinstance(data, pd.DataFrame):
         df = data
     else:
-        rows = list(data)
+        rows = list(data) if isinstance(data, Iterable) and not isinstance(data, (str, bytes)) \
+            else None
+        if rows is None or not all(isinstance(r, Mapping) for r in rows):
+            from linepack.errors import ArgumentError
+
+            bad = data if rows is None else next(r for r in rows if not isinstance(r, Mapping))
+            raise ArgumentError(f"{what}: expected a pandas DataFrame, a list of records "
+                                f"(dicts) or None (got {type(bad).__name__} {bad!r:.40})")
         df = pd.DataFrame(rows)
         if "id" in df.columns:
             df = df.set_index("id")
@@ -145,11 +177,7 @@ class Network:
                              f"; expected one of {CONNECTION_KINDS}")
         conns["from_node"] = conns["from_node"].astype(str)
         conns["to_node"] = conns["to_node"].astype(str)
-        if self.gas is not None:
-            unknown = set(self.gas) - set(GAS_KEYS)
-            if unknown:
-                raise InputError(f"network gas: unknown propert(y/ies) {sorted(unknown)}; "
-                                 f"expected some of {GAS_KEYS}")
+        check_gas(self.gas, "network gas")
         object.__setattr__(self, "nodes", nodes)
         object.__setattr__(self, "connections", conns)
         object.__setattr__(self, "meta", dict(self.meta))
@@ -242,8 +270,16 @@ class Scenario:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "nodes", _table(self.nodes, SCENARIO_FIELDS, "scenario", ()))
+        check_gas(self.gas, f"scenario '{self.name}' gas")
         object.__setattr__(self, "meta", dict(self.meta))
-        t = float(self.temperature)
+        try:
+            t = float(self.temperature)
+        except (TypeError, ValueError):
+            from linepack.errors import ArgumentError
+
+            raise ArgumentError(f"scenario '{self.name}': temperature must be a number [K] "
+                                f"(got {type(self.temperature).__name__} "
+                                f"{self.temperature!r:.40})") from None
         if not np.isfinite(t) or t <= 0:
             raise InputError(f"scenario '{self.name}': temperature must be > 0 K (got {t})")
         object.__setattr__(self, "temperature", t)
@@ -269,9 +305,111 @@ class Controls:
         object.__setattr__(self, "table", _table(self.table, CONTROL_FIELDS, "controls", ("mode",)))
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Mapping[str, Any] | str]) -> "Controls":
-        """Build from ``{"cs1": {"mode": "active", "setpoint": "p_out", "value": 7e6}, "v1": "closed"}``."""
-        rows = []
-        for k, v in d.items():
-            rows.append({"id": k, "mode": v} if isinstance(v, str) else {"id": k, **v})
-        return cls(pd.DataFrame(rows) if rows else None)
+    def from_dict(cls, d: Mapping[str, Mapping[str, Any] | str], *,
+                  normal_density: float | None = None) -> "Controls":
+        """Build from the controls of a native file or of ``--controls FILE.json``.
+
+        ``d`` maps a connection id to a mode (``"closed"``) or to an object with
+        ``mode`` and at most one set point, in the same format as the files
+        (:data:`CONTROL_KEYS`): ``p_out_bar`` (absolute bar), ``p_out_pa``, ``ratio``,
+        ``flow_kg_s``, ``flow_mcm_d`` (needs ``normal_density`` [kg/m³]), or the
+        table's own ``setpoint`` with ``value`` in SI (Pa, -, kg/s)::
+
+            Controls.from_dict({"CS1": {"mode": "active", "p_out_bar": 75},
+                                "CS2": {"mode": "active", "ratio": 1.4},
+                                "V1": "closed"})
+
+        Raises
+        ------
+        InputError
+            An entry that is not a mode or an object, an unknown key (with a "did you
+            mean"), a value that is not a number, two set points; the message names
+            the connection, the key and the value.
+        """
+        if not isinstance(d, Mapping):
+            raise InputError(f"controls must be a mapping {{connection id: control}} "
+                             f"(got {type(d).__name__})")
+        rows = [{"id": str(k), **dict(zip(("mode", "setpoint", "value"),
+                                          control_entry(f"'{k}'", v, normal_density)))}
+                for k, v in d.items()]
+        return cls(pd.DataFrame(rows).set_index("id") if rows else None)
+
+
+#: The keys of one control entry in files and in :meth:`Controls.from_dict`:
+#: the mode, one set point in edge units, or the table's ``setpoint`` and SI ``value``.
+SETPOINT_KEYS = ("p_out_bar", "p_out_pa", "ratio", "flow_kg_s", "flow_mcm_d")
+CONTROL_KEYS = ("mode", *SETPOINT_KEYS, "setpoint", "value")
+_SETPOINT_NAMES = ("p_out", "ratio", "flow")
+
+
+def _control_number(owner: str, key: str, x: Any) -> float:
+    """A finite number; None (JSON null) means "not given" (NaN)."""
+    if x is None:
+        return float("nan")
+    if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)):
+        shown = repr(x) if len(repr(x)) <= 40 else repr(x)[:37] + "..."
+        raise InputError(f"{owner}: {key} must be a number (got {shown})")
+    try:
+        v = float(x)
+    except OverflowError:
+        raise InputError(f"{owner}: {key} must be a number within ±1.8e308 (got an integer "
+                         f"of {len(str(abs(int(x))))} digits)") from None
+    if not np.isfinite(v):
+        raise InputError(f"{owner}: {key} must be a finite number (got {v!r})")
+    return v
+
+
+def control_entry(owner: str, entry: Any, normal_density: float | None = None
+                  ) -> tuple[str, str, float]:
+    """``(mode, setpoint, value [SI])`` of one control entry in the file format.
+
+    ``entry`` is a mode (``"closed"``) or a mapping of :data:`CONTROL_KEYS`; ``owner``
+    names the connection in messages. Kind-specific checks (which modes a kind
+    allows, limits) are the validator's.
+    """
+    if isinstance(entry, str):
+        entry = {"mode": entry}
+    if not isinstance(entry, Mapping):
+        raise InputError(f"{owner}: a control must be a mode such as \"closed\" or an object "
+                         f"{{\"mode\": ..., \"p_out_bar\" | \"ratio\" | ...: ...}} "
+                         f"(got {type(entry).__name__} {entry!r:.40})")
+    for k in entry:
+        if k not in CONTROL_KEYS:
+            raise InputError(f"{owner}: unknown field '{k}'{did_you_mean(str(k), CONTROL_KEYS)}; "
+                             f"expected some of {list(CONTROL_KEYS)}")
+    if "mode" not in entry:
+        raise InputError(f"{owner}: 'mode' is required")
+    mode = entry["mode"]
+    if not isinstance(mode, str):
+        raise InputError(f"{owner}: mode must be a string (got {mode!r})")
+    given = [k for k in entry if k in SETPOINT_KEYS]
+    if len(given) > 1 or (given and ("setpoint" in entry or "value" in entry)):
+        both = given + [k for k in ("setpoint", "value") if k in entry]
+        raise InputError(f"{owner}: give one setpoint, not {both}")
+    setpoint, value = "", float("nan")
+    if given:
+        k = given[0]
+        x = _control_number(owner, k, entry[k])
+        if k == "p_out_bar":
+            setpoint, value = "p_out", x * BAR
+        elif k == "p_out_pa":
+            setpoint, value = "p_out", x
+        elif k == "ratio":
+            setpoint, value = "ratio", x
+        elif k == "flow_kg_s":
+            setpoint, value = "flow", x
+        else:
+            rho = normal_density
+            if rho is None or not np.isfinite(rho) or rho <= 0:
+                raise InputError(f"{owner}: flow_mcm_d needs the gas normal_density [kg/m³], "
+                                 "which is missing")
+            setpoint, value = "flow", mcm_per_day_to_kg_s(x, rho)
+    else:
+        if "setpoint" in entry:
+            setpoint = entry["setpoint"]
+            if not isinstance(setpoint, str) or setpoint not in ("", *_SETPOINT_NAMES):
+                raise InputError(f"{owner}: setpoint {setpoint!r} is not one of "
+                                 f"{list(_SETPOINT_NAMES)}{did_you_mean(str(setpoint), _SETPOINT_NAMES)}")
+        if "value" in entry:
+            value = _control_number(owner, "value", entry["value"])
+    return mode, setpoint, value

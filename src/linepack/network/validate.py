@@ -18,13 +18,15 @@ and the isentropic exponent κ = cp0/(cp0 − R) is not > 1).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from linepack.errors import Issue, ValidationError, did_you_mean
-from linepack.network.network import Controls, Network, Scenario
+from linepack.network.network import GAS_COMPOSITION, Controls, Network, Scenario
 from linepack.units import BAR, R_MOLAR
 
-__all__ = ["validate", "validate_controls", "TEMPERATURE_RANGE_K", "GAS_RANGES", "FLOW_LIMIT_KG_S",
+__all__ = ["validate", "validate_controls", "composition_issues", "TEMPERATURE_RANGE_K", "GAS_RANGES", "FLOW_LIMIT_KG_S",
            "PRESSURE_LIMIT_PA", "RATIO_LIMIT"]
 
 #: Gas temperatures accepted as physical for a transmission network (−100 °C … 200 °C). [K]
@@ -135,7 +137,7 @@ def validate(network: Network, scenario: Scenario | None = None, controls: Contr
     scenario
         Boundary conditions, optional.
     controls
-        Operating decisions, optional.
+        Operating decisions (a :class:`Controls` or a mapping in the file format), optional.
     strict
         Raise :class:`~linepack.errors.ValidationError` (listing every error)
         when any error is found.
@@ -145,6 +147,11 @@ def validate(network: Network, scenario: Scenario | None = None, controls: Contr
     list[Issue]
         Errors and warnings; empty when all is well.
     """
+    from linepack.network import arguments as arg
+
+    arg.check_network("validate", network)
+    arg.check_scenario("validate", scenario)
+    controls = arg.check_controls("validate", controls, network)
     issues: list[Issue] = []
     nodes, conns = network.nodes, network.connections
     node_ids = set(nodes.index)
@@ -349,6 +356,31 @@ def _validate_scenario(network: Network, scenario: Scenario) -> list[Issue]:
     return issues
 
 
+def composition_issues(comp, where: str) -> list[Issue]:
+    """Mole fractions: numbers in [0, 1] summing to 1 within 1e-6 (component names are
+    checked by the gas model when the gas is built)."""
+    issues: list[Issue] = []
+    if not isinstance(comp, Mapping) or not comp:
+        return [Issue(where, f"composition must be a non-empty mapping of component to mole "
+                             f"fraction (got {comp!r:.60})")]
+    total = 0.0
+    for name, value in comp.items():
+        try:
+            x = float(value)
+        except (TypeError, ValueError):
+            issues.append(Issue(where, f"composition {name!r} must be a mole fraction "
+                                       f"(got {value!r})"))
+            continue
+        if not 0.0 <= x <= 1.0:
+            issues.append(Issue(where, f"composition {name!r} must be a mole fraction in "
+                                       f"[0, 1] (got {x:g})"))
+        total += x
+    if not issues and abs(total - 1.0) > 1e-6:
+        issues.append(Issue(where, f"composition: mole fractions must sum to 1 within 1e-6 "
+                                   f"(got {total:.9g})"))
+    return issues
+
+
 def _validate_gas(gas, where: str, temperatures=()) -> list[Issue]:
     """Gas properties: positive where physical, in range, all finite; cp0 > R at the
     gas's own temperature and at ``temperatures`` [K] (default 288.15 K)."""
@@ -372,6 +404,9 @@ def _validate_gas(gas, where: str, temperatures=()) -> list[Issue]:
                                     f"{a:g}, {b:g}, {c:g})"))
                 break
     for key, value in gas.items():
+        if key == GAS_COMPOSITION:
+            issues += composition_issues(value, where)
+            continue
         try:
             x = float(value)
         except (TypeError, ValueError):
@@ -409,6 +444,13 @@ def validate_controls(network: Network, controls: Controls, scenario: Scenario |
     -------
     list[Issue]
     """
+    from linepack.network import arguments as arg
+
+    arg.check_network("validate_controls", network)
+    arg.check_scenario("validate_controls", scenario)
+    controls = arg.check_controls("validate_controls", controls, network)
+    if controls is None:
+        return []
     issues: list[Issue] = []
     conns, nodes = network.connections, network.nodes
     p_hi = nodes["p_max_pa"].astype(float)

@@ -18,10 +18,45 @@ from __future__ import annotations
 
 import numpy as np
 
+from linepack.errors import InputError
 from linepack.units import G
 
 __all__ = ["mean_pressure", "isothermal_pipe", "isothermal_pipe_coefficients", "quadratic_resistor",
            "elevation_exponent"]
+
+
+def _domain(name, value, *, lower=0.0, strict=True, unit=""):
+    """``value`` as a float array; InputError naming ``name`` and the first value that is
+    not finite or not above (``strict``) / at least ``lower``. One cheap pass when all is well."""
+    if type(value) is float and (value > lower if strict else value >= lower) \
+            and value < np.inf:
+        return value   # a plain number in the domain: no array needed
+    a = np.asarray(value, dtype=float)
+    if a.size == 0:
+        return a
+    lo, hi = a.min(), a.max()   # two passes, no temporary arrays; NaN fails both tests below
+    if (lo > lower if strict else lo >= lower) and hi < np.inf:
+        return a
+    ok = ((a > lower) if strict else (a >= lower)) & (a < np.inf)
+    if not ok.all():
+        bad = a.ravel()[np.flatnonzero(~ok.ravel())[0]].item()
+        op = ">" if strict else ">="
+        u = f" {unit}" if unit else ""
+        raise InputError(f"{name} must be a finite number {op} {lower:g}{u} (got {bad!r})")
+    return a
+
+
+def _finite(name, value, unit=""):
+    """``value`` as a float array; InputError naming ``name`` and the first non-finite value."""
+    a = np.asarray(value, dtype=float)
+    if a.size == 0 or np.isfinite(a.min() + a.max()):
+        return a
+    ok = np.isfinite(a)
+    if not ok.all():
+        bad = a.ravel()[np.flatnonzero(~ok.ravel())[0]].item()
+        u = f" [{unit}]" if unit else ""
+        raise InputError(f"{name}{u} must be finite (got {bad!r})")
+    return a
 
 
 def mean_pressure(p_in, p_out):
@@ -43,10 +78,18 @@ def mean_pressure(p_in, p_out):
     -------
     pm, dpm_dpin, dpm_dpout : ndarray
         Mean pressure [Pa] and its derivatives [-].
+
+    Raises
+    ------
+    InputError
+        (a ValueError) if a pressure is negative, NaN or infinite, or both are zero.
     """
-    p1 = np.asarray(p_in, dtype=float)
-    p2 = np.asarray(p_out, dtype=float)
+    p1 = _domain("p_in", p_in, strict=False, unit="Pa (absolute)")
+    p2 = _domain("p_out", p_out, strict=False, unit="Pa (absolute)")
     s = p1 + p2
+    if not np.all(s > 0.0):
+        raise InputError("p_in + p_out must be > 0 Pa: the mean pressure of a pipe with both "
+                         "ends at 0 Pa is undefined (got p_in = p_out = 0.0)")
     pm = 2.0 / 3.0 * (s - p1 * p2 / s)
     d1 = 2.0 / 3.0 * (1.0 - (p2 / s) ** 2)
     d2 = 2.0 / 3.0 * (1.0 - (p1 / s) ** 2)
@@ -66,8 +109,18 @@ def elevation_exponent(height_difference, z, temperature, gas_constant):
         Gas temperature. [K]
     gas_constant : float or array_like
         Specific gas constant. [J/(kg·K)]
+
+    Raises
+    ------
+    InputError
+        (a ValueError) if ``z``, ``temperature`` or ``gas_constant`` is not a finite
+        number > 0, or ``height_difference`` is not finite.
     """
-    return 2.0 * G * np.asarray(height_difference, dtype=float) / (gas_constant * z * temperature)
+    dh = _finite("height_difference", height_difference, "m")
+    z = _domain("z", z)
+    temperature = _domain("temperature", temperature, unit="K")
+    gas_constant = _domain("gas_constant", gas_constant, unit="J/(kg·K)")
+    return 2.0 * G * dh / (gas_constant * z * temperature)
 
 
 def _phi(s):
@@ -129,7 +182,8 @@ def isothermal_pipe(p_in, p_out, m, m_abs, friction_factor, dfriction_term_dm, z
     gas_constant : float
         Specific gas constant. [J/(kg·K)]
     mean : tuple of ndarray, optional
-        ``mean_pressure(p_in, p_out)`` when the caller has it already.
+        ``mean_pressure(p_in, p_out)`` when the caller has it already (that call has
+        checked the pressures; they are not checked again).
     area : array_like, optional
         Cross-section π·D²/4 when the caller has it already. [m²]
 
@@ -137,12 +191,26 @@ def isothermal_pipe(p_in, p_out, m, m_abs, friction_factor, dfriction_term_dm, z
     -------
     F, dF_dpin, dF_dpout, dF_dm : ndarray
         Residual [Pa²] and partial derivatives [Pa, Pa, Pa²·s/kg].
+
+    Raises
+    ------
+    InputError
+        (a ValueError) naming the argument and the value, if a pressure is negative or
+        not finite, or a length, diameter, Z, temperature or gas constant is not a finite
+        number > 0.
     """
+    if mean is None:   # checks the pressures (a given ``mean`` came from that same check)
+        mean = mean_pressure(p_in, p_out)
     p1 = np.asarray(p_in, dtype=float)
     p2 = np.asarray(p_out, dtype=float)
+    diameter = _domain("diameter", diameter, unit="m")
+    length = _domain("length", length, unit="m")
+    z = _domain("z", z)
+    temperature = _domain("temperature", temperature, unit="K")
+    gas_constant = _domain("gas_constant", gas_constant, unit="J/(kg·K)")
     if area is None:
         area = np.pi * diameter * diameter / 4.0
-    _, dpm1, dpm2 = mean_pressure(p1, p2) if mean is None else mean
+    _, dpm1, dpm2 = mean
     l_over_d = length / diameter
     resist = friction_factor * l_over_d + loss_coefficient
     c = (gas_constant * temperature) * z / (area * area)
@@ -193,8 +261,16 @@ def isothermal_pipe_coefficients(friction_factor, z, length, diameter, loss_coef
     -------
     e_s, k : ndarray
         e^S [-] and k = (λL/D + ζ)·R Z T/A²·(e^S − 1)/S [Pa²·s²/kg²].
+
+    Raises
+    ------
+    InputError
+        (a ValueError) naming the argument and the value, if a pressure is negative or
+        not finite, or a length, diameter, Z, temperature or gas constant is not a finite
+        number > 0.
     """
-    d = np.asarray(diameter, dtype=float)
+    d = _domain("diameter", diameter, unit="m")
+    length = _domain("length", length, unit="m")
     area = np.pi * d * d / 4.0
     s = elevation_exponent(height_difference, z, temperature, gas_constant)
     phi, _ = _phi(s)
@@ -235,10 +311,22 @@ def quadratic_resistor(p_in, p_out, m, m_abs, drag_factor, diameter, z_up, tempe
     -------
     F, dF_dpin, dF_dpout, dF_dm : ndarray
         Residual [Pa] and partial derivatives [-, -, Pa·s/kg].
+
+    Raises
+    ------
+    InputError
+        (a ValueError) naming the argument and the value, if a pressure is negative or
+        not finite, or a length, diameter, Z, temperature or gas constant is not a finite
+        number > 0.
     """
-    p1 = np.asarray(p_in, dtype=float)
-    p2 = np.asarray(p_out, dtype=float)
-    p_up = np.where(upstream_is_in, p1, p2)
+    p1 = _domain("p_in", p_in, strict=False, unit="Pa (absolute)")
+    p2 = _domain("p_out", p_out, strict=False, unit="Pa (absolute)")
+    diameter = _domain("diameter", diameter, unit="m")
+    drag_factor = _domain("drag_factor", drag_factor, strict=False)
+    z_up = _domain("z_up", z_up)
+    temperature = _domain("temperature", temperature, unit="K")
+    gas_constant = _domain("gas_constant", gas_constant, unit="J/(kg·K)")
+    p_up = _domain("upstream pressure", np.where(upstream_is_in, p1, p2), unit="Pa (absolute)")
     coef = 8.0 * drag_factor * gas_constant * z_up * temperature / (np.pi ** 2 * diameter ** 4)
     drop = coef * m * m_abs / p_up
     F = p1 - p2 - drop

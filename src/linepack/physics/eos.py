@@ -329,8 +329,9 @@ def _coolprop():
 def _composition_key(gas: Gas) -> tuple[tuple[str, float], ...]:
     if gas.composition is None:
         raise InputError(f"gas {gas.name!r} has no composition; GERG-2008 needs mole "
-                         f"fractions (build it with Gas.from_composition) or choose "
-                         f"eos='papay'")
+                         f"fractions: give them (Gas.from_composition, a \"composition\" in the "
+                         f"gas of a native file, or linepack --gas-composition FILE.json; GasLib "
+                         f"files give bulk data only) or choose eos='papay'")
     merged: dict[str, float] = {}
     for raw, x in gas.composition.items():
         key = str(raw).upper().replace("-", "").replace("_", "").replace(" ", "")

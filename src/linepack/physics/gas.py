@@ -32,6 +32,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from linepack.errors import InputError, did_you_mean
 from linepack.units import P_NORMAL, PSI, R_MOLAR, T_NORMAL, T_STANDARD_20C
 
@@ -187,8 +189,19 @@ def sutton_pseudo_critical(relative_density):
     References
     ----------
     .. [4] R. P. Sutton, SPE-14265-MS (1985). doi:10.2118/14265-MS
+
+    Raises
+    ------
+    InputError
+        (a ValueError) if ``relative_density`` is not a finite number > 0.
     """
-    g = relative_density
+    g = np.asarray(relative_density, dtype=float)
+    ok = (g > 0.0) & (g < np.inf)
+    if not ok.all():
+        bad = g.ravel()[np.flatnonzero(~ok.ravel())[0]].item()
+        raise InputError(f"relative_density must be a finite number > 0 (got {bad!r})")
+    if g.ndim == 0:
+        g = float(g)
     t_rankine = 169.2 + 349.5 * g - 74.0 * g * g
     p_psia = 756.8 - 131.0 * g - 3.6 * g * g
     return t_rankine * (5.0 / 9.0), p_psia * PSI
@@ -384,7 +397,7 @@ class Gas:
 
     _BULK_KEYS = ("normal_density", "molar_mass", "pseudo_critical_pressure",
                   "pseudo_critical_temperature", "calorific_value", "heat_capacity_a",
-                  "heat_capacity_b", "heat_capacity_c", "temperature", "name")
+                  "heat_capacity_b", "heat_capacity_c", "temperature", "name", "composition")
 
     @classmethod
     def from_bulk(cls, values: Mapping[str, Any], name: str | None = None) -> Gas:
@@ -398,8 +411,11 @@ class Gas:
             [K], ``calorific_value`` [J/m³], ``heat_capacity_a`` [J/(mol·K)],
             ``heat_capacity_b`` [J/(mol·K²)], ``heat_capacity_c``
             [J/(mol·K³)], ``temperature`` [K] (accepted and ignored: the gas
-            temperature belongs to the scenario, not to the gas), ``name``.
-            At least one of ``normal_density`` and ``molar_mass`` is required.
+            temperature belongs to the scenario, not to the gas), ``name``,
+            ``composition`` (component → mole fraction: the gas is then
+            :meth:`from_composition` of it, and the other values are not used).
+            At least one of ``normal_density``, ``molar_mass`` and ``composition``
+            is required.
         name
             Label; overrides ``values["name"]``.
 
@@ -423,6 +439,8 @@ class Gas:
             return None if v is None or (isinstance(v, float) and math.isnan(v)) else v
 
         label = name if name is not None else str(values.get("name", "gas"))
+        if values.get("composition") is not None:
+            return cls.from_composition(values["composition"], name=label)
         rho_n, molar_mass = get("normal_density"), get("molar_mass")
         if rho_n is None and molar_mass is None:
             raise InputError("from_bulk: need 'normal_density' [kg/m³] or 'molar_mass' "

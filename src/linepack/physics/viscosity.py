@@ -33,6 +33,11 @@ __all__ = [
 ]
 
 
+#: Dynamic viscosities a gas can have [Pa·s]: hydrogen has 8.8e-6 at 15 °C, dense CO₂
+#: about 1e-4; 1e-3 is water's. A constant outside is a unit slip (e.g. cP or μPa·s).
+_GAS_VISCOSITY_RANGE = (1e-6, 1e-3)
+
+
 @dataclass(frozen=True)
 class ConstantViscosity:
     """A constant dynamic viscosity ``value`` [Pa·s] (> 0).
@@ -45,9 +50,17 @@ class ConstantViscosity:
     name: ClassVar[str] = "constant"
 
     def __post_init__(self):
-        v = float(self.value)
+        try:
+            v = float(self.value)
+        except (TypeError, ValueError):
+            raise InputError(f"ConstantViscosity: value must be a number [Pa·s] "
+                             f"(got {self.value!r})") from None
         if not (math.isfinite(v) and v > 0.0):
             raise InputError(f"ConstantViscosity: value must be > 0 Pa·s (got {self.value!r})")
+        lo, hi = _GAS_VISCOSITY_RANGE
+        if not lo <= v <= hi:
+            raise InputError(f"ConstantViscosity: value must be within {lo:g}…{hi:g} Pa·s for a "
+                             f"gas (got {self.value!r} Pa·s; natural gas has about 1.1e-5)")
         object.__setattr__(self, "value", v)
 
     def mu(self, pressure, temperature, gas):

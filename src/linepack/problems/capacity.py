@@ -29,7 +29,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from linepack.errors import Infeasible, InputError, LinepackError, NotConverged, did_you_mean
+from linepack.errors import (ArgumentError, Infeasible, InputError, LinepackError, NotConverged,
+                             did_you_mean)
 from linepack.network.network import Controls, Network, Scenario
 from linepack.problems.steady import simulate
 from linepack.results.limits import limit_violations, violation_messages
@@ -97,7 +98,7 @@ def transit_capacity(network: Network, scenario: Scenario | None = None, control
     entry, exit : str
         Node ids. The exit's nomination is replaced by the transit flow.
     target_mcm_d : float, optional
-        A flow to judge (e.g. 30.1 mcm/d for 11 bcm/y).
+        A flow to judge (e.g. 30.1 mcm/d for 11 bcm/y); a finite number > 0.
     rtol : float
         Relative width of the final bracket.
     start_mcm_d : float, optional
@@ -112,6 +113,26 @@ def transit_capacity(network: Network, scenario: Scenario | None = None, control
 
     network, scenario, controls, simulate_kwargs = unpack_case(network, scenario, controls,
                                                                simulate_kwargs)
+    from linepack.network import arguments as arg
+
+    f = "transit_capacity"
+    arg.check_network(f, network)
+    arg.check_scenario(f, scenario, required=True)
+    controls = arg.check_controls(f, controls, network)
+    arg.check_text(f, "entry", entry)
+    arg.check_text(f, "exit", exit)
+    target_mcm_d = arg.check_number(f, "target_mcm_d", target_mcm_d, lower=0.0, strict=True,
+                                    optional=True, unit="mcm/d")
+    start_mcm_d = arg.check_number(f, "start_mcm_d", start_mcm_d, lower=0.0, strict=True,
+                                   optional=True, unit="mcm/d")
+    rtol = arg.check_number(f, "rtol", rtol, lower=0.0, strict=True, upper=0.5)
+    max_solves = arg.check_integer(f, "max_solves", max_solves, lower=2)
+    allowed = ("friction", "eos", "viscosity", "gas", "temperature", "options")
+    for k in simulate_kwargs:
+        if k not in allowed:
+            raise ArgumentError(f"{f}(): unexpected keyword argument {k!r}"
+                                f"{did_you_mean(k, allowed)}; the keywords passed on to "
+                                f"simulate are {', '.join(allowed)}")
     for nid, what in ((entry, "entry"), (exit, "exit")):
         if nid not in network.nodes.index:
             raise InputError(f"transit {what} '{nid}' is not a node of the network"

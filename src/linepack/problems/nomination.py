@@ -536,8 +536,9 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
         The nomination: inflows at entries and exits; held pressures where given
         (a GasLib nomination gives none: the pressures are the programme's to choose
         within their bounds).
-    controls : Controls, optional
+    controls : Controls or mapping, optional
         States to keep (e.g. valves known to be closed); modes only, set points are chosen.
+        A mapping in the file format is read by :meth:`Controls.from_dict`.
     max_choices : int
         Programmes tried over the combined decisions (GasLib ``.cdf``).
     max_repairs : int
@@ -563,6 +564,7 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
     LinepackError
         CasADi is not installed (``pip install 'linepack[optimize]'``).
     """
+    from linepack.network import arguments as arg
     from linepack.problems import model, steady
     from linepack.problems.capacity import check_limits
 
@@ -573,6 +575,14 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
                                           temperature=temperature), steady.SIMULATE_DEFAULTS)
     friction, eos, viscosity, gas, temperature = (kw[k] for k in ("friction", "eos", "viscosity", "gas",
                                                                   "temperature"))
+    f = "validate_nomination"
+    arg.check_network(f, network)
+    arg.check_scenario(f, scenario)
+    controls = arg.check_controls(f, controls, network)
+    max_choices = arg.check_integer(f, "max_choices", max_choices, lower=1)
+    max_repairs = arg.check_integer(f, "max_repairs", max_repairs, lower=0)
+    margin_bar = arg.check_number(f, "margin_bar", margin_bar, lower=0.0, unit="bar")
+    arg.check_physics(f, gas=gas, temperature=temperature)
     _casadi()
     t0 = time.perf_counter()
     if scenario is None:

@@ -128,6 +128,56 @@ class SteadyOptions:
     compiled: bool | None = None
     keep_initial_factor: bool = True
 
+    def __post_init__(self) -> None:
+        from linepack.errors import did_you_mean
+        from linepack.network.arguments import argument_error, check_integer, check_number
+
+        f = "SteadyOptions"
+        object.__setattr__(self, "tol", check_number(f, "tol", self.tol, lower=0.0, strict=True,
+                                                     upper=1e-2))
+        object.__setattr__(self, "max_iter", check_integer(f, "max_iter", self.max_iter, lower=1))
+        object.__setattr__(self, "max_rounds", check_integer(f, "max_rounds", self.max_rounds,
+                                                             lower=1))
+        solvers = ("auto", "splu", "cholmod")
+        if not isinstance(self.linear_solver, str):
+            raise argument_error(f, "linear_solver", self.linear_solver, f"one of {list(solvers)}")
+        if self.linear_solver not in solvers:
+            raise InputError(f"SteadyOptions(): linear_solver must be one of {list(solvers)} "
+                             f"(got {self.linear_solver!r})"
+                             f"{did_you_mean(str(self.linear_solver), solvers)}")
+        object.__setattr__(self, "reynolds_floor",
+                           check_number(f, "reynolds_floor", self.reynolds_floor, lower=0.0))
+        for name, allowed in (("compiled", (True, False, None)), ("keep_initial_factor",
+                                                                   (True, False))):
+            v = getattr(self, name)
+            if not any(v is a for a in allowed):
+                raise argument_error(f, name, v, " or ".join(map(str, allowed)))
+
+    @classmethod
+    def coerce(cls, options: Any, function: str = "simulate") -> "SteadyOptions":
+        """``options`` as SteadyOptions: None gives the defaults, a mapping gives
+        ``SteadyOptions(**options)`` with unknown keys named; anything else is refused."""
+        import dataclasses
+        from collections.abc import Mapping
+
+        from linepack.errors import did_you_mean
+        from linepack.network.arguments import argument_error
+
+        if options is None:
+            return cls()
+        if isinstance(options, cls):
+            return options
+        if isinstance(options, Mapping):
+            names = [f.name for f in dataclasses.fields(cls)]
+            for k in options:
+                if k not in names:
+                    raise InputError(f"{function}(): options: unknown option {k!r}"
+                                     f"{did_you_mean(str(k), names)}; expected some of {names}")
+            return cls(**options)
+        raise argument_error(function, "options", options,
+                             "a linepack.SteadyOptions, a mapping of its fields (e.g. "
+                             "{'tol': 1e-10, 'max_iter': 80}) or None")
+
 
 
 
@@ -871,8 +921,10 @@ def simulate(network: Network | Case, scenario: Scenario | None = None, controls
         its upper pressure bound (documented default for GasLib nominations),
         lowered by the control rule below where that pushes a node above its
         maximum.
-    controls : Controls, optional
-        Operating decisions. Listed controls are obeyed as given. Defaults
+    controls : Controls or mapping, optional
+        Operating decisions; a mapping in the file format (``{"CS1": {"mode": "active",
+        "p_out_bar": 75}, "V1": "closed"}``) is read by :meth:`Controls.from_dict`.
+        Listed controls are obeyed as given. Defaults
         where a connection is not listed (*the default control rule*):
 
         1. valves open; check valves close against reverse flow;
@@ -916,7 +968,8 @@ def simulate(network: Network | Case, scenario: Scenario | None = None, controls
         Default: the scenario's or network's bulk gas data, else the default gas.
     temperature : float, optional
         Gas temperature. [K] Default: the scenario's.
-    options : SteadyOptions, optional
+    options : SteadyOptions or mapping, optional
+        A mapping is ``SteadyOptions(**options)`` (unknown keys are named).
 
     Returns
     -------
@@ -926,6 +979,9 @@ def simulate(network: Network | Case, scenario: Scenario | None = None, controls
 
     Raises
     ------
+    ArgumentError
+        An argument of the wrong type (an InputError and a TypeError naming the
+        argument, what it got and what it accepts).
     InputError
         Bad or inconsistent input (the message names the element).
     NotConverged
@@ -937,6 +993,14 @@ def simulate(network: Network | Case, scenario: Scenario | None = None, controls
         network, scenario, controls, dict(friction=friction, eos=eos, viscosity=viscosity, gas=gas,
                                           temperature=temperature, options=options),
         SIMULATE_DEFAULTS)
+    from linepack.network import arguments as arg
+
+    # the arguments' types first (an ArgumentError naming them, not an AttributeError later)
+    arg.check_network("simulate", network)
+    arg.check_scenario("simulate", scenario)
+    controls = arg.check_controls("simulate", controls, network)
+    arg.check_physics("simulate", gas=kwargs["gas"], temperature=kwargs["temperature"])
+    kwargs["options"] = SteadyOptions.coerce(kwargs["options"], "simulate")
     groups = network.meta.get("combined_decisions") if isinstance(network, Network) else None
     if controls is None and groups and scenario is not None:
         from linepack.problems.decisions import choose_decisions

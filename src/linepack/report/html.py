@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from linepack.errors import InputError
+from linepack.report.summary import _check_arguments  # noqa: I001 (kept apart: one line)
 from linepack.report.summary import (
     default_route,
     edge_table,
@@ -654,6 +655,7 @@ def write_report(network: Any, result: Any, path: str | os.PathLike[str], *,
     """
     plotly, go, pio = _plotly()
     path = Path(path)
+    _check_arguments("write_report", network, result)
     summary = summarize(network, result)
     nodes = node_table(network, result)
     edges = edge_table(network, result)

@@ -186,6 +186,16 @@ def violation_table(network: Any, result: Any, *, tol_bar: float = 1e-6) -> pd.D
 
 
 # -- the KPI dictionary ----------------------------------------------------------------------
+def _check_arguments(function: str, network: Any, result: Any) -> None:
+    """A Network and a result with ``nodes`` and ``edges`` tables, or an ArgumentError."""
+    from linepack.network.arguments import argument_error, check_network
+
+    check_network(function, network)
+    if not all(isinstance(getattr(result, t, None), pd.DataFrame) for t in ("nodes", "edges")):
+        raise argument_error(function, "result", result,
+                             "a result with nodes and edges tables (a linepack.SteadyResult)")
+
+
 def summarize(network: Any, result: Any, *, tol_bar: float = 1e-6) -> dict[str, Any]:
     """Key figures of a result, shared by the CLI and the HTML report.
 
@@ -219,6 +229,7 @@ def summarize(network: Any, result: Any, *, tol_bar: float = 1e-6) -> dict[str, 
         (list of dicts, see :func:`violation_table`) and ``n_violations``. Figures that
         cannot be computed are ``None``.
     """
+    _check_arguments("summarize", network, result)
     nodes = node_table(network, result)
     q, m = nodes["inflow_mcm_d"], nodes["inflow_kg_s"]
     sign = np.sign(m.where(m.notna(), q))
