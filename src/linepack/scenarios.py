@@ -119,11 +119,10 @@ def _gaslib_scn(net_path: Path, scenario: str | None) -> Path | None:
     if not scenario:
         return _find_scn(net_path)
     given = Path(scenario)
-    if given.is_file():
-        return given
-    if given.exists() or given.suffix.lower() == ".scn" or len(given.parts) > 1:
-        raise InputError(f"scenario file '{given}' does not exist"
-                         + (" (it is not a file)" if given.exists() else ""))
+    if given.exists():
+        return given     # the reader refuses what is not a regular file, naming it
+    if given.suffix.lower() == ".scn" or len(given.parts) > 1:
+        raise InputError(f"scenario file '{given}' does not exist")
     scns = _scn_files(net_path)
     for p in scns:
         if p.stem == scenario:

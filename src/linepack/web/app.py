@@ -75,8 +75,11 @@ class Viewer:
         self.net = case.network
         self.scn = case.scenario
         self.ctl = case.controls
-        gas = self.scn.gas or self.net.gas or {}
-        self.rho = float(gas.get("normal_density", math.nan))
+        from linepack.physics.gas import DEFAULT_GAS, Gas
+
+        # the normal density simulate uses: the scenario's or network's gas, else its default gas
+        bulk = self.scn.gas or self.net.gas
+        self.rho = float((Gas.from_bulk(bulk) if bulk else DEFAULT_GAS).normal_density)
         nodes = self.scn.nodes
         inflow = nodes["inflow_kg_s"] if "inflow_kg_s" in nodes else pd.Series(dtype=float)
         held = nodes["p_fixed_pa"] if "p_fixed_pa" in nodes else pd.Series(dtype=float)
