@@ -441,6 +441,53 @@ ASSUMPTIONS = [
        "Ground temperature sets the gas temperature far from stations; the inferred west band "
        "[ground_conditions.csv, GENERAL] (low confidence) governs the transit route; the south "
        "band is within 2 K of it."),
+    # -- fuel, cost and the path to 11 bcm/y -------------------------------------------
+    _a("A_DRIVE_EFF", {"CAC (1970s–80s gas turbines)": 0.28, "BBS, Saryarka, planned": 0.34},
+       "-",
+       "Thermal efficiency of the compressor drivers (fuel heat at the net calorific value → "
+       "shaft work), used for station fuel gas.",
+       "Driver types not published [compressor_stations.csv]. Soviet 10 MW pipeline gas "
+       "turbines of the GTK-10 class reach ≈ 0.25–0.29; modern 16–32 MW industrial and "
+       "aero-derivative units ≈ 0.32–0.38 (simple cycle). Mid values taken; the fuel scales "
+       "as 1/efficiency."),
+    _a("A_FUEL_PRICE", {"low": 100.0, "central": 150.0, "high": 250.0}, "USD per 1000 m³ (20 °C)",
+       "Value of the fuel gas burnt at the stations, for the energy cost per bcm transported.",
+       "No transit tariff or fuel price is published in the facts. The range spans regulated "
+       "Kazakh wholesale prices (low end) to export netbacks (high end); a labelled "
+       "assumption, not a fact."),
+    _a("A_KZT_USD", 500.0, "KZT per USD",
+       "Exchange rate used to put the tenge costs of the fact sheet in US dollars.",
+       "Average of 2024–25, rounded; costs are indicative (± 10 %)."),
+    _a("A_COST_SECTION", {"low": 0.3, "central": 0.6, "high": 1.2}, "million USD per km",
+       "Cost of repairing and recommissioning an existing CAC-4 section beside the route "
+       "(defective-pipe replacement, in-line inspection, hydrotest, tie-ins), per km.",
+       "No cost of the repair programme is published [KZTODAY_20250530]. Set well below new "
+       "pipe (A_COST_NEW_PIPE) because the pipe is in the ground; the range is wide on "
+       "purpose."),
+    _a("A_COST_NEW_PIPE", {"low": 1.5, "central": 2.5, "high": 4.0}, "million USD per km",
+       "Cost of new 1020–1220 mm trunk pipe in Kazakhstan, per km (used for a new loop of the "
+       "section not in the repair list).",
+       "Benchmarks in the facts: BBS line 2, 6.9 bn USD for ≈ 1,600 km of 1067 mm pipe and six "
+       "stations [pipelines.csv BBS/line 2 (BBSh-2)/cost] (≈ 3.5–4.3 M USD/km incl. stations); "
+       "BBS line 1 3.6 bn USD for 1,449.5 km [pipelines.csv BBS/line 1/cost] (≈ 2.5 M USD/km); "
+       "Saryarka phase I 267.3 bn KZT for 1,061 km of 820 mm [pipelines.csv SARYARKA/phase "
+       "I/cost]."),
+    _a("A_COST_CS_RESTART", {"low": 10.0, "central": 25.0, "high": 50.0}, "million USD per station",
+       "Cost of putting a Kazakh CAC station back to work for south-bound (reverse) "
+       "compression: re-piping the station yard for reverse flow and overhauling ≈ 30 MW of "
+       "units.",
+       "Not published. New stations are far dearer: the two Saryarka phase IV stations are "
+       "put at 180.7 bn KZT (2025) [pipelines.csv SARYARKA/phase IV/status], ≈ 180 M USD each "
+       "at A_KZT_USD."),
+    _a("A_UPRATE_P", 60.0, "bar abs",
+       "Candidate step of the plan: after the repair programme and a hydrotest, the route and "
+       "the Alexandrov Gai discharge are run at 60 bar instead of 55.",
+       "Speculative: the CAC design pressure is not published [pipelines.csv CAC/system/"
+       "design_pressure_MPa]; a 1985 1420 mm string (CAC-5) may be of the 7.4 MPa class. Cost "
+       "A_COST_UPRATE × route length."),
+    _a("A_COST_UPRATE", {"low": 0.05, "central": 0.15, "high": 0.3}, "million USD per km",
+       "Cost of the hydrotest and re-rating of the route for A_UPRATE_P, per km.",
+       "Not published; hydrotesting a repaired line is a small share of new pipe cost."),
     _a("A_GAS_ONE", "composition A", "-",
        "One gas for the whole model: the Russian pipeline-gas composition A of gas_quality.csv.",
        "The transit gas is West Siberian (97.8–98.8 % CH₄ [STUDOPEDIA_COMP]); composition A "
@@ -1096,6 +1143,49 @@ def build(facts: Facts) -> dict:
         "options-2030-ishim": "options-2030 + the Ishim–Astana station",
     }
 
+    # ---------------------------------------------------------------- fuel, cost, plan
+    eff = A("A_DRIVE_EFF")
+    drive_eff = {c: eff["CAC (1970s–80s gas turbines)"] for c in cac_cs}
+    for c in m.conns.values():
+        if c["kind"] == "compressorStation" and c["id"] not in drive_eff:
+            drive_eff[c["id"]] = eff["BBS, Saryarka, planned"]
+    candidates = []
+    for pipe, lp in loops.items():
+        kms = lp["chainage"]
+        listed = lp["section"] != "s4"
+        unit = A("A_COST_SECTION") if listed else A("A_COST_NEW_PIPE")
+        candidates.append({
+            "id": f"loop-{lp['section']}",
+            "action": (f"{'recommission the repaired' if listed else 'rebuild (new pipe) the'} CAC-4 "
+                       f"section {kms} beside the route ({pipe.removeprefix('cac_loop_')}, "
+                       f"{lp['length_km']:.0f} km)"),
+            "kind": "loop",
+            "controls": {lp["valve"]: {"mode": "open"}},
+            "capex_musd": {k: r(v * lp["length_km"], 1) for k, v in unit.items()},
+            "cost_basis": f"{'A_COST_SECTION' if listed else 'A_COST_NEW_PIPE'} × {lp['length_km']:.1f} km"
+                          + ("" if listed else " (km 598–501 is not in the 2025 repair list)"),
+        })
+    for c in cac_cs:
+        candidates.append({
+            "id": f"restart-{c.removeprefix('cs_')}",
+            "action": f"restart {m.conns[c]['alias'].split(' (')[0]} for reverse compression "
+                      f"(outlet {A('A_CAC_MAOP'):g} bar, {A('A_CAC_CS_POWER'):g} MW)",
+            "kind": "station",
+            "controls": {c: {"mode": "active", "p_out_bar": r(A("A_CAC_MAOP"), 2)}},
+            "capex_musd": dict(A("A_COST_CS_RESTART")),
+            "cost_basis": "A_COST_CS_RESTART"})
+    cac_nodes = sorted(n for n, rec in m.nodes.items() if rec["provenance"]["p_max_bar"] == P_CAC)
+    candidates.append({
+        "id": "uprate-route",
+        "action": (f"re-rate the repaired route to {A('A_UPRATE_P'):g} bar after a hydrotest and raise "
+                   f"the Alexandrov Gai discharge to it"),
+        "kind": "pressure",
+        "nodes": {n: {"p_max_bar": r(A("A_UPRATE_P"), 2)} for n in cac_nodes},
+        "scenario_nodes": {"alexandrov_gai": {"p_fixed_bar": r(A("A_UPRATE_P"), 2)}},
+        "connections": {c: {"p_out_max_bar": r(A("A_UPRATE_P"), 2)} for c in cac_cs},
+        "capex_musd": {k: r(v * cac_total, 1) for k, v in A("A_COST_UPRATE").items()},
+        "cost_basis": f"A_COST_UPRATE × {cac_total:.1f} km (A_UPRATE_P, speculative)"})
+
     # ---------------------------------------------------------------- scenarios
     scenarios = build_scenarios(f, m)
 
@@ -1133,6 +1223,13 @@ def build(facts: Facts) -> dict:
         "transit_limits": {"uz_receiving_side_mcm_d_20c": 32.0,
                            "note": "Uzbek receiving side, FACTS-addendum A4 (A_UZ_BASIS)"},
         "control_notes": control_notes,
+        "station_drive_efficiency": dict(sorted(drive_eff.items())),
+        "fuel_price_usd_per_1000m3": dict(A("A_FUEL_PRICE")),
+        "economics_note": ("drive efficiency A_DRIVE_EFF, fuel price A_FUEL_PRICE (USD per 1000 "
+                           "standard m³, 20 °C), costs A_COST_* (labelled assumptions, see "
+                           "assumptions and docs/central-asia.md)"),
+        "plan": {"base_scenario": "transit-2025-forecast", "target_bcm_y_20c": 11.0,
+                 "candidates": candidates},
         "units": ("Pressures absolute bar. inflow_mcm_d is million normal m³/day at 0 °C, "
                   "1.01325 bar; published Russian/Kazakh figures (20 °C standard m³) are "
                   f"converted with 273.15/293.15 = {STD_TO_NORMAL:.6f}."),

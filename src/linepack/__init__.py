@@ -34,6 +34,8 @@ _API = {
     "SteadyOptions": "linepack.problems.steady",
     "transit_capacity": "linepack.problems.capacity",
     "validate_nomination": "linepack.problems.nomination",
+    "transit_plan": "linepack.problems.plan",
+    "corridor_plan": "linepack.problems.plan",
     "NominationResult": "linepack.problems.nomination",
     "load_case": "linepack.scenarios",
     "open_case": "linepack.scenarios",
@@ -44,6 +46,7 @@ _API = {
     "SteadyResult": "linepack.results.records",
     "write_report": "linepack.report.html",
     "summarize": "linepack.report.summary",
+    "transit_summary": "linepack.report.summary",
     # errors
     "LinepackError": "linepack.errors",
     "InputError": "linepack.errors",
