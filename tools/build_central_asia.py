@@ -1189,6 +1189,15 @@ def build(facts: Facts) -> dict:
     # ---------------------------------------------------------------- scenarios
     scenarios = build_scenarios(f, m)
 
+    peak_q = scenarios["transit-11bcm-peak-day"]["meta"]["transit_published_mcm_d_20c"]
+    flat_q = scenarios["transit-11bcm-target"]["meta"]["transit_published_mcm_d_20c"]
+    peak_check = {"scenario": "transit-11bcm-target-winter",
+                  "control_sets": ["combined-2025", "combined-2026"],
+                  "flows_mcm_d_20c": {"11 bcm/y flat": flat_q,
+                                      "11 bcm/y, Jan–Feb peak (A_WINTER_TRANSIT_FACTOR)": peak_q},
+                  "transit_winter_factor": r(peak_q / flat_q, 4),
+                  "border_limit": "uz_receiving_side"}
+
     # ---------------------------------------------------------------- assemble
     for cname, cs in controls.items():
         for cid in cs:
@@ -1228,6 +1237,7 @@ def build(facts: Facts) -> dict:
         "economics_note": ("drive efficiency A_DRIVE_EFF, fuel price A_FUEL_PRICE (USD per 1000 "
                            "standard m³, 20 °C), costs A_COST_* (labelled assumptions, see "
                            "assumptions and docs/central-asia.md)"),
+        "peak_check": peak_check,
         "plan": {"base_scenario": "transit-2025-forecast", "target_bcm_y_20c": 11.0,
                  "candidates": candidates},
         "units": ("Pressures absolute bar. inflow_mcm_d is million normal m³/day at 0 °C, "

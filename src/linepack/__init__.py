@@ -36,6 +36,7 @@ _API = {
     "validate_nomination": "linepack.problems.nomination",
     "transit_plan": "linepack.problems.plan",
     "corridor_plan": "linepack.problems.plan",
+    "corridor_peak_check": "linepack.problems.plan",
     "NominationResult": "linepack.problems.nomination",
     "load_case": "linepack.scenarios",
     "open_case": "linepack.scenarios",

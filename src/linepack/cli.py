@@ -354,6 +354,43 @@ def plan(
         raise typer.Exit(EXIT_SOLVER)
 
 
+@app.command()
+def peak(
+    target: str = _target_arg("central-asia"),
+    assumptions: Optional[str] = typer.Option(None, "--assumptions", help="Assumption set of the case: low, central or high."),
+    friction: str = typer.Option("nikuradse", "--friction"),
+    eos: str = typer.Option("papay", "--eos"),
+) -> None:
+    """Winter peak day: can the route carry the target through it, and with which stations running?"""
+    opened = linepack.open_case(target, None, assumptions)
+    if opened.case is None or not opened.network.meta.get("peak_check"):
+        raise linepack.InputError(f"'{target}': the case carries no peak-day check (meta.peak_check)")
+    meta = opened.network.meta
+    pc = meta["peak_check"]
+    table = linepack.corridor_peak_check(opened.case, friction=friction, eos=eos)
+    aset = meta.get("assumption_set") or "central"
+    t = Table(title=f"steady peak day — scenario {pc['scenario']} (winter ground temperature), "
+                    f"assumption set {aset}; stations tried: every subset, fewest first")
+    for c in ("route", "flow mcm/d (20 °C)", "every limit held", "Kazakh side alone (without "
+              f"{pc['border_limit']})"):
+        t.add_column(c)
+
+    def verdict(ok, stations, fuel, why):
+        if not ok:
+            return f"no — {why}"
+        names = ", ".join(s.removeprefix("restart-") for s in stations) or "no station"
+        return f"yes with {names}" + (f"; fuel {fuel:.3f} mcm/d (20 °C)" if fuel == fuel and stations else "")
+
+    for _, r in table.iterrows():
+        t.add_row(str(r["control_set"]), f"{r['q_mcm_d_20c']:.2f} ({r['flow']})",
+                  verdict(r["feasible"], r["stations"], r["fuel_mcm_d_20c"], r["binding"]),
+                  verdict(r["upstream_feasible"], r["upstream_stations"], r["upstream_fuel_mcm_d_20c"],
+                          r["upstream_binding"]))
+    out.print(t)
+    out.print(f"peak factor {pc['transit_winter_factor']:.3f} = Jan–Feb 2024 average / 2024 mean "
+              "(A_WINTER_TRANSIT_FACTOR); steady state of the peak day (no intraday swing)")
+
+
 def _need_scenario(opened) -> None:
     if opened.scenario is None:
         raise linepack.InputError("the case has no scenario (boundary conditions) to simulate: add "

@@ -48,7 +48,8 @@ from linepack.problems.capacity import transit_capacity
 from linepack.problems.steady import simulate
 from linepack.units import BAR, DAY
 
-__all__ = ["PlanResult", "apply_candidate", "corridor_plan", "transit_plan"]
+__all__ = ["PlanResult", "apply_candidate", "corridor_peak_check", "corridor_plan", "stations_needed",
+           "transit_plan"]
 
 _CONTROL_VALUE = {"p_out_bar": ("p_out", BAR), "ratio": ("ratio", 1.0), "flow_kg_s": ("flow", 1.0)}
 
@@ -322,3 +323,155 @@ def corridor_plan(network: Network, scenario: Scenario, controls: Controls | Non
     return transit_plan(network, scenario, controls, plan["candidates"], entry=entry, exit=exit_,
                         target_mcm_d=float(target), rank=rank, rtol=rtol,
                         drive_efficiency=eff, net_calorific_value=ncv, **simulate_kwargs)
+
+
+def stations_needed(network: Network, scenario: Scenario, controls: Controls | None,
+                    station_candidates: list[dict], *, exit: str, flow_mcm_d: float,
+                    ignore_flow_limits: tuple[str, ...] = (),
+                    drive_efficiency: dict | float | None = None,
+                    net_calorific_value: float | None = None,
+                    **simulate_kwargs: Any) -> dict[str, Any]:
+    """The fewest stations that carry ``flow_mcm_d`` to ``exit`` with every limit held.
+
+    Every subset of ``station_candidates`` (candidate dicts that switch a station on, see
+    :func:`apply_candidate`) is tried, smallest first: a steady-state simulation with the
+    exit taking ``flow_mcm_d`` [million normal m³/day, 0 °C] and the limit check of
+    :func:`linepack.problems.capacity.check_limits`. ``ignore_flow_limits`` lists
+    connections whose flow bounds are dropped (e.g. to ask what one side of a border
+    needs on its own).
+
+    Returns
+    -------
+    dict
+        ``feasible`` (bool), ``stations`` (ids of the candidates of the feasible subset of
+        the smallest size that burns least fuel, or ``None``), ``alternatives`` (the other
+        feasible subsets of that size, least fuel first), ``binding`` (the first limit violated with every station on, when
+        none carries it), ``fuel_mcm_d`` (0 °C, of the chosen subset, when efficiency and
+        calorific value are given), ``tried`` (subsets simulated).
+    """
+    from itertools import combinations
+
+    from linepack.errors import LinepackError
+    from linepack.problems.capacity import check_limits
+
+    net = network
+    if ignore_flow_limits:
+        conns = net.connections.copy()
+        for cid in ignore_flow_limits:
+            if cid not in conns.index:
+                raise InputError(f"stations_needed: unknown connection '{cid}'"
+                                 f"{did_you_mean(cid, conns.index)}")
+            conns.loc[cid, ["flow_min_kg_s", "flow_max_kg_s"]] = np.nan
+        net = net.evolve(connections=conns)
+    rho_to_kg_s = None
+    tried = 0
+
+    def run(subset):
+        nonlocal rho_to_kg_s
+        case = (net, scenario, controls)
+        for c in subset:
+            case = apply_candidate(*case, c)
+        n_, s_, c_ = case
+        if rho_to_kg_s is None:
+            from linepack.problems.capacity import _normal_density
+
+            rho_to_kg_s = 1e6 * _normal_density(n_, s_, simulate_kwargs.get("gas")) / DAY
+        nodes = s_.nodes.copy()
+        if exit not in nodes.index:
+            nodes.loc[exit] = np.nan
+        nodes.at[exit, "inflow_kg_s"] = -flow_mcm_d * rho_to_kg_s
+        try:
+            res = simulate(n_, s_.evolve(nodes=nodes), c_, **simulate_kwargs)
+        except LinepackError as exc:
+            return None, str(exc).split(";")[0]
+        viol = check_limits(n_, res)
+        return (res if not viol else None), (viol[0] if viol else "")
+
+    found, why_all = [], ""
+    for k in range(len(station_candidates) + 1):
+        for subset in combinations(station_candidates, k):
+            tried += 1
+            res, why = run(subset)
+            if res is not None:
+                found.append((subset, res))
+            elif k == len(station_candidates):
+                why_all = why
+        if found:
+            break
+    if not found:
+        return {"feasible": False, "stations": None, "alternatives": [], "binding": why_all,
+                "fuel_mcm_d": math.nan, "tried": tried}
+    mine = {cid for c in station_candidates for cid in (c.get("controls") or {})}
+
+    def fuel_of(res) -> float:
+        if drive_efficiency is None or net_calorific_value is None:
+            return math.nan
+        e = res.edges
+        active = (e["kind"] == "compressorStation") & e["mode"].astype(str).str.startswith("active")
+        total = 0.0
+        for cid in e.index[active.to_numpy() & e.index.isin(sorted(mine))]:
+            eta = (drive_efficiency.get(cid, 0.30) if isinstance(drive_efficiency, dict)
+                   else drive_efficiency)
+            pw = float(e.at[cid, "power_mw"]) * 1e6
+            if math.isfinite(pw) and pw > 0:
+                total += float(fuel_gas_flow(pw, eta, net_calorific_value)) * DAY / 1e6
+        return total
+
+    # of the smallest feasible subsets, the one that burns least fuel
+    ranked = sorted(((fuel_of(res), i, sub) for i, (sub, res) in enumerate(found)),
+                    key=lambda t: (t[0] if t[0] == t[0] else 0.0, t[1]))
+    fuel, _, subset = ranked[0]
+    found = [(sub, None) for _, _, sub in ranked]
+    return {"feasible": True, "stations": [c["id"] for c in subset],
+            "alternatives": [[c["id"] for c in s] for s, _ in found[1:]], "binding": "",
+            "fuel_mcm_d": fuel, "tried": tried}
+
+
+def corridor_peak_check(case: Any, *, assumptions_note: str = "",
+                        **simulate_kwargs: Any) -> pd.DataFrame:
+    """Can the corridor carry its peak-day flows, and with which stations running?
+
+    Reads ``case.network.meta["peak_check"]``: a winter ``scenario``, the ``control_sets``
+    (route configurations) to test, the ``flows_mcm_d_20c`` to carry ({label: mcm/d of
+    20 °C m³}) and the ``border_limit`` connection; the station candidates are the
+    ``kind == "station"`` entries of ``meta["plan"]["candidates"]``. For every
+    configuration and flow, :func:`stations_needed` is asked twice: with every limit, and
+    with the border limit's flow bound dropped (what the upstream side needs on its own).
+
+    ``case`` is a native case (``.network``, ``.scenarios``, ``.controls``).
+
+    Returns
+    -------
+    DataFrame
+        ``control_set``, ``flow``, ``q_mcm_d_20c``, ``feasible``, ``stations``,
+        ``fuel_mcm_d_20c``, ``binding``, ``upstream_feasible``, ``upstream_stations``,
+        ``upstream_fuel_mcm_d_20c``, ``upstream_binding``.
+    """
+    from linepack.physics.gas import Gas
+
+    net = case.network
+    meta = dict(net.meta or {})
+    pc = meta.get("peak_check")
+    if not pc:
+        raise InputError("peak check: this case carries no meta.peak_check")
+    std = float(meta.get("standard_to_normal", 273.15 / 293.15))
+    stations = [c for c in (meta.get("plan") or {}).get("candidates", []) if c.get("kind") == "station"]
+    comp = meta.get("gas_composition")
+    ncv = Gas.from_composition(comp).net_calorific_value if comp else None
+    eff = meta.get("station_drive_efficiency") or None
+    scn = case.scenarios[pc["scenario"]]
+    rows = []
+    for cset in pc["control_sets"]:
+        ctl = case.controls[cset]
+        for label, q20 in pc["flows_mcm_d_20c"].items():
+            row = {"control_set": cset, "flow": label, "q_mcm_d_20c": float(q20)}
+            for prefix, ignore in (("", ()), ("upstream_", (pc["border_limit"],))):
+                r = stations_needed(net, scn, ctl, stations, exit=meta["transit_exit"],
+                                    flow_mcm_d=float(q20) * std, ignore_flow_limits=ignore,
+                                    drive_efficiency=eff, net_calorific_value=ncv,
+                                    **simulate_kwargs)
+                row.update({f"{prefix}feasible": r["feasible"], f"{prefix}stations": r["stations"],
+                            f"{prefix}fuel_mcm_d_20c": r["fuel_mcm_d"] / std,
+                            f"{prefix}binding": r["binding"]})
+            rows.append(row)
+    return pd.DataFrame(rows)
