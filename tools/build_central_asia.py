@@ -135,7 +135,9 @@ ASSUMPTIONS = [
        "standard cubic metre (GOST 2939-63) [GAZPROM_GLOSSARY]."),
     _a("A_SUMMER_DERATE_P", 50.0, "bar abs",
        "Alexandrov Gai discharge pressure in the summer derating scenario: sections under repair "
-       "run below the 55 bar limit (assumption sets: low 47, central 50, high 53 bar).",
+       "run below the 55 bar limit (assumption sets: low 48, central 50, high 52 bar; the range "
+       "is bounded by the record: the derated route carried the Mar–Aug 2024 average and "
+       "stayed below the Jan–Feb 2024 flows).",
        "Gazprom called the August 2024 flows 'the maximum technically possible' [ADD_A8] while "
        "867 defects were repaired on the route in 2024 [ADD_A1]; no derated pressure is "
        "published."),
@@ -209,8 +211,9 @@ ASSUMPTIONS = [
        "7.4 MPa is the standard class of 820–1020 mm trunk lines in the former Soviet Union."),
     _a("A_SARY_HEAD_P", 46.0, "bar abs",
        "Outlet pressure of the regulator at the Saryarka tie-in (BBS km 988) in today's "
-       "operation of phase I (no compressor stations on Saryarka); assumption sets: low 44, "
-       "central 46, high 55 bar abs.",
+       "operation of phase I (no compressor stations on Saryarka); assumption sets: low 45.3 "
+       "(the lowest head that still meets the assumed winter demand, A_SARY_ANNUAL × "
+       "A_SEASON_WINTER), central 46, high 55 bar abs.",
        "Calibrated so that phase I carries its published design of 2.2 bcm/y [ADD_A9] "
        "(pipelines.csv SARYARKA/phase I/design_capacity_bcm_y) at winter temperature with "
        "31 bar at Astana; the earlier 74 bar gave ≈4.1 bcm/y, far above the design. The design "
@@ -503,14 +506,14 @@ ASSUMPTION_SETS = {
     "low": {
         "A_BORDER_P_MIN": 38.0,      # the 2023–24 string must still carry the Jan–Feb 2024 18.6 mcm/d
         "A_LOOP_2025": "instead",    # the refilled CAC-4 section replaces the CAC-5 one
-        "A_SARY_HEAD_P": 45.0,
-        "A_SUMMER_DERATE_P": 47.0,
+        "A_SARY_HEAD_P": 45.3,       # lowest head that still meets the winter Saryarka demand
+        "A_SUMMER_DERATE_P": 48.0,   # must still carry the Mar–Aug 2024 average
     },
     "high": {
         "A_BORDER_P_MIN": 33.0,      # keeps the one-string maximum within 20 % of 'twice' 9 mcm/d
         "A_LOOP_OD": 1420.0,
         "A_SARY_HEAD_P": 55.0,
-        "A_SUMMER_DERATE_P": 53.0,
+        "A_SUMMER_DERATE_P": 52.0,   # must stay below the Jan–Feb 2024 flows
     },
 }
 
@@ -1109,7 +1112,7 @@ def build(facts: Facts) -> dict:
 
     def cset(open_sections, cac_active: bool, options: bool = False, **extra):
         out = dict(base)
-        for pipe, lp in loops.items():
+        for lp in loops.values():
             out[lp["valve"]] = {"mode": "open" if lp["section"] in open_sections else "closed"}
         for v in bbs2_valves:
             out[v] = {"mode": "open" if options else "closed"}

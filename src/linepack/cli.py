@@ -302,6 +302,7 @@ def plan(
     goal: Optional[str] = typer.Option(None, "--target", help="Transit to reach: 11bcm (bcm/y, 20 °C), 30.1mcm20 (mcm/d, 20 °C) or 28.1 (mcm/d, 0 °C); default: the case's target."),
     scenario: Optional[str] = typer.Option(None, "--scenario", "-s", help="Base scenario (default: the case's plan base)."),
     rank: str = typer.Option("cost", "--rank", help="Greedy choice: cost (least capex per mcm/d gained) or capacity (largest gain)."),
+    rtol: float = typer.Option(1e-3, "--rtol", min=1e-6, max=0.1, help="Relative width of each capacity search."),
     assumptions: Optional[str] = typer.Option(None, "--assumptions", help="Assumption set of the case: low, central or high."),
     friction: str = typer.Option("nikuradse", "--friction"),
     eos: str = typer.Option("papay", "--eos"),
@@ -315,7 +316,7 @@ def plan(
     std = float(meta.get("standard_to_normal", _STD))
     goal_mcm_d = _parse_target(goal, meta)
     res = linepack.corridor_plan(opened.network, opened.scenario, opened.controls,
-                                 target_mcm_d=goal_mcm_d, rank=rank, friction=friction, eos=eos)
+                                 target_mcm_d=goal_mcm_d, rank=rank, rtol=rtol, friction=friction, eos=eos)
     aset = meta.get("assumption_set") or "central"
     head = Table(title=f"path to {_flow_text(res.target_mcm_d, std).split(';')[0]} — base "
                  f"{opened.scenario.name} (assumption set: {aset})", show_header=False)

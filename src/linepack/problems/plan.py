@@ -232,8 +232,10 @@ def transit_plan(network: Network, scenario: Scenario, controls: Controls | None
     solves += 1
     live = [c for c in candidates if _changes_anything(network, scenario, controls, c)]
     screen = []
+    first_round = {}    # the screen is the greedy path's first round: keep its answers
     for c in live:
         cap, why, _ = capacity(*apply_candidate(network, scenario, controls, c))
+        first_round[c["id"]] = (cap, why)
         solves += 1
         gain = cap - base_cap
         screen.append({"id": c["id"], "action": c["action"], "capacity_mcm_d": cap,
@@ -247,7 +249,7 @@ def transit_plan(network: Network, scenario: Scenario, controls: Controls | None
                                       ascending=[True, False]).reset_index(drop=True)
 
     case = (network, scenario, controls)
-    cap_now, why_now = base_cap, base_binding
+    cap_now = base_cap
     steps, totals = [], {"low": 0.0, "central": 0.0, "high": 0.0}
     remaining = list(live)
     limit = len(remaining) if max_steps is None else max_steps
@@ -255,8 +257,11 @@ def transit_plan(network: Network, scenario: Scenario, controls: Controls | None
         tried = []
         for c in remaining:
             trial = apply_candidate(*case, c)
-            cap, why, _ = capacity(*trial)
-            solves += 1
+            if not steps:
+                cap, why = first_round[c["id"]]
+            else:
+                cap, why, _ = capacity(*trial)
+                solves += 1
             gain = cap - cap_now
             if gain > rtol * cap_now:
                 tried.append((c, trial, cap, why, gain))
@@ -277,7 +282,7 @@ def transit_plan(network: Network, scenario: Scenario, controls: Controls | None
                       **{f"total_capex_musd_{k}": v for k, v in totals.items()},
                       "fuel_mcm_d": fuel, "fuel_pct": 100.0 * fuel / q_fuel,
                       "binding": why, "cost_basis": c.get("cost_basis", "")})
-        case, cap_now, why_now = trial, cap, why
+        case, cap_now = trial, cap
         remaining.remove(c)
     cols = ["step", "id", "action", "capacity_mcm_d", "gain_mcm_d", "capex_musd_low",
             "capex_musd_central", "capex_musd_high", "total_capex_musd_low",
