@@ -301,7 +301,8 @@ def plan(
     target: str = _target_arg("central-asia"),
     goal: Optional[str] = typer.Option(None, "--target", help="Transit to reach: 11bcm (bcm/y, 20 °C), 30.1mcm20 (mcm/d, 20 °C) or 28.1 (mcm/d, 0 °C); default: the case's target."),
     scenario: Optional[str] = typer.Option(None, "--scenario", "-s", help="Base scenario (default: the case's plan base)."),
-    rank: str = typer.Option("cost", "--rank", help="Greedy choice: cost (least capex per mcm/d gained) or capacity (largest gain)."),
+    rank: str = typer.Option("cost", "--rank", help="Greedy choice: cost (least capex per mcm/d gained), lifecycle (capex + --years of added fuel cost per mcm/d gained) or capacity (largest gain)."),
+    years: float = typer.Option(10.0, "--years", min=0.0, help="Years of fuel counted by --rank lifecycle."),
     rtol: float = typer.Option(1e-3, "--rtol", min=1e-6, max=0.1, help="Relative width of each capacity search."),
     assumptions: Optional[str] = typer.Option(None, "--assumptions", help="Assumption set of the case: low, central or high."),
     friction: str = typer.Option("nikuradse", "--friction"),
@@ -316,7 +317,8 @@ def plan(
     std = float(meta.get("standard_to_normal", _STD))
     goal_mcm_d = _parse_target(goal, meta)
     res = linepack.corridor_plan(opened.network, opened.scenario, opened.controls,
-                                 target_mcm_d=goal_mcm_d, rank=rank, rtol=rtol, friction=friction, eos=eos)
+                                 target_mcm_d=goal_mcm_d, rank=rank, rtol=rtol, years=years,
+                                 friction=friction, eos=eos)
     aset = meta.get("assumption_set") or "central"
     head = Table(title=f"path to {_flow_text(res.target_mcm_d, std).split(';')[0]} — base "
                  f"{opened.scenario.name} (assumption set: {aset})", show_header=False)
@@ -333,15 +335,14 @@ def plan(
         sc.add_row(str(r["id"]), f"{r['capacity_mcm_d'] / std:.2f}", f"{r['gain_mcm_d'] / std:+.2f}",
                    f"{r['capex_musd_central']:.0f}", per, str(r["binding"]))
     out.print(sc)
-    st = Table(title=f"path (greedy, rank by {rank})")
-    price = (meta.get("fuel_price_usd_per_1000m3") or {}).get("central")
+    st = Table(title=f"path (greedy, rank by {rank}" + (f", {years:g} years of fuel)" if rank == "lifecycle" else ")"))
     for c in ("step", "action", "capacity after", "capex M USD central (low–high)",
               "cumulative M USD central (low–high)", "fuel at min(target, capacity)", "binding after"):
         st.add_column(c, justify="left" if c in ("action", "binding after") else "right")
     for _, r in res.steps.iterrows():
         fuel = ("" if r["fuel_mcm_d"] != r["fuel_mcm_d"] else
                 f"{r['fuel_mcm_d'] / std:.3f} mcm/d (20 °C), {r['fuel_pct']:.2f} %"
-                + (f", {r['fuel_mcm_d'] / std * 365 * price / 1e3:.1f} M USD/y" if price else ""))
+                + (f", {r['fuel_musd_y']:.1f} M USD/y" if r["fuel_musd_y"] == r["fuel_musd_y"] else ""))
         st.add_row(str(r["step"]), f"{r['id']}: {r['action']}", _flow_text(r["capacity_mcm_d"], std).split(";")[0],
                    f"{r['capex_musd_central']:.0f} ({r['capex_musd_low']:.0f}–{r['capex_musd_high']:.0f})",
                    f"{r['total_capex_musd_central']:.0f} ({r['total_capex_musd_low']:.0f}–"

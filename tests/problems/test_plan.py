@@ -125,3 +125,21 @@ def test_stations_needed_finds_the_smallest_set(case):
     assert r1["feasible"] and r1["stations"] == ["cs"] and r1["fuel_mcm_d"] > 0
     r2 = stations_needed(net, scn, ctl, [CS_ON], exit="X", flow_mcm_d=1.05 * with_cs)
     assert not r2["feasible"] and r2["binding"] and math.isnan(r2["fuel_mcm_d"])
+
+
+def test_plan_lifecycle_rank_counts_the_fuel(case):
+    """rank='lifecycle': a station that burns fuel costs its capex plus years × its fuel cost, so
+    with a high enough fuel price the fuel-free loop comes first although its capex is 10× the
+    station's; without a price the rank is refused."""
+    net, scn, ctl = case.network, case.scenarios["base"], case.controls["base"]
+    kw = dict(entry="S", exit="X", target_mcm_d=1e6, rtol=1e-3, max_steps=1,
+              drive_efficiency=0.3, net_calorific_value=36e6)
+    cheap_fuel = transit_plan(net, scn, ctl, [LOOP, CS_ON], rank="lifecycle",
+                              fuel_price_usd_per_1000m3=1e-6, **kw)
+    dear_fuel = transit_plan(net, scn, ctl, [LOOP, CS_ON], rank="lifecycle",
+                             fuel_price_usd_per_1000m3=1e5, years=30, **kw)
+    assert cheap_fuel.steps["id"].iloc[0] == "cs"
+    assert dear_fuel.steps["id"].iloc[0] == "loop"
+    assert dear_fuel.steps["fuel_musd_y"].iloc[0] == 0.0
+    with pytest.raises(linepack.InputError, match="lifecycle"):
+        transit_plan(net, scn, ctl, [LOOP], entry="S", exit="X", target_mcm_d=1, rank="lifecycle")

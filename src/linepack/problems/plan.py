@@ -22,8 +22,11 @@ held). From the base case:
 
 1. *Screen*: each candidate alone; its capacity gain and capex per unit of gain.
 2. *Greedy path*: at each step every remaining candidate is tried on top of the steps
-   taken; the one with the lowest central capex per mcm/d gained is taken (``rank="cost"``)
-   or the one with the largest gain (``rank="capacity"``); stop when the target is met or
+   taken; the one with the lowest central capex per mcm/d gained is taken (``rank="cost"``),
+   the one with the lowest capex plus ``years`` of the added fuel cost per mcm/d gained
+   (``rank="lifecycle"``; fuel of the configuration when it carries min(target, capacity),
+   undiscounted), or the one with the largest gain (``rank="capacity"``); stop when the
+   target is met or
    no candidate adds capacity. Each step records the capacity after it, the cumulative
    capex (low/central/high) and the binding limit.
 
@@ -73,7 +76,8 @@ class PlanResult:
         step), ``gain_mcm_d``, ``capex_musd_low|central|high``, cumulative
         ``total_capex_musd_low|central|high``, ``fuel_mcm_d`` and ``fuel_pct`` (station fuel
         when carrying min(target, capacity), NaN unless asked for), ``binding`` (after the
-        step), ``cost_basis``.
+        step), ``fuel_musd_y`` (its cost per year, with a price), ``ranking_cost_musd`` (the
+        cost the ranking used for the step), ``cost_basis``.
     screen : DataFrame
         Each candidate alone on the base case: ``id``, ``action``, ``capacity_mcm_d``,
         ``gain_mcm_d``, ``capex_musd_central``, ``musd_per_mcm_d`` (central capex per
@@ -160,6 +164,8 @@ def transit_plan(network: Network, scenario: Scenario, controls: Controls | None
                  rank: str = "cost", rtol: float = 1e-3, max_steps: int | None = None,
                  drive_efficiency: dict | float | None = None,
                  net_calorific_value: float | None = None,
+                 fuel_price_usd_per_1000m3: float | None = None, years: float = 10.0,
+                 standard_to_normal: float = 273.15 / 293.15,
                  **simulate_kwargs: Any) -> PlanResult:
     """Rank candidate steps to a transit target (see the module docstring).
 
@@ -174,8 +180,9 @@ def transit_plan(network: Network, scenario: Scenario, controls: Controls | None
         Transit entry and exit nodes.
     target_mcm_d : float
         Target transit. [million normal m³/day, 0 °C]
-    rank : {"cost", "capacity"}
-        Greedy choice: least central capex per mcm/d gained, or largest gain.
+    rank : {"cost", "lifecycle", "capacity"}
+        Greedy choice: least central capex per mcm/d gained; least capex + ``years`` × added
+        fuel cost per mcm/d gained; or largest gain.
     rtol : float
         Relative width of each capacity search.
     max_steps : int, optional
@@ -185,11 +192,25 @@ def transit_plan(network: Network, scenario: Scenario, controls: Controls | None
         carries ``min(target, capacity)``: ``fuel_mcm_d`` (0 °C) and ``fuel_pct`` of the
         transit (:func:`linepack.physics.compressor.fuel_gas_flow`; efficiency [-] as one
         number or ``{station id: value}``, calorific value per normal m³ [J/m³]).
+    fuel_price_usd_per_1000m3, years, standard_to_normal
+        Value of fuel per 1000 standard m³ [USD], the years of fuel counted by
+        ``rank="lifecycle"`` [a], and the standard (20 °C) to normal (0 °C) volume ratio [-];
+        with a price each step also reports ``fuel_musd_y`` (million USD per year).
     **simulate_kwargs
         Passed to :func:`linepack.simulate` (friction, eos, …).
     """
-    if rank not in ("cost", "capacity"):
-        raise InputError(f"plan: rank must be 'cost' or 'capacity' (got {rank!r})")
+    if rank not in ("cost", "lifecycle", "capacity"):
+        raise InputError(f"plan: rank must be 'cost', 'lifecycle' or 'capacity' (got {rank!r})")
+    if rank == "lifecycle" and (fuel_price_usd_per_1000m3 is None or drive_efficiency is None
+                                or net_calorific_value is None):
+        raise InputError("plan: rank='lifecycle' needs a fuel price, the drive efficiency and the "
+                         "net calorific value")
+
+    def musd_y(fuel_mcm_d: float) -> float:
+        """Fuel cost [million USD per year] of a fuel flow [mcm/d, 0 °C]."""
+        if fuel_price_usd_per_1000m3 is None or not math.isfinite(fuel_mcm_d):
+            return math.nan
+        return fuel_mcm_d / standard_to_normal * 365.0 * 1e3 * fuel_price_usd_per_1000m3 / 1e6
     if not (isinstance(target_mcm_d, (int, float)) and math.isfinite(target_mcm_d)
             and target_mcm_d > 0):
         raise InputError(f"plan: target must be a flow > 0 mcm/d (got {target_mcm_d!r})")
@@ -250,6 +271,8 @@ def transit_plan(network: Network, scenario: Scenario, controls: Controls | None
 
     case = (network, scenario, controls)
     cap_now = base_cap
+    fuel_now = (fuel_at(*case, min(target_mcm_d, cap_now), to_kg_s) if rank == "lifecycle"
+                else math.nan)
     steps, totals = [], {"low": 0.0, "central": 0.0, "high": 0.0}
     remaining = list(live)
     limit = len(remaining) if max_steps is None else max_steps
@@ -264,31 +287,40 @@ def transit_plan(network: Network, scenario: Scenario, controls: Controls | None
                 solves += 1
             gain = cap - cap_now
             if gain > rtol * cap_now:
-                tried.append((c, trial, cap, why, gain))
+                cost = float(c["capex_musd"]["central"])
+                if rank == "lifecycle":
+                    extra = fuel_at(*trial, min(target_mcm_d, cap), to_kg_s) - fuel_now
+                    cost += years * musd_y(extra)
+                tried.append((c, trial, cap, why, gain, cost))
         if not tried:
             break
-        if rank == "cost":
-            key = lambda t: (float(t[0]["capex_musd"]["central"]) / t[4], -t[4])  # noqa: E731
+        if rank in ("cost", "lifecycle"):
+            key = lambda t: (t[5] / t[4], -t[4])  # noqa: E731
         else:
-            key = lambda t: (-t[4], float(t[0]["capex_musd"]["central"]))  # noqa: E731
-        c, trial, cap, why, gain = min(tried, key=key)
+            key = lambda t: (-t[4], t[5])  # noqa: E731
+        c, trial, cap, why, gain, cost = min(tried, key=key)
         for k in totals:
             totals[k] += float(c["capex_musd"][k])
         q_fuel = min(target_mcm_d, cap)
         fuel = fuel_at(*trial, q_fuel, to_kg_s)
+        fuel_now = fuel
         steps.append({"step": len(steps) + 1, "id": c["id"], "action": c["action"],
                       "capacity_mcm_d": cap, "gain_mcm_d": gain,
                       **{f"capex_musd_{k}": float(c["capex_musd"][k]) for k in totals},
                       **{f"total_capex_musd_{k}": v for k, v in totals.items()},
                       "fuel_mcm_d": fuel, "fuel_pct": 100.0 * fuel / q_fuel,
+                      "fuel_musd_y": musd_y(fuel), "ranking_cost_musd": cost,
                       "binding": why, "cost_basis": c.get("cost_basis", "")})
         case, cap_now = trial, cap
         remaining.remove(c)
     cols = ["step", "id", "action", "capacity_mcm_d", "gain_mcm_d", "capex_musd_low",
             "capex_musd_central", "capex_musd_high", "total_capex_musd_low",
             "total_capex_musd_central", "total_capex_musd_high", "fuel_mcm_d", "fuel_pct",
-            "binding", "cost_basis"]
-    method = (f"greedy by {'least central capex per mcm/d gained' if rank == 'cost' else 'largest gain'}"
+            "fuel_musd_y", "ranking_cost_musd", "binding", "cost_basis"]
+    how = {"cost": "least central capex per mcm/d gained",
+           "lifecycle": f"least central capex + {years:g} years of added fuel cost per mcm/d gained",
+           "capacity": "largest gain"}[rank]
+    method = (f"greedy by {how}"
               f" over {len(live)} candidates; capacity by transit_capacity (rtol {rtol:g}); "
               f"{solves} capacity searches")
     return PlanResult(base_cap, base_binding, float(target_mcm_d),
@@ -298,13 +330,14 @@ def transit_plan(network: Network, scenario: Scenario, controls: Controls | None
 
 def corridor_plan(network: Network, scenario: Scenario, controls: Controls | None, *,
                   target_mcm_d: float | None = None, rank: str = "cost", rtol: float = 1e-3,
-                  **simulate_kwargs: Any) -> PlanResult:
+                  years: float = 10.0, **simulate_kwargs: Any) -> PlanResult:
     """:func:`transit_plan` with everything taken from a corridor case's ``meta``.
 
     Reads ``transit_entry``, ``transit_exit``, ``plan.candidates``, the target
     (``transit_target_mcm_d`` unless given), the drivers' efficiency
-    (``station_drive_efficiency``) and the gas composition (``gas_composition``, for the
-    net calorific value of the fuel, ISO 6976).
+    (``station_drive_efficiency``), the central fuel price (``fuel_price_usd_per_1000m3``)
+    and the gas composition (``gas_composition``, for the net calorific value of the fuel,
+    ISO 6976).
 
     Raises
     ------
@@ -325,9 +358,13 @@ def corridor_plan(network: Network, scenario: Scenario, controls: Controls | Non
     comp = meta.get("gas_composition")
     ncv = Gas.from_composition(comp).net_calorific_value if comp else None
     eff = meta.get("station_drive_efficiency") or None
+    price = (meta.get("fuel_price_usd_per_1000m3") or {}).get("central")
     return transit_plan(network, scenario, controls, plan["candidates"], entry=entry, exit=exit_,
                         target_mcm_d=float(target), rank=rank, rtol=rtol,
-                        drive_efficiency=eff, net_calorific_value=ncv, **simulate_kwargs)
+                        drive_efficiency=eff, net_calorific_value=ncv,
+                        fuel_price_usd_per_1000m3=price, years=years,
+                        standard_to_normal=float(meta.get("standard_to_normal", 273.15 / 293.15)),
+                        **simulate_kwargs)
 
 
 def stations_needed(network: Network, scenario: Scenario, controls: Controls | None,
