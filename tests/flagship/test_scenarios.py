@@ -251,6 +251,8 @@ def test_main_job_runs_from_the_cli_and_writes_the_report(tmp_path, capsys):
         assert piece in text, piece
     html = out.read_text(encoding="utf-8")
     assert "<script src=" not in html and len(html) > 100_000
+    assert 'id="transit-section"' in html and "15.41 mcm/d (20 °C)" in html
+    assert "Linepack, transit path" in html and "mcm (0 °C)" in html
 
 
 def test_assumption_sets_change_what_they_say(case):
