@@ -491,6 +491,28 @@ ASSUMPTIONS = [
     _a("A_COST_UPRATE", {"low": 0.05, "central": 0.15, "high": 0.3}, "million USD per km",
        "Cost of the hydrotest and re-rating of the route for A_UPRATE_P, per km.",
        "Not published; hydrotesting a repaired line is a small share of new pipe cost."),
+    _a("A_COST_PIPE_PER_MM_KM", "Saryarka II+III published cost / Σ OD × length", "USD per mm·km",
+       "Cost of new domestic trunk pipe per mm of outer diameter and km, for the gasification "
+       "options compared (cost ∝ diameter × length).",
+       "Calibrated on the one published cost with its diameters: Saryarka phases II+III, "
+       "182.1 bn KZT (2025) for 276 km of 630 mm and 177 km of 426 mm [pipelines.csv "
+       "SARYARKA/phases II+III/cost] at A_KZT_USD. Cost ∝ diameter is a first-order rule "
+       "(steel weight and trench work); A_COST_OPTION_RANGE gives the spread."),
+    _a("A_COST_CS_PER_MW", "Saryarka phase IV published cost / its assumed power", "USD per MW",
+       "Cost of new compressor stations per MW of shaft power, for the options compared.",
+       "Saryarka phase IV: two stations for 180.7 bn KZT (2025) [pipelines.csv SARYARKA/phase "
+       "IV/status] at A_KZT_USD, with 2 × A_SARY_CS_POWER of power."),
+    _a("A_COST_OPTION_RANGE", {"low": 0.8, "central": 1.0, "high": 1.5}, "-",
+       "Factors on the central capex of the gasification options for the low and high cost.",
+       "Published cost estimates of Kazakh gas projects moved by 2–5× between 2018 and 2025 "
+       "(Saryarka II+III 67.1 → 182.1 bn KZT, phase IV 35.5 → 180.7 bn KZT [pipelines.csv]); "
+       "the high factor is generous on purpose."),
+    _a("A_OPTION_DIAMETERS", {"Saryarka II": [530, 630, 720], "Saryarka III": [426, 530],
+                              "Ishim–Astana": [720, 820, 1020], "Altai trunk": [530, 720],
+                              "Altai branches": [426, 530]}, "mm",
+       "Standard outer diameters tried for each new pipe of the gasification options.",
+       "The published or assumed diameter of each line and its standard neighbours; walls by "
+       "A_WALL_NEW."),
     _a("A_GAS_ONE", "composition A", "-",
        "One gas for the whole model: the Russian pipeline-gas composition A of gas_quality.csv.",
        "The transit gas is West Siberian (97.8–98.8 % CH₄ [STUDOPEDIA_COMP]); composition A "
@@ -1189,6 +1211,9 @@ def build(facts: Facts) -> dict:
         "capex_musd": {k: r(v * cac_total, 1) for k, v in A("A_COST_UPRATE").items()},
         "cost_basis": f"A_COST_UPRATE × {cac_total:.1f} km (A_UPRATE_P, speculative)"})
 
+    # ---------------------------------------------------------------- options compared
+    options = build_options(f, m, cac_total)
+
     # ---------------------------------------------------------------- scenarios
     scenarios = build_scenarios(f, m)
 
@@ -1241,6 +1266,7 @@ def build(facts: Facts) -> dict:
                            "standard m³, 20 °C), costs A_COST_* (labelled assumptions, see "
                            "assumptions and docs/central-asia.md)"),
         "peak_check": peak_check,
+        "options_compared": options,
         "plan": {"base_scenario": "transit-2025-forecast", "target_bcm_y_20c": 11.0,
                  "candidates": candidates},
         "units": ("Pressures absolute bar. inflow_mcm_d is million normal m³/day at 0 °C, "
@@ -1269,6 +1295,80 @@ def build(facts: Facts) -> dict:
         "assumptions": assumptions,
         "scenarios": dict(sorted(scenarios.items())),
         "controls": dict(sorted(controls.items())),
+    }
+
+
+def build_options(f: Facts, m: Model, cac_total: float) -> dict:
+    """The gasification options as families of variants (diameters, stations) with capex."""
+    PL = "pipelines.csv"
+    kzt = A("A_KZT_USD")
+    w = A("A_WALL_NEW")
+    lengths = {"sary2_astana_kokshetau": f.number(PL, "SARYARKA/phase II/length_km"),
+               "sary3_kokshetau_petropavl": f.number(PL, "SARYARKA/phase III/length_km")}
+    cost_23 = f.number(PL, "SARYARKA/phases II+III/cost") * 1e9 / kzt          # 182.1 bn KZT
+    per_mm_km = cost_23 / (lengths["sary2_astana_kokshetau"] * f.number(PL, "SARYARKA/phase II/diameter_mm")
+                           + lengths["sary3_kokshetau_petropavl"]
+                           * f.number(PL, "SARYARKA/phase III/diameter_mm"))
+    phase4 = float(re.search(r"([\d.]+) bn KZT", f.value(PL, "SARYARKA/phase IV/status")).group(1))
+    phase4_ref = f.ref(PL, "SARYARKA/phase IV/status", note="180.7 bn KZT (2025)")
+    per_mw = phase4 * 1e9 / kzt / (2 * A("A_SARY_CS_POWER"))
+    rng = A("A_COST_OPTION_RANGE")
+    sizes = A("A_OPTION_DIAMETERS")
+    prov = (f"{f.ref(PL, 'SARYARKA/phases II+III/cost')} / Σ OD·km → A_COST_PIPE_PER_MM_KM = "
+            f"{per_mm_km:.0f} USD per mm·km; {phase4_ref} / (2 × A_SARY_CS_POWER) → "
+            f"A_COST_CS_PER_MW = {per_mw / 1e6:.2f} M USD per MW; A_COST_OPTION_RANGE; A_KZT_USD")
+
+    def capex(pipes: dict, mw: float) -> dict:
+        central = sum(per_mm_km * od * m.conns[pid]["length_km"] for pid, od in pipes.items())
+        central += per_mw * mw
+        return {k: r(central * v / 1e6, 1) for k, v in rng.items()}
+
+    def dia(pid, od):
+        return {"diameter_mm": r(od - 2 * w[str(int(od))], 1)}
+
+    north, east = [], []
+    for d2 in sizes["Saryarka II"]:
+        for d3 in sizes["Saryarka III"]:
+            for iv in (True, False):
+                pipes = {"sary2_astana_kokshetau": d2, "sary3_kokshetau_petropavl": d3}
+                ctl = {} if iv else {"cs_zhezkazgan": {"mode": "bypass"}, "cs_temirtau": {"mode": "bypass"}}
+                north.append({
+                    "id": f"A {d2}/{d3}{' + IV' if iv else ''}", "option": "OPT_SARYARKA_NORTH",
+                    "scenario": "gasification-saryarka-2-3",
+                    "connections": {pid: dia(pid, od) for pid, od in pipes.items()},
+                    "controls": ctl,
+                    "stations": ["cs_zhezkazgan", "cs_temirtau"] if iv else [],
+                    "capex_musd": capex(pipes, 2 * A("A_SARY_CS_POWER") if iv else 0.0),
+                    "published": (d2, d3, iv) == (630, 426, True)})
+    ishim_pipes = [c for c in m.conns if c.startswith("ishim_")]
+    for d in sizes["Ishim–Astana"]:
+        north.append({
+            "id": f"B {d}", "option": "OPT_ISHIM_ASTANA", "scenario": "gasification-ishim-astana",
+            "balance_entry": "ishim",
+            "connections": {pid: dia(pid, d) for pid in ishim_pipes}, "controls": {},
+            "stations": ["cs_ishim"],
+            "capex_musd": capex({pid: d for pid in ishim_pipes}, m.conns["cs_ishim"]["power_max_mw"]),
+            "published": d == A("A_ISHIM_OD")})
+    trunk = [c for c in m.conns if c in ("altai_barnaul_rubtsovsk", "altai_rubtsovsk_semey")]
+    branches = [c for c in m.conns if c in ("altai_semey_oskemen", "altai_semey_pavlodar")]
+    for dt in sizes["Altai trunk"]:
+        for db in sizes["Altai branches"]:
+            pipes = {**{p: dt for p in trunk}, **{p: db for p in branches}}
+            east.append({
+                "id": f"C {dt}/{db}", "option": "OPT_ALTAI", "scenario": "gasification-altai",
+                "connections": {pid: dia(pid, od) for pid, od in pipes.items()}, "controls": {},
+                "stations": [], "capex_musd": capex(pipes, 0.0),
+                "published": (dt, db) == (720, 530)})
+    demand = {"north": ["kokshetau", "petropavl", "kokshetau_ishim", "petropavl_ishim"],
+              "east": ["semey", "oskemen", "pavlodar"]}
+    return {
+        "cost_basis": prov,
+        "families": {
+            "north": {"title": "Kokshetau and Petropavl (+1.7 bcm/y, winter design): Saryarka II–III "
+                               "(A) or the Ishim–Astana import line (B, which also takes Astana)",
+                      "demand_nodes": demand["north"], "variants": north},
+            "east": {"title": "Semey, Oskemen, Pavlodar (2.3 bcm/y at winter peak): the Altai route (C)",
+                     "demand_nodes": demand["east"], "variants": east}},
     }
 
 

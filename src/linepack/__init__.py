@@ -37,6 +37,7 @@ _API = {
     "transit_plan": "linepack.problems.plan",
     "corridor_plan": "linepack.problems.plan",
     "corridor_peak_check": "linepack.problems.plan",
+    "compare_options": "linepack.problems.options",
     "NominationResult": "linepack.problems.nomination",
     "load_case": "linepack.scenarios",
     "open_case": "linepack.scenarios",

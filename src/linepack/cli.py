@@ -393,6 +393,46 @@ def peak(
               "(A_WINTER_TRANSIT_FACTOR); steady state of the peak day (no intraday swing)")
 
 
+@app.command()
+def options(
+    target: str = _target_arg("central-asia"),
+    family: Optional[str] = typer.Option(None, "--family", help="One family of options (central-asia: north, east); default: all."),
+    assumptions: Optional[str] = typer.Option(None, "--assumptions", help="Assumption set of the case: low, central or high."),
+    friction: str = typer.Option("nikuradse", "--friction"),
+    eos: str = typer.Option("papay", "--eos"),
+) -> None:
+    """Gasification options compared: every variant simulated, least capex with every limit held."""
+    opened = linepack.open_case(target, None, assumptions)
+    meta = opened.network.meta
+    fams = (meta.get("options_compared") or {}).get("families") or {}
+    if opened.case is None or not fams:
+        raise linepack.InputError(f"'{target}': the case carries no options to compare (meta.options_compared)")
+    names = [family] if family else list(fams)
+    for name in names:
+        table = linepack.compare_options(opened.case, name, friction=friction, eos=eos)
+        t = Table(title=f"{name}: {fams[name]['title']} — design demand "
+                        f"{table['demand_mcm_d_20c'].iloc[0]:.2f} mcm/d (20 °C)")
+        for c in ("variant", "all limits at design", "capacity bcm/y (20 °C)", "lowest delivery p, bar",
+                  "fuel mcm/d (20 °C)", "fuel CO₂ kt/y", "delivered gas CO₂ Mt/y",
+                  "capex M USD central (low–high)", "least cost"):
+            t.add_column(c, justify="left" if c in ("variant", "all limits at design", "least cost") else "right")
+        for _, r in table.iterrows():
+            ok = "yes" if r["feasible"] else f"no — {r['binding']}"
+            p = "" if r["p_min_bar"] != r["p_min_bar"] else f"{r['p_min_bar']:.1f} ({r['p_min_node']})"
+            t.add_row(str(r["id"]) + (" (model's design)" if r["published"] else ""), ok,
+                      f"{r['capacity_bcm_y_20c']:.2f} (×{r['capacity_factor']:.2f})", p,
+                      "" if r["fuel_mcm_d_20c"] != r["fuel_mcm_d_20c"] else f"{r['fuel_mcm_d_20c']:.3f}",
+                      "" if r["fuel_co2_kt_y"] != r["fuel_co2_kt_y"] else f"{r['fuel_co2_kt_y']:.1f}",
+                      "" if r["delivered_co2_mt_y"] != r["delivered_co2_mt_y"] else f"{r['delivered_co2_mt_y']:.2f}",
+                      f"{r['capex_musd_central']:.0f} ({r['capex_musd_low']:.0f}–{r['capex_musd_high']:.0f})",
+                      str(r["least_cost"]))
+        out.print(t)
+    out.print("capex: pipe cost ∝ outer diameter × length, calibrated on the published Saryarka II+III "
+              "cost; stations per MW from the published phase IV cost (A_COST_PIPE_PER_MM_KM, "
+              "A_COST_CS_PER_MW, A_COST_OPTION_RANGE); capacity = largest multiple of the design "
+              "demand with every limit held; option B also supplies Astana")
+
+
 def _need_scenario(opened) -> None:
     if opened.scenario is None:
         raise linepack.InputError("the case has no scenario (boundary conditions) to simulate: add "

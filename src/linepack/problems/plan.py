@@ -16,7 +16,8 @@ carries its candidates in ``meta["plan"]["candidates"]``)::
      "connections": {"cs1": {"p_out_max_bar": 60}},               # network connection fields
      "scenario_nodes": {"n0": {"p_fixed_bar": 60}}}               # scenario entries
 
-Fields ending in ``_bar`` are absolute bar (converted to Pa). The capacity of a case is
+Fields ending in ``_bar`` are absolute bar (converted to Pa), ``_mm`` and ``_km`` are
+converted to metres. The capacity of a case is
 :func:`linepack.problems.capacity.transit_capacity` (every node, station and flow limit
 held). From the base case:
 
@@ -100,13 +101,23 @@ class PlanResult:
     controls: Controls | None = field(repr=False, default=None)
 
 
+def _si_field(name: str) -> tuple[str, float]:
+    """An edge field name with its unit suffix → (SI column, factor): ``p_max_bar`` →
+    (``p_max_pa``, 1e5), ``diameter_mm`` → (``diameter_m``, 1e-3), ``length_km`` →
+    (``length_m``, 1e3); other names unchanged."""
+    for suffix, si, factor in (("_bar", "_pa", BAR), ("_mm", "_m", 1e-3), ("_km", "_m", 1e3)):
+        if name.endswith(suffix):
+            return name[: -len(suffix)] + si, factor
+    return name, 1.0
+
+
 def _set_fields(table: pd.DataFrame, changes: dict, what: str) -> pd.DataFrame:
     out = table.copy()
     for eid, fields in (changes or {}).items():
         if eid not in out.index:
             raise InputError(f"plan candidate: unknown {what} '{eid}'{did_you_mean(eid, out.index)}")
         for name, value in fields.items():
-            col, factor = (name[:-4] + "_pa", BAR) if name.endswith("_bar") else (name, 1.0)
+            col, factor = _si_field(name)
             if col not in out.columns:
                 raise InputError(f"plan candidate: {what} '{eid}' has no field '{name}'")
             out.at[eid, col] = float(value) * factor
