@@ -55,3 +55,24 @@ def test_peak_day_answer(capsys):
     assert peak["upstream_feasible"] and len(peak["upstream_stations"]) == 1
     assert main(["peak", "central-asia"]) == 0
     assert "uz_receiving_side" in capsys.readouterr().out
+
+
+def test_corridor_commands_refuse_a_case_without_their_data(tmp_path, capsys):
+    """plan, peak and options on a case that carries no candidates: exit 2 with a message."""
+    import json
+
+    from linepack.cli import main
+
+    case = {"linepack": 1, "name": "bare", "gas": {"normal_density": 0.73},
+            "nodes": [{"id": "S", "kind": "source"}, {"id": "X", "kind": "sink"}],
+            "connections": [{"id": "P", "kind": "pipe", "from": "S", "to": "X", "length_km": 10,
+                             "diameter_mm": 500, "roughness_mm": 0.02}],
+            "scenarios": {"s": {"nodes": [{"id": "S", "p_fixed_bar": 50},
+                                          {"id": "X", "inflow_mcm_d": -1}]}}}
+    path = tmp_path / "bare.json"
+    path.write_text(json.dumps(case), encoding="utf-8")
+    for cmd in ("plan", "peak", "options"):
+        assert main([cmd, str(path)]) == 2, cmd
+        assert "carries no" in capsys.readouterr().err, cmd
+    assert main(["simulate", str(path), "--assumptions", "low"]) == 2
+    assert "no assumption sets" in capsys.readouterr().err
