@@ -47,6 +47,7 @@ _API = {
     # results and reports
     "SteadyResult": "linepack.results.records",
     "write_report": "linepack.report.html",
+    "write_tables_report": "linepack.report.html",
     "summarize": "linepack.report.summary",
     "transit_summary": "linepack.report.summary",
     # errors

@@ -303,6 +303,7 @@ def plan(
     scenario: Optional[str] = typer.Option(None, "--scenario", "-s", help="Base scenario (default: the case's plan base)."),
     rank: str = typer.Option("cost", "--rank", help="Greedy choice: cost (least capex per mcm/d gained), lifecycle (capex + --years of added fuel cost per mcm/d gained) or capacity (largest gain)."),
     years: float = typer.Option(10.0, "--years", min=0.0, help="Years of fuel counted by --rank lifecycle."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Also write the tables to a small HTML file."),
     rtol: float = typer.Option(1e-3, "--rtol", min=1e-6, max=0.1, help="Relative width of each capacity search."),
     assumptions: Optional[str] = typer.Option(None, "--assumptions", help="Assumption set of the case: low, central or high."),
     friction: str = typer.Option("nikuradse", "--friction"),
@@ -348,6 +349,16 @@ def plan(
                    f"{r['total_capex_musd_central']:.0f} ({r['total_capex_musd_low']:.0f}–"
                    f"{r['total_capex_musd_high']:.0f})", fuel, str(r["binding"]))
     out.print(st)
+    if report is not None:
+        conv = {"capacity_mcm_d": "capacity mcm/d (0 °C)", "gain_mcm_d": "gain mcm/d (0 °C)",
+                "fuel_mcm_d": "fuel mcm/d (0 °C)", "musd_per_mcm_d": "M USD per mcm/d (0 °C)"}
+        linepack.write_tables_report(report, f"Path to {_flow_text(res.target_mcm_d, std).split(';')[0]}",
+                                     [("Each candidate alone on the base", res.screen.rename(columns=conv),
+                                       "capex: labelled assumptions A_COST_* (docs/central-asia.md)"),
+                                      ("Path", res.steps.rename(columns=conv), res.method)],
+                                     subtitle=f"base {opened.scenario.name}: {_flow_text(res.base_mcm_d, std)}; "
+                                              f"binding {res.base_binding}; assumption set {aset}")
+        out.print(f"report written to {report}")
     if res.reached:
         out.print(f"[green]target reached in {len(res.steps)} step(s)[/green]; capex and fuel prices are "
                   "labelled assumptions (A_COST_*, A_FUEL_PRICE), see docs/central-asia.md")
@@ -362,6 +373,7 @@ def peak(
     assumptions: Optional[str] = typer.Option(None, "--assumptions", help="Assumption set of the case: low, central or high."),
     friction: str = typer.Option("nikuradse", "--friction"),
     eos: str = typer.Option("papay", "--eos"),
+    report: Optional[Path] = typer.Option(None, "--report", help="Also write the table to a small HTML file."),
 ) -> None:
     """Winter peak day: can the route carry the target through it, and with which stations running?"""
     opened = linepack.open_case(target, None, assumptions)
@@ -389,8 +401,15 @@ def peak(
                   verdict(r["upstream_feasible"], r["upstream_stations"], r["upstream_fuel_mcm_d_20c"],
                           r["upstream_binding"]))
     out.print(t)
-    out.print(f"peak factor {pc['transit_winter_factor']:.3f} = Jan–Feb 2024 average / 2024 mean "
-              "(A_WINTER_TRANSIT_FACTOR); steady state of the peak day (no intraday swing)")
+    note = (f"peak factor {pc['transit_winter_factor']:.3f} = Jan–Feb 2024 average / 2024 mean "
+            "(A_WINTER_TRANSIT_FACTOR); steady state of the peak day (no intraday swing)")
+    out.print(note)
+    if report is not None:
+        linepack.write_tables_report(report, "Steady peak day: stations needed",
+                                     [(f"scenario {pc['scenario']}, assumption set {aset}", table, note)],
+                                     subtitle="flows in mcm/d of 20 °C m³; 'upstream_' = without the "
+                                              f"{pc['border_limit']} limit")
+        out.print(f"report written to {report}")
 
 
 @app.command()
@@ -400,6 +419,7 @@ def options(
     assumptions: Optional[str] = typer.Option(None, "--assumptions", help="Assumption set of the case: low, central or high."),
     friction: str = typer.Option("nikuradse", "--friction"),
     eos: str = typer.Option("papay", "--eos"),
+    report: Optional[Path] = typer.Option(None, "--report", help="Also write the tables to a small HTML file."),
 ) -> None:
     """Gasification options compared: every variant simulated, least capex with every limit held."""
     opened = linepack.open_case(target, None, assumptions)
@@ -408,8 +428,10 @@ def options(
     if opened.case is None or not fams:
         raise linepack.InputError(f"'{target}': the case carries no options to compare (meta.options_compared)")
     names = [family] if family else list(fams)
+    sections = []
     for name in names:
         table = linepack.compare_options(opened.case, name, friction=friction, eos=eos)
+        sections.append((f"{name}: {fams[name]['title']}", table, ""))
         t = Table(title=f"{name}: {fams[name]['title']} — design demand "
                         f"{table['demand_mcm_d_20c'].iloc[0]:.2f} mcm/d (20 °C)")
         for c in ("variant", "all limits at design", "capacity bcm/y (20 °C)", "lowest delivery p, bar",
@@ -427,10 +449,17 @@ def options(
                       f"{r['capex_musd_central']:.0f} ({r['capex_musd_low']:.0f}–{r['capex_musd_high']:.0f})",
                       str(r["least_cost"]))
         out.print(t)
-    out.print("capex: pipe cost ∝ outer diameter × length, calibrated on the published Saryarka II+III "
-              "cost; stations per MW from the published phase IV cost (A_COST_PIPE_PER_MM_KM, "
-              "A_COST_CS_PER_MW, A_COST_OPTION_RANGE); capacity = largest multiple of the design "
-              "demand with every limit held; option B also supplies Astana")
+    note = ("capex: pipe cost ∝ outer diameter × length, calibrated on the published Saryarka II+III "
+            "cost; stations per MW from the published phase IV cost (A_COST_PIPE_PER_MM_KM, "
+            "A_COST_CS_PER_MW, A_COST_OPTION_RANGE); capacity = largest multiple of the design "
+            "demand with every limit held; option B also supplies Astana")
+    out.print(note)
+    if report is not None:
+        linepack.write_tables_report(report, "Gasification options compared",
+                                     [(h, t_, note) for h, t_, _ in sections],
+                                     subtitle=f"assumption set {meta.get('assumption_set') or 'central'}; "
+                                              "volumes in 20 °C m³, pressures absolute bar")
+        out.print(f"report written to {report}")
 
 
 def _need_scenario(opened) -> None:

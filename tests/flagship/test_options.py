@@ -44,3 +44,17 @@ def test_north_options_compared(case):
     assert t.loc[t["feasible"], "delivered_co2_mt_y"].iloc[0] == pytest.approx(3.14, abs=0.01)
     with pytest.raises(linepack.InputError, match="families"):
         linepack.compare_options(case, "south")
+
+
+@pytest.mark.slow
+def test_options_cli_east_table_and_report(tmp_path, capsys):
+    """`linepack options central-asia --family east --report F`: the Altai variants, the model's
+    720/530 mm design the least-cost feasible one, and a small HTML table file."""
+    from linepack.cli import main
+
+    html = tmp_path / "options.html"
+    assert main(["options", "central-asia", "--family", "east", "--report", str(html)]) == 0
+    text = capsys.readouterr().out
+    assert "C 720/530" in text and "family" in text
+    page = html.read_text(encoding="utf-8")
+    assert "C 530/426" in page and len(page) < 50_000

@@ -39,7 +39,7 @@ def test_plan_target_parsing_errors_exit_2(capsys):
 
 
 @pytest.mark.slow
-def test_peak_day_answer(capsys):
+def test_peak_day_answer(capsys, tmp_path):
     """Winter: the 2026 route carries the flat 11 bcm/y with no station; the Jan–Feb peak day
     (× 1.205) exceeds the Uzbek receiving side whatever runs, while the Kazakh side alone
     carries it with one station on the 2026 route."""
@@ -53,8 +53,11 @@ def test_peak_day_answer(capsys):
     assert peak["q_mcm_d_20c"] == pytest.approx(11000 / 365 * (1114 / 60) / (5640 / 366), rel=1e-3)
     assert not peak["feasible"] and "uz_receiving_side" in peak["binding"]
     assert peak["upstream_feasible"] and len(peak["upstream_stations"]) == 1
-    assert main(["peak", "central-asia"]) == 0
+    html = tmp_path / "peak.html"
+    assert main(["peak", "central-asia", "--report", str(html)]) == 0
     assert "uz_receiving_side" in capsys.readouterr().out
+    page = html.read_text(encoding="utf-8")
+    assert "combined-2026" in page and "<script" not in page and len(page) < 50_000
 
 
 def test_corridor_commands_refuse_a_case_without_their_data(tmp_path, capsys):

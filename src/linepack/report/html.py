@@ -47,7 +47,8 @@ from linepack.report.summary import (
     transit_summary,
 )
 
-__all__ = ["write_report", "MAP_DIV_ID", "PROFILE_DIV_ID", "COUNTRIES_GEOJSON"]
+__all__ = ["write_report", "write_tables_report", "MAP_DIV_ID", "PROFILE_DIV_ID",
+           "COUNTRIES_GEOJSON"]
 
 #: ``id`` of the map's ``<div>`` in the report.
 MAP_DIV_ID = "linepack-map"
@@ -813,3 +814,41 @@ def write_report(network: Any, result: Any, path: str | os.PathLike[str], *,
     return path
 
 
+
+
+def write_tables_report(path: str | os.PathLike[str], title: str,
+                        sections: Sequence[tuple[str, pd.DataFrame, str]],
+                        subtitle: str = "") -> Path:
+    """Write a small self-contained HTML page of tables (no plots, no scripts).
+
+    Used for the outputs of ``linepack plan``, ``peak`` and ``options``: small enough to mail.
+
+    Parameters
+    ----------
+    path
+        The ``.html`` file to write (atomically).
+    title, subtitle
+        Page heading and the line under it.
+    sections
+        ``(heading, table, note)`` per section; every column of the table is shown, numbers
+        with 2 decimals (column names carry their units).
+    """
+    path = Path(path)
+    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+             f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
+             f'<meta name="generator" content="linepack {_e(_version())}">',
+             f"<title>{_e(title)}</title>", f"<style>{_CSS}</style>", "</head><body>",
+             f'<header><h1>{_e(title)}</h1><p class="subtitle">{_e(subtitle)}</p></header>']
+    for heading, df, note in sections:
+        df = df.apply(lambda col: col.map(lambda v: ", ".join(map(str, v))
+                                          if isinstance(v, (list, tuple)) else v)
+                      if col.dtype == object else col)
+        columns = [(c, str(c), None if df[c].dtype == object or df[c].dtype == bool else 2)
+                   for c in df.columns]
+        parts.append(f"<section><h2>{_e(heading)}</h2>{_table(df, columns)}")
+        if note:
+            parts.append(f'<p class="note">{_e(note)}</p>')
+        parts.append("</section>")
+    parts.append(f"<footer>Written by linepack {_e(_version())}.</footer></body></html>")
+    atomic_write_text(path, "\n".join(parts))
+    return path
