@@ -55,6 +55,8 @@ def test_options_cli_east_table_and_report(tmp_path, capsys):
     html = tmp_path / "options.html"
     assert main(["options", "central-asia", "--family", "east", "--report", str(html)]) == 0
     text = capsys.readouterr().out
-    assert "C 720/530" in text and "family" in text
+    assert "east" in text and "report written" in text
     page = html.read_text(encoding="utf-8")
-    assert "C 530/426" in page and len(page) < 50_000
+    assert "C 530/426" in page and "C 720/530" in page and len(page) < 50_000
+    row = page.split("C 720/530")[1].split("</tr>")[0]
+    assert "family" in row   # the least-cost feasible variant of the family
