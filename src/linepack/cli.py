@@ -377,11 +377,12 @@ def peak(
 ) -> None:
     """Winter peak day: can the route carry the target through it, and with which stations running?"""
     opened = linepack.open_case(target, None, assumptions)
-    if opened.case is None or not opened.network.meta.get("peak_check"):
+    case = getattr(opened, "case", opened)   # OpenedCase carries the native case; a Case is one
+    if case is None or not opened.network.meta.get("peak_check"):
         raise linepack.InputError(f"'{target}': the case carries no peak-day check (meta.peak_check)")
     meta = opened.network.meta
     pc = meta["peak_check"]
-    table = linepack.corridor_peak_check(opened.case, friction=friction, eos=eos)
+    table = linepack.corridor_peak_check(case, friction=friction, eos=eos)
     aset = meta.get("assumption_set") or "central"
     t = Table(title=f"steady peak day — scenario {pc['scenario']} (winter ground temperature), "
                     f"assumption set {aset}; stations tried: every subset, fewest first")
@@ -425,12 +426,13 @@ def options(
     opened = linepack.open_case(target, None, assumptions)
     meta = opened.network.meta
     fams = (meta.get("options_compared") or {}).get("families") or {}
-    if opened.case is None or not fams:
+    case = getattr(opened, "case", opened)   # OpenedCase carries the native case; a Case is one
+    if case is None or not fams:
         raise linepack.InputError(f"'{target}': the case carries no options to compare (meta.options_compared)")
     names = [family] if family else list(fams)
     sections = []
     for name in names:
-        table = linepack.compare_options(opened.case, name, friction=friction, eos=eos)
+        table = linepack.compare_options(case, name, friction=friction, eos=eos)
         sections.append((f"{name}: {fams[name]['title']}", table, ""))
         t = Table(title=f"{name}: {fams[name]['title']} — design demand "
                         f"{table['demand_mcm_d_20c'].iloc[0]:.2f} mcm/d (20 °C)")
