@@ -42,6 +42,8 @@ DEFAULT_OUT = REPO / "src" / "linepack" / "data" / "central-asia.json"
 #: m³ (GOST 2939-63, Gazprom glossary), linepack flows are 0 °C "normal" m³.
 T0, T20, ATM_BAR = 273.15, 293.15, 1.01325
 STD_TO_NORMAL = T0 / T20  # 1 m³ at 20 °C, 1 atm = 273.15/293.15 m³ at 0 °C, 1 atm (ideal gas)
+#: The review addendum beside FACTS.md (rows A1…A12, cited as ADD_A1…).
+ADDENDUM = "FACTS-addendum-2026-12.md"
 #: Mean Earth radius (IUGG) for great-circle distances. [km]
 EARTH_RADIUS_KM = 6371.0088
 
@@ -87,13 +89,58 @@ ASSUMPTIONS = [
        "CAC system diameter, [GEMREPO_CACROWS], [GEMREPO_CAC3]) is taken. With A_CAC_MAOP "
        "and A_BORDER_P_MIN it puts the 2023 technical maximum near 20 mcm/d (20 °C), the "
        "band implied by the December 2023 report [TREND_20231227]. Calibration knob."),
-    _a("A_CAC_B_OD", 1420.0, "mm",
-       "Outer diameter of string B, the second string of the CAC-4/CAC-5 pair, opened for the "
-       "2025+ configuration.",
-       "CAC-5 (1985) is generally described as a 1420 mm line (not confirmed, [GEMREPO_CAC] "
-       "row note); CAC-4 km 1134–851 was repaired and refilled in Aug 2025 for the switch to "
-       "the combined dedicated CAC-4/CAC-5 route [MAILRU_20250822]. Modelled as a full-length "
-       "parallel string behind valves (closed before 2025). Calibration knob."),
+    _a("A_LOOP_OD", 1220.0, "mm",
+       "Outer diameter of the parallel sections of the other CAC string (CAC-4) that the "
+       "combined dedicated route takes into service beside the 2023–24 string "
+       "(cac_loop_*, each behind a valve v_cac_loop_*).",
+       "The combined dedicated route is one route pieced together from sections of CAC-4 and "
+       "CAC-5, not two full parallel strings [ADD_A1]; QazaqGaz refilled CAC-4 km 1134–851 "
+       "for the transition to it [ADD_A2]. GEM lists 1015/1220/1420 mm for both strings without "
+       "the split [GEMREPO_CAC]; the same 1220 mm as A_CAC_A_OD is taken (assumption sets: "
+       "low/central 1220 mm, high 1420 mm). Calibration knob."),
+    _a("A_CHAINAGE", [1134.0, 311.0], "km",
+       "The CAC-4 km chainage of the repair programme runs linearly along the model route: "
+       "km 1134 at the Alexandrov Gai end, km 311 at the Karakalpakiya end.",
+       "The chainage origin is not stated [KZTODAY_20250530]; the repaired span km 311–1134 "
+       "(823 km) equals the Kazakh portion of CAC-4 (821 km, [GEMREPO_CACROWS]), so it covers "
+       "the route from the Russian to the Uzbek border. The original chainage runs with the "
+       "Soviet north-bound flow (km rising towards Russia)."),
+    _a("A_SECTION_SNAP", 10.0, "km",
+       "Repair-section ends that fall within 10 km of a compressor station are moved to the "
+       "station (sections then run station to station); km 851 is a node of its own "
+       "(cac_km851).",
+       "With A_CHAINAGE the published section ends km 985, 695, 598, 501 and 390 lie 2–10 km "
+       "from Zhangala, Makat, Kulsary, Opornaya and Beineu; a section between stations keeps the "
+       "network small and changes no pipe length."),
+    _a("A_LOOP_2025", "km 1134–851 in parallel", "-",
+       "From August 2025 (control set combined-2025) the refilled CAC-4 section km 1134–851 runs "
+       "in parallel with the 2023–24 string (loops alexandrov_gai–zhangala and "
+       "zhangala–km851 open).",
+       "CAC-4 km 1134–851 was finished and refilled in Aug 2025 for the switch to the combined "
+       "dedicated route [ADD_A2], [MAILRU_20250822]. Whether it runs beside or instead of the "
+       "CAC-5 section is not published: the low assumption set takes 'instead' (no loop, "
+       "capacity as 2023–24), central and high 'beside'."),
+    _a("A_REPAIR_2026", "all 2025 repair sections in parallel", "-",
+       "From 2026 (control set combined-2026) every CAC-4 section of the 2025 repair list runs in "
+       "parallel with the route: km 1134–851, 850–695, 695–598, 501–390, 390–311; the CAC-4 "
+       "section km 598–501 (Kulsary–Opornaya), absent from the list, stays out.",
+       "The 2025 repair list [KZTODAY_20250530] and '11 bcm/y from 2026 after more than 10,000 "
+       "pipes are replaced' [ADD_A3]; assumed finished by 2026."),
+    _a("A_UZ_BASIS", "20 °C", "-",
+       "The Uzbek receiving-side figure of 32 mcm/d is taken in 20 °C standard m³, like the "
+       "other CIS statistics, and modelled as the largest flow of the shortPipe "
+       "uz_receiving_side into Karakalpakiya.",
+       "Uzbekistan rebuilds 511 km of trunk line and 10 compressor stations to receive 32 mcm/d "
+       "[ADD_A4]; the basis is not stated; Uzbek and Russian statistics use the 20 °C "
+       "standard cubic metre (GOST 2939-63) [GAZPROM_GLOSSARY]."),
+    _a("A_SUMMER_DERATE_P", 50.0, "bar abs",
+       "Alexandrov Gai discharge pressure in the summer derating scenario: sections under repair "
+       "run below the 55 bar limit (assumption sets: low 48, central 50, high 52 bar; the range "
+       "is bounded by the record: the derated route carried the Mar–Aug 2024 average and "
+       "stayed below the Jan–Feb 2024 flows).",
+       "Gazprom called the August 2024 flows 'the maximum technically possible' [ADD_A8] while "
+       "867 defects were repaired on the route in 2024 [ADD_A1]; no derated pressure is "
+       "published."),
     _a("A_CAC_WALL_1220", 12.0, "mm",
        "Wall thickness of 1220 mm CAC pipe (inner diameter = 1220 − 2·12 = 1196 mm).",
        "Soviet 1220×12 mm pipe is the usual size for 5.4 MPa lines (SNiP 2.05.06 hoop-stress "
@@ -162,11 +209,24 @@ ASSUMPTIONS = [
        "and Altai lines (7.4 MPa gauge).",
        "Design pressures not found [pipelines.csv SARYARKA/phase I/design_pressure_MPa]; "
        "7.4 MPa is the standard class of 820–1020 mm trunk lines in the former Soviet Union."),
-    _a("A_SARY_HEAD_P", 74.0, "bar abs",
-       "Outlet pressure of the pressure-reducing station at the Saryarka head (Karaozek) and of "
-       "the planned phase IV stations (Zhezkazgan, Temirtau) when active.",
-       "BBS (A_BBS_MAOP) runs above the assumed Saryarka rating (A_MAOP_NEW), so the tie-in "
-       "needs a regulator; 1 bar below A_MAOP_NEW."),
+    _a("A_SARY_HEAD_P", 46.0, "bar abs",
+       "Outlet pressure of the regulator at the Saryarka tie-in (BBS km 988) in today's "
+       "operation of phase I (no compressor stations on Saryarka); assumption sets: low 45.3 "
+       "(the lowest head that still meets the assumed winter demand, A_SARY_ANNUAL × "
+       "A_SEASON_WINTER), central 46, high 55 bar abs.",
+       "Calibrated so that phase I carries its published design of 2.2 bcm/y [ADD_A9] "
+       "(pipelines.csv SARYARKA/phase I/design_capacity_bcm_y) at winter temperature with "
+       "31 bar at Astana; the earlier 74 bar gave ≈4.1 bcm/y, far above the design. The design "
+       "pressure is not published; the high set takes the 5.4 MPa class (55 bar abs)."),
+    _a("A_SARY_HEAD_P_FULL", 74.0, "bar abs",
+       "Outlet pressure of the Saryarka tie-in regulator and of the planned phase IV stations "
+       "(Zhezkazgan, Temirtau) in the 2028–30 option scenarios.",
+       "With phase IV and BBS line 2 the line is run up to its rating (A_MAOP_NEW less 1 bar): "
+       "the 9–10 bcm/y whole-line figure after phase IV [GEMREPO_SARY4] needs it."),
+    _a("A_SARY_TIEIN", 988.0, "km",
+       "Saryarka takes gas from Beineu–Bozoi–Shymkent at km 988, 44 km after CS Karaozek "
+       "(km 944); node bbs_km988 on the Karaozek–Turkestan section.",
+       "astanagas.kz [ADD_A10]; the earlier model tied in at km 944 (the station)."),
     _a("A_SARY_CS_POWER", 16.0, "MW",
        "Shaft power of each planned Saryarka phase IV station (Zhezkazgan, Temirtau).",
        "Not published; two 8 MW units, sized for 2.2 → 9–10 bcm/y [GEMREPO_SARY4] on 820 mm."),
@@ -331,11 +391,19 @@ ASSUMPTIONS = [
        "BBS throughput minus the modelled upstream offtakes.",
        "BBS carries 5 bcm/y for the south and 10 bcm/y for export [GEMREPO_BBS1]; the split at "
        "Akbulak is not published, so the end delivery balances the published loading."),
-    _a("A_DOMESTIC_PRIORITY", "hold BBS at 106 %", "-",
-       "In gasification-saryarka-2-3 the added northern demand is taken from the Akbulak "
-       "delivery (export) so BBS stays at its published winter loading.",
-       "Phases II–III depend on BBS line 2 [GEMREPO_SARY3]; with line 1 only, domestic demand "
-       "is served before export."),
+    _a("A_BBS2_OD", 1067.0, "mm",
+       "Outer diameter of BBS line 2 (wall A_WALL_BBS), laid beside line 1 section by "
+       "section (bbs2_*, each behind a valve v_bbs2_*), open only in the 2028–30 option "
+       "scenarios.",
+       "GEM copies the line-1 value (low confidence) [pipelines.csv BBS/line 2 (BBSh-2)/"
+       "diameter_mm]; stage 1 (linear part, 10 bcm/y) due end-2026 [ADD_A11]; Saryarka "
+       "phases II–III depend on it [GEMREPO_SARY3]."),
+    _a("A_BBS2_SHARED_CS", "line-1 station sites", "-",
+       "BBS line 2 stage 1 runs between the line-1 station sites and shares their compression "
+       "(the six stage-2 stations of line 2 are not modelled).",
+       "Stage 1 is the linear part only; stage-2 stations raise line 2 to 15 bcm/y "
+       "[pipelines.csv BBS/line 2 (BBSh-2)/design_capacity_bcm_y]; their sites are not "
+       "published."),
     _a("A_SARY_NORTH_SPLIT", {"kokshetau": 0.45, "petropavl": 0.55}, "-",
        "Split of the 1.7 bcm/y added by Saryarka stages 2–4 [SEVENKUN_2024] between Kokshetau "
        "and Petropavl (also used for the Ishim–Astana option's offtakes).",
@@ -353,11 +421,20 @@ ASSUMPTIONS = [
     _a("A_ALTAI_SPLIT", {"semey": 1 / 3, "oskemen": 1 / 3, "pavlodar": 1 / 3}, "-",
        "Split of the Altai route's 2.3 bcm/y [VVPTODAY_2020] over Semey, Oskemen and Pavlodar.",
        "Three cities of similar size (≈0.3–0.35 mn each); regional split not published."),
-    _a("A_DEC_PEAK", 19.0, "mcm/d (20 °C)",
+    _a("A_DEC_PEAK", 18.0, "mcm/d (20 °C)",
        "Transit at Karakalpakiya in the December 2023 peak scenario.",
-       "\"More than twice\" the 9 mcm/d contract and the technical maximum [TREND_20231227]: "
-       "just above 18. Consistent with 2023's 1.28 bcm [ULYS_2024] less ≈0.3 bcm in the first "
-       "month [APSNY_300]: ≈0.98 bcm over 7 Nov–31 Dec ≈ 17.8 mcm/d average."),
+       "Gazprom's chairman: \"twice our daily obligations\", i.e. ≈ 18 mcm/d against the "
+       "9 mcm/d contract, with no published upper figure [ADD_A5], [TREND_20231227]. Consistent "
+       "with 2023's 1.28 bcm [ULYS_2024] less ≈0.3 bcm in the first month [APSNY_300]: ≈0.98 bcm "
+       "over 7 Nov–31 Dec ≈ 17.8 mcm/d average. The earlier 18–25 mcm/d band had no source for "
+       "its upper end and is dropped."),
+    _a("A_WINTER_TRANSIT_FACTOR", "Jan–Feb 2024 / 2024 mean", "-",
+       "Peak-month factor of the transit: the Jan–Feb 2024 average (1.114 bcm in 60 days = "
+       "18.57 mcm/d [ADD_A6]) over the 2024 mean (5.64 bcm / 366 d = 15.41 mcm/d) = 1.205; "
+       "applied to 11 bcm/y in the peak-day scenario (36.3 mcm/d at 20 °C).",
+       "The only published monthly figures of the transit; 2024 also carried the ramp-up of "
+       "the contract, so the factor may overstate a mature year's swing (a flat profile, "
+       "factor 1, is the other bound; both are shown)."),
     _a("A_2024_DAYS", 366, "d", "2024 has 366 days (5.64 bcm → 15.41 mcm/d at 20 °C).",
        "Leap year."),
     _a("A_T_SEASON", {"winter": 275.65, "annual": 284.65, "summer": 293.15}, "K",
@@ -367,12 +444,100 @@ ASSUMPTIONS = [
        "Ground temperature sets the gas temperature far from stations; the inferred west band "
        "[ground_conditions.csv, GENERAL] (low confidence) governs the transit route; the south "
        "band is within 2 K of it."),
+    # -- fuel, cost and the path to 11 bcm/y -------------------------------------------
+    _a("A_DRIVE_EFF", {"CAC (1970s–80s gas turbines)": 0.28, "BBS, Saryarka, planned": 0.34},
+       "-",
+       "Thermal efficiency of the compressor drivers (fuel heat at the net calorific value → "
+       "shaft work), used for station fuel gas.",
+       "Driver types not published [compressor_stations.csv]. Soviet 10 MW pipeline gas "
+       "turbines of the GTK-10 class reach ≈ 0.25–0.29; modern 16–32 MW industrial and "
+       "aero-derivative units ≈ 0.32–0.38 (simple cycle). Mid values taken; the fuel scales "
+       "as 1/efficiency."),
+    _a("A_FUEL_PRICE", {"low": 100.0, "central": 150.0, "high": 250.0}, "USD per 1000 m³ (20 °C)",
+       "Value of the fuel gas burnt at the stations, for the energy cost per bcm transported.",
+       "No transit tariff or fuel price is published in the facts. The range spans regulated "
+       "Kazakh wholesale prices (low end) to export netbacks (high end); a labelled "
+       "assumption, not a fact."),
+    _a("A_KZT_USD", 500.0, "KZT per USD",
+       "Exchange rate used to put the tenge costs of the fact sheet in US dollars.",
+       "Average of 2024–25, rounded; costs are indicative (± 10 %)."),
+    _a("A_COST_SECTION", {"low": 0.3, "central": 0.6, "high": 1.2}, "million USD per km",
+       "Cost of repairing and recommissioning an existing CAC-4 section beside the route "
+       "(defective-pipe replacement, in-line inspection, hydrotest, tie-ins), per km.",
+       "No cost of the repair programme is published [KZTODAY_20250530]. Set well below new "
+       "pipe (A_COST_NEW_PIPE) because the pipe is in the ground; the range is wide on "
+       "purpose."),
+    _a("A_COST_NEW_PIPE", {"low": 1.5, "central": 2.5, "high": 4.0}, "million USD per km",
+       "Cost of new 1020–1220 mm trunk pipe in Kazakhstan, per km (used for a new loop of the "
+       "section not in the repair list).",
+       "Benchmarks in the facts: BBS line 2, 6.9 bn USD for ≈ 1,600 km of 1067 mm pipe and six "
+       "stations [pipelines.csv BBS/line 2 (BBSh-2)/cost] (≈ 3.5–4.3 M USD/km incl. stations); "
+       "BBS line 1 3.6 bn USD for 1,449.5 km [pipelines.csv BBS/line 1/cost] (≈ 2.5 M USD/km); "
+       "Saryarka phase I 267.3 bn KZT for 1,061 km of 820 mm [pipelines.csv SARYARKA/phase "
+       "I/cost]."),
+    _a("A_COST_CS_RESTART", {"low": 10.0, "central": 25.0, "high": 50.0}, "million USD per station",
+       "Cost of putting a Kazakh CAC station back to work for south-bound (reverse) "
+       "compression: re-piping the station yard for reverse flow and overhauling ≈ 30 MW of "
+       "units.",
+       "Not published. New stations are far dearer: the two Saryarka phase IV stations are "
+       "put at 180.7 bn KZT (2025) [pipelines.csv SARYARKA/phase IV/status], ≈ 180 M USD each "
+       "at A_KZT_USD."),
+    _a("A_UPRATE_P", 60.0, "bar abs",
+       "Candidate step of the plan: after the repair programme and a hydrotest, the route and "
+       "the Alexandrov Gai discharge are run at 60 bar instead of 55.",
+       "Speculative: the CAC design pressure is not published [pipelines.csv CAC/system/"
+       "design_pressure_MPa]; a 1985 1420 mm string (CAC-5) may be of the 7.4 MPa class. Cost "
+       "A_COST_UPRATE × route length."),
+    _a("A_COST_UPRATE", {"low": 0.05, "central": 0.15, "high": 0.3}, "million USD per km",
+       "Cost of the hydrotest and re-rating of the route for A_UPRATE_P, per km.",
+       "Not published; hydrotesting a repaired line is a small share of new pipe cost."),
+    _a("A_COST_PIPE_PER_MM_KM", "Saryarka II+III published cost / Σ OD × length", "USD per mm·km",
+       "Cost of new domestic trunk pipe per mm of outer diameter and km, for the gasification "
+       "options compared (cost ∝ diameter × length).",
+       "Calibrated on the one published cost with its diameters: Saryarka phases II+III, "
+       "182.1 bn KZT (2025) for 276 km of 630 mm and 177 km of 426 mm [pipelines.csv "
+       "SARYARKA/phases II+III/cost] at A_KZT_USD. Cost ∝ diameter is a first-order rule "
+       "(steel weight and trench work); A_COST_OPTION_RANGE gives the spread."),
+    _a("A_COST_CS_PER_MW", "Saryarka phase IV published cost / its assumed power", "USD per MW",
+       "Cost of new compressor stations per MW of shaft power, for the options compared.",
+       "Saryarka phase IV: two stations for 180.7 bn KZT (2025) [pipelines.csv SARYARKA/phase "
+       "IV/status] at A_KZT_USD, with 2 × A_SARY_CS_POWER of power."),
+    _a("A_COST_OPTION_RANGE", {"low": 0.8, "central": 1.0, "high": 1.5}, "-",
+       "Factors on the central capex of the gasification options for the low and high cost.",
+       "Published cost estimates of Kazakh gas projects moved by 2–5× between 2018 and 2025 "
+       "(Saryarka II+III 67.1 → 182.1 bn KZT, phase IV 35.5 → 180.7 bn KZT [pipelines.csv]); "
+       "the high factor is generous on purpose."),
+    _a("A_OPTION_DIAMETERS", {"Saryarka II": [530, 630, 720], "Saryarka III": [426, 530],
+                              "Ishim–Astana": [720, 820, 1020], "Altai trunk": [530, 720],
+                              "Altai branches": [426, 530]}, "mm",
+       "Standard outer diameters tried for each new pipe of the gasification options.",
+       "The published or assumed diameter of each line and its standard neighbours; walls by "
+       "A_WALL_NEW."),
     _a("A_GAS_ONE", "composition A", "-",
        "One gas for the whole model: the Russian pipeline-gas composition A of gas_quality.csv.",
        "The transit gas is West Siberian (97.8–98.8 % CH₄ [STUDOPEDIA_COMP]); composition A "
        "(98.16 % CH₄) matches it; B (96.96 %) is leaner in methane. Kazakh domestic gas "
        "composition was not found; GOST 5542 applies to both [OBLGAZ_GOST]."),
 ]
+
+#: Low and high assumption sets: the assumptions whose evidence leaves a range, with the value
+#: each set takes (the central set is the model itself). The build writes each set as the
+#: element fields, scenario entries and controls that differ from the central model
+#: (``meta["assumption_sets"]``); ``linepack.load_case(name, assumptions="low")`` applies them.
+ASSUMPTION_SETS = {
+    "low": {
+        "A_BORDER_P_MIN": 38.0,      # the 2023–24 string must still carry the Jan–Feb 2024 18.6 mcm/d
+        "A_LOOP_2025": "instead",    # the refilled CAC-4 section replaces the CAC-5 one
+        "A_SARY_HEAD_P": 45.3,       # lowest head that still meets the winter Saryarka demand
+        "A_SUMMER_DERATE_P": 48.0,   # must still carry the Mar–Aug 2024 average
+    },
+    "high": {
+        "A_BORDER_P_MIN": 33.0,      # keeps the one-string maximum within 20 % of 'twice' 9 mcm/d
+        "A_LOOP_OD": 1420.0,
+        "A_SARY_HEAD_P": 55.0,
+        "A_SUMMER_DERATE_P": 52.0,   # must stay below the Jan–Feb 2024 flows
+    },
+}
 
 # Component data for the bulk gas properties (same values as linepack.physics.gas):
 # molar mass ISO 6976:2016 Table 1 [kg/mol]; Tc [K], pc [Pa] Poling et al. (2001) App. A;
@@ -432,6 +597,25 @@ class Facts:
                     raise SystemExit(f"{fname}: duplicate row key {key!r}")
                 self.rows[(fname, key)] = r
         self.used: set[str] = set()
+        # the December 2026 review addendum: a markdown table | # | item | value | confidence | source |
+        self.addendum: dict[str, dict] = {}
+        add = folder / ADDENDUM
+        if add.exists():
+            for line in add.read_text(encoding="utf-8").splitlines():
+                cells = [c.strip() for c in line.strip().strip("|").split("|")]
+                if len(cells) == 5 and re.fullmatch(r"A\d+", cells[0]):
+                    self.addendum[cells[0]] = dict(zip(("id", "item", "value", "confidence",
+                                                        "source"), cells))
+                    self.citation[f"ADD_{cells[0]}"] = (f"{ADDENDUM} row {cells[0]} "
+                                                       f"({cells[1]}): {cells[4]}")
+
+    def add_ref(self, aid: str, note: str = "") -> str:
+        """Provenance text of an addendum row: ``FACTS-addendum-2026-12.md A4 [ADD_A4] (medium)``."""
+        if aid not in self.addendum:
+            raise SystemExit(f"fact not found: {ADDENDUM} row {aid!r}")
+        self.used.add(f"ADD_{aid}")
+        extra = f"; {note}" if note else ""
+        return f"{ADDENDUM} {aid} [ADD_{aid}] ({self.addendum[aid]['confidence']}){extra}"
 
     def row(self, fname: str, key: str) -> dict:
         try:
@@ -625,40 +809,84 @@ def build(facts: Facts) -> dict:
                     "A_H_CASPIAN", cac_pmax, P_CAC)
     m.station_nodes("beineu", "CS Beineu (CAC)", be, coord_ref(RN, "CAC/5"), "A_H_CASPIAN",
                     cac_pmax, P_CAC)
-    m.node("karakalpakiya", "sink", "GIS Karakalpakiya (delivery to Uzbekistan)", kk,
-           f.ref(RN, "CAC/6") + " + A_POS_KARAKALPAKIYA (between "
-           + f.ref(RN, "CAC/5", "coordinates") + " and " + f.ref(RN, "CAC/7", "coordinates") + ")",
+    kk_prov = (f.ref(RN, "CAC/6") + " + A_POS_KARAKALPAKIYA (between "
+               + f.ref(RN, "CAC/5", "coordinates") + " and " + f.ref(RN, "CAC/7", "coordinates") + ")")
+    m.node("karakalpakiya_in", "innode", "GIS Karakalpakiya inlet: end of the dedicated route", kk,
+           kk_prov, "A_H_USTYURT", cac_pmax, P_CAC, A("A_BORDER_P_MIN"), "A_BORDER_P_MIN")
+    m.node("karakalpakiya", "sink", "GIS Karakalpakiya (delivery to Uzbekistan)", kk, kk_prov,
            "A_H_USTYURT", cac_pmax, P_CAC, A("A_BORDER_P_MIN"), "A_BORDER_P_MIN")
+    # The Uzbek receiving side (32 mcm/d, 20 °C) as the largest flow into Karakalpakiya.
+    rho_n = gas_properties(f)[0]["normal_density"]
+    uz_q20 = float(re.search(r"(\d+) mcm/d", f.addendum["A4"]["value"]).group(1))  # 32
+    m._conn("uz_receiving_side", "shortPipe", "karakalpakiya_in", "karakalpakiya",
+            "Uzbek receiving side at GIS Karakalpakiya (limit 32 mcm/d, 20 °C)",
+            {"flow_max_kg_s": r(uz_q20 * 1e6 * STD_TO_NORMAL * rho_n / 86400.0, 4)},
+            {"flow_max_kg_s": (f.add_ref("A4", note="32 mcm/d") + " + A_UZ_BASIS; × 273.15/293.15 "
+                               "× normal density / 86 400 s"),
+             "topology": f.add_ref("A4")})
 
-    od_a, od_b = A("A_CAC_A_OD"), A("A_CAC_B_OD")
+    # The dedicated route as sections: the 2023–24 string (cac_a_*) from station to station,
+    # split at km 851 (A_CHAINAGE, A_SECTION_SNAP), and beside each section the parallel
+    # section of the other string (cac_loop_*) behind a valve.
+    od_a = A("A_CAC_A_OD")
+    od_loop = A("A_LOOP_OD")
     walls = {1220.0: ("A_CAC_WALL_1220", A("A_CAC_WALL_1220")),
              1420.0: ("A_CAC_WALL_1420", A("A_CAC_WALL_1420"))}
     prov_od = f.ref(PL, "CAC/CAC-4/diameter_mm") + " + {aid}"
-    segments = [("alexandrov_gai", "zhangala_in"), ("zhangala_out", "makat_in"),
-                ("makat_out", "kulsary_in"), ("kulsary_out", "opornaya_in"),
-                ("opornaya_out", "beineu_in"), ("beineu_out", "karakalpakiya")]
     short = lambda n: n.removesuffix("_in").removesuffix("_out")  # noqa: E731
+    legs = [("alexandrov_gai", "zhangala_in"), ("zhangala_out", "makat_in"),
+            ("makat_out", "kulsary_in"), ("kulsary_out", "opornaya_in"),
+            ("opornaya_out", "beineu_in"), ("beineu_out", "karakalpakiya_in")]
+    gc_legs = [great_circle_km(m.pos[a_], m.pos[b_]) * A("A_ROUTE_FACTOR_CAC") for a_, b_ in legs]
+    total_route = sum(r(x, 2) for x in gc_legs)
+    k_top, k_bot = A("A_CHAINAGE")
+    km_per_model_km = (k_top - k_bot) / total_route
+    # km 851 lies on the Zhangala–Makat leg: split it there
+    x851 = (k_top - 851.0) / km_per_model_km - r(gc_legs[0], 2)
+    t851 = x851 / gc_legs[1]
+    assert 0.0 < t851 < 1.0, t851
+    m.node("cac_km851", "innode", "CAC km 851: end of the CAC-4 section refilled in Aug 2025",
+           lerp(m.pos["zhangala_out"], m.pos["makat_in"], t851),
+           f.ref(PL, "CAC/CAC-4/CAC-5 reverse route/repair_completed") + " + A_CHAINAGE",
+           "A_H_CASPIAN", cac_pmax, P_CAC)
+    repair_ref = f.ref(PL, "CAC/CAC-4/km_chainage_KZ")
+    refill_ref = f.ref(PL, "CAC/CAC-4/CAC-5 reverse route/repair_completed") + " and " + f.add_ref("A2")
+    # (from, to, length, section label, why the loop exists)
+    sections = [
+        ("alexandrov_gai", "zhangala_in", r(gc_legs[0], 2), "s1a", "km 1134–985", refill_ref),
+        ("zhangala_out", "cac_km851", r(x851, 2), "s1b", "km 985–851", refill_ref),
+        ("cac_km851", "makat_in", r(gc_legs[1], 2) - r(x851, 2), "s2", "km 850–695", repair_ref),
+        ("makat_out", "kulsary_in", r(gc_legs[2], 2), "s3", "km 695–598", repair_ref),
+        ("kulsary_out", "opornaya_in", r(gc_legs[3], 2), "s4", "km 598–501",
+         f.ref(PL, "CAC/CAC-4/length_km_KZ") + " (km 598–501 is not in the 2025 repair list "
+         + repair_ref + ")"),
+        ("opornaya_out", "beineu_in", r(gc_legs[4], 2), "s5", "km 501–390", repair_ref),
+        ("beineu_out", "karakalpakiya_in", r(gc_legs[5], 2), "s6", "km 390–311", repair_ref),
+    ]
     cac_total = 0.0
-    for a_node, b_node in segments:
+    route_pipes, loop_valves = [], {}
+    for a_node, b_node, length, sec, kms, why in sections:
         seg = f"{short(a_node)}_{short(b_node)}"
-        gc = great_circle_km(m.pos[a_node], m.pos[b_node])
-        length = gc * A("A_ROUTE_FACTOR_CAC")
-        cac_total += r(length, 2)
-        prov_len = f"great circle {gc:.1f} km × A_ROUTE_FACTOR_CAC"
+        cac_total += length
+        prov_len = ("great circle × A_ROUTE_FACTOR_CAC"
+                    + (", split at km 851 (A_CHAINAGE)" if "km851" in seg else ""))
         wa, wv = walls[od_a]
         m.pipe(f"cac_a_{seg}", a_node, b_node,
-               f"CAC dedicated string A {short(a_node)}–{short(b_node)}", length, prov_len,
+               f"CAC dedicated route {short(a_node)}–{short(b_node)} ({kms})", length, prov_len,
                od_a, prov_od.format(aid="A_CAC_A_OD"), wv, wa, "A_ROUGH_OLD")
-        head = f"cac_b_{seg}_head"
-        m.node(head, "innode", f"CAC string B {short(a_node)}–{short(b_node)} (behind valve)",
+        route_pipes.append(f"cac_a_{seg}")
+        head = f"cac_loop_{seg}_head"
+        m.node(head, "innode", f"CAC parallel section {short(a_node)}–{short(b_node)} (behind valve)",
                m.pos[a_node], m.nodes[a_node]["provenance"]["lon"], _h_aid(m, a_node), cac_pmax, P_CAC)
-        m.simple(f"v_cac_b_{seg}", "valve", a_node, head,
-                 f"valve of CAC string B {short(a_node)}–{short(b_node)}",
-                 f.ref(PL, "CAC/CAC-4/CAC-5 reverse route/repair_completed") + " + A_CAC_B_OD")
-        wb, wbv = walls[od_b]
-        m.pipe(f"cac_b_{seg}", head, b_node,
-               f"CAC second string B {short(a_node)}–{short(b_node)}", length, prov_len,
-               od_b, prov_od.format(aid="A_CAC_B_OD"), wbv, wb, "A_ROUGH_OLD")
+        m.simple(f"v_cac_loop_{seg}", "valve", a_node, head,
+                 f"valve of the parallel CAC-4 section {kms} ({short(a_node)}–{short(b_node)})",
+                 f"{why} + A_CHAINAGE + A_SECTION_SNAP")
+        wl, wlv = walls[od_loop]
+        m.pipe(f"cac_loop_{seg}", head, b_node,
+               f"CAC-4 parallel section {kms} ({short(a_node)}–{short(b_node)})", length, prov_len,
+               od_loop, prov_od.format(aid="A_LOOP_OD"), wlv, wl, "A_ROUGH_OLD")
+        loop_valves[f"cac_loop_{seg}"] = {"valve": f"v_cac_loop_{seg}", "section": sec,
+                                          "chainage": kms, "length_km": length}
     for st, nm in (("zhangala", "Zhangala"), ("makat", "Makat"), ("kulsary", "Kulsary"),
                    ("opornaya", "Opornaya"), ("beineu", "Beineu")):
         rowkey = f"CAC/{nm}"
@@ -666,6 +894,7 @@ def build(facts: Facts) -> dict:
                   cac_pmax, P_CAC, "A_CAC_CS_RATIO_MAX", A("A_CAC_CS_POWER"),
                   f.ref(CS, rowkey, note="installed power not published") + " + A_CAC_CS_POWER",
                   "A_CS_EFF_OLD")
+    m.transit = {"pipes": route_pipes, "loops": loop_valves}
 
     # ---------------------------------------------------------------- domestic island
     bbs_pmax = A("A_BBS_MAOP")
@@ -719,18 +948,39 @@ def build(facts: Facts) -> dict:
              "A_SHORTPIPE_OFFTAKE")
     od_bbs = f.number(PL, "BBS/line 1/diameter_mm")
     prov_od_bbs = f.ref(PL, "BBS/line 1/diameter_mm")
-    chain = ["beineu_bbs", "bozoi", "aral", "korkyt_ata", "karaozek", "turkestan", "shymkent"]
+    km["km988"] = A("A_SARY_TIEIN")
+    km_ref["km988"] = f.add_ref("A10") + " + A_SARY_TIEIN"
+    tie_pos = on_bbs(km["km988"])
+    m.node("bbs_km988", "innode", "BBS km 988: Saryarka tie-in (44 km after CS Karaozek)", tie_pos,
+           km_ref["km988"] + " + A_POS_KM_POST", "A_H_TURAN", bbs_pmax, P_BBS)
+    chain = ["beineu_bbs", "bozoi", "aral", "korkyt_ata", "karaozek", "km988", "turkestan",
+             "shymkent"]
     kms = [0.0] + [km[c] for c in chain[1:]]
+    od_bbs2 = A("A_BBS2_OD")
+    prov_od_bbs2 = f.ref(PL, "BBS/line 2 (BBSh-2)/diameter_mm") + " + A_BBS2_OD"
+    bbs2_valves = []
     for i in range(len(chain) - 1):
         a_, b_ = chain[i], chain[i + 1]
-        frm = "beineu_bbs" if a_ == "beineu_bbs" else f"{a_}_out"
-        to = "shymkent_akbulak" if b_ == "shymkent" else f"{b_}_in"
+        frm = {"beineu_bbs": "beineu_bbs", "km988": "bbs_km988"}.get(a_, f"{a_}_out")
+        to = {"shymkent": "shymkent_akbulak", "km988": "bbs_km988"}.get(b_, f"{b_}_in")
         a_name = "beineu" if a_ == "beineu_bbs" else a_
         prov_len = (f"km posts {kms[i]:g} → {kms[i + 1]:g}: "
                     + (km_ref[a_] + " → " if a_ in km_ref else "Beineu km 0 → ") + km_ref[b_])
         m.pipe(f"bbs_{a_name}_{b_}", frm, to, f"Beineu–Bozoi–Shymkent line 1, {a_name}–{b_}",
                kms[i + 1] - kms[i], prov_len, od_bbs, prov_od_bbs, A("A_WALL_BBS"), "A_WALL_BBS",
                "A_ROUGH_NEW")
+        # line 2 (BBSh-2) beside it, behind a valve (open in the 2028–30 option scenarios)
+        head = f"bbs2_{a_name}_{b_}_head"
+        m.node(head, "innode", f"BBS line 2 {a_name}–{b_} (behind valve)", m.pos[frm],
+               m.nodes[frm]["provenance"]["lon"], _h_aid(m, frm), bbs_pmax, P_BBS)
+        m.simple(f"v_bbs2_{a_name}_{b_}", "valve", frm, head,
+                 f"valve of BBS line 2 {a_name}–{b_}",
+                 f.ref(PL, "BBS/line 2 (BBSh-2)/status") + " and " + f.add_ref("A11")
+                 + " + A_BBS2_SHARED_CS")
+        bbs2_valves.append(f"v_bbs2_{a_name}_{b_}")
+        m.pipe(f"bbs2_{a_name}_{b_}", head, to, f"Beineu–Bozoi–Shymkent line 2 (stage 1), {a_name}–{b_}",
+               kms[i + 1] - kms[i], prov_len + " (as line 1, A_BBS2_SHARED_CS)", od_bbs2,
+               prov_od_bbs2, A("A_WALL_BBS"), "A_WALL_BBS", "A_ROUGH_NEW")
     for k in names:
         rowkey = {"korkyt_ata": "BBS/Korkyt Ata"}.get(k, f"BBS/{names[k]}")
         m.station(f"cs_{k}", f"{k}_in", f"{k}_out", f"CS {names[k]} (BBS km {km[k]:g})",
@@ -741,13 +991,14 @@ def build(facts: Facts) -> dict:
     # Saryarka phase I
     new_pmax = A("A_MAOP_NEW")
     P_NEW = "A_MAOP_NEW"
-    m.node("saryarka_head", "innode", "Saryarka head at CS Karaozek (after the regulator)",
-           bbs_pos["karaozek"][0], bbs_pos["karaozek"][1], "A_H_TURAN", new_pmax, P_NEW)
-    m._conn("cv_saryarka_head", "controlValve", "karaozek_out", "saryarka_head",
-            "Saryarka head regulator at Karaozek (BBS → Saryarka)",
+    m.node("saryarka_head", "innode", "Saryarka head at BBS km 988 (after the regulator)",
+           tie_pos, km_ref["km988"] + " + A_POS_KM_POST", "A_H_TURAN", new_pmax, P_NEW)
+    m._conn("cv_saryarka_head", "controlValve", "bbs_km988", "saryarka_head",
+            "Saryarka tie-in regulator at BBS km 988 (BBS → Saryarka)",
             {"p_in_min_bar": r(A("A_CS_P_IN_MIN"), 2), "p_out_max_bar": r(new_pmax, 2)},
-            {"p_in_min_bar": "A_CS_P_IN_MIN", "p_out_max_bar": "A_MAOP_NEW + A_SARY_HEAD_P",
-             "topology": f.ref(PL, "SARYARKA/phase I/route_summary")})
+            {"p_in_min_bar": "A_CS_P_IN_MIN", "p_out_max_bar": "A_MAOP_NEW",
+             "topology": f.add_ref("A10") + " + A_SARY_TIEIN; "
+             + f.ref(PL, "SARYARKA/phase I/route_summary")})
     SY = "SARYARKA"
     zk = f.latlon(RN, f"{SY}/2")
     kr = f.latlon(RN, f"{SY}/3")
@@ -870,7 +1121,7 @@ def build(facts: Facts) -> dict:
 
     # ---------------------------------------------------------------- controls
     cac_cs = [f"cs_{s}" for s in ("zhangala", "makat", "kulsary", "opornaya", "beineu")]
-    b_valves = sorted(c for c in m.conns if c.startswith("v_cac_b_"))
+    loops = m.transit["loops"]
     bbs_cs = [f"cs_{s}" for s in names]
     base = {"v_beineu_interconnect": {"mode": "closed"},
             "cv_saryarka_head": {"mode": "active", "p_out_bar": r(A("A_SARY_HEAD_P"), 2)},
@@ -878,30 +1129,102 @@ def build(facts: Facts) -> dict:
             "cs_ishim": {"mode": "bypass"}}
     for c in bbs_cs:
         base[c] = {"mode": "active", "p_out_bar": r(A("A_BBS_CS_P_OUT"), 2)}
+    open_2025 = {"s1a", "s1b"} if A("A_LOOP_2025") != "instead" else set()  # A_LOOP_2025
+    open_2026 = {"s1a", "s1b", "s2", "s3", "s5", "s6"}           # A_REPAIR_2026
 
-    def cset(b_open: bool, cac_active: bool, **extra):
+    def cset(open_sections, cac_active: bool, options: bool = False, **extra):
         out = dict(base)
-        for v in b_valves:
-            out[v] = {"mode": "open" if b_open else "closed"}
+        for lp in loops.values():
+            out[lp["valve"]] = {"mode": "open" if lp["section"] in open_sections else "closed"}
+        for v in bbs2_valves:
+            out[v] = {"mode": "open" if options else "closed"}
         for c in cac_cs:
             out[c] = ({"mode": "active", "p_out_bar": r(A("A_CAC_MAOP"), 2)} if cac_active
                       else {"mode": "bypass"})
+        if options:
+            out["cv_saryarka_head"] = {"mode": "active", "p_out_bar": r(A("A_SARY_HEAD_P_FULL"), 2)}
         out.update(extra)
         return dict(sorted(out.items()))
 
-    sary_iv = {c: {"mode": "active", "p_out_bar": r(A("A_SARY_HEAD_P"), 2)}
+    sary_iv = {c: {"mode": "active", "p_out_bar": r(A("A_SARY_HEAD_P_FULL"), 2)}
                for c in ("cs_zhezkazgan", "cs_temirtau")}
     controls = {
-        "default": cset(False, False),
-        "two-strings": cset(True, False),
-        "one-string-compressed": cset(False, True),
-        "two-strings-saryarka-iv": cset(True, False, **sary_iv),
-        "two-strings-ishim": cset(True, False, cs_ishim={"mode": "active",
-                                                         "ratio": r(A("A_ISHIM_RATIO"), 3)}),
+        "default": cset(set(), False),
+        "combined-2025": cset(open_2025, False),
+        "combined-2026": cset(open_2026, False),
+        "one-string-compressed": cset(set(), True),
+        "options-2030": cset(open_2026, False, True),
+        "options-2030-saryarka-iv": cset(open_2026, False, True, **sary_iv),
+        "options-2030-ishim": cset(open_2026, False, True,
+                                   cs_ishim={"mode": "active", "ratio": r(A("A_ISHIM_RATIO"), 3)}),
     }
+    control_notes = {
+        "default": "2023–24: one dedicated string, Kazakh CAC stations bypassed (A_CAC_CS_REVERSE)",
+        "combined-2025": "from Aug 2025: CAC-4 km 1134–851 in parallel (A_LOOP_2025)",
+        "combined-2026": "from 2026: every 2025 repair section of CAC-4 in parallel (A_REPAIR_2026)",
+        "one-string-compressed": "2023–24 string with the five Kazakh CAC stations compressing",
+        "options-2030": "combined-2026 + BBS line 2 + Saryarka tie-in at full pressure",
+        "options-2030-saryarka-iv": "options-2030 + Saryarka phase IV stations",
+        "options-2030-ishim": "options-2030 + the Ishim–Astana station",
+    }
+
+    # ---------------------------------------------------------------- fuel, cost, plan
+    eff = A("A_DRIVE_EFF")
+    drive_eff = {c: eff["CAC (1970s–80s gas turbines)"] for c in cac_cs}
+    for c in m.conns.values():
+        if c["kind"] == "compressorStation" and c["id"] not in drive_eff:
+            drive_eff[c["id"]] = eff["BBS, Saryarka, planned"]
+    candidates = []
+    for pipe, lp in loops.items():
+        kms = lp["chainage"]
+        listed = lp["section"] != "s4"
+        unit = A("A_COST_SECTION") if listed else A("A_COST_NEW_PIPE")
+        candidates.append({
+            "id": f"loop-{lp['section']}",
+            "action": (f"{'recommission the repaired' if listed else 'rebuild (new pipe) the'} CAC-4 "
+                       f"section {kms} beside the route ({pipe.removeprefix('cac_loop_')}, "
+                       f"{lp['length_km']:.0f} km)"),
+            "kind": "loop",
+            "controls": {lp["valve"]: {"mode": "open"}},
+            "capex_musd": {k: r(v * lp["length_km"], 1) for k, v in unit.items()},
+            "cost_basis": f"{'A_COST_SECTION' if listed else 'A_COST_NEW_PIPE'} × {lp['length_km']:.1f} km"
+                          + ("" if listed else " (km 598–501 is not in the 2025 repair list)"),
+        })
+    for c in cac_cs:
+        candidates.append({
+            "id": f"restart-{c.removeprefix('cs_')}",
+            "action": f"restart {m.conns[c]['alias'].split(' (')[0]} for reverse compression "
+                      f"(outlet {A('A_CAC_MAOP'):g} bar, {A('A_CAC_CS_POWER'):g} MW)",
+            "kind": "station",
+            "controls": {c: {"mode": "active", "p_out_bar": r(A("A_CAC_MAOP"), 2)}},
+            "capex_musd": dict(A("A_COST_CS_RESTART")),
+            "cost_basis": "A_COST_CS_RESTART"})
+    cac_nodes = sorted(n for n, rec in m.nodes.items() if rec["provenance"]["p_max_bar"] == P_CAC)
+    candidates.append({
+        "id": "uprate-route",
+        "action": (f"re-rate the repaired route to {A('A_UPRATE_P'):g} bar after a hydrotest and raise "
+                   f"the Alexandrov Gai discharge to it"),
+        "kind": "pressure",
+        "nodes": {n: {"p_max_bar": r(A("A_UPRATE_P"), 2)} for n in cac_nodes},
+        "scenario_nodes": {"alexandrov_gai": {"p_fixed_bar": r(A("A_UPRATE_P"), 2)}},
+        "connections": {c: {"p_out_max_bar": r(A("A_UPRATE_P"), 2)} for c in cac_cs},
+        "capex_musd": {k: r(v * cac_total, 1) for k, v in A("A_COST_UPRATE").items()},
+        "cost_basis": f"A_COST_UPRATE × {cac_total:.1f} km (A_UPRATE_P, speculative)"})
+
+    # ---------------------------------------------------------------- options compared
+    options = build_options(f, m, cac_total)
 
     # ---------------------------------------------------------------- scenarios
     scenarios = build_scenarios(f, m)
+
+    peak_q = scenarios["transit-11bcm-peak-day"]["meta"]["transit_published_mcm_d_20c"]
+    flat_q = scenarios["transit-11bcm-target"]["meta"]["transit_published_mcm_d_20c"]
+    peak_check = {"scenario": "transit-11bcm-target-winter",
+                  "control_sets": ["combined-2025", "combined-2026"],
+                  "flows_mcm_d_20c": {"11 bcm/y flat": flat_q,
+                                      "11 bcm/y, Jan–Feb peak (A_WINTER_TRANSIT_FACTOR)": peak_q},
+                  "transit_winter_factor": r(peak_q / flat_q, 4),
+                  "border_limit": "uz_receiving_side"}
 
     # ---------------------------------------------------------------- assemble
     for cname, cs in controls.items():
@@ -927,9 +1250,25 @@ def build(facts: Facts) -> dict:
         "transit_target_mcm_d": r(bcm_y_to_normal_mcm_d(11.0), 4),
         "transit_target_note": "11 bcm/y (20 °C standard m³, as published) = 30.14 mcm/d (20 °C)",
         "standard_to_normal": STD_TO_NORMAL,
-        "transit_route": ["alexandrov_gai", "zhangala_in", "zhangala_out", "makat_in", "makat_out",
-                          "kulsary_in", "kulsary_out", "opornaya_in", "opornaya_out", "beineu_in",
-                          "beineu_out", "karakalpakiya"],
+        "transit_route": ["alexandrov_gai", "zhangala_in", "zhangala_out", "cac_km851", "makat_in",
+                          "makat_out", "kulsary_in", "kulsary_out", "opornaya_in", "opornaya_out",
+                          "beineu_in", "beineu_out", "karakalpakiya_in", "karakalpakiya"],
+        # the pipes of the transit path: the route string, and the parallel sections with the
+        # valve that puts each in service (linepack of the transit path counts a parallel
+        # section only when its valve is open)
+        "transit_path": {"pipes": m.transit["pipes"], "loops": m.transit["loops"]},
+        "transit_limits": {"uz_receiving_side_mcm_d_20c": 32.0,
+                           "note": "Uzbek receiving side, FACTS-addendum A4 (A_UZ_BASIS)"},
+        "control_notes": control_notes,
+        "station_drive_efficiency": dict(sorted(drive_eff.items())),
+        "fuel_price_usd_per_1000m3": dict(A("A_FUEL_PRICE")),
+        "economics_note": ("drive efficiency A_DRIVE_EFF, fuel price A_FUEL_PRICE (USD per 1000 "
+                           "standard m³, 20 °C), costs A_COST_* (labelled assumptions, see "
+                           "assumptions and docs/central-asia.md)"),
+        "peak_check": peak_check,
+        "options_compared": options,
+        "plan": {"base_scenario": "transit-2025-forecast", "target_bcm_y_20c": 11.0,
+                 "candidates": candidates},
         "units": ("Pressures absolute bar. inflow_mcm_d is million normal m³/day at 0 °C, "
                   "1.01325 bar; published Russian/Kazakh figures (20 °C standard m³) are "
                   f"converted with 273.15/293.15 = {STD_TO_NORMAL:.6f}."),
@@ -956,6 +1295,80 @@ def build(facts: Facts) -> dict:
         "assumptions": assumptions,
         "scenarios": dict(sorted(scenarios.items())),
         "controls": dict(sorted(controls.items())),
+    }
+
+
+def build_options(f: Facts, m: Model, cac_total: float) -> dict:
+    """The gasification options as families of variants (diameters, stations) with capex."""
+    PL = "pipelines.csv"
+    kzt = A("A_KZT_USD")
+    w = A("A_WALL_NEW")
+    lengths = {"sary2_astana_kokshetau": f.number(PL, "SARYARKA/phase II/length_km"),
+               "sary3_kokshetau_petropavl": f.number(PL, "SARYARKA/phase III/length_km")}
+    cost_23 = f.number(PL, "SARYARKA/phases II+III/cost") * 1e9 / kzt          # 182.1 bn KZT
+    per_mm_km = cost_23 / (lengths["sary2_astana_kokshetau"] * f.number(PL, "SARYARKA/phase II/diameter_mm")
+                           + lengths["sary3_kokshetau_petropavl"]
+                           * f.number(PL, "SARYARKA/phase III/diameter_mm"))
+    phase4 = float(re.search(r"([\d.]+) bn KZT", f.value(PL, "SARYARKA/phase IV/status")).group(1))
+    phase4_ref = f.ref(PL, "SARYARKA/phase IV/status", note="180.7 bn KZT (2025)")
+    per_mw = phase4 * 1e9 / kzt / (2 * A("A_SARY_CS_POWER"))
+    rng = A("A_COST_OPTION_RANGE")
+    sizes = A("A_OPTION_DIAMETERS")
+    prov = (f"{f.ref(PL, 'SARYARKA/phases II+III/cost')} / Σ OD·km → A_COST_PIPE_PER_MM_KM = "
+            f"{per_mm_km:.0f} USD per mm·km; {phase4_ref} / (2 × A_SARY_CS_POWER) → "
+            f"A_COST_CS_PER_MW = {per_mw / 1e6:.2f} M USD per MW; A_COST_OPTION_RANGE; A_KZT_USD")
+
+    def capex(pipes: dict, mw: float) -> dict:
+        central = sum(per_mm_km * od * m.conns[pid]["length_km"] for pid, od in pipes.items())
+        central += per_mw * mw
+        return {k: r(central * v / 1e6, 1) for k, v in rng.items()}
+
+    def dia(pid, od):
+        return {"diameter_mm": r(od - 2 * w[str(int(od))], 1)}
+
+    north, east = [], []
+    for d2 in sizes["Saryarka II"]:
+        for d3 in sizes["Saryarka III"]:
+            for iv in (True, False):
+                pipes = {"sary2_astana_kokshetau": d2, "sary3_kokshetau_petropavl": d3}
+                ctl = {} if iv else {"cs_zhezkazgan": {"mode": "bypass"}, "cs_temirtau": {"mode": "bypass"}}
+                north.append({
+                    "id": f"A {d2}/{d3}{' + IV' if iv else ''}", "option": "OPT_SARYARKA_NORTH",
+                    "scenario": "gasification-saryarka-2-3",
+                    "connections": {pid: dia(pid, od) for pid, od in pipes.items()},
+                    "controls": ctl,
+                    "stations": ["cs_zhezkazgan", "cs_temirtau"] if iv else [],
+                    "capex_musd": capex(pipes, 2 * A("A_SARY_CS_POWER") if iv else 0.0),
+                    "published": (d2, d3, iv) == (630, 426, True)})
+    ishim_pipes = [c for c in m.conns if c.startswith("ishim_")]
+    for d in sizes["Ishim–Astana"]:
+        north.append({
+            "id": f"B {d}", "option": "OPT_ISHIM_ASTANA", "scenario": "gasification-ishim-astana",
+            "balance_entry": "ishim",
+            "connections": {pid: dia(pid, d) for pid in ishim_pipes}, "controls": {},
+            "stations": ["cs_ishim"],
+            "capex_musd": capex({pid: d for pid in ishim_pipes}, m.conns["cs_ishim"]["power_max_mw"]),
+            "published": d == A("A_ISHIM_OD")})
+    trunk = [c for c in m.conns if c in ("altai_barnaul_rubtsovsk", "altai_rubtsovsk_semey")]
+    branches = [c for c in m.conns if c in ("altai_semey_oskemen", "altai_semey_pavlodar")]
+    for dt in sizes["Altai trunk"]:
+        for db in sizes["Altai branches"]:
+            pipes = {**{p: dt for p in trunk}, **{p: db for p in branches}}
+            east.append({
+                "id": f"C {dt}/{db}", "option": "OPT_ALTAI", "scenario": "gasification-altai",
+                "connections": {pid: dia(pid, od) for pid, od in pipes.items()}, "controls": {},
+                "stations": [], "capex_musd": capex(pipes, 0.0),
+                "published": (dt, db) == (720, 530)})
+    demand = {"north": ["kokshetau", "petropavl", "kokshetau_ishim", "petropavl_ishim"],
+              "east": ["semey", "oskemen", "pavlodar"]}
+    return {
+        "cost_basis": prov,
+        "families": {
+            "north": {"title": "Kokshetau and Petropavl (+1.7 bcm/y, winter design): Saryarka II–III "
+                               "(A) or the Ishim–Astana import line (B, which also takes Astana)",
+                      "demand_nodes": demand["north"], "variants": north},
+            "east": {"title": "Semey, Oskemen, Pavlodar (2.3 bcm/y at winter peak): the Altai route (C)",
+                     "demand_nodes": demand["east"], "variants": east}},
     }
 
 
@@ -1064,23 +1477,40 @@ def build_scenarios(f: Facts, m: Model) -> dict:
                                     f"/ 365 {conv}")
         return flows, prov
 
+    def nums(text):
+        return [float(x) for x in re.findall(r"\d+(?:\.\d+)?", text)]
+
+    q24 = f.number(TR, "2024/delivered to Uzbekistan (Gazprom)") * 1000.0 / A("A_2024_DAYS")
+    janfeb_bcm, janfeb_days = nums(f.addendum["A6"]["value"])[:2]          # 1.114 bcm, 60 days
+    q_janfeb = janfeb_bcm * 1000.0 / janfeb_days
+    jan_aug = f.number(TR, "2024-01..08/transit Jan-Aug 2024")              # 3.473 bcm
+    q_summer24 = (jan_aug - janfeb_bcm) * 1000.0 / (244 - janfeb_days)    # Mar–Aug 2024, 184 days
+    q_2025 = nums(f.addendum["A3"]["value"])[1] * 1000.0 / 365.0           # 7.3 bcm
+    q_target = f.number(TR, "target/ramp-up target Russia->Uzbekistan") * 1000.0 / 365.0
+    peak_factor = q_janfeb / q24
+    ref24 = (f.ref(TR, "2024/delivered to Uzbekistan (Gazprom)") + " (and "
+             + f.ref(TR, "2024/transported to Uzbekistan (QazaqGaz)") + ") / A_2024_DAYS")
+    ref_target = (f.ref(TR, "target/ramp-up target Russia->Uzbekistan") + " (also "
+                  + f.ref(TR, "target (2025 statement)/Russia->Uzbekistan transit from 2026 (KZ MinEnergo collegium)")
+                  + ") / 365")
     transit = {
         "contract": (f.number(TR, "2023-06/Gazprom-Uzbekistan contract daily volume"),
                      f.ref(TR, "2023-06/Gazprom-Uzbekistan contract daily volume") + f" {conv}"),
-        "2024": (f.number(TR, "2024/delivered to Uzbekistan (Gazprom)") * 1000.0 / A("A_2024_DAYS"),
-                 f.ref(TR, "2024/delivered to Uzbekistan (Gazprom)") + " (and "
-                 + f.ref(TR, "2024/transported to Uzbekistan (QazaqGaz)") + ") / A_2024_DAYS "
-                 + conv),
-        "peak": (A("A_DEC_PEAK"), f.ref(TR, "2023-12/peak daily rate vs contract") + " + A_DEC_PEAK "
-                 + conv),
-        "target": (f.number(TR, "target/ramp-up target Russia->Uzbekistan") * 1000.0 / 365.0,
-                   f.ref(TR, "target/ramp-up target Russia->Uzbekistan") + " (also "
-                   + f.ref(TR, "target (2025 statement)/Russia->Uzbekistan transit from 2026 (KZ MinEnergo collegium)")
-                   + ") / 365 " + conv),
+        "2024": (q24, f"{ref24} {conv}"),
+        "peak": (A("A_DEC_PEAK"), f.ref(TR, "2023-12/peak daily rate vs contract") + " and "
+                 + f.add_ref("A5") + " + A_DEC_PEAK " + conv),
+        "janfeb": (q_janfeb, f.add_ref("A6", note=f"{janfeb_bcm:g} bcm / {janfeb_days:g} d") + f" {conv}"),
+        "summer24": (q_summer24, f"({f.ref(TR, '2024-01..08/transit Jan-Aug 2024')} − "
+                     f"{f.add_ref('A6')}) / 184 d (Mar–Aug 2024) {conv}"),
+        "2025": (q_2025, f.add_ref("A3", note="2025 forecast 7.3 bcm") + f" / 365 {conv}"),
+        "target": (q_target, f"{ref_target} {conv}"),
+        "peakday": (q_target * peak_factor,
+                    f"{ref_target} × A_WINTER_TRANSIT_FACTOR ({f.add_ref('A6')} / {ref24} = "
+                    f"{peak_factor:.4f}) {conv}"),
     }
 
     def scenario(desc, season, controls, transit_key, group, extra_flows=None, extra_prov=None,
-                 domestic_override=None, meta_extra=None):
+                 domestic_override=None, meta_extra=None, head_p=None, head_prov="A_CAC_HEAD_P"):
         flows, prov = domestic(season)
         if domestic_override:
             domestic_override(flows, prov)
@@ -1090,10 +1520,10 @@ def build_scenarios(f: Facts, m: Model) -> dict:
         for k, v in (extra_flows or {}).items():
             flows[k] = v
         prov.update(extra_prov or {})
-        nodes = [{"id": "alexandrov_gai", "p_fixed_bar": r(A("A_CAC_HEAD_P"), 2)},
+        nodes = [{"id": "alexandrov_gai", "p_fixed_bar": r(head_p or A("A_CAC_HEAD_P"), 2)},
                  {"id": "barnaul", "p_fixed_bar": r(A("A_ALTAI_HEAD_P"), 2)},
                  {"id": "beineu_bbs", "p_fixed_bar": r(A("A_BBS_HEAD_P"), 2)}]
-        prov["alexandrov_gai"] = "A_CAC_HEAD_P"
+        prov["alexandrov_gai"] = head_prov
         prov["barnaul"] = "A_ALTAI_HEAD_P (island reference; no flow unless the Altai option is on)"
         prov["beineu_bbs"] = "A_BBS_HEAD_P"
         for nid in sorted(flows):
@@ -1121,15 +1551,35 @@ def build_scenarios(f: Facts, m: Model) -> dict:
              "2024 average: 5.64 bcm delivered over 366 days = 15.41 mcm/d (20 °C), 14.36 mcm/d at 0 °C; "
              "one dedicated string, Kazakh stations bypassed", "default"),
             ("target", "transit-11bcm-target",
-             "Ramp-up target 11 bcm/y = 30.14 mcm/d (20 °C), 28.08 mcm/d at 0 °C; both strings of "
-             "the CAC-4/CAC-5 pair open (2025 configuration), Kazakh stations bypassed", "two-strings")):
+             "Ramp-up target 11 bcm/y = 30.14 mcm/d (20 °C), 28.08 mcm/d at 0 °C; combined dedicated "
+             "route of 2026 (every 2025 repair section of CAC-4 in parallel), Kazakh stations "
+             "bypassed", "combined-2026")):
         for season, suffix in (("annual", ""), ("winter", "-winter"), ("summer", "-summer")):
             S[name + suffix] = scenario(f"{what}; {labels[season]}.", season, ctl, key, "transit")
     S["transit-2023-december-peak"] = scenario(
-        "December 2023 peak: more than twice the contract, the technical maximum of CAC; "
-        "19 mcm/d (20 °C) = 17.70 mcm/d at 0 °C (A_DEC_PEAK); one dedicated string, Kazakh "
-        "stations bypassed; winter domestic demand and ground temperature.",
-        "winter", "default", "peak", "transit")
+        "December 2023 peak: 'twice our daily obligations' ≈ 18 mcm/d (20 °C) = 16.77 mcm/d at "
+        "0 °C (A_DEC_PEAK); one dedicated string, Kazakh stations bypassed; winter domestic "
+        "demand and ground temperature.", "winter", "default", "peak", "transit")
+    S["transit-2024-jan-feb"] = scenario(
+        f"January–February 2024: 1.114 bcm in 60 days = {q_janfeb:.2f} mcm/d (20 °C); one dedicated "
+        "string, Kazakh stations bypassed; winter.", "winter", "default", "janfeb", "transit")
+    S["transit-2024-summer-derated"] = scenario(
+        f"Summer 2024 with the route derated for repairs: Mar–Aug 2024 average {q_summer24:.2f} "
+        "mcm/d (20 °C), Alexandrov Gai discharge lowered to A_SUMMER_DERATE_P, summer ground "
+        "temperature; one dedicated string, Kazakh stations bypassed.", "summer", "default",
+        "summer24", "transit", head_p=A("A_SUMMER_DERATE_P"), head_prov="A_SUMMER_DERATE_P",
+        meta_extra={"derating": "A_SUMMER_DERATE_P"})
+    S["transit-2025-forecast"] = scenario(
+        f"2025 forecast 7.3 bcm = {q_2025:.2f} mcm/d (20 °C) on the combined dedicated route of "
+        "Aug 2025 (CAC-4 km 1134–851 in parallel, A_LOOP_2025); annual mean.", "annual",
+        "combined-2025", "2025", "transit")
+    S["transit-11bcm-peak-day"] = scenario(
+        f"Winter peak day of an 11 bcm/y year with the 2024 monthly profile: 30.14 × "
+        f"{peak_factor:.3f} = {q_target * peak_factor:.2f} mcm/d (20 °C) (A_WINTER_TRANSIT_FACTOR); "
+        "combined route of 2026, stations bypassed; winter. Expected to exceed the Uzbek "
+        "receiving side (32 mcm/d): that is the answer this scenario gives.", "winter",
+        "combined-2026", "peakday", "transit",
+        meta_extra={"expect": "exceeds uz_receiving_side (32 mcm/d, 20 °C)"})
     S["transit-11bcm-target-one-string-compressed"] = scenario(
         "Alternative route to the 11 bcm/y target: one dedicated string (1220 mm) with the five "
         "Kazakh CAC stations active at the MAOP; annual-mean domestic demand.",
@@ -1147,18 +1597,13 @@ def build_scenarios(f: Facts, m: Model) -> dict:
 
     fl_a, pv_a = north_flows("kokshetau", "petropavl")
 
-    def priority(flows, prov):
-        added = -sum(fl_a.values())
-        flows["shymkent_akbulak"] += added
-        prov["shymkent_akbulak"] += f" + A_DOMESTIC_PRIORITY (less the added northern demand {added:.4f} mcm/d)"
-
     S["gasification-saryarka-2-3"] = scenario(
         "Option A: Saryarka phases II–III (Astana–Kokshetau 276 km 630 mm, Kokshetau–Petropavl "
         "177 km 426 mm) with the phase IV stations Zhezkazgan and Temirtau active; the 1.7 bcm/y "
-        "design rate of stages 2–4 for Kokshetau and Petropavl; BBS held at its 106 % winter loading "
-        "(export at Akbulak reduced); transit at the 11 bcm/y target.",
-        "winter", "two-strings-saryarka-iv", "target", "gasification",
-        extra_flows=fl_a, extra_prov=pv_a, domestic_override=priority,
+        "design rate of stages 2–4 for Kokshetau and Petropavl; BBS line 2 (stage 1) beside line 1, "
+        "Akbulak at the 106 % winter loading; transit at the 11 bcm/y target on the 2026 route.",
+        "winter", "options-2030-saryarka-iv", "target", "gasification",
+        extra_flows=fl_a, extra_prov=pv_a,
         meta_extra={"option": "OPT_SARYARKA_NORTH"})
 
     fl_b, pv_b = north_flows("kokshetau_ishim", "petropavl_ishim")
@@ -1172,7 +1617,7 @@ def build_scenarios(f: Facts, m: Model) -> dict:
         "ratio control) supplying Astana (winter peak) and Kokshetau and Petropavl (1.7 bcm/y "
         "design rate); Saryarka then "
         "serves Zhezkazgan, Karaganda and Temirtau; transit at the 11 bcm/y target.",
-        "winter", "two-strings-ishim", "target", "gasification",
+        "winter", "options-2030-ishim", "target", "gasification",
         extra_flows=fl_b, extra_prov=pv_b, meta_extra={"option": "OPT_ISHIM_ASTANA"})
 
     fl_c, pv_c = {}, {}
@@ -1184,7 +1629,7 @@ def build_scenarios(f: Facts, m: Model) -> dict:
         "Option C: Altai route Barnaul–Rubtsovsk–Semey–Oskemen with the Pavlodar branch "
         "(≈1000 km, 720/530 mm assumed) carrying the stated 2.3 bcm/y demand at winter peak; "
         "own island with the pressure held at Barnaul; transit at the 11 bcm/y target.",
-        "winter", "two-strings", "target", "gasification",
+        "winter", "options-2030", "target", "gasification",
         extra_flows=fl_c, extra_prov=pv_c, meta_extra={"option": "OPT_ALTAI"})
     return S
 
@@ -1240,6 +1685,51 @@ def dumps(doc: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _diff_elements(central: list, variant: list) -> dict:
+    """{id: {field: value}} of the fields of ``variant`` elements that differ from ``central``."""
+    by_id = {e["id"]: e for e in central}
+    out = {}
+    for e in variant:
+        c = by_id[e["id"]]
+        d = {k: v for k, v in e.items() if k != "provenance" and c.get(k) != v}
+        if d:
+            out[e["id"]] = d
+    return out
+
+
+def build_assumption_sets(facts: Facts, central: dict) -> dict:
+    """Each of :data:`ASSUMPTION_SETS` as the differences to the central model."""
+    sets = {"central": {"assumptions": {}, "description": "the model as built (central values)"}}
+    for name, values in ASSUMPTION_SETS.items():
+        saved = {k: AID[k]["value"] for k in values}
+        try:
+            for k, v in values.items():
+                AID[k]["value"] = v
+            doc = build(facts)
+        finally:
+            for k, v in saved.items():
+                AID[k]["value"] = v
+        assert [n["id"] for n in doc["nodes"]] == [n["id"] for n in central["nodes"]]
+        scen = {}
+        for sn, sc in doc["scenarios"].items():
+            d = _diff_elements(central["scenarios"][sn]["nodes"], sc["nodes"])
+            if d:
+                scen[sn] = d
+        ctl = {}
+        for cn, cs in doc["controls"].items():
+            d = {k: v for k, v in cs.items() if central["controls"][cn].get(k) != v}
+            if d:
+                ctl[cn] = d
+        sets[name] = {
+            "assumptions": {k: _clean(v) for k, v in values.items()},
+            "description": "; ".join(f"{k} = {_clean(v)}" for k, v in values.items()),
+            "nodes": _diff_elements(central["nodes"], doc["nodes"]),
+            "connections": _diff_elements(central["connections"], doc["connections"]),
+            "scenarios": scen, "controls": ctl,
+        }
+    return sets
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("data", nargs="?", default=str(DEFAULT_DATA),
@@ -1248,6 +1738,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     facts = Facts(Path(args.data))
     doc = build(facts)
+    doc["meta"]["assumption_sets"] = build_assumption_sets(facts, doc)
     text = dumps(doc)
     json.loads(text)  # well-formed
     out = Path(args.out)

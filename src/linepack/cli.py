@@ -205,6 +205,7 @@ def simulate(
     gas_file: Optional[Path] = typer.Option(None, "--gas-composition", help="JSON file of the gas's mole fractions, e.g. {\"methane\": 0.95, \"ethane\": 0.03, \"nitrogen\": 0.02} (GERG-2008 needs one; GasLib files give bulk data only)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write results: .json file, or a folder for CSV tables (created if missing; the folder it is in must exist)."),
     report: Optional[Path] = typer.Option(None, "--report", help="Write a self-contained HTML report (its folder must exist)."),
+    assumptions: Optional[str] = typer.Option(None, "--assumptions", help="Assumption set of the case: low, central or high (central-asia)."),
     fail_on_violation: bool = typer.Option(False, "--fail-on-violation", help="Exit with code 1 when the steady state violates any limit (the result and report files are still written)."),
 ) -> None:
     """Simulate the steady state of a network and print a summary.
@@ -219,7 +220,7 @@ def simulate(
     """
     _check_output(output, "--output", folder=output is not None and output.suffix.lower() != ".json")
     _check_output(report, "--report")
-    opened = linepack.open_case(target, scenario)
+    opened = linepack.open_case(target, scenario, assumptions)
     _need_scenario(opened)
     ctl = opened.controls
     if controls is not None:
@@ -230,6 +231,7 @@ def simulate(
     gas = linepack.read_gas_composition(gas_file) if gas_file is not None else None
     result = linepack.simulate(opened.network, opened.scenario, ctl, friction=friction, eos=eos,
                                gas=gas)
+    _print_transit_headline(opened, result)
     _print_summary(opened, result)
     if output is not None:
         if output.suffix.lower() == ".json":
@@ -253,6 +255,7 @@ def capacity(
     friction: str = typer.Option("nikuradse", "--friction"),
     eos: str = typer.Option("papay", "--eos"),
     gas_file: Optional[Path] = typer.Option(None, "--gas-composition", help="JSON file of the gas's mole fractions, e.g. {\"methane\": 0.95, \"ethane\": 0.03, \"nitrogen\": 0.02} (GERG-2008 needs one; GasLib files give bulk data only)."),
+    assumptions: Optional[str] = typer.Option(None, "--assumptions", help="Assumption set of the case: low, central or high (central-asia)."),
     fail_on_violation: bool = typer.Option(False, "--fail-on-violation", help="Exit with code 1 when the --target flow (or the case's target) violates a limit."),
 ) -> None:
     """Largest transit flow from an entry to an exit with every limit respected.
@@ -262,7 +265,7 @@ def capacity(
     """
     if target_mcm_d is not None and not (math.isfinite(target_mcm_d) and target_mcm_d > 0):
         raise linepack.InputError(f"--target must be a finite flow > 0 mcm/d (got {target_mcm_d:g})")
-    opened = linepack.open_case(target, scenario)
+    opened = linepack.open_case(target, scenario, assumptions)
     _need_scenario(opened)
     meta = opened.network.meta
     entry = entry or meta.get("transit_entry")
@@ -393,6 +396,255 @@ def serve(
     _need_scenario(case)
     out.print(f"linepack viewer of {case.network.name or target} at http://{host}:{port}/ (Ctrl-C stops it)")
     linepack.serve(case, host=host, port=port)
+_STD = 273.15 / 293.15  # 1 standard m³ (20 °C) in normal m³ (0 °C)
+
+
+def _parse_target(text: Optional[str], meta: dict) -> Optional[float]:
+    """'11bcm' → bcm/y of 20 °C m³; '30.1mcm20' → mcm/d at 20 °C; a plain number → mcm/d at 0 °C."""
+    if text is None:
+        return None
+    raw = text.strip().lower().replace(" ", "")
+    std = float(meta.get("standard_to_normal", _STD))
+    try:
+        if raw.endswith("bcm"):
+            return float(raw[:-3]) * 1000.0 / 365.0 * std
+        if raw.endswith("mcm20"):
+            return float(raw[:-5]) * std
+        value = float(raw[:-3] if raw.endswith("mcm") else raw)
+    except ValueError:
+        raise linepack.InputError(f"--target '{text}': expected e.g. 11bcm (bcm/y of 20 °C m³), "
+                                  "30.1mcm20 (mcm/d of 20 °C m³) or 28.1 (mcm/d of 0 °C m³)") from None
+    if not value > 0:
+        raise linepack.InputError(f"--target '{text}': must be > 0")
+    return value
+
+
+def _flow_text(q0: float, std: float = _STD) -> str:
+    """A flow given at 0 °C as 20 °C mcm/d and bcm/y first, 0 °C beside it."""
+    q20 = q0 / std
+    return f"{q20:.2f} mcm/d (20 °C) ≈ {q20 * 365 / 1000:.2f} bcm/y (20 °C); {q0:.2f} mcm/d (0 °C)"
+
+
+def _print_transit_headline(opened, result) -> None:
+    """The corridor transit first: flow (20 °C and 0 °C), pressures, transit-path linepack, fuel, CO₂."""
+    k = linepack.transit_summary(opened.network, result)
+    if k is None:
+        return
+    meta = opened.network.meta
+    tr, lp, fu, co2, cost = k["transit"], k["linepack"], k["fuel"], k["co2"], k["cost"]
+    std = float(meta.get("standard_to_normal", _STD))
+    aset = meta.get("assumption_set") or ("central" if meta.get("assumption_sets") else None)
+    title = f"corridor transit — {result.scenario_name or 'scenario'}"
+    t = Table(title=title + (f" (assumption set: {aset})" if aset else ""), show_header=False)
+    t.add_row(f"transit delivered at {k['exit']}", _flow_text(tr["q_mcm_d_0c"], std))
+    border = f"{tr['border_p_bar']:.2f} bar at {k['exit']}"
+    if tr.get("border_p_min_bar") is not None:
+        border += f" (minimum {tr['border_p_min_bar']:.2f}, margin {tr['border_margin_bar']:.2f} bar)"
+    t.add_row("entry / border pressure", f"{tr['entry_p_bar']:.2f} bar at {k['entry']} / {border}, absolute")
+    if lp["transit_path_mcm_0c"] is not None:
+        t.add_row("linepack, transit path", f"{lp['transit_path_mcm_0c']:.1f} million m³ (0 °C) = "
+                  f"{lp['transit_path_mcm_20c']:.1f} million m³ (20 °C); "
+                  f"{len(lp['transit_path_pipes'])} pipes in service on the route")
+    if lp["whole_model_mcm_0c"] is not None:
+        t.add_row("linepack, whole model", f"{lp['whole_model_mcm_0c']:.1f} million m³ (0 °C), every pipe "
+                  f"incl. closed-off and unbuilt sections; pipes carrying flow "
+                  f"{lp['flowing_pipes_mcm_0c']:.1f} million m³ (0 °C)")
+    t.add_row("compressor fuel, transit path", f"{fu['transit_path_mcm_d_20c']:.3f} mcm/d (20 °C) = "
+              f"{fu['transit_path_pct']:.2f} % of the transit; all stations "
+              f"{fu['all_stations_mcm_d_20c']:.3f} mcm/d (20 °C)")
+    if cost is not None:
+        per_bcm = cost["transit_fuel_usd_per_bcm"]
+        t.add_row("fuel cost of the transit", (f"{per_bcm / 1e6:.2f} million USD per bcm transported"
+                  if per_bcm is not None else "—") + f" (fuel valued at {cost['price_usd_per_1000m3_20c']:g} "
+                  "USD per 1000 m³ (20 °C), assumption A_FUEL_PRICE)")
+    if co2 is not None:
+        t.add_row("CO₂", f"transit fuel {co2['transit_fuel_mt_y']:.3f} Mt/y, all stations "
+                  f"{co2['all_stations_fuel_mt_y']:.3f} Mt/y; burning the delivered transit gas "
+                  f"{co2['delivered_transit_gas_mt_y']:.2f} Mt/y; {co2['t_per_tj_net']:.1f} t/TJ (net, "
+                  f"from the composition; IPCC 2006 default {co2['ipcc_2006_default_t_per_tj']:.1f})")
+    t.add_row("volume basis", "0 °C = normal m³ (0 °C, 1.01325 bar); 20 °C = standard m³ of the "
+              "published statistics (20 °C, 1.01325 bar); bcm/y = 365 days of 20 °C m³")
+    out.print(t)
+    active = [s_ for s_ in k["stations"] if s_["power_mw"] > 0]
+    if active:
+        st = Table(title="compressor fuel gas (shaft power / (drive efficiency × net calorific value))")
+        for c in ("station", "transit path", "power MW", "drive eff.", "fuel mcm/d (20 °C)",
+                  "% of throughput", "CO₂ t/d"):
+            st.add_column(c, justify="left" if c in ("station", "transit path") else "right")
+        for s_ in active:
+            st.add_row(s_["id"], "yes" if s_["on_transit_path"] else "no", f"{s_['power_mw']:.2f}",
+                       f"{s_['drive_efficiency']:.2f}", f"{s_['fuel_mcm_d_20c']:.4f}",
+                       f"{s_['fuel_pct_of_throughput']:.2f}",
+                       "" if s_["fuel_co2_t_d"] is None else f"{s_['fuel_co2_t_d']:.0f}")
+        out.print(st)
+
+
+@app.command()
+def plan(
+    target: str = _target_arg("central-asia"),
+    goal: Optional[str] = typer.Option(None, "--target", help="Transit to reach: 11bcm (bcm/y, 20 °C), 30.1mcm20 (mcm/d, 20 °C) or 28.1 (mcm/d, 0 °C); default: the case's target."),
+    scenario: Optional[str] = typer.Option(None, "--scenario", "-s", help="Base scenario (default: the case's plan base)."),
+    rank: str = typer.Option("cost", "--rank", help="Greedy choice: cost (least capex per mcm/d gained), lifecycle (capex + --years of added fuel cost per mcm/d gained) or capacity (largest gain)."),
+    years: float = typer.Option(10.0, "--years", min=0.0, help="Years of fuel counted by --rank lifecycle."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Also write the tables to a small HTML file."),
+    rtol: float = typer.Option(1e-3, "--rtol", min=1e-6, max=0.1, help="Relative width of each capacity search."),
+    assumptions: Optional[str] = typer.Option(None, "--assumptions", help="Assumption set of the case: low, central or high."),
+    friction: str = typer.Option("nikuradse", "--friction"),
+    eos: str = typer.Option("papay", "--eos"),
+) -> None:
+    """Path to a transit target: candidate steps ranked by capacity gained and by cost."""
+    first = linepack.open_case(target, None, assumptions)
+    base = scenario or (first.network.meta.get("plan") or {}).get("base_scenario")
+    opened = linepack.open_case(target, base, assumptions) if base else first
+    _need_scenario(opened)
+    meta = opened.network.meta
+    std = float(meta.get("standard_to_normal", _STD))
+    goal_mcm_d = _parse_target(goal, meta)
+    res = linepack.corridor_plan(opened.network, opened.scenario, opened.controls,
+                                 target_mcm_d=goal_mcm_d, rank=rank, rtol=rtol, years=years,
+                                 friction=friction, eos=eos)
+    aset = meta.get("assumption_set") or "central"
+    head = Table(title=f"path to {_flow_text(res.target_mcm_d, std).split(';')[0]} — base "
+                 f"{opened.scenario.name} (assumption set: {aset})", show_header=False)
+    head.add_row("base capacity", _flow_text(res.base_mcm_d, std))
+    head.add_row("binding in the base", res.base_binding)
+    head.add_row("method", res.method)
+    out.print(head)
+    sc = Table(title="each candidate alone on the base (sorted by capex per mcm/d gained)")
+    for c in ("candidate", "capacity mcm/d (20 °C)", "gain mcm/d (20 °C)", "capex M USD (central)",
+              "M USD per mcm/d", "binding after"):
+        sc.add_column(c, justify="left" if c in ("candidate", "binding after") else "right")
+    for _, r in res.screen.iterrows():
+        per = "no gain" if r["musd_per_mcm_d"] == float("inf") else f"{r['musd_per_mcm_d'] * std:.1f}"
+        sc.add_row(str(r["id"]), f"{r['capacity_mcm_d'] / std:.2f}", f"{r['gain_mcm_d'] / std:+.2f}",
+                   f"{r['capex_musd_central']:.0f}", per, str(r["binding"]))
+    out.print(sc)
+    st = Table(title=f"path (greedy, rank by {rank}" + (f", {years:g} years of fuel)" if rank == "lifecycle" else ")"))
+    for c in ("step", "action", "capacity after", "capex M USD central (low–high)",
+              "cumulative M USD central (low–high)", "fuel at min(target, capacity)", "binding after"):
+        st.add_column(c, justify="left" if c in ("action", "binding after") else "right")
+    for _, r in res.steps.iterrows():
+        fuel = ("" if r["fuel_mcm_d"] != r["fuel_mcm_d"] else
+                f"{r['fuel_mcm_d'] / std:.3f} mcm/d (20 °C), {r['fuel_pct']:.2f} %"
+                + (f", {r['fuel_musd_y']:.1f} M USD/y" if r["fuel_musd_y"] == r["fuel_musd_y"] else ""))
+        st.add_row(str(r["step"]), f"{r['id']}: {r['action']}", _flow_text(r["capacity_mcm_d"], std).split(";")[0],
+                   f"{r['capex_musd_central']:.0f} ({r['capex_musd_low']:.0f}–{r['capex_musd_high']:.0f})",
+                   f"{r['total_capex_musd_central']:.0f} ({r['total_capex_musd_low']:.0f}–"
+                   f"{r['total_capex_musd_high']:.0f})", fuel, str(r["binding"]))
+    out.print(st)
+    if report is not None:
+        conv = {"capacity_mcm_d": "capacity mcm/d (0 °C)", "gain_mcm_d": "gain mcm/d (0 °C)",
+                "fuel_mcm_d": "fuel mcm/d (0 °C)", "musd_per_mcm_d": "M USD per mcm/d (0 °C)"}
+        linepack.write_tables_report(report, f"Path to {_flow_text(res.target_mcm_d, std).split(';')[0]}",
+                                     [("Each candidate alone on the base", res.screen.rename(columns=conv),
+                                       "capex: labelled assumptions A_COST_* (docs/central-asia.md)"),
+                                      ("Path", res.steps.rename(columns=conv), res.method)],
+                                     subtitle=f"base {opened.scenario.name}: {_flow_text(res.base_mcm_d, std)}; "
+                                              f"binding {res.base_binding}; assumption set {aset}")
+        out.print(f"report written to {report}")
+    if res.reached:
+        out.print(f"[green]target reached in {len(res.steps)} step(s)[/green]; capex and fuel prices are "
+                  "labelled assumptions (A_COST_*, A_FUEL_PRICE), see docs/central-asia.md")
+    else:
+        out.print("[red]target not reached with the candidate steps[/red]")
+        raise typer.Exit(EXIT_SOLVER)
+
+
+@app.command()
+def peak(
+    target: str = _target_arg("central-asia"),
+    assumptions: Optional[str] = typer.Option(None, "--assumptions", help="Assumption set of the case: low, central or high."),
+    friction: str = typer.Option("nikuradse", "--friction"),
+    eos: str = typer.Option("papay", "--eos"),
+    report: Optional[Path] = typer.Option(None, "--report", help="Also write the table to a small HTML file."),
+) -> None:
+    """Winter peak day: can the route carry the target through it, and with which stations running?"""
+    opened = linepack.open_case(target, None, assumptions)
+    case = getattr(opened, "case", opened)   # OpenedCase carries the native case; a Case is one
+    if case is None or not opened.network.meta.get("peak_check"):
+        raise linepack.InputError(f"'{target}': the case carries no peak-day check (meta.peak_check)")
+    meta = opened.network.meta
+    pc = meta["peak_check"]
+    table = linepack.corridor_peak_check(case, friction=friction, eos=eos)
+    aset = meta.get("assumption_set") or "central"
+    t = Table(title=f"steady peak day — scenario {pc['scenario']} (winter ground temperature), "
+                    f"assumption set {aset}; stations tried: every subset, fewest first")
+    for c in ("route", "flow mcm/d (20 °C)", "every limit held", "Kazakh side alone (without "
+              f"{pc['border_limit']})"):
+        t.add_column(c)
+
+    def verdict(ok, stations, fuel, why):
+        if not ok:
+            return f"no — {why}"
+        names = ", ".join(s.removeprefix("restart-") for s in stations) or "no station"
+        return f"yes with {names}" + (f"; fuel {fuel:.3f} mcm/d (20 °C)" if fuel == fuel and stations else "")
+
+    for _, r in table.iterrows():
+        t.add_row(str(r["control_set"]), f"{r['q_mcm_d_20c']:.2f} ({r['flow']})",
+                  verdict(r["feasible"], r["stations"], r["fuel_mcm_d_20c"], r["binding"]),
+                  verdict(r["upstream_feasible"], r["upstream_stations"], r["upstream_fuel_mcm_d_20c"],
+                          r["upstream_binding"]))
+    out.print(t)
+    note = (f"peak factor {pc['transit_winter_factor']:.3f} = Jan–Feb 2024 average / 2024 mean "
+            "(A_WINTER_TRANSIT_FACTOR); steady state of the peak day (no intraday swing)")
+    out.print(note)
+    if report is not None:
+        linepack.write_tables_report(report, "Steady peak day: stations needed",
+                                     [(f"scenario {pc['scenario']}, assumption set {aset}", table, note)],
+                                     subtitle="flows in mcm/d of 20 °C m³; 'upstream_' = without the "
+                                              f"{pc['border_limit']} limit")
+        out.print(f"report written to {report}")
+
+
+@app.command()
+def options(
+    target: str = _target_arg("central-asia"),
+    family: Optional[str] = typer.Option(None, "--family", help="One family of options (central-asia: north, east); default: all."),
+    assumptions: Optional[str] = typer.Option(None, "--assumptions", help="Assumption set of the case: low, central or high."),
+    friction: str = typer.Option("nikuradse", "--friction"),
+    eos: str = typer.Option("papay", "--eos"),
+    report: Optional[Path] = typer.Option(None, "--report", help="Also write the tables to a small HTML file."),
+) -> None:
+    """Gasification options compared: every variant simulated, least capex with every limit held."""
+    opened = linepack.open_case(target, None, assumptions)
+    meta = opened.network.meta
+    fams = (meta.get("options_compared") or {}).get("families") or {}
+    case = getattr(opened, "case", opened)   # OpenedCase carries the native case; a Case is one
+    if case is None or not fams:
+        raise linepack.InputError(f"'{target}': the case carries no options to compare (meta.options_compared)")
+    names = [family] if family else list(fams)
+    sections = []
+    for name in names:
+        table = linepack.compare_options(case, name, friction=friction, eos=eos)
+        sections.append((f"{name}: {fams[name]['title']}", table, ""))
+        t = Table(title=f"{name}: {fams[name]['title']} — design demand "
+                        f"{table['demand_mcm_d_20c'].iloc[0]:.2f} mcm/d (20 °C)")
+        for c in ("variant", "all limits at design", "capacity bcm/y (20 °C)", "lowest delivery p, bar",
+                  "fuel mcm/d (20 °C)", "fuel CO₂ kt/y", "delivered gas CO₂ Mt/y",
+                  "capex M USD central (low–high)", "least cost"):
+            t.add_column(c, justify="left" if c in ("variant", "all limits at design", "least cost") else "right")
+        for _, r in table.iterrows():
+            ok = "yes" if r["feasible"] else f"no — {r['binding']}"
+            p = "" if r["p_min_bar"] != r["p_min_bar"] else f"{r['p_min_bar']:.1f} ({r['p_min_node']})"
+            t.add_row(str(r["id"]) + (" (model's design)" if r["published"] else ""), ok,
+                      f"{r['capacity_bcm_y_20c']:.2f} (×{r['capacity_factor']:.2f})", p,
+                      "" if r["fuel_mcm_d_20c"] != r["fuel_mcm_d_20c"] else f"{r['fuel_mcm_d_20c']:.3f}",
+                      "" if r["fuel_co2_kt_y"] != r["fuel_co2_kt_y"] else f"{r['fuel_co2_kt_y']:.1f}",
+                      "" if r["delivered_co2_mt_y"] != r["delivered_co2_mt_y"] else f"{r['delivered_co2_mt_y']:.2f}",
+                      f"{r['capex_musd_central']:.0f} ({r['capex_musd_low']:.0f}–{r['capex_musd_high']:.0f})",
+                      str(r["least_cost"]))
+        out.print(t)
+    note = ("capex: pipe cost ∝ outer diameter × length, calibrated on the published Saryarka II+III "
+            "cost; stations per MW from the published phase IV cost (A_COST_PIPE_PER_MM_KM, "
+            "A_COST_CS_PER_MW, A_COST_OPTION_RANGE); capacity = largest multiple of the design "
+            "demand with every limit held; option B also supplies Astana")
+    out.print(note)
+    if report is not None:
+        linepack.write_tables_report(report, "Gasification options compared",
+                                     [(h, t_, note) for h, t_, _ in sections],
+                                     subtitle=f"assumption set {meta.get('assumption_set') or 'central'}; "
+                                              "volumes in 20 °C m³, pressures absolute bar")
+        out.print(f"report written to {report}")
 
 
 def _need_scenario(opened) -> None:
@@ -452,6 +704,11 @@ def _print_summary(opened, result) -> None:
     t.add_row("lowest / highest pressure", Text(f"{s['p_min_bar']:.2f} bar at {s['p_min_node']} / "
               f"{s['p_max_bar']:.2f} bar at {s['p_max_node']}"))
     t.add_row("linepack (gas in the pipes)", f"{s['linepack_mcm']:.1f} million m³ (0 °C)")
+    t.add_row("lowest pressure margin", f"{s['min_margin_bar']:.2f} bar above p_min at {s['min_margin_node']}"
+              if s.get("min_margin_node") is not None else "no minimum pressures given")
+    t.add_row("lowest / highest pressure", f"{s['p_min_bar']:.2f} bar at {s['p_min_node']} / "
+              f"{s['p_max_bar']:.2f} bar at {s['p_max_node']}")
+    t.add_row("linepack, whole model (gas in every pipe)", f"{s['linepack_mcm']:.1f} million m³ (0 °C)")
     if result.options.get("reference"):
         t.add_row("pressure reference", Text(str(result.options["reference"])))
     out.print(t)

@@ -47,7 +47,12 @@ def source_keys(model) -> set[str]:
     if (FACTS / "sources.csv").exists():
         with open(FACTS / "sources.csv", newline="", encoding="utf-8") as fh:
             known = {r["source_key"] for r in csv.DictReader(fh)}
-        assert keys <= known, f"references not in sources.csv: {sorted(keys - known)}"
+        # rows of the December 2026 review addendum are cited as ADD_A1, ADD_A2, ...
+        addendum = FACTS / "FACTS-addendum-2026-12.md"
+        if addendum.exists():
+            known |= {f"ADD_{m}" for m in re.findall(r"^\| (A\d+) \|", addendum.read_text(
+                encoding="utf-8"), flags=re.M)}
+        assert keys <= known, f"references not in sources.csv or the addendum: {sorted(keys - known)}"
     return keys
 
 
@@ -253,8 +258,13 @@ def test_one_reference_per_island(model):
 def test_published_transit_flows(model):
     """Transit nominations are the published 20 °C figures converted to 0 °C normal m³."""
     conv = 273.15 / 293.15
+    # December 2023: "twice our daily obligations" = 2 × 9 mcm/d (addendum A5; the earlier
+    # 19 mcm/d stood for an 18–25 band whose upper end had no source); Jan–Feb 2024: 1.114 bcm
+    # in 60 days (A6); 2025 forecast 7.3 bcm (A3)
     expect = {"transit-2023-contract": 9.0, "transit-2024-average": 5640.0 / 366,
-              "transit-11bcm-target": 11000.0 / 365, "transit-2023-december-peak": 19.0}
+              "transit-11bcm-target": 11000.0 / 365, "transit-2023-december-peak": 18.0,
+              "transit-2024-jan-feb": 1114.0 / 60, "transit-2025-forecast": 7300.0 / 365,
+              "transit-2024-summer-derated": (3473.0 - 1114.0) / 184}
     for name, q20 in expect.items():
         s = model["scenarios"][name]
         q = next(e["inflow_mcm_d"] for e in s["nodes"] if e["id"] == "karakalpakiya")

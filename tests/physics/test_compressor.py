@@ -99,3 +99,27 @@ def test_bad_arguments(kwargs, message):
     with pytest.raises(InputError) as exc:
         c.power(**args)
     assert str(exc.value) == message
+
+
+def test_fuel_gas_flow_by_hand():
+    """Driver energy balance: 10 MW shaft at 30 % with 33.5 MJ/m³ → 10e6/(0.3·33.5e6) m³/s."""
+    from linepack.physics.compressor import fuel_gas_flow
+
+    q = fuel_gas_flow(10e6, 0.30, 33.5e6)
+    assert q == pytest.approx(0.99502, rel=1e-5)
+    assert q * 86400 / 1e6 == pytest.approx(0.08597, rel=1e-4)       # million m³/day
+    assert fuel_gas_flow(0.0, 0.3, 33.5e6) == 0.0
+    np.testing.assert_allclose(fuel_gas_flow(np.array([1e6, 2e6]), 0.35, 35e6),
+                               [1e6 / (0.35 * 35e6), 2e6 / (0.35 * 35e6)])
+
+
+def test_fuel_gas_flow_rejects_bad_efficiency():
+    """Efficiency outside (0, 1] and negative power are input errors naming the argument."""
+    from linepack.physics.compressor import fuel_gas_flow
+
+    with pytest.raises(InputError, match="drive_efficiency"):
+        fuel_gas_flow(1e6, 1.2, 35e6)
+    with pytest.raises(InputError, match="drive_efficiency"):
+        fuel_gas_flow(1e6, 0.0, 35e6)
+    with pytest.raises(InputError, match="shaft_power"):
+        fuel_gas_flow(-1.0, 0.3, 35e6)

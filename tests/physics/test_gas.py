@@ -235,3 +235,43 @@ def test_mix_errors():
         mix([METHANE, HYDROGEN], [1.0])
     with pytest.raises(InputError, match="basis='energy' needs calorific_value"):
         mix([METHANE, Gas.from_normal_density(0.8)], [0.5, 0.5], basis="energy")
+
+
+def test_co2_of_methane_by_hand():
+    """CO₂ of pure methane: 1 C per molecule; moles per normal m³ = p_n/(Z_n R T_n) with the
+    ISO 6976:1995 Table 2 summation factor 0.0490 (Z_n = 0.997599); M_CO2 44.0095 g/mol."""
+    from linepack.physics.gas import co2_per_net_energy, co2_per_normal_m3
+
+    m = Gas.from_composition({"CH4": 1.0})
+    moles = 101325.0 / ((1 - 0.049 ** 2) * 8.314462618 * 273.15)       # 44.722 mol/m³
+    assert co2_per_normal_m3(m) == pytest.approx(moles * 0.0440095, rel=1e-9)
+    assert co2_per_normal_m3(m) == pytest.approx(1.9682, abs=1e-4)
+    # per net energy: ISO 6976:1995 Table 5 net CV of methane 35.818 MJ/m³ (ideal, 0 °C/0 °C)
+    nc_real = 35.818e6 / (1 - 0.049 ** 2)                                # J per real normal m³
+    assert co2_per_net_energy(m) == pytest.approx(moles * 0.0440095 / nc_real, rel=1e-9)
+    assert 54.0e3 < co2_per_net_energy(m) * 1e12 < 56.1e3  # kg/TJ, just under the IPCC default
+
+
+def test_co2_of_a_mixture_counts_carbon_and_inert_co2():
+    """Composition A of the central-asia fact sheet (98.156 % CH₄ …): carbon per molecule by hand,
+    and the emission factor within the IPCC 2006 95 % interval 54.3–58.3 t/TJ."""
+    from linepack.physics.gas import (IPCC_2006_NATURAL_GAS_CO2_KG_PER_TJ, co2_per_net_energy,
+                                      co2_per_normal_m3)
+
+    x = {"CH4": 0.98156, "C2H6": 0.00728, "C3H8": 0.00212, "IC4H10": 0.00039, "NC4H10": 0.00035,
+         "IC5H12": 0.00007, "NC5H12": 0.00006, "NC6H14": 0.00001, "N2": 0.00786, "CO2": 0.00030}
+    g = Gas.from_composition(x)
+    carbon = (0.98156 + 2 * 0.00728 + 3 * 0.00212 + 4 * (0.00039 + 0.00035)
+              + 5 * (0.00007 + 0.00006) + 6 * 0.00001 + 0.00030)        # 1.00725 C per molecule
+    moles = 101325.0 / (g.normal_compressibility * 8.314462618 * 273.15)
+    assert co2_per_normal_m3(g) == pytest.approx(moles * carbon * 0.0440095, rel=1e-9)
+    assert 54.3e3 < co2_per_net_energy(g) * 1e12 < 58.3e3
+    assert IPCC_2006_NATURAL_GAS_CO2_KG_PER_TJ == 56100.0
+
+
+def test_co2_needs_a_composition():
+    """A gas from bulk values has no carbon count: a clear InputError."""
+    from linepack.physics.gas import co2_per_normal_m3
+
+    with pytest.raises(InputError, match="composition"):
+        co2_per_normal_m3(Gas.from_normal_density(0.73))

@@ -304,10 +304,11 @@ def test_kpis_tables_and_credit_in_the_page(report):
     assert "<title>Central Asia test line — winter peak</title>" in page
     kpis = re.sub(r"<[^>]+>", " ", page.split('<div class="kpis">')[1].split("</header>")[0])
     kpis = re.sub(r"\s+", " ", kpis)
-    assert "Delivered to exits 30.00 mcm/d 2 exit(s)" in kpis
-    assert "Entries 30.00 mcm/d 1 entry" in kpis
+    # the volume basis is stated with every volume (issue #18)
+    assert "Delivered to exits 30.00 mcm/d (0 °C) 2 exit(s)" in kpis
+    assert "Entries 30.00 mcm/d (0 °C) 1 entry" in kpis
     assert "Lowest pressure margin -2.00 bar at node E2" in kpis
-    assert "Total linepack 34.00 mcm" in kpis
+    assert "Total linepack 34.00 mcm (0 °C)" in kpis
     assert "Limit violations 2" in kpis and "Solver converged 6 iteration(s)" in kpis
     stations = page.split('id="stations-section"')[1].split("</section>")[0]
     assert "CS1" in stations and "active" in stations and "1.346" in stations

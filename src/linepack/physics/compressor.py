@@ -44,6 +44,7 @@ __all__ = [
     "power_derivatives",
     "outlet_temperature",
     "PowerDerivatives",
+    "fuel_gas_flow",
 ]
 
 
@@ -180,3 +181,36 @@ def outlet_temperature(p_in, p_out, t_in, kappa, efficiency=1.0):
     eta = _check_efficiency(efficiency)
     e = (kappa - 1.0) / kappa
     return _out(t_in * (1.0 + ((p_out / p_in) ** e - 1.0) / eta))
+
+
+def fuel_gas_flow(shaft_power, drive_efficiency, net_calorific_value):
+    """Fuel gas burnt by the drive of a compressor: shaft power / (η_drive · NCV). [m³/s]
+
+    Parameters
+    ----------
+    shaft_power
+        Shaft power delivered to the compressor, ≥ 0. [W]
+    drive_efficiency
+        Thermal efficiency of the driver (fuel heat → shaft work) in (0, 1]: simple-cycle
+        pipeline gas turbines ≈ 0.25–0.30 (1970s–80s units) to ≈ 0.35–0.40 (modern). [-]
+    net_calorific_value
+        Net (lower) calorific value of the fuel per unit volume, > 0. [J/m³]
+
+    Returns
+    -------
+    Volumetric fuel flow in the volume unit of ``net_calorific_value`` (per normal m³
+    when the calorific value is per normal m³). [m³/s]
+
+    Notes
+    -----
+    Energy balance of the driver: the heat released by the fuel at its net calorific
+    value times the driver efficiency is the shaft work (Menon 2005, Ch. 8 [3]_).
+    Example: 10 MW at η = 0.30 with 33.5 MJ/m³ burns 10e6 / (0.30 · 33.5e6) =
+    0.995 m³/s = 0.0860 million m³/day.
+    """
+    pw = _arr("shaft_power", shaft_power, strict=False, unit="W")
+    eta = _arr("drive_efficiency", drive_efficiency)
+    if (eta > 1.0).any():
+        raise InputError(f"drive_efficiency must be in (0, 1] (got {_first_bad(eta, eta <= 1.0)!r})")
+    cv = _arr("net_calorific_value", net_calorific_value, unit="J/m³")
+    return _out(pw / (eta * cv))

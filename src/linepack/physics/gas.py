@@ -22,6 +22,10 @@ References
    doi:10.2118/14265-MS
 .. [5] W. B. Kay, "Density of hydrocarbon gases and vapors at high temperature
    and pressure", Ind. Eng. Chem. 28 (1936) 1014-1019. doi:10.1021/ie50321a008
+.. [6] IPCC, *2006 IPCC Guidelines for National Greenhouse Gas Inventories*,
+   Vol. 2 (Energy), Ch. 1, Table 1.4: default CO₂ emission factor of natural gas
+   56 100 kg/TJ on a net calorific value basis (95 % interval 54 300–58 300).
+   https://www.ipcc-nggip.iges.or.jp/public/2006gl/vol2.html
 """
 
 from __future__ import annotations
@@ -47,7 +51,23 @@ __all__ = [
     "canonical_component",
     "sutton_pseudo_critical",
     "mix",
+    "CARBON_ATOMS",
+    "IPCC_2006_NATURAL_GAS_CO2_KG_PER_TJ",
+    "co2_per_normal_m3",
+    "co2_per_net_energy",
 ]
+
+#: Carbon atoms per molecule of each component (CO₂ counts its own carbon: it leaves
+#: the burner as CO₂ unchanged). [-]
+CARBON_ATOMS: Mapping[str, int] = types.MappingProxyType({
+    "CH4": 1, "C2H6": 2, "C3H8": 3, "IC4H10": 4, "NC4H10": 4, "IC5H12": 5, "NC5H12": 5,
+    "NEOC5H12": 5, "NC6H14": 6, "N2": 0, "CO2": 1, "H2": 0, "O2": 0,
+})
+#: Molar mass of CO₂, ISO 6976:2016 Table 1. [kg/mol]
+_M_CO2 = 44.0095e-3
+#: IPCC 2006 default CO₂ emission factor of natural gas, net calorific value basis [6]_.
+#: [kg/TJ]
+IPCC_2006_NATURAL_GAS_CO2_KG_PER_TJ = 56100.0
 
 #: Molar mass of dry air, ISO 6976:1995 Table 1. [kg/mol]
 AIR_MOLAR_MASS = 28.9626e-3
@@ -561,3 +581,38 @@ DEFAULT_GAS = Gas.from_composition(
      "N2": 0.007, "CO2": 0.002},
     name="default H-gas",
 )
+
+
+def co2_per_normal_m3(gas: Gas) -> float:
+    """CO₂ from burning one normal m³ (0 °C, 1.01325 bar) of the gas completely. [kg/m³]
+
+    Notes
+    -----
+    Every carbon atom leaves as CO₂, and the gas's own CO₂ passes through:
+    ``m_CO2 = n · Σ xᵢ cᵢ · M_CO2`` with ``cᵢ`` the carbon atoms of component i
+    (:data:`CARBON_ATOMS`) and ``n = p_n / (Z_n R T_n)`` the moles in one normal
+    cubic metre of the real gas (ISO 6976 compression factor). Pure methane
+    (Z_n = 1 − 0.049² = 0.997 599, ideal molar volume 0.022 414 m³/mol):
+    0.044 0095 / (0.997 599 · 0.022 414) ≈ 1.968 kg/m³.
+
+    Raises
+    ------
+    InputError
+        The gas has no composition (bulk values alone do not give its carbon).
+    """
+    if gas.composition is None:
+        raise InputError(f"gas {gas.name!r}: CO₂ per m³ needs the composition (give the gas "
+                         "as Gas.from_composition)")
+    carbon = sum(x * CARBON_ATOMS[c] for c, x in gas.composition.items())
+    moles = P_NORMAL / (gas.normal_compressibility * R_MOLAR * T_NORMAL)
+    return moles * carbon * _M_CO2
+
+
+def co2_per_net_energy(gas: Gas) -> float:
+    """CO₂ emission factor of the gas per unit of net (lower) heat released. [kg/J]
+
+    ``co2_per_normal_m3 / net_calorific_value`` (both per normal m³). Pure methane:
+    1.968 / 35.904e6 ≈ 5.48e-8 kg/J = 54.8 t/TJ, against the IPCC 2006 default for
+    natural gas of 56.1 t/TJ (:data:`IPCC_2006_NATURAL_GAS_CO2_KG_PER_TJ`) [6]_.
+    """
+    return co2_per_normal_m3(gas) / gas.net_calorific_value

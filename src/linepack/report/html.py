@@ -45,9 +45,11 @@ from linepack.report.summary import (
     reference_node,
     route_profile,
     summarize,
+    transit_summary,
 )
 
-__all__ = ["write_report", "MAP_DIV_ID", "PROFILE_DIV_ID", "COUNTRIES_GEOJSON"]
+__all__ = ["write_report", "write_tables_report", "MAP_DIV_ID", "PROFILE_DIV_ID",
+           "COUNTRIES_GEOJSON"]
 
 #: ``id`` of the map's ``<div>`` in the report.
 MAP_DIV_ID = "linepack-map"
@@ -533,7 +535,7 @@ def _number(value: Any, digits: int, unit: str) -> str:
 
 def _kpi_block(s: Mapping[str, Any]) -> str:
     def flow(mcm: Any, kg: Any) -> str:
-        return _number(mcm, 2, "mcm/d") if mcm is not None else _number(kg, 1, "kg/s")
+        return _number(mcm, 2, "mcm/d (0 °C)") if mcm is not None else _number(kg, 1, "kg/s")
 
     cards = [
         _kpi("Delivered to exits", flow(s["delivered_mcm_d"], s["delivered_kg_s"]),
@@ -549,8 +551,8 @@ def _kpi_block(s: Mapping[str, Any]) -> str:
         cards.append(_kpi("Lowest pressure margin", _number(margin, 2, "bar"),
                           f"at node {_e(s['min_margin_node'])} ({nearest}, to the nearest bound)",
                           "bad" if margin < 0 else ""))
-    cards.append(_kpi("Total linepack", _number(s["linepack_mcm"], 2, "mcm"),
-                      "gas in the pipes, normal m³"))
+    cards.append(_kpi("Total linepack", _number(s["linepack_mcm"], 2, "mcm (0 °C)"),
+                      "gas in every pipe of the model, normal m³ (0 °C, 1.01325 bar)"))
     n = s["n_violations"]
     cards.append(_kpi("Limit violations", str(n), "see the table below" if n else "all limits met",
                       "bad" if n else "good"))
@@ -560,6 +562,62 @@ def _kpi_block(s: Mapping[str, Any]) -> str:
                       "" if status.lower() in ("converged", "ok", "optimal", "solved", "–")
                       else "bad"))
     return f'<div class="kpis">{"".join(cards)}</div>'
+
+
+def _transit_section(network: Any, result: Any) -> str:
+    """The corridor transit headline (see :func:`linepack.report.summary.transit_summary`)."""
+    k = transit_summary(network, result)
+    if k is None:
+        return ""
+    tr, lp, fu, co2, cost = k["transit"], k["linepack"], k["fuel"], k["co2"], k["cost"]
+    rows = [
+        ("Transit delivered at " + k["exit"],
+         f"{tr['q_mcm_d_20c']:.2f} mcm/d (20 °C) ≈ {tr['bcm_y_20c']:.2f} bcm/y (20 °C); "
+         f"{tr['q_mcm_d_0c']:.2f} mcm/d (0 °C)"),
+        ("Entry / border pressure (absolute)",
+         f"{tr['entry_p_bar']:.2f} bar at {k['entry']} / {tr['border_p_bar']:.2f} bar at {k['exit']}"
+         + (f" (minimum {tr['border_p_min_bar']:.2f}, margin {tr['border_margin_bar']:.2f} bar)"
+            if tr.get("border_p_min_bar") is not None else "")),
+    ]
+    if lp["transit_path_mcm_0c"] is not None:
+        rows.append(("Linepack, transit path",
+                     f"{lp['transit_path_mcm_0c']:.1f} million m³ (0 °C) = "
+                     f"{lp['transit_path_mcm_20c']:.1f} million m³ (20 °C); "
+                     f"{len(lp['transit_path_pipes'])} pipes in service on the route"))
+    if lp["whole_model_mcm_0c"] is not None:
+        rows.append(("Linepack, whole model",
+                     f"{lp['whole_model_mcm_0c']:.1f} million m³ (0 °C), every pipe incl. closed-off "
+                     f"and unbuilt sections; pipes carrying flow {lp['flowing_pipes_mcm_0c']:.1f}"))
+    rows.append(("Compressor fuel, transit path",
+                 f"{fu['transit_path_mcm_d_20c']:.3f} mcm/d (20 °C) = {fu['transit_path_pct']:.2f} % "
+                 f"of the transit; all stations {fu['all_stations_mcm_d_20c']:.3f} mcm/d (20 °C)"))
+    if cost is not None and cost["transit_fuel_usd_per_bcm"] is not None:
+        rows.append(("Fuel cost of the transit",
+                     f"{cost['transit_fuel_usd_per_bcm'] / 1e6:.2f} million USD per bcm transported "
+                     f"(fuel at {cost['price_usd_per_1000m3_20c']:g} USD per 1000 m³ (20 °C), "
+                     "assumption A_FUEL_PRICE)"))
+    if co2 is not None:
+        rows.append(("CO₂", f"transit fuel {co2['transit_fuel_mt_y']:.3f} Mt/y, all stations "
+                     f"{co2['all_stations_fuel_mt_y']:.3f} Mt/y; burning the delivered transit gas "
+                     f"{co2['delivered_transit_gas_mt_y']:.2f} Mt/y; {co2['t_per_tj_net']:.1f} t/TJ "
+                     f"(net, from the composition; IPCC 2006 default "
+                     f"{co2['ipcc_2006_default_t_per_tj']:.1f})"))
+    body = "".join(f'<tr><td class="text">{_e(a)}</td><td class="text">{_e(b)}</td></tr>'
+                   for a, b in rows)
+    out = ['<section id="transit-section"><h2>Corridor transit</h2>',
+           f'<div class="card"><table><tbody>{body}</tbody></table></div>']
+    active = pd.DataFrame([s_ for s_ in k["stations"] if s_["power_mw"] > 0])
+    if len(active):
+        out.append(_table(active, [
+            ("id", "station", None), ("on_transit_path", "transit path", None),
+            ("power_mw", "power [MW]", 2), ("drive_efficiency", "drive efficiency [-]", 2),
+            ("fuel_mcm_d_20c", "fuel [mcm/d, 20 °C]", 4),
+            ("fuel_pct_of_throughput", "fuel [% of throughput]", 2),
+            ("fuel_co2_t_d", "CO₂ [t/d]", 0)]))
+    out.append(f'<p class="note">Volume basis: {_e(k["basis"]["0c"])}; {_e(k["basis"]["20c"])}; '
+               f'bcm/y = {_e(k["basis"]["bcm_y"])}. Fuel = shaft power / (drive efficiency × net '
+               "calorific value).</p></section>")
+    return "".join(out)
 
 
 def _table(df: pd.DataFrame, columns: Sequence[tuple[str, str, Any]],
@@ -708,6 +766,7 @@ def write_report(network: Any, result: Any, path: str | os.PathLike[str], *,
         "</head><body>",
         f'<header><h1 id="report-title">{_e(page_title)}</h1><p class="subtitle">{_e(sub)}</p>',
         banner, _kpi_block(summary), "</header>",
+        _transit_section(network, result),
         '<section id="map-section"><h2>Network map</h2>',
     ]
     if map_fig is not None:
@@ -758,3 +817,41 @@ def write_report(network: Any, result: Any, path: str | os.PathLike[str], *,
     return path
 
 
+
+
+def write_tables_report(path: str | os.PathLike[str], title: str,
+                        sections: Sequence[tuple[str, pd.DataFrame, str]],
+                        subtitle: str = "") -> Path:
+    """Write a small self-contained HTML page of tables (no plots, no scripts).
+
+    Used for the outputs of ``linepack plan``, ``peak`` and ``options``: small enough to mail.
+
+    Parameters
+    ----------
+    path
+        The ``.html`` file to write (atomically).
+    title, subtitle
+        Page heading and the line under it.
+    sections
+        ``(heading, table, note)`` per section; every column of the table is shown, numbers
+        with 2 decimals (column names carry their units).
+    """
+    path = Path(path)
+    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+             f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
+             f'<meta name="generator" content="linepack {_e(_version())}">',
+             f"<title>{_e(title)}</title>", f"<style>{_CSS}</style>", "</head><body>",
+             f'<header><h1>{_e(title)}</h1><p class="subtitle">{_e(subtitle)}</p></header>']
+    for heading, df, note in sections:
+        df = df.apply(lambda col: col.map(lambda v: ", ".join(map(str, v))
+                                          if isinstance(v, (list, tuple)) else v)
+                      if col.dtype == object else col)
+        columns = [(c, str(c), None if df[c].dtype == object or df[c].dtype == bool else 2)
+                   for c in df.columns]
+        parts.append(f"<section><h2>{_e(heading)}</h2>{_table(df, columns)}")
+        if note:
+            parts.append(f'<p class="note">{_e(note)}</p>')
+        parts.append("</section>")
+    parts.append(f"<footer>Written by linepack {_e(_version())}.</footer></body></html>")
+    atomic_write_text(path, "\n".join(parts))
+    return path

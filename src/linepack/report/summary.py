@@ -36,7 +36,17 @@ __all__ = [
     "shortest_route",
     "default_route",
     "route_profile",
+    "transit_summary",
+    "VOLUME_BASIS",
 ]
+
+#: How linepack states the reference conditions of a volume.
+VOLUME_BASIS = {
+    "normal": "0 °C, 1.01325 bar (normal m³; linepack's unit)",
+    "standard": "20 °C, 1.01325 bar (standard m³ of Russian/Kazakh/Uzbek statistics, GOST 2939-63)",
+}
+#: 1 standard m³ (20 °C) in normal m³ (0 °C), ideal gas at the same pressure. [-]
+_STD_TO_NORMAL = 273.15 / 293.15
 
 #: Connection kinds listed in the station table.
 STATION_KINDS = ("compressorStation", "controlValve")
@@ -468,3 +478,159 @@ def route_profile(network: Any, result: Any, route: Sequence[Any]) -> pd.DataFra
                      "p_min_bar": r["p_min_bar"], "p_max_bar": r["p_max_bar"],
                      "kind": r["kind"], "via": via, "via_kind": via_kind})
     return pd.DataFrame(rows)
+
+
+# -- the transit headline of a corridor case -------------------------------------------------
+def _meta_float(meta: dict, key: str, default: float) -> float:
+    try:
+        v = float(meta.get(key, default))
+    except (TypeError, ValueError):
+        return default
+    return v if math.isfinite(v) and v > 0 else default
+
+
+def transit_summary(network: Any, result: Any, *, drive_efficiency: dict | float | None = None,
+                    fuel_price_usd_per_1000m3: float | None = None) -> dict[str, Any] | None:
+    """Corridor transit headline, transit-path linepack, station fuel, cost and CO₂.
+
+    For a case whose ``meta`` names ``transit_entry`` and ``transit_exit`` (the built-in
+    central-asia case does); ``None`` otherwise.
+
+    Parameters
+    ----------
+    network, result
+        As for :func:`summarize`.
+    drive_efficiency
+        Thermal efficiency of the compressor drivers, one number or ``{station id:
+        value}``; default ``meta["station_drive_efficiency"]`` (a labelled assumption
+        of the case), else 0.30. [-]
+    fuel_price_usd_per_1000m3
+        Value of fuel gas per 1000 standard m³ (20 °C); default
+        ``meta["fuel_price_usd_per_1000m3"]["central"]``, else none (no cost figure).
+        [USD/1000 m³]
+
+    Returns
+    -------
+    dict
+        ``transit``: exit flow in mcm/d at 0 °C (``q_mcm_d_0c``) and 20 °C
+        (``q_mcm_d_20c``), ``bcm_y_20c`` (365 days of 20 °C m³), entry and border
+        pressures [bar, absolute] with the border's margin to its minimum; ``linepack``:
+        ``transit_path_mcm_0c`` (the pipes of ``meta["transit_path"]``: the route string and
+        the parallel sections whose valve is open) and ``whole_model_mcm_0c`` (every pipe,
+        including closed-off and unbuilt sections), each also at 20 °C, and
+        ``flowing_pipes_mcm_0c`` (pipes that carry flow); ``stations``: per compressor station the flow, shaft power, driver
+        efficiency, fuel (mcm/d at 0 and 20 °C, % of the station's throughput), fuel CO₂
+        (t/d) and whether it is on the transit path; ``fuel``: totals for the transit path
+        and for the whole model; ``co2``: emission factor (t/TJ, from the composition, with
+        the IPCC 2006 default beside it), CO₂ of the fuel and of burning the delivered
+        transit gas (Mt/y); ``cost``: fuel cost per day and per bcm transported (USD, with
+        the price used); ``basis``: the reference conditions of each volume.
+
+    Notes
+    -----
+    Fuel = shaft power / (η_drive · NCV) (:func:`linepack.physics.compressor.fuel_gas_flow`),
+    NCV per normal m³ from the composition ``meta["gas_composition"]`` (ISO 6976); CO₂ from
+    the same composition (:func:`linepack.physics.gas.co2_per_normal_m3`). Without a
+    composition the fuel uses the network's gross calorific value × 0.9 (net ≈ 0.90 ×
+    gross for natural gas) and no CO₂ figure is given.
+    """
+    from linepack.physics import compressor as comp_law
+    from linepack.physics import gas as gas_law
+
+    meta = dict(getattr(network, "meta", None) or {})
+    entry, exit_ = meta.get("transit_entry"), meta.get("transit_exit")
+    nodes = node_table(network, result)
+    if not entry or not exit_ or exit_ not in nodes.index or entry not in nodes.index:
+        return None
+    std = _meta_float(meta, "standard_to_normal", _STD_TO_NORMAL)
+    q0 = -float(nodes.at[exit_, "inflow_mcm_d"])
+    edges = edge_table(network, result)
+    mode = _base_mode(edges["mode"])
+    # transit path: the route string and the open parallel sections
+    path = meta.get("transit_path") or {}
+    pipes = [str(pid) for pid in path.get("pipes", []) if str(pid) in edges.index]
+    loops_open = [str(pid) for pid, lp in (path.get("loops") or {}).items()
+                  if str(pid) in edges.index and mode.get(str(lp.get("valve")), "") == "open"]
+    lp = edges["linepack_mcm"]
+    lp_path = float(lp[pipes + loops_open].sum()) if pipes else None
+    lp_all = _finite(getattr(result, "linepack_mcm", None))
+    if lp_all is None and lp.notna().any():
+        lp_all = float(lp.sum())
+    flowing = edges["q_mcm_d"].abs() > 1e-6
+    lp_flowing = float(lp[flowing].sum()) if lp.notna().any() else None
+    # gas, fuel and CO₂
+    comp = meta.get("gas_composition")
+    g = gas_law.Gas.from_composition(comp) if comp else None
+    if g is not None:
+        ncv = g.net_calorific_value
+        co2_m3 = gas_law.co2_per_normal_m3(g)
+        ef = gas_law.co2_per_net_energy(g)
+    else:
+        gcv = float((getattr(network, "gas", None) or {}).get("calorific_value", math.nan))
+        ncv = 0.9 * gcv if math.isfinite(gcv) and gcv > 0 else 35.0e6
+        co2_m3 = ef = None
+    eff_meta = meta.get("station_drive_efficiency") or {}
+    route_nodes = set(meta.get("transit_route") or [])
+    stations = []
+    for cid, row in station_table(network, result).iterrows():
+        if row["kind"] != "compressorStation":
+            continue
+        if isinstance(drive_efficiency, dict):
+            eta = float(drive_efficiency.get(cid, eff_meta.get(cid, 0.30)))
+        elif drive_efficiency is not None:
+            eta = float(drive_efficiency)
+        else:
+            eta = float(eff_meta.get(cid, 0.30))
+        active = _base_mode(pd.Series([row["mode"]])).iloc[0] in ("active", "")
+        power_w = float(row["power_mw"]) * 1e6 if active and math.isfinite(row["power_mw"]) else 0.0
+        fuel0 = float(comp_law.fuel_gas_flow(max(power_w, 0.0), eta, ncv)) * DAY / 1e6
+        q_st = abs(float(row["q_mcm_d"])) if math.isfinite(row["q_mcm_d"]) else math.nan
+        stations.append({
+            "id": cid, "mode": row["mode"], "on_transit_path": (row["from_node"] in route_nodes
+                                                                and row["to_node"] in route_nodes),
+            "q_mcm_d_0c": q_st, "power_mw": power_w / 1e6, "drive_efficiency": eta,
+            "fuel_mcm_d_0c": fuel0, "fuel_mcm_d_20c": fuel0 / std,
+            "fuel_pct_of_throughput": 100.0 * fuel0 / q_st if q_st and q_st > 0 else 0.0,
+            "fuel_co2_t_d": fuel0 * 1e6 * co2_m3 / 1e3 if co2_m3 is not None else None,
+        })
+    fuel_transit = sum(s_["fuel_mcm_d_0c"] for s_ in stations if s_["on_transit_path"])
+    fuel_all = sum(s_["fuel_mcm_d_0c"] for s_ in stations)
+    price = fuel_price_usd_per_1000m3
+    if price is None:
+        price = ((meta.get("fuel_price_usd_per_1000m3") or {}).get("central"))
+    cost = None
+    if price is not None:
+        usd_d = fuel_transit / std * 1e3 * float(price)          # mcm/d (20 °C) → 1000 m³/d
+        cost = {"price_usd_per_1000m3_20c": float(price), "transit_fuel_usd_per_day": usd_d,
+                "transit_fuel_usd_per_bcm": (usd_d / (q0 / std) * 1e3 if q0 > 0 else None),
+                "all_stations_fuel_usd_per_day": fuel_all / std * 1e3 * float(price)}
+    co2 = None
+    if co2_m3 is not None:
+        co2 = {"kg_per_normal_m3": co2_m3, "t_per_tj_net": ef * 1e12 / 1e3,
+               "ipcc_2006_default_t_per_tj": gas_law.IPCC_2006_NATURAL_GAS_CO2_KG_PER_TJ / 1e3,
+               "transit_fuel_mt_y": fuel_transit * 1e6 * co2_m3 * 365 / 1e9,
+               "all_stations_fuel_mt_y": fuel_all * 1e6 * co2_m3 * 365 / 1e9,
+               "delivered_transit_gas_mt_y": max(q0, 0.0) * 1e6 * co2_m3 * 365 / 1e9}
+    p_border = float(nodes.at[exit_, "p_bar"])
+    return {
+        "entry": str(entry), "exit": str(exit_),
+        "transit": {"q_mcm_d_0c": q0, "q_mcm_d_20c": q0 / std, "bcm_y_20c": q0 / std * 365 / 1e3,
+                    "entry_p_bar": float(nodes.at[entry, "p_bar"]), "border_p_bar": p_border,
+                    "border_p_min_bar": _finite(nodes.at[exit_, "p_min_bar"]),
+                    "border_margin_bar": _finite(nodes.at[exit_, "margin_bar"])},
+        "linepack": {"transit_path_mcm_0c": lp_path,
+                     "transit_path_mcm_20c": None if lp_path is None else lp_path / std,
+                     "whole_model_mcm_0c": lp_all,
+                     "whole_model_mcm_20c": None if lp_all is None else lp_all / std,
+                     "flowing_pipes_mcm_0c": lp_flowing,
+                     "transit_path_pipes": pipes + loops_open},
+        "stations": stations,
+        "fuel": {"transit_path_mcm_d_0c": fuel_transit, "transit_path_mcm_d_20c": fuel_transit / std,
+                 "transit_path_pct": 100.0 * fuel_transit / q0 if q0 > 0 else 0.0,
+                 "all_stations_mcm_d_0c": fuel_all, "all_stations_mcm_d_20c": fuel_all / std,
+                 "net_calorific_value_mj_per_normal_m3": ncv / 1e6},
+        "co2": co2, "cost": cost,
+        "basis": {"0c": VOLUME_BASIS["normal"], "20c": VOLUME_BASIS["standard"],
+                  "bcm_y": "10⁹ standard m³ (20 °C) per year of 365 days",
+                  "pressure": "absolute bar"},
+    }
