@@ -703,12 +703,7 @@ def _print_summary(opened, result) -> None:
     t.add_row("lowest pressure margin", Text(_margin_text(s), style="red" if (s.get("min_margin_bar") or 0) < 0 else ""))
     t.add_row("lowest / highest pressure", Text(f"{s['p_min_bar']:.2f} bar at {s['p_min_node']} / "
               f"{s['p_max_bar']:.2f} bar at {s['p_max_node']}"))
-    t.add_row("linepack (gas in the pipes)", f"{s['linepack_mcm']:.1f} million m³ (0 °C)")
-    t.add_row("lowest pressure margin", f"{s['min_margin_bar']:.2f} bar above p_min at {s['min_margin_node']}"
-              if s.get("min_margin_node") is not None else "no minimum pressures given")
-    t.add_row("lowest / highest pressure", f"{s['p_min_bar']:.2f} bar at {s['p_min_node']} / "
-              f"{s['p_max_bar']:.2f} bar at {s['p_max_node']}")
-    t.add_row("linepack, whole model (gas in every pipe)", f"{s['linepack_mcm']:.1f} million m³ (0 °C)")
+    t.add_row("linepack, whole model (every pipe)", f"{s['linepack_mcm']:.1f} million m³ (0 °C)")
     if result.options.get("reference"):
         t.add_row("pressure reference", Text(str(result.options["reference"])))
     out.print(t)

@@ -196,7 +196,7 @@ def test_flagship_saryarka_with_phase_iv_bypassed_names_petropavl():
     at = linepack.simulate(oc.network, _scaled(oc.scenario, share), ctl)
     m = at.nodes["margin_bar"]
     assert m.idxmin() == "petropavl" and 0.0 <= m["petropavl"] < 0.5
-    assert m["karakalpakiya"] > 10.0
+    assert m["karakalpakiya"] > 5.0   # far from its limit (9.1 bar in the corrected 2026 model)
     above = linepack.simulate(oc.network, _scaled(oc.scenario, share + 0.03), ctl)
     assert above.nodes.at["petropavl", "margin_bar"] < 0.0
 
