@@ -32,6 +32,8 @@ _API = {
     # problems
     "simulate": "linepack.problems.steady",
     "SteadyOptions": "linepack.problems.steady",
+    "simulate_transient": "linepack.problems.transient",
+    "TransientOptions": "linepack.problems.transient",
     "transit_capacity": "linepack.problems.capacity",
     "validate_nomination": "linepack.problems.nomination",
     "NominationResult": "linepack.problems.nomination",
@@ -42,6 +44,7 @@ _API = {
     "list_cases": "linepack.scenarios",
     # results and reports
     "SteadyResult": "linepack.results.records",
+    "TransientResult": "linepack.results.transient",
     "write_report": "linepack.report.html",
     "summarize": "linepack.report.summary",
     # errors

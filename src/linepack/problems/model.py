@@ -28,7 +28,8 @@ from linepack.errors import InputError, did_you_mean
 from linepack.network.network import Controls, Network, Scenario
 from linepack.units import BAR
 
-__all__ = ["NetworkModel", "EdgeControl", "resolve_physics", "resolve_controls", "edge_states",
+__all__ = ["NetworkModel", "EdgeControl", "resolve_physics", "resolve_controls", "apply_controls",
+           "edge_states",
            "island_references", "station_power", "FRICTION_NAMES", "LAW", "ALG", "FLOW", "OFF",
            "DEFAULT_VISCOSITY", "DEFAULT_EFFICIENCY", "DEFAULT_ISENTROPIC_EXPONENT"]
 
@@ -146,6 +147,10 @@ def _apply_controls(tab: pd.DataFrame, ids, kind, mode, setpoint, value, auto) -
     auto[where] = m == "auto"
     setpoint[where[act]] = spt[act]
     value[where[act]] = val[act]
+
+
+#: Public name of the checked control writer (the transient problem applies scheduled events with it).
+apply_controls = _apply_controls
 
 
 def resolve_controls(md: NetworkModel, controls: Controls | None) -> EdgeControl:

@@ -1,0 +1,962 @@
+"""Transient (time-dependent) isothermal simulation of a gas network.
+
+Model
+-----
+Isothermal one-dimensional flow in every pipe (e.g. Osiadacz, *Simulation and Analysis of
+Gas Networks*, 1987, ch. 4; Koch et al., *Evaluating Gas Network Capacities*, SIAM 2015,
+ch. 2):
+
+.. math::
+
+    A\\,\\partial_t \\rho + \\partial_x m = 0, \\qquad
+    \\frac{1}{A}\\partial_t m + \\partial_x p
+      + \\frac{\\lambda\\, m|m|}{2 D A^2 \\rho} + \\rho g \\sin\\alpha = 0,
+    \\qquad \\rho = \\frac{p}{Z(p) R T},
+
+the inertia term :math:`\\partial_t m / A` only with ``TransientOptions(inertia=True)``
+(the convective term is neglected, as in GasTranSim.jl and MORGEN's isothermal Euler model).
+λ comes from the same friction law as :func:`linepack.simulate`, Z from the same
+equation of state.
+
+Discretisation (staggered finite volumes)
+-----------------------------------------
+Each pipe is cut into ``ceil(L / dx_max)`` equal segments. Pressures live at *points*
+(the network nodes and the interior cut points), mass flows on segments. A point stores the
+gas of half of each segment it touches, V_i = Σ A·Δx/2, and its balance
+
+.. math::  V_i \\frac{\\rho_i^{n+1} - \\rho_i^n}{\\Delta t}
+          = \\theta\\, q_i^{n+1} + (1-\\theta)\\, q_i^{n}
+
+(q: flows in − out + injection) telescopes over the network: the change of the total
+linepack Σ V_i ρ_i equals the θ-weighted boundary flows exactly (to the Newton tolerance).
+A segment obeys the integrated steady momentum law of :func:`linepack.physics.element_laws.
+isothermal_pipe` over its length Δx (Z at the segment's mean pressure), written per unit of
+(p₁ + p₂) so that with inertia it reads (Δx/A)·dm/dt = G(p₁, p₂, m); a pipe's local loss
+ζ sits on its first segment. The steady limit is therefore the steady pipe law chained over
+the segments: exactly :func:`linepack.simulate`'s answer for an ideal gas, and within the
+variation of Z along one segment otherwise. Compressor stations, regulators, valves,
+short pipes and resistors are the algebraic pressure relations of the steady model
+(:func:`linepack.problems.model.edge_states`), with their states changing at scheduled
+events.
+
+Time stepping: the θ-scheme (θ = 1 backward Euler, first order and L-stable; θ = ½
+Crank–Nicolson, second order, the box scheme of the staggered grid), each step solved by
+Newton's method on the whole sparse system with SuperLU. The LU factors are reused from step
+to step (a chord iteration) and refreshed when the convergence rate falls below one half; a
+step that does not converge is halved (up to 6 times) before the run is declared broken
+down.
+
+The element states do not switch automatically during the run (stations and regulators keep
+the state of the initial steady state until an event changes them); a station holding an
+outlet pressure below its inlet pressure is reported as a violation (``ratio < 1``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.sparse.linalg import splu
+
+from linepack.errors import InputError, did_you_mean
+from linepack.network.network import Controls, Network, Scenario
+from linepack.physics import element_laws as laws
+from linepack.problems.model import (ALG, FLOW, LAW, OFF, NetworkModel, apply_controls,
+                                     edge_states, resolve_controls, resolve_physics,
+                                     station_power)
+from linepack.results.transient import TransientResult
+from linepack.units import BAR
+
+__all__ = ["simulate_transient", "TransientOptions"]
+
+_RE_TINY = 1e-8          # Reynolds number standing in for zero flow (λ·Re stays finite)
+_MAX_HALVINGS = 6        # a failing step is halved at most this often before breakdown
+_P_BREAKDOWN = 1e3       # a pressure at or below this is a breakdown [Pa]
+_TIME_UNITS = {"time_s": 1.0, "time_min": 60.0, "time_h": 3600.0}
+
+
+@dataclass(frozen=True)
+class TransientOptions:
+    """Scheme options of :func:`simulate_transient`.
+
+    Attributes
+    ----------
+    theta : float
+        Weight of the new time level, ½ ≤ θ ≤ 1: 1 = backward Euler (first order, damps
+        every oscillation; the default), ½ = Crank–Nicolson / box scheme (second order,
+        may ring after a discontinuity).
+    dx_max : float
+        Longest pipe segment. [m] Each pipe gets ``ceil(length / dx_max)`` equal segments.
+    inertia : bool
+        Keep ∂m/∂t in the momentum equation (needed for fast transients, seconds to
+        minutes; negligible for hourly operation).
+    tol : float
+        Newton tolerance on the scaled residual (balances / flow scale, pressure
+        relations / reference pressure).
+    max_iter : int
+        Newton iterations per attempt of a step.
+    reynolds_floor : float
+        As in :class:`linepack.SteadyOptions`: floor of the friction derivative in the
+        Newton matrix (not in the residual).
+    interpolation : str
+        ``"linear"`` or ``"step"`` (the last listed value holds) between profile times.
+    """
+
+    theta: float = 1.0
+    dx_max: float = 10_000.0
+    inertia: bool = False
+    tol: float = 1e-10
+    max_iter: int = 25
+    reynolds_floor: float = 2000.0
+    interpolation: str = "linear"
+
+    def __post_init__(self):
+        if not (0.5 <= float(self.theta) <= 1.0):
+            raise InputError(f"TransientOptions: theta must be in [0.5, 1] (got {self.theta})")
+        if not (np.isfinite(self.dx_max) and self.dx_max > 0):
+            raise InputError(f"TransientOptions: dx_max must be > 0 m (got {self.dx_max})")
+        if self.interpolation not in ("linear", "step"):
+            raise InputError("TransientOptions: interpolation must be 'linear' or 'step' "
+                             f"(got {self.interpolation!r})")
+        if not (self.tol > 0):
+            raise InputError(f"TransientOptions: tol must be > 0 (got {self.tol})")
+
+
+# --------------------------------------------------------------------------------------
+# input translation: durations, profiles, events
+# --------------------------------------------------------------------------------------
+def _seconds(value, name: str) -> float:
+    """A duration in seconds from a number [s], a Timedelta or a string such as '5min'."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        s = float(value)
+    else:
+        try:
+            s = pd.to_timedelta(value).total_seconds()
+        except (ValueError, TypeError):
+            raise InputError(f"{name}: not a duration (got {value!r}); give seconds or a "
+                             "string such as '5min', '30s', '1h'") from None
+    if not np.isfinite(s) or s <= 0:
+        raise InputError(f"{name} must be > 0 (got {value!r})")
+    return s
+
+
+def _time_column(df: pd.DataFrame, what: str) -> tuple[str, np.ndarray]:
+    """The time column of a profile or event table as seconds from the start."""
+    cols = [c for c in df.columns if str(c) in _TIME_UNITS or str(c) == "time"]
+    if len(cols) != 1:
+        raise InputError(f"{what}: needs exactly one time column, one of "
+                         f"{', '.join(list(_TIME_UNITS) + ['time'])} (got columns "
+                         f"{', '.join(map(str, df.columns[:8]))})")
+    c = str(cols[0])
+    col = df[cols[0]]
+    if c in _TIME_UNITS:
+        t = pd.to_numeric(col, errors="coerce").to_numpy(float) * _TIME_UNITS[c]
+    else:
+        try:
+            t = pd.to_timedelta(col).dt.total_seconds().to_numpy(float)
+        except (ValueError, TypeError):
+            try:
+                stamps = pd.to_datetime(col)
+                t = (stamps - stamps.iloc[0]).dt.total_seconds().to_numpy(float)
+            except (ValueError, TypeError):
+                raise InputError(f"{what}: column 'time' holds neither durations ('01:30:00', "
+                                 "'90min') nor timestamps") from None
+    bad = np.flatnonzero(~np.isfinite(t))
+    if bad.size:
+        r = int(bad[0])
+        raise InputError(f"{what}: row {r + 1}: time {col.iloc[r]!r} in column '{c}' is not a number")
+    return c, t
+
+
+def _check_increasing(t: np.ndarray, col: str, what: str, strict: bool = True) -> None:
+    d = np.diff(t)
+    bad = np.flatnonzero(d <= 0 if strict else d < 0)
+    if bad.size:
+        r = int(bad[0]) + 1
+        raise InputError(f"{what}: time column '{col}' is not increasing at row {r + 1} "
+                         f"({t[r]:g} s after {t[r - 1]:g} s)")
+
+
+@dataclass
+class _Profile:
+    node: np.ndarray     # node positions
+    held: np.ndarray     # bool: held pressure (True) or inflow (False)
+    times: np.ndarray    # [s]
+    values: np.ndarray   # (len(times), len(node)) SI
+
+
+def _parse_profile(profile, md: NetworkModel) -> _Profile | None:
+    if profile is None:
+        return None
+    if not isinstance(profile, pd.DataFrame):
+        raise InputError(f"profile must be a pandas DataFrame (got {type(profile).__name__}); "
+                         "read a CSV with pandas.read_csv")
+    what = "profile"
+    if len(profile) == 0:
+        raise InputError("profile: no rows")
+    col, t = _time_column(profile, what)
+    _check_increasing(t, col, what)
+    nodes, held, values = [], [], []
+    for c in profile.columns:
+        c = str(c)
+        if c == col:
+            continue
+        nid, dot, qty = c.rpartition(".")
+        if not dot or qty not in ("p_bar", "inflow_kg_s"):
+            raise InputError(f"profile: column '{c}': expected '<node>.p_bar' (held pressure, "
+                             "absolute) or '<node>.inflow_kg_s' (+ into the network)")
+        i = md.node_ids.get_indexer([nid])[0]
+        if i < 0:
+            raise InputError(f"profile: column '{c}': node '{nid}' is not in the network"
+                             f"{did_you_mean(nid, md.node_ids)}")
+        if i in nodes:
+            raise InputError(f"profile: node '{nid}' has more than one column (a node either "
+                             "holds a pressure or takes an inflow)")
+        v = pd.to_numeric(profile[c], errors="coerce").to_numpy(float)
+        bad = np.flatnonzero(~np.isfinite(v))
+        if bad.size:
+            r = int(bad[0])
+            raise InputError(f"profile: row {r + 1}, column '{c}': not a number "
+                             f"({profile[c].iloc[r]!r})")
+        if qty == "p_bar":
+            bad = np.flatnonzero(v <= 0)
+            if bad.size:
+                r = int(bad[0])
+                raise InputError(f"profile: row {r + 1}, column '{c}': pressure must be > 0 bar "
+                                 f"absolute (got {v[r]:g})")
+            v = v * BAR
+        nodes.append(i)
+        held.append(qty == "p_bar")
+        values.append(v)
+    if not nodes:
+        raise InputError("profile: no node columns ('<node>.p_bar' or '<node>.inflow_kg_s')")
+    return _Profile(np.asarray(nodes, dtype=np.int64), np.asarray(held, dtype=bool), t,
+                    np.column_stack(values))
+
+
+def _profile_at(prof: _Profile, t: float, interpolation: str) -> np.ndarray:
+    times = prof.times
+    if interpolation == "step" or times.size == 1:
+        k = int(np.searchsorted(times, t, side="right")) - 1
+        return prof.values[max(k, 0)]
+    k = int(np.clip(np.searchsorted(times, t, side="right") - 1, 0, times.size - 2))
+    w = (t - times[k]) / (times[k + 1] - times[k])
+    w = min(max(w, 0.0), 1.0)
+    return prof.values[k] * (1.0 - w) + prof.values[k + 1] * w
+
+
+def _parse_events(events, md: NetworkModel) -> list[tuple[float, pd.DataFrame]]:
+    """Events grouped by time: ``[(t, controls table)]`` with values in SI."""
+    if events is None:
+        return []
+    if isinstance(events, Controls):
+        raise InputError("events need a time column: give a DataFrame with time_s/time_min/"
+                         "time_h, element, mode, setpoint, value")
+    if not isinstance(events, pd.DataFrame):
+        events = pd.DataFrame(list(events))
+    what = "events"
+    if len(events) == 0:
+        return []
+    col, t = _time_column(events, what)
+    if "element" not in events.columns:
+        raise InputError("events: needs a column 'element' (connection id)")
+    ids = events["element"].astype(str).to_numpy()
+    pos = md.edge_ids.get_indexer(ids)
+    bad = np.flatnonzero(pos < 0)
+    if bad.size:
+        r = int(bad[0])
+        raise InputError(f"events: row {r + 1}: connection '{ids[r]}' is not in the network"
+                         f"{did_you_mean(ids[r], md.edge_ids)}")
+    neg = np.flatnonzero(t < 0)
+    if neg.size:
+        r = int(neg[0])
+        raise InputError(f"events: row {r + 1}: time {t[r]:g} s is before the start")
+    tab = pd.DataFrame({"mode": events.get("mode", pd.Series(["active"] * len(events))).astype(str),
+                        "setpoint": events.get("setpoint", pd.Series([""] * len(events)))
+                        .fillna("").astype(str),
+                        "value": pd.to_numeric(events.get("value", pd.Series([np.nan] * len(events))),
+                                               errors="coerce")})
+    tab.index = pd.Index(ids, name="id")
+    if "value_bar" in events.columns:
+        vb = pd.to_numeric(events["value_bar"], errors="coerce").to_numpy(float)
+        tab["value"] = np.where(np.isfinite(vb), vb * BAR, tab["value"].to_numpy(float))
+    out = []
+    order = np.argsort(t, kind="stable")
+    for tk in np.unique(t):
+        rows = order[t[order] == tk]
+        out.append((float(tk), tab.iloc[rows]))
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# the grid
+# --------------------------------------------------------------------------------------
+class _Grid:
+    """Points (nodes + interior cut points) and segments of every pipe."""
+
+    def __init__(self, md: NetworkModel, dx_max: float):
+        pipes = np.flatnonzero(md.is_pipe)
+        L = md.length[pipes]
+        bad = np.flatnonzero(~np.isfinite(L) | (L <= 0))
+        if bad.size:
+            i = int(pipes[bad[0]])
+            raise InputError(f"pipe '{md.edge_ids[i]}': length must be > 0 m (got {md.length[i]:g})")
+        loops = np.flatnonzero(md.u == md.v)
+        if loops.size:
+            i = int(loops[0])
+            raise InputError(f"{md.kind[i]} '{md.edge_ids[i]}': starts and ends at node "
+                             f"'{md.node_ids[md.u[i]]}'")
+        nseg = np.maximum(1, np.ceil(L / dx_max - 1e-9).astype(np.int64))
+        self.pipes, self.nseg = pipes, nseg
+        ns = int(nseg.sum())
+        self.ns = ns
+        seg_pipe = np.repeat(np.arange(pipes.size), nseg)          # pipe position of each segment
+        first = np.concatenate([[0], np.cumsum(nseg)[:-1]])
+        j = np.arange(ns) - first[seg_pipe]                        # index within its pipe
+        n_int = nseg - 1
+        base = md.n + np.concatenate([[0], np.cumsum(n_int)[:-1]]).astype(np.int64)
+        self.npt = md.n + int(n_int.sum())
+        nsg = nseg[seg_pipe]
+        pu, pv = md.u[pipes][seg_pipe], md.v[pipes][seg_pipe]
+        self.start = np.where(j == 0, pu, base[seg_pipe] + j - 1).astype(np.int64)
+        self.end = np.where(j == nsg - 1, pv, base[seg_pipe] + j).astype(np.int64)
+        self.seg_pipe, self.seg_j = seg_pipe, j
+        self.first_seg, self.last_seg = first, first + nseg - 1
+        self.dx = L[seg_pipe] / nsg
+        D = md.diameter[pipes][seg_pipe]
+        self.D = D
+        self.A = np.pi * D * D / 4.0
+        self.rr = md.roughness[pipes][seg_pipe] / D
+        hu, hv = md.height[md.u[pipes]], md.height[md.v[pipes]]
+        self.dh = ((hv - hu) / nseg)[seg_pipe]
+        self.zeta = np.where(j == 0, md.zeta[pipes][seg_pipe], 0.0)
+        # interior points: owner pipe and distance from its from-node (for names)
+        self.int_pipe = np.repeat(pipes, n_int)
+        self.int_x = np.concatenate([np.arange(1, k) * (lk / k) for lk, k in zip(L, nseg)]) \
+            if n_int.sum() else np.zeros(0)
+        # gas volume of each point (half of each segment it touches) and per pipe
+        half = self.A * self.dx / 2.0
+        self.volume = (np.bincount(self.start, half, self.npt) + np.bincount(self.end, half, self.npt))
+        rows = np.concatenate([seg_pipe, seg_pipe])
+        cols = np.concatenate([self.start, self.end])
+        self.pipe_volume = sp.csr_matrix((np.concatenate([half, half]), (rows, cols)),
+                                         shape=(pipes.size, self.npt))
+
+    def point_name(self, md: NetworkModel, i: int) -> str:
+        if i < md.n:
+            return md.net.element_name(md.node_ids[i])
+        k = i - md.n
+        return f"pipe '{md.edge_ids[self.int_pipe[k]]}' at {self.int_x[k] / 1e3:.3g} km"
+
+
+# --------------------------------------------------------------------------------------
+# the discrete system
+# --------------------------------------------------------------------------------------
+class _System:
+    """Residual and Jacobian of one time step (or of the steady state, ``dt=None``)."""
+
+    def __init__(self, md: NetworkModel, grid: _Grid, opts: TransientOptions):
+        self.md, self.g, self.opts = md, grid, opts
+        g = grid
+        self.sp = md.special
+        nsp = self.sp.size
+        self.npt, self.ns, self.nsp = g.npt, g.ns, nsp
+        self.N = g.npt + g.ns + nsp
+        self.su, self.sv = md.u[self.sp], md.v[self.sp]
+        self.T, self.R = md.T, md.R
+        T, gas = md.T, md.gas
+        # friction law prepared for the segments
+        if g.ns:
+            try:
+                self.friction_re = md.friction_at(g.rr, g.D)
+                self.c_re_floor = self.friction_re(np.full(g.ns, opts.reynolds_floor))[0]
+            except InputError:
+                md._check_friction_domain()
+                raise
+        self.a_over_d = g.A / g.D
+        self.is_res = md.kind[self.sp] == "resistor"
+        self._gas = gas
+        self._T = T
+        # sparsity pattern (fixed for the run: every possible entry is present)
+        npt, ns = g.npt, g.ns
+        mcol = npt + np.arange(ns)
+        scol = npt + ns + np.arange(nsp)
+        mrow = npt + np.arange(ns)
+        srow = npt + ns + np.arange(nsp)
+        rows = [np.arange(npt), g.start, g.end, self.su, self.sv,
+                mrow, mrow, mrow, srow, srow, srow]
+        cols = [np.arange(npt), mcol, mcol, scol, scol,
+                g.start, g.end, mcol, self.su, self.sv, scol]
+        self.rows = np.concatenate(rows).astype(np.int64)
+        self.cols = np.concatenate(cols).astype(np.int64)
+        probe = sp.csc_matrix((np.arange(1, self.rows.size + 1, dtype=float), (self.rows, self.cols)),
+                              shape=(self.N, self.N))
+        if probe.nnz != self.rows.size:   # pragma: no cover - the pattern has no duplicates
+            raise RuntimeError("transient: duplicate Jacobian entries")
+        self.perm = probe.data.astype(np.int64) - 1
+        self.matrix = probe
+        self.flow_scale = md.flow_scale
+        self.p_ref = md.p_ref
+
+    # ----- element states -------------------------------------------------------------
+    def set_states(self, state, a, b, q):
+        s = self.sp
+        self.st, self.a, self.b, self.q = state[s], a[s], b[s], q[s]
+        self.row_scale_sp = np.where((self.st == FLOW) | (self.st == OFF), 1.0 / self.flow_scale,
+                                     1.0 / self.p_ref)
+
+    def set_held(self, held: np.ndarray):
+        """Points whose pressure is held (bool over points)."""
+        self.held = held
+        self.row_scale_pt = np.where(held, 1.0 / self.p_ref, 1.0 / self.flow_scale)
+
+    # ----- physics on the points and segments ------------------------------------------
+    def density(self, p):
+        z, dz = self.md.z_and_dz_dp(p)
+        rt = self.R * self.T
+        return p / (z * rt), (z - p * dz) / (z * z * rt)
+
+    def momentum(self, p, m):
+        """G = F/(p₁+p₂) of every segment [Pa] and its partial derivatives."""
+        g, md = self.g, self.md
+        if g.ns == 0:
+            e = np.zeros(0)
+            return e, e, e, e
+        p1, p2 = p[g.start], p[g.end]
+        mean = laws.mean_pressure(p1, p2)
+        z, dz = md.z_and_dz_dp(mean[0])
+        mu = md.visc.mu(mean[0], self._T, self._gas)
+        c_re = mu * self.a_over_d
+        re = np.maximum(np.abs(m) / c_re, _RE_TINY)
+        fre, dfre = self.friction_re(re)
+        mabs = re * c_re
+        lam = fre / re
+        dterm = np.maximum(c_re * (fre + re * dfre), self.c_re_floor * c_re)
+        F, F1, F2, Fm = laws.isothermal_pipe(p1, p2, m, mabs, lam, dterm, z, dz, g.dx, g.D,
+                                             g.zeta, g.dh, self._T, self.R, mean, g.A)
+        s = p1 + p2
+        G = F / s
+        return G, (F1 - G) / s, (F2 - G) / s, Fm / s
+
+    def specials(self, p, ms):
+        """Residual of the non-pipe connections and its partials (u, v, m)."""
+        n = self.nsp
+        r, du, dv, dm = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
+        if n == 0:
+            return r, du, dv, dm
+        st = self.st
+        pu, pv = p[self.su], p[self.sv]
+        alg = st == ALG
+        r[alg] = pv[alg] - self.a[alg] * pu[alg] - self.b[alg]
+        du[alg], dv[alg] = -self.a[alg], 1.0
+        fl = (st == FLOW) | (st == OFF)
+        r[fl] = ms[fl] - np.where(st[fl] == FLOW, self.q[fl], 0.0)
+        dm[fl] = 1.0
+        law = np.flatnonzero(st == LAW)
+        if law.size:
+            e = self.sp[law]
+            md = self.md
+            up = ms[law] >= 0
+            z_up = md.eos.z(np.where(up, pu[law], pv[law]), self._T, self._gas)
+            mabs = np.maximum(np.abs(ms[law]), 1e-9)
+            f, f1, f2, fm = laws.quadratic_resistor(pu[law], pv[law], ms[law], mabs, md.drag[e],
+                                                    md.diameter[e], z_up, self._T, self.R, up)
+            r[law], du[law], dv[law], dm[law] = f, f1, f2, fm
+        return r, du, dv, dm
+
+    def netflow(self, m, ms):
+        g = self.g
+        out = np.bincount(g.end, m, self.npt) - np.bincount(g.start, m, self.npt)
+        if self.nsp:
+            out += np.bincount(self.sv, ms, self.npt) - np.bincount(self.su, ms, self.npt)
+        return out
+
+    def split(self, x):
+        return x[:self.npt], x[self.npt:self.npt + self.ns], x[self.npt + self.ns:]
+
+    # ----- one step ---------------------------------------------------------------------
+    def prepare(self, dt, theta, old, inj_new, held_value):
+        """Fix the data of the next solve. ``dt=None``: the steady state (no storage).
+        ``old``: dict of the state at the old level (rho, q = netflow + injection, G, m)."""
+        self.dt, self.theta = dt, theta
+        self.old, self.inj_new, self.held_value = old, inj_new, held_value
+        inertia = self.opts.inertia and dt is not None
+        self.c_in = self.g.dx / self.g.A / dt if inertia else np.zeros(self.ns)
+        self.theta_m = theta if inertia else 1.0
+
+    def residual(self, x):
+        p, m, ms = self.split(x)
+        rho, drho = self.density(p)
+        G, G1, G2, Gm = self.momentum(p, m)
+        rs, su_, sv_, sm_ = self.specials(p, ms)
+        q = self.netflow(m, ms) + self.inj_new
+        if self.dt is None:
+            r_pt = -q
+        else:
+            o = self.old
+            r_pt = self.g.volume / self.dt * (rho - o["rho"]) - self.theta * q - (1 - self.theta) * o["q"]
+        r_pt = np.where(self.held, p - self.held_value, r_pt)
+        if self.dt is not None and self.opts.inertia:
+            r_m = self.c_in * (m - self.old["m"]) - self.theta_m * G - (1 - self.theta_m) * self.old["G"]
+        else:
+            r_m = -G
+        self._cache = (drho, G1, G2, Gm, su_, sv_, sm_)
+        raw = np.concatenate([r_pt, r_m, rs])
+        scaled = np.concatenate([r_pt * self.row_scale_pt, r_m / self.p_ref, rs * self.row_scale_sp])
+        return raw, scaled, (rho, q, G)
+
+    def jacobian(self):
+        """The scaled Jacobian at the last residual's point (CSC, fixed pattern)."""
+        drho, G1, G2, Gm, su_, sv_, sm_ = self._cache
+        held = self.held
+        th = 1.0 if self.dt is None else self.theta
+        diag = np.where(held, 1.0, 0.0 if self.dt is None else self.g.volume / self.dt * drho)
+        fl = np.where(held, 0.0, th)
+        tm = self.theta_m
+        vals = np.concatenate([
+            diag * self.row_scale_pt,
+            fl[self.g.start] * self.row_scale_pt[self.g.start],      # +θ at the start (out)
+            -fl[self.g.end] * self.row_scale_pt[self.g.end],         # −θ at the end (in)
+            fl[self.su] * self.row_scale_pt[self.su],
+            -fl[self.sv] * self.row_scale_pt[self.sv],
+            -tm * G1 / self.p_ref, -tm * G2 / self.p_ref, (self.c_in - tm * Gm) / self.p_ref,
+            su_ * self.row_scale_sp, sv_ * self.row_scale_sp, sm_ * self.row_scale_sp,
+        ])
+        A = self.matrix
+        A.data[:] = vals[self.perm]
+        return A
+
+
+def _newton(sysm: _System, x0: np.ndarray, lu_box: dict, stats: dict, full: bool = False):
+    """Chord/Newton iteration from ``x0``; reuses ``lu_box['lu']`` while it converges fast."""
+    opts = sysm.opts
+    x = x0.copy()
+    last = math.inf
+    for it in range(opts.max_iter + 1):
+        raw, r, aux = sysm.residual(x)
+        norm = float(np.max(np.abs(r))) if r.size else 0.0
+        if not np.isfinite(norm):
+            return None, raw
+        if norm <= opts.tol:
+            return x, aux
+        if it == opts.max_iter:
+            break
+        if full or lu_box.get("lu") is None or norm > 0.5 * last:
+            try:
+                lu_box["lu"] = splu(sysm.jacobian(), permc_spec="MMD_AT_PLUS_A")
+            except RuntimeError:   # singular
+                lu_box["lu"] = None
+                return None, raw
+            stats["factorizations"] += 1
+        last = norm
+        dx = lu_box["lu"].solve(r)
+        stats["iterations"] += 1
+        x = x - dx
+        p = x[:sysm.npt]
+        if not np.all(p > 0):
+            # damp the step to keep pressures positive (a full step through zero pressure)
+            pos = dx[:sysm.npt] > 0
+            with np.errstate(divide="ignore", invalid="ignore"):
+                frac = np.min(np.where(pos, 0.9 * (x[:sysm.npt] + dx[:sysm.npt]) / dx[:sysm.npt],
+                                       np.inf))
+            if not np.isfinite(frac) or frac <= 1e-6:
+                return None, raw
+            x = x + dx - frac * dx
+            lu_box["lu"] = None
+    return None, None
+
+
+# --------------------------------------------------------------------------------------
+# public entry point
+# --------------------------------------------------------------------------------------
+def simulate_transient(network: Network, scenario: Scenario | None = None,
+                       controls: Controls | None = None, *, duration: Any = "24h",
+                       dt: Any = "5min", profile: pd.DataFrame | None = None,
+                       events: Any = None, initial: Any = None, output_dt: Any = None,
+                       friction: Any = "nikuradse", eos: Any = "papay", viscosity: Any = None,
+                       gas: Any = None, temperature: float | None = None,
+                       options: TransientOptions | None = None) -> TransientResult:
+    """Simulate the network over time from a steady state.
+
+    Parameters
+    ----------
+    network, scenario, controls
+        As for :func:`linepack.simulate`. The scenario's held pressures and inflows are
+        the boundary values wherever ``profile`` does not override them.
+    duration, dt, output_dt
+        Simulated time, time step and spacing of the output times: seconds, a
+        ``pandas.Timedelta`` or a string such as ``"24h"``, ``"5min"``. ``output_dt``
+        defaults to one hour (or ``dt`` if larger); the end time is always an output.
+    profile : DataFrame, optional
+        Boundary values over time: one time column (``time_s``, ``time_min``, ``time_h``
+        as numbers from the start, or ``time`` with durations or timestamps), then
+        ``<node>.p_bar`` (the node holds this absolute pressure) or
+        ``<node>.inflow_kg_s`` (+ into the network, − withdrawal) columns. Values are
+        interpolated between rows (``options.interpolation``) and held beyond the last row.
+    events : DataFrame or list of dicts, optional
+        Control events: a time column as for ``profile``, ``element`` (connection id),
+        ``mode``, ``setpoint``, ``value`` (SI as in :class:`linepack.Controls`; or
+        ``value_bar`` for an outlet pressure in bar). The time grid steps exactly onto
+        every event time.
+    initial : SteadyResult, optional
+        The steady state to start from (the default: :func:`linepack.simulate` of
+        ``network, scenario, controls`` with the same physics). Its held pressures stay
+        held and its station and valve states are kept until an event changes them.
+    friction, eos, viscosity, gas, temperature
+        The physics, as for :func:`linepack.simulate`.
+    options : TransientOptions, optional
+
+    Returns
+    -------
+    TransientResult
+        ``status == "breakdown"`` (with ``message``) when a pressure reaches zero or a
+        step has no solution: the tables then hold the states up to that time.
+
+    Raises
+    ------
+    InputError
+        Bad input, naming the row, column or element.
+    """
+    from linepack.problems.steady import simulate
+
+    opts = options or TransientOptions()
+    if not isinstance(opts, TransientOptions):
+        raise InputError(f"options must be TransientOptions (got {type(opts).__name__})")
+    if not isinstance(network, Network):
+        raise InputError(f"network must be a linepack Network (got {type(network).__name__})")
+    if scenario is None:
+        raise InputError("a scenario (boundary conditions) is needed for the initial state")
+    duration_s = _seconds(duration, "duration")
+    dt_s = _seconds(dt, "dt")
+    out_s = _seconds(output_dt, "output_dt") if output_dt is not None else max(3600.0, dt_s)
+
+    physics = resolve_physics(network, scenario, friction, eos, viscosity, gas, temperature)
+    md = NetworkModel(network, scenario, physics, opts)
+    prof = _parse_profile(profile, md)
+    ev = _parse_events(events, md)
+
+    if initial is None:
+        initial = simulate(network, scenario, controls, friction=friction, eos=eos,
+                           viscosity=viscosity, gas=gas, temperature=temperature)
+    ctl = _controls_from(md, controls, initial)
+    _check_events(md, ctl, ev)
+
+    # boundary roles over the whole run
+    held_node = np.isfinite(initial.nodes["p_fixed_bar"].reindex(md.node_ids).to_numpy(float))
+    held_value0 = initial.nodes["p_fixed_bar"].reindex(md.node_ids).to_numpy(float) * BAR
+    inj_base = md.inj.copy()
+    if prof is not None:
+        held_node[prof.node] = prof.held
+        inj_base[prof.node[prof.held]] = 0.0
+
+    grid = _Grid(md, opts.dx_max)
+    sysm = _System(md, grid, opts)
+    held_pt = np.zeros(grid.npt, dtype=bool)
+    held_pt[:md.n] = held_node
+    sysm.set_held(held_pt)
+    const_dir = np.ones(md.m)
+    state, a, b, q = edge_states(md, ctl, const_dir)
+    sysm.set_states(state, a, b, q)
+
+    def boundary(t):
+        inj = np.zeros(grid.npt)
+        inj[:md.n] = np.where(held_node, 0.0, inj_base)
+        hv = np.zeros(grid.npt)
+        hv[:md.n] = np.where(held_node, np.nan_to_num(held_value0), 0.0)
+        if prof is not None:
+            v = _profile_at(prof, t, opts.interpolation)
+            hv[prof.node[prof.held]] = v[prof.held]
+            inj[prof.node[~prof.held]] = v[~prof.held]
+        return inj, hv
+
+    # the discrete steady state that matches the initial result
+    x = _initial_guess(md, grid, sysm, initial)
+    held0 = np.zeros(grid.npt, dtype=bool)
+    held0[:md.n] = np.isfinite(held_value0)
+    hv_init = np.zeros(grid.npt)
+    hv_init[:md.n] = np.nan_to_num(held_value0)
+    inj_init = np.zeros(grid.npt)
+    inj_init[:md.n] = np.where(held0[:md.n], 0.0, md.inj)
+    sysm.set_held(held0)
+    sysm.prepare(None, 1.0, None, inj_init, hv_init)
+    stats = {"iterations": 0, "factorizations": 0}
+    x, aux = _newton(sysm, x, {}, stats, full=True)
+    if x is None:
+        raise InputError("transient: the initial steady state could not be reproduced on the "
+                         "pipe grid (Newton did not converge); check the initial result")
+    sysm.set_held(held_pt)
+
+    # time grid: uniform steps, plus every output and event time
+    grid_t = np.arange(0.0, duration_s, dt_s)
+    outs = np.arange(0.0, duration_s, out_s)
+    ev_times = np.array([t for t, _ in ev if 0 < t < duration_s])
+    grid_t = np.unique(np.concatenate([grid_t, outs, ev_times, [duration_s]]))
+    grid_t = grid_t[np.concatenate([[True], np.diff(grid_t) > 1e-9 * dt_s])]
+    out_times = np.unique(np.concatenate([outs, [duration_s]]))
+    ev_at = {t: tab for t, tab in ev}
+
+    inj0, _ = boundary(0.0)
+    p, m, ms = sysm.split(x)
+    rho, _ = sysm.density(p)
+    if not held_pt.any():
+        _check_not_emptied(prof, grid_t, boundary, float(np.dot(grid.volume, rho)))
+
+    # the old level: ρ, N (net pipe and element flow into each point), s (injection; at held
+    # points the supply that closes their balance, s⁰ = −N⁰ in the steady start)
+    N = sysm.netflow(m, ms)
+    s = np.where(held_pt, -N, inj0)
+    old = {"rho": rho, "q": N + s, "G": sysm.momentum(p, m)[0], "m": m.copy()}
+    rec = _Recorder(md, grid, sysm, out_times)
+    viol = _Violations()
+    if 0.0 in ev_at:
+        _apply_event(md, ctl, ev_at.pop(0.0), sysm, const_dir)
+    rec.record(0.0, x, s, 0.0, ctl)
+    viol.check(0.0, p, md, ctl)
+
+    lu_box: dict = {}
+    status, message = "completed", ""
+    cum = 0.0
+    steps = 0
+    t = 0.0
+    theta = float(opts.theta)
+    for t_next in grid_t[1:]:
+        if t in ev_at:   # an event at t acts on the steps after t
+            _apply_event(md, ctl, ev_at[t], sysm, const_dir)
+            lu_box["lu"] = None
+        # advance from t to t_next, halving the step where Newton fails
+        sub_end = t_next
+        halvings = 0
+        while t < t_next - 1e-9 * dt_s:
+            h = sub_end - t
+            inj, hv = boundary(t + h)
+            sysm.prepare(h, theta, old, inj, hv)
+            x_new, aux = _newton(sysm, x, lu_box, stats)
+            if x_new is None and lu_box.get("lu") is not None:
+                lu_box["lu"] = None
+                x_new, aux = _newton(sysm, x, lu_box, stats)
+            if x_new is None or np.min(x_new[:grid.npt]) <= _P_BREAKDOWN:
+                halvings += 1
+                if halvings > _MAX_HALVINGS:
+                    status = "breakdown"
+                    message = _breakdown_message(md, grid, x if x_new is None else x_new, t, h)
+                    break
+                sub_end = t + h / 2
+                lu_box["lu"] = None
+                continue
+            rho_n, _, G_n = aux
+            p_n, m_n, ms_n = sysm.split(x_new)
+            N_n = sysm.netflow(m_n, ms_n)
+            # held points: the supply that closes the θ-balance
+            stored = grid.volume * (rho_n - old["rho"]) / h
+            s_n = np.where(held_pt, (stored - theta * N_n - (1 - theta) * old["q"]) / theta, inj)
+            cum += h * float(np.sum(theta * s_n + (1 - theta) * s))
+            s = s_n
+            old = {"rho": rho_n, "q": N_n + s_n, "G": G_n, "m": m_n.copy()}
+            x = x_new
+            t = t + h
+            steps += 1
+            viol.check(t, p_n, md, ctl)
+            if abs(t - sub_end) < 1e-9 * dt_s:
+                sub_end = t_next
+        if status != "completed":
+            break
+        t = t_next
+        if rec.wants(t):
+            rec.record(t, x, s, cum, ctl)
+    if status != "completed":
+        rec.record(t, x, s, cum, ctl)
+
+    options_used = {
+        "friction": friction if isinstance(friction, str) else type(friction).__name__,
+        "eos": eos if isinstance(eos, str) else type(eos).__name__,
+        "temperature_k": md.T, "gas_constant": md.R, "normal_density": md.rho_n,
+        "dt_s": dt_s, "duration_s": duration_s, "output_dt_s": out_s,
+        "points": grid.npt, "segments": grid.ns, "unknowns": sysm.N, **asdict(opts),
+    }
+    return rec.result(status, message, viol.table(), steps, stats, options_used)
+
+
+# --------------------------------------------------------------------------------------
+# helpers of simulate_transient
+# --------------------------------------------------------------------------------------
+def _controls_from(md: NetworkModel, controls, initial):
+    """The user's controls with the element states the initial steady state settled on."""
+    ctl = resolve_controls(md, controls)
+    edges = initial.edges.reindex(md.edge_ids)
+    s = md.special
+    if s.size == 0:
+        return ctl
+    modes = edges["mode"].astype(str).to_numpy()[s]
+    for k, i in enumerate(s):
+        mode, _, spt = modes[k].partition(":")
+        if mode not in ("open", "closed", "active", "bypass", "auto"):
+            continue
+        ctl.mode[i] = mode
+        if mode == "active" and spt and spt != ctl.setpoint[i]:
+            ctl.setpoint[i] = spt
+            if spt == "p_out":
+                ctl.value[i] = float(edges["p_out_bar"].iat[i]) * BAR
+            elif spt == "ratio":
+                ctl.value[i] = float(edges["ratio"].iat[i])
+            elif spt == "flow":
+                ctl.value[i] = float(edges["m_kg_s"].iat[i])
+    return ctl
+
+
+def _initial_guess(md, grid, sysm, initial) -> np.ndarray:
+    p_node = initial.nodes["p_bar"].reindex(md.node_ids).to_numpy(float) * BAR
+    flow = initial.edges["m_kg_s"].reindex(md.edge_ids).to_numpy(float)
+    x = np.zeros(sysm.N)
+    p = np.zeros(grid.npt)
+    p[:md.n] = p_node
+    if grid.npt > md.n:
+        k = grid.int_pipe
+        L = md.length[k]
+        w = grid.int_x / L
+        p1, p2 = p_node[md.u[k]], p_node[md.v[k]]
+        p[md.n:] = np.sqrt(np.maximum(p1 ** 2 * (1 - w) + p2 ** 2 * w, 1.0))
+    x[:grid.npt] = p
+    x[grid.npt:grid.npt + grid.ns] = flow[grid.pipes][grid.seg_pipe]
+    x[grid.npt + grid.ns:] = flow[md.special]
+    return x
+
+
+def _apply_event(md, ctl, table, sysm, const_dir) -> None:
+    """Write one time's events into the controls and the system's element states (checked
+    as controls are: a missing element or a bad mode or set point is named)."""
+    apply_controls(table, md.edge_ids, md.kind, ctl.mode, ctl.setpoint, ctl.value, ctl.auto)
+    sysm.set_states(*edge_states(md, ctl, const_dir))
+
+
+def _check_events(md, ctl, ev) -> None:
+    """Apply every event to a scratch copy of the controls, so that a bad one is reported
+    before the run starts."""
+    scratch = [a.copy() for a in (ctl.mode, ctl.setpoint, ctl.value, ctl.auto)]
+    for t, tab in ev:
+        try:
+            apply_controls(tab, md.edge_ids, md.kind, *scratch)
+        except InputError as exc:
+            raise InputError(f"events at t = {t:g} s: {exc}") from None
+
+
+def _check_not_emptied(prof, grid_t, boundary, linepack0: float) -> None:
+    """With no held pressure the network is a closed store: a profile whose cumulative net
+    withdrawal reaches the initial linepack empties it (no state exists beyond that time)."""
+    net = np.array([float(np.sum(boundary(t)[0])) for t in grid_t])
+    cum = np.concatenate([[0.0], np.cumsum(np.diff(grid_t) * 0.5 * (net[1:] + net[:-1]))])
+    hit = np.flatnonzero(linepack0 + cum <= 0.0)
+    if hit.size:
+        t = grid_t[int(hit[0])]
+        row = int(np.searchsorted(prof.times, t, side="left")) if prof is not None else 0
+        raise InputError(
+            f"profile: no node holds a pressure, and the net withdrawal empties the network's "
+            f"{linepack0:.6g} kg of linepack by t = {t / 3600:.4g} h (profile row "
+            f"{min(row, prof.times.size - 1 if prof is not None else 0) + 1}); hold a pressure "
+            "at an entry or reduce the withdrawals")
+
+
+def _breakdown_message(md, grid, x, t, h) -> str:
+    p = x[:grid.npt]
+    i = int(np.argmin(p))
+    where = grid.point_name(md, i)
+    return (f"physics breakdown at t = {t / 3600:.4g} h ({t:.6g} s): the time step has no "
+            f"solution (tried down to {h:.3g} s); the pressure falls towards zero near {where} "
+            f"(last {p[i] / BAR:.4g} bar); results are kept up to t = {t:.6g} s")
+
+
+class _Violations:
+    """First time each limit is violated (node pressure bounds, station ratios)."""
+
+    def __init__(self):
+        self.first: dict = {}
+
+    def check(self, t, p, md, ctl):
+        pn = p[:md.n]
+        low = np.flatnonzero(pn < md.p_min * (1 - 1e-12))
+        high = np.flatnonzero(pn > md.p_max * (1 + 1e-12))
+        for idx, lim, bound in ((low, "p_min", md.p_min), (high, "p_max", md.p_max)):
+            for i in idx:
+                key = (md.node_ids[i], lim)
+                if key not in self.first:
+                    self.first[key] = ("node", t, pn[i] / BAR, bound[i] / BAR)
+        cs = md.stations
+        if cs.size:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = p[md.v[cs]] / p[md.u[cs]]
+            active = ctl.mode[cs] == "active"
+            over = active & np.isfinite(md.ratio_max[cs]) & (ratio > md.ratio_max[cs] * (1 + 1e-9))
+            under = active & (ratio < 1 - 1e-9)
+            for sel, lim, bnd in ((over, "ratio_max", md.ratio_max[cs]), (under, "ratio < 1", None)):
+                for k in np.flatnonzero(sel):
+                    key = (md.edge_ids[cs[k]], lim)
+                    if key not in self.first:
+                        self.first[key] = ("compressorStation", t, ratio[k],
+                                           bnd[k] if bnd is not None else 1.0)
+
+    def table(self) -> pd.DataFrame:
+        rows = [{"element": k[0], "kind": v[0], "limit": k[1], "first_time_s": v[1],
+                 "value": v[2], "bound": v[3]} for k, v in self.first.items()]
+        return pd.DataFrame(rows, columns=["element", "kind", "limit", "first_time_s", "value", "bound"])
+
+
+class _Recorder:
+    """Keeps the states at the output times only."""
+
+    def __init__(self, md, grid, sysm, out_times):
+        self.md, self.g, self.sysm = md, grid, sysm
+        self.out_times = out_times
+        self.rows: list = []
+
+    def wants(self, t) -> bool:
+        k = np.searchsorted(self.out_times, t - 1e-6)
+        return k < self.out_times.size and abs(self.out_times[k] - t) <= 1e-6 * max(1.0, t)
+
+    def record(self, t, x, supply, cum, ctl, force=False):
+        md, g, sysm = self.md, self.g, self.sysm
+        if self.rows and abs(self.rows[-1][0] - t) < 1e-9:
+            return
+        p, m, ms = sysm.split(x)
+        rho, _ = sysm.density(p)
+        f_in = np.zeros(md.m)
+        f_out = np.zeros(md.m)
+        f_in[g.pipes] = m[g.first_seg]
+        f_out[g.pipes] = m[g.last_seg]
+        f_in[md.special] = ms
+        f_out[md.special] = ms
+        lp_pipe = g.pipe_volume @ rho
+        pn = p[:md.n]
+        power = np.full(md.m, np.nan)
+        if md.stations.size:
+            cs = md.stations
+            zu = md.eos.z(pn[md.u], md.T, md.gas)
+            power = station_power(md, f_in, pn[md.u], pn[md.v], zu)
+            off = ctl.mode[cs] != "active"
+            power[cs[off]] = np.nan
+        inflow = supply[:md.n].copy()
+        self.rows.append((t, pn / BAR, inflow, f_in, f_out, lp_pipe, power[md.stations] / 1e6,
+                          float(np.dot(g.volume, rho)), float(np.sum(supply)), cum))
+
+    def result(self, status, message, violations, steps, stats, options):
+        md, g = self.md, self.g
+        idx = pd.Index([r[0] for r in self.rows], name="time_s")
+
+        def table(k, cols):
+            return pd.DataFrame(np.array([r[k] for r in self.rows]).reshape(len(self.rows), len(cols)),
+                                index=idx, columns=pd.Index(cols, name="id"))
+        lp_total = np.array([r[7] for r in self.rows])
+        totals = pd.DataFrame({"linepack_kg": lp_total, "linepack_mcm": lp_total / md.rho_n / 1e6,
+                               "net_inflow_kg_s": [r[8] for r in self.rows],
+                               "inflow_cumulative_kg": [r[9] for r in self.rows]}, index=idx)
+        return TransientResult(
+            status, message,
+            pressure_bar=table(1, list(md.node_ids)), inflow_kg_s=table(2, list(md.node_ids)),
+            flow_in_kg_s=table(3, list(md.edge_ids)), flow_out_kg_s=table(4, list(md.edge_ids)),
+            linepack_kg=table(5, list(md.edge_ids[g.pipes])),
+            station_power_mw=table(6, list(md.edge_ids[md.stations])),
+            totals=totals, violations=violations, steps=steps,
+            newton_iterations=stats["iterations"], factorizations=stats["factorizations"],
+            options=options)
