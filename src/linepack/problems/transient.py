@@ -76,6 +76,8 @@ __all__ = ["simulate_transient", "TransientOptions"]
 _RE_TINY = 1e-8          # Reynolds number standing in for zero flow (λ·Re stays finite)
 _MAX_HALVINGS = 6        # a failing step is halved at most this often before breakdown
 _P_BREAKDOWN = 1e3       # a pressure at or below this is a breakdown [Pa]
+_CHORD_RATE = 0.3        # reuse the LU factors while the residual falls at least this fast
+_CHORD_MAX = 6           # and for at most this many iterations on one factor
 _TIME_UNITS = {"time_s": 1.0, "time_min": 60.0, "time_h": 3600.0}
 
 
@@ -399,7 +401,7 @@ class _System:
             raise RuntimeError("transient: duplicate Jacobian entries")
         self.perm = probe.data.astype(np.int64) - 1
         self.matrix = probe
-        self.flow_scale = md.flow_scale
+        self.flow_scale = max(md.flow_scale, 1.0)
         self.p_ref = md.p_ref
 
     # ----- element states -------------------------------------------------------------
@@ -532,10 +534,13 @@ class _System:
 
 
 def _newton(sysm: _System, x0: np.ndarray, lu_box: dict, stats: dict, full: bool = False):
-    """Chord/Newton iteration from ``x0``; reuses ``lu_box['lu']`` while it converges fast."""
+    """Chord/Newton iteration from ``x0``. The LU factors in ``lu_box['lu']`` are reused while
+    the residual falls by at least ``_CHORD_RATE`` per iteration, and refreshed otherwise (or
+    after ``_CHORD_MAX`` iterations on one factor); ``full``: a fresh factor every iteration."""
     opts = sysm.opts
     x = x0.copy()
     last = math.inf
+    age = 0
     for it in range(opts.max_iter + 1):
         raw, r, aux = sysm.residual(x)
         norm = float(np.max(np.abs(r))) if r.size else 0.0
@@ -545,15 +550,17 @@ def _newton(sysm: _System, x0: np.ndarray, lu_box: dict, stats: dict, full: bool
             return x, aux
         if it == opts.max_iter:
             break
-        if full or lu_box.get("lu") is None or norm > 0.5 * last:
+        if full or lu_box.get("lu") is None or norm > _CHORD_RATE * last or age >= _CHORD_MAX:
             try:
                 lu_box["lu"] = splu(sysm.jacobian(), permc_spec="MMD_AT_PLUS_A")
             except RuntimeError:   # singular
                 lu_box["lu"] = None
                 return None, raw
             stats["factorizations"] += 1
+            age = 0
         last = norm
         dx = lu_box["lu"].solve(r)
+        age += 1
         stats["iterations"] += 1
         x = x - dx
         p = x[:sysm.npt]
@@ -579,6 +586,7 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
                        events: Any = None, initial: Any = None, output_dt: Any = None,
                        friction: Any = "nikuradse", eos: Any = "papay", viscosity: Any = None,
                        gas: Any = None, temperature: float | None = None,
+                       record_pipes: Any = None,
                        options: TransientOptions | None = None) -> TransientResult:
     """Simulate the network over time from a steady state.
 
@@ -608,6 +616,9 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
         held and its station and valve states are kept until an event changes them.
     friction, eos, viscosity, gas, temperature
         The physics, as for :func:`linepack.simulate`.
+    record_pipes : list of str, optional
+        Pipes whose pressure profile along their length is kept at the output times
+        (``TransientResult.pipe_pressure_bar``).
     options : TransientOptions, optional
 
     Returns
@@ -655,6 +666,9 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
 
     grid = _Grid(md, opts.dx_max)
     sysm = _System(md, grid, opts)
+    if prof is not None and (~prof.held).any():   # balances scaled by the largest flows met
+        sysm.flow_scale = max(sysm.flow_scale,
+                              float(np.max(np.sum(np.abs(prof.values[:, ~prof.held]), axis=1))) / 2)
     held_pt = np.zeros(grid.npt, dtype=bool)
     held_pt[:md.n] = held_node
     sysm.set_held(held_pt)
@@ -710,7 +724,7 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
     N = sysm.netflow(m, ms)
     s = np.where(held_pt, -N, inj0)
     old = {"rho": rho, "q": N + s, "G": sysm.momentum(p, m)[0], "m": m.copy()}
-    rec = _Recorder(md, grid, sysm, out_times)
+    rec = _Recorder(md, grid, sysm, out_times, _pipe_points(md, grid, record_pipes))
     viol = _Violations()
     if 0.0 in ev_at:
         _apply_event(md, ctl, ev_at.pop(0.0), sysm, const_dir)
@@ -903,13 +917,35 @@ class _Violations:
         return pd.DataFrame(rows, columns=["element", "kind", "limit", "first_time_s", "value", "bound"])
 
 
+def _pipe_points(md, grid, record_pipes) -> dict:
+    """``{pipe id: (point indices from → to, distances [m])}`` of the pipes to record."""
+    if record_pipes is None:
+        return {}
+    if isinstance(record_pipes, str):
+        record_pipes = [record_pipes]
+    out = {}
+    for pid in record_pipes:
+        i = md.edge_ids.get_indexer([str(pid)])[0]
+        if i < 0 or not md.is_pipe[i]:
+            raise InputError(f"record_pipes: '{pid}' is not a pipe of the network"
+                             f"{did_you_mean(str(pid), md.edge_ids[md.is_pipe])}")
+        k = int(np.searchsorted(grid.pipes, i))
+        segs = np.arange(grid.first_seg[k], grid.last_seg[k] + 1)
+        pts = np.concatenate([[grid.start[segs[0]]], grid.end[segs]])
+        x = np.concatenate([[0.0], np.cumsum(grid.dx[segs])])
+        out[str(pid)] = (pts, x)
+    return out
+
+
 class _Recorder:
     """Keeps the states at the output times only."""
 
-    def __init__(self, md, grid, sysm, out_times):
+    def __init__(self, md, grid, sysm, out_times, pipe_points=None):
         self.md, self.g, self.sysm = md, grid, sysm
         self.out_times = out_times
         self.rows: list = []
+        self.pipe_points = pipe_points or {}
+        self.profiles: dict = {k: [] for k in self.pipe_points}
 
     def wants(self, t) -> bool:
         k = np.searchsorted(self.out_times, t - 1e-6)
@@ -937,6 +973,8 @@ class _Recorder:
             off = ctl.mode[cs] != "active"
             power[cs[off]] = np.nan
         inflow = supply[:md.n].copy()
+        for k, (pts, _) in self.pipe_points.items():
+            self.profiles[k].append(p[pts] / BAR)
         self.rows.append((t, pn / BAR, inflow, f_in, f_out, lp_pipe, power[md.stations] / 1e6,
                           float(np.dot(g.volume, rho)), float(np.sum(supply)), cum))
 
@@ -957,6 +995,11 @@ class _Recorder:
             flow_in_kg_s=table(3, list(md.edge_ids)), flow_out_kg_s=table(4, list(md.edge_ids)),
             linepack_kg=table(5, list(md.edge_ids[g.pipes])),
             station_power_mw=table(6, list(md.edge_ids[md.stations])),
-            totals=totals, violations=violations, steps=steps,
+            totals=totals, violations=violations,
+            pipe_pressure_bar={k: pd.DataFrame(np.array(v), index=idx,
+                                               columns=pd.Index(self.pipe_points[k][1] / 1e3,
+                                                                name="x_km"))
+                               for k, v in self.profiles.items()},
+            steps=steps,
             newton_iterations=stats["iterations"], factorizations=stats["factorizations"],
             options=options)

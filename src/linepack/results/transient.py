@@ -55,6 +55,9 @@ class TransientResult:
         One row per element whose limit was violated: ``element``, ``kind``, ``limit``,
         ``first_time_s``, ``value``, ``bound`` (pressures in bar), checked at every
         internal time step.
+    pipe_pressure_bar : dict
+        For the pipes asked for (``record_pipes``): pressure along the pipe, one column per
+        grid point (``x_km`` from the from-node). [bar]
     steps, newton_iterations, factorizations : int
         Internal time steps taken, Newton iterations and LU factorisations used.
     options : dict
@@ -71,6 +74,7 @@ class TransientResult:
     station_power_mw: pd.DataFrame
     totals: pd.DataFrame
     violations: pd.DataFrame
+    pipe_pressure_bar: dict = field(default_factory=dict)
     steps: int = 0
     newton_iterations: int = 0
     factorizations: int = 0
