@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from linepack import Network, Scenario
+from linepack import Network
 from linepack.physics.gas import Gas
 from linepack.units import R_MOLAR
 

@@ -694,7 +694,8 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
     hv_init = np.zeros(grid.npt)
     hv_init[:md.n] = np.nan_to_num(held_value0)
     inj_init = np.zeros(grid.npt)
-    inj_init[:md.n] = np.where(held0[:md.n], 0.0, md.inj)
+    inj_result = initial.nodes["inflow_kg_s"].reindex(md.node_ids).to_numpy(float)
+    inj_init[:md.n] = np.where(held0[:md.n], 0.0, np.nan_to_num(inj_result))
     sysm.set_held(held0)
     sysm.prepare(None, 1.0, None, inj_init, hv_init)
     stats = {"iterations": 0, "factorizations": 0}
