@@ -286,3 +286,13 @@ def test_result_exports(tmp_path):
     back = pd.read_parquet(tmp_path / "pq" / "totals.parquet")
     np.testing.assert_allclose(back["linepack_kg"], res.totals["linepack_kg"])
     assert "c.p_bar" in res.to_frame().columns
+
+
+def test_initial_of_another_network_is_refused():
+    """An initial state that is not a steady result of this network names what is missing."""
+    net, scn = two_pipes()
+    other = linepack.simulate(*one_pipe(), eos="ideal", gas=GAS)
+    with pytest.raises(InputError, match="node '.*' of the network is not in the initial result"):
+        linepack.simulate_transient(net, scn, initial=other, eos="ideal", gas=GAS)
+    with pytest.raises(InputError, match="initial must be a SteadyResult"):
+        linepack.simulate_transient(net, scn, initial={"p": 1}, eos="ideal", gas=GAS)

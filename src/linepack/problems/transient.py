@@ -63,7 +63,7 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import splu
 
 from linepack import jit
-from linepack.errors import InputError, did_you_mean
+from linepack.errors import InputError, NotConverged, did_you_mean
 from linepack.network.network import Controls, Network, Scenario
 from linepack.physics import compiled
 from linepack.physics import element_laws as laws
@@ -414,6 +414,13 @@ class _System:
         self.perm = probe.data.astype(np.int64) - 1
         self.matrix = probe
         self.flow_scale = max(md.flow_scale, 1.0)
+        self._zeros_ns = np.zeros(ns)
+        # incidence of the flows (segments, then elements) on the points: + in, − out
+        fcols = np.arange(ns + nsp)
+        self.incidence = sp.csr_matrix(
+            (np.concatenate([np.ones(ns + nsp), -np.ones(ns + nsp)]),
+             (np.concatenate([g.end, self.sv, g.start, self.su]), np.concatenate([fcols, fcols]))),
+            shape=(npt, ns + nsp))
         self.p_ref = md.p_ref
 
     # ----- element states -------------------------------------------------------------
@@ -431,6 +438,7 @@ class _System:
     def set_held(self, held: np.ndarray):
         """Points whose pressure is held (bool over points)."""
         self.held = held
+        self.held_idx = np.flatnonzero(held)
         self.row_scale_pt = np.where(held, 1.0 / self.p_ref, 1.0 / self.flow_scale)
 
     # ----- physics on the points and segments ------------------------------------------
@@ -527,29 +535,33 @@ class _System:
         self.dt, self.theta = dt, theta
         self.old, self.inj_new, self.held_value = old, inj_new, held_value
         inertia = self.opts.inertia and dt is not None
-        self.c_in = self.g.dx / self.g.A / dt if inertia else np.zeros(self.ns)
+        self.c_in = self.g.dx / self.g.A / dt if inertia else self._zeros_ns
         self.theta_m = theta if inertia else 1.0
+        # the parts of the point balances fixed for this solve
+        if dt is not None:
+            self.v_dt = self.g.volume / dt
+            self.r_const = -self.v_dt * old["rho"] - (1 - theta) * old["q"] - theta * inj_new
 
     def residual(self, x):
         p, m, ms = self.split(x)
         rho, drho = self.density(p)
         G, G1, G2, Gm = self.momentum(p, m)
         rs, su_, sv_, sm_ = self.specials(p, ms)
-        q = self.netflow(m, ms) + self.inj_new
+        net = self.incidence @ x[self.npt:]        # net flow of pipes and elements into each point
         if self.dt is None:
-            r_pt = -q
+            r_pt = -(net + self.inj_new)
         else:
-            o = self.old
-            r_pt = self.g.volume / self.dt * (rho - o["rho"]) - self.theta * q - (1 - self.theta) * o["q"]
-        r_pt = np.where(self.held, p - self.held_value, r_pt)
+            r_pt = self.v_dt * rho - self.theta * net + self.r_const
+        h = self.held_idx
+        r_pt[h] = p[h] - self.held_value[h]
         if self.dt is not None and self.opts.inertia:
             r_m = self.c_in * (m - self.old["m"]) - self.theta_m * G - (1 - self.theta_m) * self.old["G"]
         else:
             r_m = -G
         self._cache = (drho, G1, G2, Gm, su_, sv_, sm_)
-        raw = np.concatenate([r_pt, r_m, rs])
-        scaled = np.concatenate([r_pt * self.row_scale_pt, r_m / self.p_ref, rs * self.row_scale_sp])
-        return raw, scaled, (rho, q, G)
+        scaled = np.concatenate([r_pt * self.row_scale_pt, r_m * (1.0 / self.p_ref),
+                                 rs * self.row_scale_sp])
+        return None, scaled, (rho, net + self.inj_new, G)
 
     def jacobian(self):
         """The scaled Jacobian at the last residual's point (CSC, fixed pattern)."""
@@ -693,6 +705,7 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
     if initial is None:
         initial = simulate(network, scenario, controls, friction=friction, eos=eos,
                            viscosity=viscosity, gas=gas, temperature=temperature)
+    _check_initial(md, initial)
     ctl = _controls_from(md, controls, initial)
     _check_events(md, ctl, ev)
 
@@ -746,8 +759,8 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
     stats = {"iterations": 0, "factorizations": 0}
     x, aux = _newton(sysm, x, {}, stats, full=True)
     if x is None:
-        raise InputError("transient: the initial steady state could not be reproduced on the "
-                         "pipe grid (Newton did not converge); check the initial result")
+        raise NotConverged("transient: the initial steady state could not be reproduced on the "
+                           "pipe grid (Newton did not converge from the initial result)")
     sysm.set_held(held_pt)
 
     # time grid: uniform steps, plus every output and event time
@@ -848,6 +861,29 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
 # --------------------------------------------------------------------------------------
 # helpers of simulate_transient
 # --------------------------------------------------------------------------------------
+def _check_initial(md: NetworkModel, initial) -> None:
+    """The initial state must be a steady result of this network."""
+    nodes = getattr(initial, "nodes", None)
+    edges = getattr(initial, "edges", None)
+    if not isinstance(nodes, pd.DataFrame) or not isinstance(edges, pd.DataFrame):
+        raise InputError(f"initial must be a SteadyResult of linepack.simulate "
+                         f"(got {type(initial).__name__})")
+    for tab, ids, cols, what in ((nodes, md.node_ids, ("p_bar", "p_fixed_bar", "inflow_kg_s"), "node"),
+                                 (edges, md.edge_ids, ("m_kg_s", "mode"), "connection")):
+        missing = [c for c in cols if c not in tab.columns]
+        if missing:
+            raise InputError(f"initial: the result has no column {missing[0]!r}")
+        absent = ids[~ids.isin(tab.index)]
+        if len(absent):
+            raise InputError(f"initial: {what} '{absent[0]}' of the network is not in the initial "
+                             "result (a result of another network?)")
+    p = nodes["p_bar"].reindex(md.node_ids).to_numpy(float)
+    bad = np.flatnonzero(~(p > 0))
+    if bad.size:
+        raise InputError(f"initial: node '{md.node_ids[bad[0]]}' has no positive pressure "
+                         f"(got {p[bad[0]]!r} bar)")
+
+
 def _controls_from(md: NetworkModel, controls, initial):
     """The user's controls with the element states the initial steady state settled on."""
     ctl = resolve_controls(md, controls)
@@ -938,7 +974,7 @@ class _Violations:
 
     def __init__(self):
         self.first: dict = {}
-        self.lo = self.hi = None
+        self.lo = self.hi = self.cs_max = None
 
     def check(self, t, p, md, ctl):
         pn = p[:md.n]
@@ -949,29 +985,28 @@ class _Violations:
             self.seen_hi = np.zeros(md.n, dtype=bool)
         new_lo = (pn < self.lo) & ~self.seen_lo
         new_hi = (pn > self.hi) & ~self.seen_hi
-        if not (new_lo.any() or new_hi.any()) and md.stations.size == 0:
-            return
-        self.seen_lo |= new_lo
-        self.seen_hi |= new_hi
-        low, high = np.flatnonzero(new_lo), np.flatnonzero(new_hi)
-        for idx, lim, bound in ((low, "p_min", md.p_min), (high, "p_max", md.p_max)):
-            for i in idx:
-                key = (md.node_ids[i], lim)
-                if key not in self.first:
-                    self.first[key] = ("node", t, pn[i] / BAR, bound[i] / BAR)
+        if new_lo.any() or new_hi.any():
+            self.seen_lo |= new_lo
+            self.seen_hi |= new_hi
+            for idx, lim, bound in ((np.flatnonzero(new_lo), "p_min", md.p_min),
+                                    (np.flatnonzero(new_hi), "p_max", md.p_max)):
+                for i in idx:
+                    self.first[(md.node_ids[i], lim)] = ("node", t, pn[i] / BAR, bound[i] / BAR)
         cs = md.stations
-        if cs.size:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                ratio = p[md.v[cs]] / p[md.u[cs]]
-            active = ctl.mode[cs] == "active"
-            over = active & np.isfinite(md.ratio_max[cs]) & (ratio > md.ratio_max[cs] * (1 + 1e-9))
-            under = active & (ratio < 1 - 1e-9)
-            for sel, lim, bnd in ((over, "ratio_max", md.ratio_max[cs]), (under, "ratio < 1", None)):
-                for k in np.flatnonzero(sel):
-                    key = (md.edge_ids[cs[k]], lim)
-                    if key not in self.first:
-                        self.first[key] = ("compressorStation", t, ratio[k],
-                                           bnd[k] if bnd is not None else 1.0)
+        if cs.size == 0:
+            return
+        if self.cs_max is None:
+            self.cs_max = np.nan_to_num(md.ratio_max[cs] * (1 + 1e-9), nan=np.inf)
+            self.seen_cs = np.zeros((2, cs.size), dtype=bool)
+        active = ctl.mode[cs] == "active"
+        ratio = pn[md.v[cs]] / pn[md.u[cs]]
+        new = np.stack([active & (ratio > self.cs_max), active & (ratio < 1 - 1e-9)]) & ~self.seen_cs
+        if new.any():
+            self.seen_cs |= new
+            for row, lim in ((0, "ratio_max"), (1, "ratio < 1")):
+                for k in np.flatnonzero(new[row]):
+                    bnd = md.ratio_max[cs[k]] if row == 0 else 1.0
+                    self.first[(md.edge_ids[cs[k]], lim)] = ("compressorStation", t, ratio[k], bnd)
 
     def table(self) -> pd.DataFrame:
         rows = [{"element": k[0], "kind": v[0], "limit": k[1], "first_time_s": v[1],
