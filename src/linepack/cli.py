@@ -228,7 +228,10 @@ def transient(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write results: a .csv or .parquet file (pressures, flows, totals side by side), or a folder for one CSV per table."),
 ) -> None:
     """Simulate the network over time from its steady state (profiles and control events)."""
+    import time
+
     import pandas as pd
+    from rich.progress import Progress
 
     def table(path: Path, what: str):
         try:
@@ -244,9 +247,17 @@ def transient(
     prof = table(profile, "profile") if profile is not None else None
     evs = table(events, "events") if events is not None else None
     opts = linepack.TransientOptions(theta=theta, dx_max=dx_km * 1e3, inertia=inertia)
-    res = linepack.simulate_transient(opened.network, opened.scenario, ctl, duration=hours * 3600.0,
-                                      dt=dt, output_dt=output_dt, profile=prof, events=evs,
-                                      friction=friction, eos=eos, options=opts)
+    # the bar appears only on runs longer than a second
+    with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("simulating", total=hours * 3600.0, visible=False)
+        t_start = time.monotonic()
+
+        def tick(t, total):
+            if time.monotonic() - t_start > 1.0:
+                bar.update(task, completed=t, visible=True)
+        res = linepack.simulate_transient(opened.network, opened.scenario, ctl, duration=hours * 3600.0,
+                                          dt=dt, output_dt=output_dt, profile=prof, events=evs,
+                                          friction=friction, eos=eos, progress=tick, options=opts)
     tot = res.totals
     t = Table(title=f"transient {hours:g} h, dt {dt}", show_header=False)
     t.add_row("status", res.status)

@@ -78,6 +78,12 @@ __all__ = ["simulate_transient", "TransientOptions"]
 _RE_TINY = 1e-8          # Reynolds number standing in for zero flow (λ·Re stays finite)
 _MAX_HALVINGS = 6        # a failing step is halved at most this often before breakdown
 _P_BREAKDOWN = 1e3       # a pressure at or below this is a breakdown [Pa]
+# Every algebraic pressure relation (open valve, short pipe, station or regulator set point)
+# carries a droop of this share of the reference pressure at the flow scale: zero-loss
+# connections in parallel or in loops then split their flow evenly instead of leaving it
+# undetermined (a singular matrix); the steady model eliminates them by reduction instead.
+# At 1e-9 the pressures move by less than 1e-9 relative.
+_DROOP = 1e-9
 _CHORD_RATE = 0.3        # reuse the LU factors while the residual falls at least this fast
 _CHORD_MAX = 6           # and for at most this many iterations on one factor
 _TIME_UNITS = {"time_s": 1.0, "time_min": 60.0, "time_h": 3600.0}
@@ -414,6 +420,7 @@ class _System:
         self.perm = probe.data.astype(np.int64) - 1
         self.matrix = probe
         self.flow_scale = max(md.flow_scale, 1.0)
+        self.droop = _DROOP * float(md.p_ref) / self.flow_scale
         self._zeros_ns = np.zeros(ns)
         # incidence of the flows (segments, then elements) on the points: + in, − out
         fcols = np.arange(ns + nsp)
@@ -501,8 +508,8 @@ class _System:
             return r, du, dv, dm
         pu, pv = p[self.su], p[self.sv]
         alg = self.i_alg
-        r[alg] = pv[alg] - self.a[alg] * pu[alg] - self.b[alg]
-        du[alg], dv[alg] = -self.a[alg], 1.0
+        r[alg] = pv[alg] - self.a[alg] * pu[alg] - self.b[alg] + self.droop * ms[alg]
+        du[alg], dv[alg], dm[alg] = -self.a[alg], 1.0, self.droop
         fl = self.i_fl
         r[fl] = ms[fl] - self.q_fl
         dm[fl] = 1.0
@@ -638,7 +645,7 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
                        events: Any = None, initial: Any = None, output_dt: Any = None,
                        friction: Any = "nikuradse", eos: Any = "papay", viscosity: Any = None,
                        gas: Any = None, temperature: float | None = None,
-                       record_pipes: Any = None,
+                       record_pipes: Any = None, progress: Any = None,
                        options: TransientOptions | None = None) -> TransientResult:
     """Simulate the network over time from a steady state.
 
@@ -671,6 +678,9 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
     record_pipes : list of str, optional
         Pipes whose pressure profile along their length is kept at the output times
         (``TransientResult.pipe_pressure_bar``).
+    progress : callable, optional
+        Called as ``progress(t, duration)`` [s] after every output time (e.g. to drive a
+        progress bar).
     options : TransientOptions, optional
 
     Returns
@@ -845,6 +855,8 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
         t = t_next
         if rec.wants(t):
             rec.record(t, x, s, cum, ctl)
+            if progress is not None:
+                progress(t, duration_s)
     if status != "completed":
         rec.record(t, x, s, cum, ctl)
 
