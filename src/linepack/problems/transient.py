@@ -669,10 +669,12 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
         ``mode``, ``setpoint``, ``value`` (SI as in :class:`linepack.Controls`; or
         ``value_bar`` for an outlet pressure in bar). The time grid steps exactly onto
         every event time.
-    initial : SteadyResult, optional
+    initial : SteadyResult or TransientResult, optional
         The steady state to start from (the default: :func:`linepack.simulate` of
         ``network, scenario, controls`` with the same physics). Its held pressures stay
         held and its station and valve states are kept until an event changes them.
+        A ``TransientResult`` continues that run from its last state (same network and
+        ``dx_max``; the new run's times count from 0 again).
     friction, eos, viscosity, gas, temperature
         The physics, as for :func:`linepack.simulate`.
     record_pipes : list of str, optional
@@ -712,16 +714,24 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
     prof = _parse_profile(profile, md)
     ev = _parse_events(events, md)
 
-    if initial is None:
-        initial = simulate(network, scenario, controls, friction=friction, eos=eos,
-                           viscosity=viscosity, gas=gas, temperature=temperature)
-    _check_initial(md, initial)
-    ctl = _controls_from(md, controls, initial)
+    saved = initial.final_state if isinstance(initial, TransientResult) else None
+    if isinstance(initial, TransientResult):
+        _check_saved(md, initial, opts)
+        ctl = resolve_controls(md, controls)
+        ctl.mode[:], ctl.setpoint[:], ctl.value[:] = (saved["mode"], saved["setpoint"],
+                                                       saved["value"])
+        held_value0 = np.where(saved["held"], saved["held_value"], np.nan)
+    else:
+        if initial is None:
+            initial = simulate(network, scenario, controls, friction=friction, eos=eos,
+                               viscosity=viscosity, gas=gas, temperature=temperature)
+        _check_initial(md, initial)
+        ctl = _controls_from(md, controls, initial)
+        held_value0 = initial.nodes["p_fixed_bar"].reindex(md.node_ids).to_numpy(float) * BAR
     _check_events(md, ctl, ev)
 
     # boundary roles over the whole run
-    held_node = np.isfinite(initial.nodes["p_fixed_bar"].reindex(md.node_ids).to_numpy(float))
-    held_value0 = initial.nodes["p_fixed_bar"].reindex(md.node_ids).to_numpy(float) * BAR
+    held_node = np.isfinite(held_value0)
     inj_base = md.inj.copy()
     if prof is not None:
         held_node[prof.node] = prof.held
@@ -755,22 +765,11 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
             inj[prof.node[~prof.held]] = v[~prof.held]
         return inj, hv
 
-    # the discrete steady state that matches the initial result
-    x = _initial_guess(md, grid, sysm, initial)
-    held0 = np.zeros(grid.npt, dtype=bool)
-    held0[:md.n] = np.isfinite(held_value0)
-    hv_init = np.zeros(grid.npt)
-    hv_init[:md.n] = np.nan_to_num(held_value0)
-    inj_init = np.zeros(grid.npt)
-    inj_result = initial.nodes["inflow_kg_s"].reindex(md.node_ids).to_numpy(float)
-    inj_init[:md.n] = np.where(held0[:md.n], 0.0, np.nan_to_num(inj_result))
-    sysm.set_held(held0)
-    sysm.prepare(None, 1.0, None, inj_init, hv_init)
     stats = {"iterations": 0, "factorizations": 0}
-    x, aux = _newton(sysm, x, {}, stats, full=True)
-    if x is None:
-        raise NotConverged("transient: the initial steady state could not be reproduced on the "
-                           "pipe grid (Newton did not converge from the initial result)")
+    if saved is not None:   # continue a saved run: its state is the start
+        x = saved["x"].copy()
+    else:
+        x = _steady_start(md, grid, sysm, initial, held_value0, stats)
     sysm.set_held(held_pt)
 
     # time grid: uniform steps, plus every output and event time
@@ -792,6 +791,8 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
     # points the supply that closes their balance, s⁰ = −N⁰ in the steady start)
     N = sysm.netflow(m, ms)
     s = np.where(held_pt, -N, inj0)
+    if saved is not None:
+        s = np.where(held_pt, saved["supply"], inj0)
     old = {"rho": rho, "q": N + s, "G": sysm.momentum(p, m)[0], "m": m.copy()}
     rec = _Recorder(md, grid, sysm, out_times, _pipe_points(md, grid, record_pipes))
     viol = _Violations()
@@ -867,12 +868,48 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
         "dt_s": dt_s, "duration_s": duration_s, "output_dt_s": out_s,
         "points": grid.npt, "segments": grid.ns, "unknowns": sysm.N, **asdict(opts),
     }
-    return rec.result(status, message, viol.table(), steps, stats, options_used)
+    final = {"x": x.copy(), "supply": s.copy(), "held": held_node.copy(),
+             "held_value": np.where(held_node, boundary(t)[1][:md.n], np.nan),
+             "mode": ctl.mode.copy(), "setpoint": ctl.setpoint.copy(), "value": ctl.value.copy(),
+             "nodes": list(md.node_ids), "edges": list(md.edge_ids), "dx_max": opts.dx_max,
+             "time_s": t}
+    return rec.result(status, message, viol.table(), steps, stats, options_used, final)
 
 
 # --------------------------------------------------------------------------------------
 # helpers of simulate_transient
 # --------------------------------------------------------------------------------------
+def _steady_start(md, grid, sysm, initial, held_value0, stats) -> np.ndarray:
+    """The discrete steady state on the grid that matches the initial steady result."""
+    x = _initial_guess(md, grid, sysm, initial)
+    held0 = np.zeros(grid.npt, dtype=bool)
+    held0[:md.n] = np.isfinite(held_value0)
+    hv_init = np.zeros(grid.npt)
+    hv_init[:md.n] = np.nan_to_num(held_value0)
+    inj_init = np.zeros(grid.npt)
+    inj_result = initial.nodes["inflow_kg_s"].reindex(md.node_ids).to_numpy(float)
+    inj_init[:md.n] = np.where(held0[:md.n], 0.0, np.nan_to_num(inj_result))
+    sysm.set_held(held0)
+    sysm.prepare(None, 1.0, None, inj_init, hv_init)
+    x, aux = _newton(sysm, x, {}, stats, full=True)
+    if x is None:
+        raise NotConverged("transient: the initial steady state could not be reproduced on the "
+                           "pipe grid (Newton did not converge from the initial result)")
+    return x
+
+
+def _check_saved(md: NetworkModel, initial, opts) -> None:
+    """A saved transient state fits only the same network on the same grid."""
+    st = initial.final_state
+    if not st:
+        raise InputError("initial: this TransientResult keeps no final state")
+    if st["nodes"] != list(md.node_ids) or st["edges"] != list(md.edge_ids):
+        raise InputError("initial: the saved transient state belongs to another network")
+    if st["dx_max"] != opts.dx_max:
+        raise InputError(f"initial: the saved state is on a grid with dx_max = {st['dx_max']:g} m; "
+                         f"continue with TransientOptions(dx_max={st['dx_max']:g})")
+
+
 def _check_initial(md: NetworkModel, initial) -> None:
     """The initial state must be a steady result of this network."""
     nodes = getattr(initial, "nodes", None)
@@ -1087,7 +1124,7 @@ class _Recorder:
         self.rows.append((t, pn / BAR, inflow, f_in, f_out, lp_pipe, power[md.stations] / 1e6,
                           float(np.dot(g.volume, rho)), float(np.sum(supply)), cum))
 
-    def result(self, status, message, violations, steps, stats, options):
+    def result(self, status, message, violations, steps, stats, options, final=None):
         md, g = self.md, self.g
         idx = pd.Index([r[0] for r in self.rows], name="time_s")
 
@@ -1111,4 +1148,4 @@ class _Recorder:
                                for k, v in self.profiles.items()},
             steps=steps,
             newton_iterations=stats["iterations"], factorizations=stats["factorizations"],
-            options=options)
+            options=options, final_state=final or {})

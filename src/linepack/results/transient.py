@@ -62,6 +62,9 @@ class TransientResult:
         Internal time steps taken, Newton iterations and LU factorisations used.
     options : dict
         Scheme and physics options used.
+    final_state : dict
+        The whole discrete state at the last time (pressures at every grid point, flows,
+        element states, held pressures): pass the result as ``initial`` to continue the run.
     """
 
     status: str
@@ -79,6 +82,7 @@ class TransientResult:
     newton_iterations: int = 0
     factorizations: int = 0
     options: dict = field(default_factory=dict)
+    final_state: dict = field(default_factory=dict, repr=False)
 
     @property
     def completed(self) -> bool:
