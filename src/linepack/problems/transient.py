@@ -779,7 +779,12 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
     grid_t = np.unique(np.concatenate([grid_t, outs, ev_times, [duration_s]]))
     grid_t = grid_t[np.concatenate([[True], np.diff(grid_t) > 1e-9 * dt_s])]
     out_times = np.unique(np.concatenate([outs, [duration_s]]))
-    ev_at = {t: tab for t, tab in ev}
+    # each event at the grid time it was merged into (exact keys for the loop's lookups)
+    ev_at: dict = {}
+    for t_ev, tab in ev:
+        if t_ev < duration_s:
+            key = float(grid_t[int(np.argmin(np.abs(grid_t - t_ev)))]) if t_ev > 0 else 0.0
+            ev_at[key] = pd.concat([ev_at[key], tab]) if key in ev_at else tab
 
     inj0, _ = boundary(0.0)
     p, m, ms = sysm.split(x)
