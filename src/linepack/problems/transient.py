@@ -84,8 +84,12 @@ _P_BREAKDOWN = 1e3       # a pressure at or below this is a breakdown [Pa]
 # undetermined (a singular matrix); the steady model eliminates them by reduction instead.
 # At 1e-9 the pressures move by less than 1e-9 relative.
 _DROOP = 1e-9
-_CHORD_RATE = 0.3        # reuse the LU factors while the residual falls at least this fast
-_CHORD_MAX = 6           # and for at most this many iterations on one factor
+# SuperLU's column ordering: COLAMD keeps the fill of these saddle-point-like matrices low
+# under partial pivoting (GasLib-4197, 8,677 unknowns: fill 46k vs 100k with MMD_AT_PLUS_A,
+# factor 7 vs 25 ms, solve 0.33 vs 0.69 ms; equal on GasLib-134)
+_ORDERING = "COLAMD"
+_CHORD_RATE = 0.5        # reuse the LU factors while the residual falls at least this fast
+_CHORD_MAX = 10          # and for at most this many iterations on one factor
 _TIME_UNITS = {"time_s": 1.0, "time_min": 60.0, "time_h": 3600.0}
 
 
@@ -611,7 +615,7 @@ def _newton(sysm: _System, x0: np.ndarray, lu_box: dict, stats: dict, full: bool
             break
         if full or lu_box.get("lu") is None or norm > _CHORD_RATE * last or age >= _CHORD_MAX:
             try:
-                lu_box["lu"] = splu(sysm.jacobian(), permc_spec="MMD_AT_PLUS_A")
+                lu_box["lu"] = splu(sysm.jacobian(), permc_spec=_ORDERING)
             except RuntimeError:   # singular
                 lu_box["lu"] = None
                 return None, raw
