@@ -1028,11 +1028,13 @@ def _breakdown_message(md, grid, x, t, h) -> str:
 
 
 class _Violations:
-    """First time each limit is violated (node pressure bounds, station ratios)."""
+    """First time each limit is violated: node pressure bounds; station ratios above
+    ``ratio_max`` or below 1; regulators whose outlet is above their inlet (their set point is
+    kept during the run, which a real regulator could not do)."""
 
     def __init__(self):
         self.first: dict = {}
-        self.lo = self.hi = self.cs_max = None
+        self.lo = self.hi = self.cs = None
 
     def check(self, t, p, md, ctl):
         pn = p[:md.n]
@@ -1050,21 +1052,32 @@ class _Violations:
                                     (np.flatnonzero(new_hi), "p_max", md.p_max)):
                 for i in idx:
                     self.first[(md.node_ids[i], lim)] = ("node", t, pn[i] / BAR, bound[i] / BAR)
-        cs = md.stations
+        if self.cs is None:
+            # stations (ratio above ratio_max or below 1) and regulators (outlet above inlet:
+            # a regulator cannot raise the pressure; the run keeps its set point, see the notes)
+            sp_ = md.special
+            self.cs = sp_[np.isin(md.kind[sp_], ("compressorStation", "controlValve"))]
+            self.cs_max = np.where(md.kind[self.cs] == "compressorStation",
+                                   np.nan_to_num(md.ratio_max[self.cs] * (1 + 1e-9), nan=np.inf),
+                                   np.inf)
+            self.reg = md.kind[self.cs] == "controlValve"
+            self.seen_cs = np.zeros((3, self.cs.size), dtype=bool)
+        cs = self.cs
         if cs.size == 0:
             return
-        if self.cs_max is None:
-            self.cs_max = np.nan_to_num(md.ratio_max[cs] * (1 + 1e-9), nan=np.inf)
-            self.seen_cs = np.zeros((2, cs.size), dtype=bool)
         active = ctl.mode[cs] == "active"
         ratio = pn[md.v[cs]] / pn[md.u[cs]]
-        new = np.stack([active & (ratio > self.cs_max), active & (ratio < 1 - 1e-9)]) & ~self.seen_cs
+        new = np.stack([active & (ratio > self.cs_max), active & ~self.reg & (ratio < 1 - 1e-9),
+                        active & self.reg & (ratio > 1 + 1e-9)]) & ~self.seen_cs
         if new.any():
             self.seen_cs |= new
-            for row, lim in ((0, "ratio_max"), (1, "ratio < 1")):
-                for k in np.flatnonzero(new[row]):
-                    bnd = md.ratio_max[cs[k]] if row == 0 else 1.0
-                    self.first[(md.edge_ids[cs[k]], lim)] = ("compressorStation", t, ratio[k], bnd)
+            for k in np.flatnonzero(new[0]):
+                self.first[(md.edge_ids[cs[k]], "ratio_max")] = (md.kind[cs[k]], t, ratio[k],
+                                                                  md.ratio_max[cs[k]])
+            for k in np.flatnonzero(new[1]):
+                self.first[(md.edge_ids[cs[k]], "ratio < 1")] = (md.kind[cs[k]], t, ratio[k], 1.0)
+            for k in np.flatnonzero(new[2]):   # a regulator cannot raise the pressure
+                self.first[(md.edge_ids[cs[k]], "p_out > p_in")] = (md.kind[cs[k]], t, ratio[k], 1.0)
 
     def table(self) -> pd.DataFrame:
         rows = [{"element": k[0], "kind": v[0], "limit": k[1], "first_time_s": v[1],
