@@ -342,3 +342,29 @@ def test_regulator_that_would_boost_is_reported():
     assert 3600 < t_first <= 6 * 3600
     assert (p["b2"] - p["b"]).loc[p.index >= t_first + 3600].max() > 0   # it did boost after
     assert (p["b2"] <= p["b"] + 1e-9).loc[p.index <= 3600].all()
+
+
+def test_automatic_regulator_opens_when_its_inlet_falls():
+    """A regulator with the default (automatic) control holds its outlet at the outlet node's
+    p_max until a demand peak drafts its inlet below that: it then opens (bypass, logged) and
+    never raises the pressure; when the peak ends and the inlet recovers it regulates again."""
+    net = Network([{"id": "a", "kind": "source"}, {"id": "b", "kind": "innode"},
+                   {"id": "b2", "kind": "innode", "p_max_pa": 50e5}, {"id": "c", "kind": "sink"}],
+                  [{"id": "p1", "kind": "pipe", "from_node": "a", "to_node": "b", "length_m": 60e3,
+                    "diameter_m": 0.5, "roughness_m": 2e-5},
+                   {"id": "r", "kind": "controlValve", "from_node": "b", "to_node": "b2"},
+                   {"id": "p2", "kind": "pipe", "from_node": "b2", "to_node": "c", "length_m": 20e3,
+                    "diameter_m": 0.5, "roughness_m": 2e-5}])
+    scn = Scenario([{"id": "a", "p_fixed_pa": 60e5}, {"id": "c", "inflow_kg_s": -30.0}], temperature=T)
+    prof = pd.DataFrame({"time_h": [0, 1, 2, 5, 6], "c.inflow_kg_s": [-30, -30, -70, -70, -20]})
+    res = linepack.simulate_transient(net, scn, duration="16h", dt="10min", output_dt="10min",
+                                      profile=prof, eos="ideal", gas=GAS)
+    assert res.completed
+    log = res.control_log
+    assert list(log["to_mode"][:2]) == ["bypass", "active"]
+    t_open, t_back = log["time_s"].iloc[0], log["time_s"].iloc[1]
+    assert 3600 < t_open < 5 * 3600 < t_back
+    p = res.pressure_bar
+    assert ((p["b2"] - p["b"]) <= 1e-6).all()                    # never boosts
+    assert p["b2"].loc[p.index > t_back + 3600].max() == pytest.approx(50.0, abs=1e-6)
+    assert "r" not in set(res.violations["element"])

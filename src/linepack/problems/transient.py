@@ -46,9 +46,14 @@ to step (a chord iteration) and refreshed when the convergence rate falls below 
 step that does not converge is halved (up to 6 times) before the run is declared broken
 down.
 
-The element states do not switch automatically during the run (stations and regulators keep
-the state of the initial steady state until an event changes them); a station holding an
-outlet pressure below its inlet pressure is reported as a violation (``ratio < 1``).
+Automatic elements (the regulators, stations and check valves whose controls the user did
+not give, as in :func:`linepack.simulate`) follow the steady model's control rule
+(:func:`linepack.problems.model.apply_control_rule`) after every time step: a regulator whose
+inlet falls below its set point opens (bypass), a station whose inlet rises above its set
+point bypasses, both return to their set point when it can be held again, check valves close
+against reverse flow; a step with a switch is solved again (at most 4 rounds). Elements with
+given controls keep them until an event changes them; a station pushed outside its ratios or
+a given regulator that would have to raise the pressure is reported as a violation.
 """
 
 from __future__ import annotations
@@ -67,8 +72,8 @@ from linepack.errors import InputError, NotConverged, did_you_mean
 from linepack.network.network import Controls, Network, Scenario
 from linepack.physics import compiled
 from linepack.physics import element_laws as laws
-from linepack.problems.model import (ALG, FLOW, LAW, OFF, NetworkModel, apply_controls,
-                                     edge_states, resolve_controls, resolve_physics,
+from linepack.problems.model import (ALG, FLOW, LAW, OFF, NetworkModel, apply_control_rule,
+                                     apply_controls, edge_states, resolve_controls, resolve_physics,
                                      station_power)
 from linepack.results.transient import TransientResult
 from linepack.units import BAR
@@ -88,6 +93,7 @@ _DROOP = 1e-9
 # under partial pivoting (GasLib-4197, 8,677 unknowns: fill 46k vs 100k with MMD_AT_PLUS_A,
 # factor 7 vs 25 ms, solve 0.33 vs 0.69 ms; equal on GasLib-134)
 _ORDERING = "COLAMD"
+_RULE_ROUNDS = 4         # control-rule rounds (re-solves) per time step at most
 _CHORD_RATE = 0.5        # reuse the LU factors while the residual falls at least this fast
 _CHORD_MAX = 10          # and for at most this many iterations on one factor
 _TIME_UNITS = {"time_s": 1.0, "time_min": 60.0, "time_h": 3600.0}
@@ -812,6 +818,10 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
 
     lu_box: dict = {}
     prev = None   # (state, step) before the last step, for the predictor
+    rule_on = bool(np.any(ctl.auto[md.special])) if md.special.size else False
+    rounds = 0    # control-rule rounds of the current step
+    log: list = []   # (time, element, from, to) of every automatic switch
+    ctl.switches[:] = 0
     status, message = "completed", ""
     cum = 0.0
     steps = 0
@@ -846,6 +856,22 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
                 continue
             rho_n, q_n, G_n = aux
             p_n, m_n, ms_n = sysm.split(x_new)
+            if rule_on and rounds < _RULE_ROUNDS:
+                # the control rule of the steady model on the new state: an automatic
+                # regulator or station that switches makes the step be solved again
+                before = ctl.mode.copy()
+                flows = np.zeros(md.m)
+                flows[md.special] = ms_n
+                if apply_control_rule(md, ctl, _State(p_n[:md.n], flows), const_dir):
+                    rounds += 1
+                    for i in np.flatnonzero(ctl.mode != before):
+                        log.append((t + h, str(md.edge_ids[i]), str(before[i]), str(ctl.mode[i])))
+                    sysm.set_states(*edge_states(md, ctl, const_dir))
+                    lu_box["lu"] = None
+                    prev = None
+                    continue
+            rounds = 0
+            ctl.switches[:] = 0
             N_n = q_n - inj            # net flow of pipes and elements into each point
             # held points: the supply that closes the θ-balance
             stored = grid.volume * (rho_n - old["rho"]) / h
@@ -882,7 +908,10 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
              "mode": ctl.mode.copy(), "setpoint": ctl.setpoint.copy(), "value": ctl.value.copy(),
              "nodes": list(md.node_ids), "edges": list(md.edge_ids), "dx_max": opts.dx_max,
              "time_s": t}
-    return rec.result(status, message, viol.table(), steps, stats, options_used, final)
+    res = rec.result(status, message, viol.table(), steps, stats, options_used, final)
+    object.__setattr__(res, "control_log", pd.DataFrame(
+        log, columns=["time_s", "element", "from_mode", "to_mode"]))
+    return res
 
 
 # --------------------------------------------------------------------------------------
@@ -1025,6 +1054,13 @@ def _breakdown_message(md, grid, x, t, h) -> str:
     return (f"physics breakdown at t = {t / 3600:.4g} h ({t:.6g} s): the time step has no "
             f"solution (tried down to {h:.3g} s); the pressure falls towards zero near {where} "
             f"(last {p[i] / BAR:.4g} bar); results are kept up to t = {t:.6g} s")
+
+
+@dataclass
+class _State:
+    """Node pressures [Pa] and connection flows [kg/s] for the control rule."""
+    p: np.ndarray
+    flow: np.ndarray
 
 
 class _Violations:

@@ -62,6 +62,9 @@ class TransientResult:
         Internal time steps taken, Newton iterations and LU factorisations used.
     options : dict
         Scheme and physics options used.
+    control_log : DataFrame
+        Every switch of an automatic regulator, station or check valve by the control rule
+        (``time_s``, ``element``, ``from_mode``, ``to_mode``).
     final_state : dict
         The whole discrete state at the last time (pressures at every grid point, flows,
         element states, held pressures): pass the result as ``initial`` to continue the run.
@@ -83,6 +86,8 @@ class TransientResult:
     factorizations: int = 0
     options: dict = field(default_factory=dict)
     final_state: dict = field(default_factory=dict, repr=False)
+    control_log: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["time_s", "element", "from_mode", "to_mode"]))
 
     @property
     def completed(self) -> bool:
