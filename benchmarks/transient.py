@@ -84,7 +84,8 @@ def main() -> None:
         runs[dt] = res
         print(f"GasLib-134 24 h dt {dt:>3d} s dx<=1.2 km: {t:6.3f} s  status {res.status}  "
               f"unknowns {res.options['unknowns']}  steps {res.steps}  Newton {res.newton_iterations}"
-              f"  LU {res.factorizations}  real-time x{86400 / t:,.0f}  (CPU {timed.cpu:.3f} s)")
+              f"  LU {res.factorizations}  switches {len(res.control_log)}  real-time x{86400 / t:,.0f}"
+              f"  (CPU {timed.cpu:.3f} s)")
     p30, p300 = runs[30].pressure_bar, runs[300].pressure_bar
     diff = float(np.max(np.abs(p300.to_numpy() / p30.to_numpy() - 1)))
     print(f"GasLib-134 dt 300 s vs 30 s: largest pressure difference {100 * diff:.3f} % "

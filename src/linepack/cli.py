@@ -267,6 +267,7 @@ def transient(
     i = p.min().idxmin()
     t.add_row("lowest pressure", f"{p[i].min():.2f} bar at {i} (t = {p[i].idxmin() / 3600:.3g} h)")
     t.add_row("limit violations", str(len(res.violations)))
+    t.add_row("automatic control switches", str(len(res.control_log)))
     out.print(t)
     if output is not None:
         if output.suffix.lower() == ".csv":
