@@ -434,14 +434,17 @@ def island_references(md: NetworkModel, state: np.ndarray):
     return np.asarray(fixed, dtype=np.int64), np.asarray(values, dtype=float), notes
 
 
-def apply_control_rule(md: NetworkModel, ctl: EdgeControl, sol, const_dir: np.ndarray) -> bool:
+def apply_control_rule(md: NetworkModel, ctl: EdgeControl, sol, const_dir: np.ndarray,
+                       which: np.ndarray | None = None) -> bool:
     """Apply the control rule once; return whether any element changed (pipes never do).
 
     ``sol`` carries the node pressures ``p`` [Pa] and the connection flows ``flow`` [kg/s]
     of a solve under the current states (the steady solve, or a transient time step).
     Automatic elements (``ctl.auto``) switch at most 3 times until ``ctl.switches`` is reset.
+    ``which`` limits the rule to these connections (positions among the non-pipes' ids,
+    default all of ``md.special``; a caller that knows which are automatic passes those).
     """
-    s = md.special
+    s = md.special if which is None else which
     if s.size == 0:
         return False
     p, f = sol.p, sol.flow[s]

@@ -818,7 +818,9 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
 
     lu_box: dict = {}
     prev = None   # (state, step) before the last step, for the predictor
-    rule_on = bool(np.any(ctl.auto[md.special])) if md.special.size else False
+    auto_sp = md.special[ctl.auto[md.special]]   # the elements the control rule may switch
+    rule_on = auto_sp.size > 0
+    rule_flows = np.zeros(md.m)
     rounds = 0    # control-rule rounds of the current step
     log: list = []   # (time, element, from, to) of every automatic switch
     ctl.switches[:] = 0
@@ -859,13 +861,13 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
             if rule_on and rounds < _RULE_ROUNDS:
                 # the control rule of the steady model on the new state: an automatic
                 # regulator or station that switches makes the step be solved again
-                before = ctl.mode.copy()
-                flows = np.zeros(md.m)
-                flows[md.special] = ms_n
-                if apply_control_rule(md, ctl, _State(p_n[:md.n], flows), const_dir):
+                before = ctl.mode[auto_sp]
+                rule_flows[md.special] = ms_n
+                if apply_control_rule(md, ctl, _State(p_n[:md.n], rule_flows), const_dir, auto_sp):
                     rounds += 1
-                    for i in np.flatnonzero(ctl.mode != before):
-                        log.append((t + h, str(md.edge_ids[i]), str(before[i]), str(ctl.mode[i])))
+                    for k in np.flatnonzero(ctl.mode[auto_sp] != before):
+                        i = auto_sp[k]
+                        log.append((t + h, str(md.edge_ids[i]), str(before[k]), str(ctl.mode[i])))
                     sysm.set_states(*edge_states(md, ctl, const_dir))
                     lu_box["lu"] = None
                     prev = None
