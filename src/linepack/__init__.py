@@ -32,6 +32,8 @@ _API = {
     # problems
     "simulate": "linepack.problems.steady",
     "SteadyOptions": "linepack.problems.steady",
+    "simulate_transient": "linepack.problems.transient",
+    "TransientOptions": "linepack.problems.transient",
     "transit_capacity": "linepack.problems.capacity",
     "validate_nomination": "linepack.problems.nomination",
     "transit_plan": "linepack.problems.plan",
@@ -51,6 +53,7 @@ _API = {
     # results and reports
     "SteadyResult": "linepack.results.records",
     "limit_violations": "linepack.results.limits",
+    "TransientResult": "linepack.results.transient",
     "write_report": "linepack.report.html",
     "write_tables_report": "linepack.report.html",
     "summarize": "linepack.report.summary",

@@ -396,6 +396,8 @@ def serve(
     _need_scenario(case)
     out.print(f"linepack viewer of {case.network.name or target} at http://{host}:{port}/ (Ctrl-C stops it)")
     linepack.serve(case, host=host, port=port)
+
+
 _STD = 273.15 / 293.15  # 1 standard m³ (20 °C) in normal m³ (0 °C)
 
 
@@ -645,6 +647,81 @@ def options(
                                      subtitle=f"assumption set {meta.get('assumption_set') or 'central'}; "
                                               "volumes in 20 °C m³, pressures absolute bar")
         out.print(f"report written to {report}")
+
+
+@app.command()
+def transient(
+    target: str = _target_arg(),
+    scenario: Optional[str] = typer.Option(None, "--scenario", "-s", help="Scenario of the initial steady state (name or .scn file)."),
+    profile: Optional[Path] = typer.Option(None, "--profile", help="CSV: a time column (time_s, time_min, time_h or time) and <node>.p_bar / <node>.inflow_kg_s columns."),
+    events: Optional[Path] = typer.Option(None, "--events", help="CSV of control events: time column, element, mode, setpoint, value (SI) or value_bar."),
+    controls: Optional[Path] = typer.Option(None, "--controls", help="JSON file of controls for the initial state."),
+    hours: float = typer.Option(24.0, "--hours", help="Simulated time, hours."),
+    dt: str = typer.Option("5min", "--dt", help="Time step, e.g. 30s, 5min."),
+    output_dt: Optional[str] = typer.Option(None, "--output-dt", help="Spacing of the output times (default 1h)."),
+    dx_km: float = typer.Option(10.0, "--dx-km", help="Longest pipe segment, km."),
+    theta: float = typer.Option(1.0, "--theta", help="1 = backward Euler, 0.5 = Crank-Nicolson."),
+    inertia: bool = typer.Option(False, "--inertia", help="Keep the inertia term (fast transients)."),
+    friction: str = typer.Option("nikuradse", "--friction"),
+    eos: str = typer.Option("papay", "--eos"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write results: a .csv or .parquet file (pressures, flows, totals side by side), or a folder for one CSV per table."),
+) -> None:
+    """Simulate the network over time from its steady state (profiles and control events)."""
+    import time
+
+    import pandas as pd
+    from rich.progress import Progress
+
+    def table(path: Path, what: str):
+        try:
+            return pd.read_csv(path)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+            raise linepack.InputError(f"{what} '{path}': not a readable CSV ({exc})") from None
+
+    if not (hours > 0):
+        raise linepack.InputError(f"--hours must be > 0 (got {hours:g})")
+    opened = linepack.open_case(target, scenario)
+    _need_scenario(opened)
+    ctl = linepack.read_controls(controls, opened.network) if controls is not None else opened.controls
+    prof = table(profile, "profile") if profile is not None else None
+    evs = table(events, "events") if events is not None else None
+    opts = linepack.TransientOptions(theta=theta, dx_max=dx_km * 1e3, inertia=inertia)
+    # the bar appears only on runs longer than a second
+    with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("simulating", total=hours * 3600.0, visible=False)
+        t_start = time.monotonic()
+
+        def tick(t, total):
+            if time.monotonic() - t_start > 1.0:
+                bar.update(task, completed=t, visible=True)
+        res = linepack.simulate_transient(opened.network, opened.scenario, ctl, duration=hours * 3600.0,
+                                          dt=dt, output_dt=output_dt, profile=prof, events=evs,
+                                          friction=friction, eos=eos, progress=tick, options=opts)
+    tot = res.totals
+    t = Table(title=f"transient {hours:g} h, dt {dt}", show_header=False)
+    t.add_row("status", res.status)
+    t.add_row("steps / Newton iterations / LU factorisations", f"{res.steps} / {res.newton_iterations} / {res.factorizations}")
+    t.add_row("linepack start → end", f"{tot['linepack_mcm'].iloc[0]:.4f} → {tot['linepack_mcm'].iloc[-1]:.4f} mcm (0 °C)")
+    p = res.pressure_bar
+    i = p.min().idxmin()
+    t.add_row("lowest pressure", f"{p[i].min():.2f} bar at {i} (t = {p[i].idxmin() / 3600:.3g} h)")
+    t.add_row("limit violations", str(len(res.violations)))
+    t.add_row("automatic control switches", str(len(res.control_log)))
+    out.print(t)
+    if output is not None:
+        if output.suffix.lower() == ".csv":
+            output.parent.mkdir(parents=True, exist_ok=True)
+            tmp = output.with_name(output.name + ".tmp")
+            res.to_frame().to_csv(tmp)
+            tmp.replace(output)
+        elif output.suffix.lower() == ".parquet":
+            res.to_frame().to_parquet(output)
+        else:
+            res.to_csv(output)
+        out.print(f"results written to {output}")
+    if not res.completed:
+        err.print(res.message, markup=False, soft_wrap=True)
+        raise typer.Exit(EXIT_SOLVER)
 
 
 def _need_scenario(opened) -> None:

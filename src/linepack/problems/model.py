@@ -28,7 +28,8 @@ from linepack.errors import InputError, did_you_mean
 from linepack.network.network import Controls, Network, Scenario
 from linepack.units import BAR
 
-__all__ = ["NetworkModel", "EdgeControl", "resolve_physics", "resolve_controls", "edge_states",
+__all__ = ["NetworkModel", "EdgeControl", "resolve_physics", "resolve_controls", "apply_controls",
+           "apply_control_rule", "edge_states",
            "island_references", "station_power", "FRICTION_NAMES", "LAW", "ALG", "FLOW", "OFF",
            "DEFAULT_VISCOSITY", "DEFAULT_EFFICIENCY", "DEFAULT_ISENTROPIC_EXPONENT"]
 
@@ -162,6 +163,10 @@ def _outlet_region_max(md: NetworkModel) -> np.ndarray:
     low = np.full(nc, np.inf)
     np.minimum.at(low, lab, np.where(np.isfinite(md.p_max), md.p_max, np.inf))
     return low[lab]
+
+
+#: Public name of the checked control writer (the transient problem applies scheduled events with it).
+apply_controls = _apply_controls
 
 
 def resolve_controls(md: NetworkModel, controls: Controls | None) -> EdgeControl:
@@ -448,6 +453,71 @@ def island_references(md: NetworkModel, state: np.ndarray):
                          "and station states); give p_fixed at one of them or open a connection "
                          "to the rest of the network")
     return np.asarray(fixed, dtype=np.int64), np.asarray(values, dtype=float), notes
+
+
+def apply_control_rule(md: NetworkModel, ctl: EdgeControl, sol, const_dir: np.ndarray,
+                       which: np.ndarray | None = None) -> bool:
+    """Apply the control rule once; return whether any element changed (pipes never do).
+
+    ``sol`` carries the node pressures ``p`` [Pa] and the connection flows ``flow`` [kg/s]
+    of a solve under the current states (the steady solve, or a transient time step).
+    Automatic elements (``ctl.auto``) switch at most 3 times until ``ctl.switches`` is reset.
+    ``which`` limits the rule to these connections (positions among the non-pipes' ids,
+    default all of ``md.special``; a caller that knows which are automatic passes those).
+    """
+    s = md.special if which is None else which
+    if s.size == 0:
+        return False
+    p, f = sol.p, sol.flow[s]
+    pu, pv = p[md.u[s]], p[md.v[s]]
+    loss_in, loss_out, ratio_max = md.loss_in[s], md.loss_out[s], md.ratio_max[s]
+    tol_f = 1e-6 * md.flow_scale
+    tol_p = 1e-3  # Pa
+    changed = np.zeros(s.size, dtype=bool)
+    k, mode, spt, val, switches = md.kind[s], ctl.mode[s], ctl.setpoint[s], ctl.value[s], ctl.switches[s]
+    can = ctl.auto[s] & (switches < 3)
+    # regulators and compressors holding an outlet pressure
+    act = can & (mode == "active") & (spt == "p_out")
+    reg = act & (k == "controlValve")
+    cs = act & (k == "compressorStation")
+    # a regulator can only reduce: bypass (open) when its inlet is already below the set point;
+    # a compressor can only raise: bypass when its inlet is already above the set point
+    to_bypass = (reg & (pu - loss_in < val + loss_out - tol_p)) \
+        | (cs & (pu - loss_in > val + loss_out + tol_p))
+    to_closed = reg & ~to_bypass & (f < -tol_f)
+    to_bypass |= cs & (f < -tol_f)
+    byp = can & (mode == "bypass")
+    to_active = (byp & (k == "controlValve") & (f > tol_f) & (pv > val + tol_p)) \
+        | (byp & (k == "compressorStation") & (f > tol_f) & (pv < val - tol_p))
+    # check valves
+    chk = can & (k == "checkValve")
+    cv_close = chk & (mode != "closed") & (f < -tol_f)
+    cv_open = chk & (mode == "closed") & (pu > pv + tol_p)
+    # a station that would exceed its largest ratio runs at that ratio instead
+    with np.errstate(divide="ignore", invalid="ignore"):
+        need = (pv + loss_out) / (pu - loss_in)
+    over = cs & ~to_bypass & np.isfinite(ratio_max) & (need > ratio_max * (1 + 1e-9))
+    spt[over] = "ratio"
+    val[over] = ratio_max[over]
+    changed |= over
+    for sel, new in ((to_bypass, "bypass"), (to_closed, "closed"), (to_active, "active"),
+                     (cv_close, "closed"), (cv_open, "auto")):
+        mode[sel] = new
+        changed |= sel
+    # constant-loss resistors follow the flow direction
+    # a constant-loss resistor whose flow keeps reversing has no consistent direction:
+    # no flow, with a pressure difference within its loss (held as closed)
+    cr = md.const_resistor[s]
+    cd = const_dir[s]
+    flip = cr & (cd != 0) & (np.sign(f) * cd < 0) & (np.abs(f) > tol_f)
+    stuck = flip & (switches >= 2)
+    cd[flip & ~stuck] *= -1
+    cd[stuck] = 0.0
+    changed |= flip
+    switches[changed] += 1
+    ctl.mode[s], ctl.setpoint[s], ctl.value[s], ctl.switches[s] = mode, spt, val, switches
+    const_dir[s] = cd
+    return bool(changed.any())
 
 
 def station_power(md: NetworkModel, f, pu, pv, zu) -> np.ndarray:

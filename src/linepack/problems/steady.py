@@ -48,8 +48,8 @@ from linepack.problems.model import (  # noqa: F401  (the shared model; steady n
     ALG as _ALG, DEFAULT_EFFICIENCY, DEFAULT_ISENTROPIC_EXPONENT, DEFAULT_VISCOSITY, FLOW as _FLOW,
     FRICTION_NAMES, LAW as _LAW, OFF as _OFF, EdgeControl as _EdgeControl, NetworkModel as _Model,
     edge_states as _edge_states, island_references as _island_references,
-    resolve_controls as _resolve_controls, resolve_physics as _resolve_physics,
-    station_power as _station_power)
+    apply_control_rule as _switch, resolve_controls as _resolve_controls,
+    resolve_physics as _resolve_physics, station_power as _station_power)
 from linepack.physics import element_laws as laws
 from linepack.physics.friction import Nikuradse
 from linepack.results.limits import limit_violations
@@ -717,63 +717,6 @@ def _conflict_error(md: _Model, conflict: _Conflict) -> InputError:
 # --------------------------------------------------------------------------------------
 # active-set rule for automatic controls
 # --------------------------------------------------------------------------------------
-def _switch(md: _Model, ctl: _EdgeControl, sol: _Solution, const_dir: np.ndarray) -> bool:
-    """Apply the control rule once; return whether any element changed (pipes never do)."""
-    s = md.special
-    if s.size == 0:
-        return False
-    p, f = sol.p, sol.flow[s]
-    pu, pv = p[md.u[s]], p[md.v[s]]
-    loss_in, loss_out, ratio_max = md.loss_in[s], md.loss_out[s], md.ratio_max[s]
-    tol_f = 1e-6 * md.flow_scale
-    tol_p = 1e-3  # Pa
-    changed = np.zeros(s.size, dtype=bool)
-    k, mode, spt, val, switches = md.kind[s], ctl.mode[s], ctl.setpoint[s], ctl.value[s], ctl.switches[s]
-    can = ctl.auto[s] & (switches < 3)
-    # regulators and compressors holding an outlet pressure
-    act = can & (mode == "active") & (spt == "p_out")
-    reg = act & (k == "controlValve")
-    cs = act & (k == "compressorStation")
-    # a regulator can only reduce: bypass (open) when its inlet is already below the set point;
-    # a compressor can only raise: bypass when its inlet is already above the set point
-    to_bypass = (reg & (pu - loss_in < val + loss_out - tol_p)) \
-        | (cs & (pu - loss_in > val + loss_out + tol_p))
-    to_closed = reg & ~to_bypass & (f < -tol_f)
-    to_bypass |= cs & (f < -tol_f)
-    byp = can & (mode == "bypass")
-    to_active = (byp & (k == "controlValve") & (f > tol_f) & (pv > val + tol_p)) \
-        | (byp & (k == "compressorStation") & (f > tol_f) & (pv < val - tol_p))
-    # check valves
-    chk = can & (k == "checkValve")
-    cv_close = chk & (mode != "closed") & (f < -tol_f)
-    cv_open = chk & (mode == "closed") & (pu > pv + tol_p)
-    # a station that would exceed its largest ratio runs at that ratio instead
-    with np.errstate(divide="ignore", invalid="ignore"):
-        need = (pv + loss_out) / (pu - loss_in)
-    over = cs & ~to_bypass & np.isfinite(ratio_max) & (need > ratio_max * (1 + 1e-9))
-    spt[over] = "ratio"
-    val[over] = ratio_max[over]
-    changed |= over
-    for sel, new in ((to_bypass, "bypass"), (to_closed, "closed"), (to_active, "active"),
-                     (cv_close, "closed"), (cv_open, "auto")):
-        mode[sel] = new
-        changed |= sel
-    # constant-loss resistors follow the flow direction
-    # a constant-loss resistor whose flow keeps reversing has no consistent direction:
-    # no flow, with a pressure difference within its loss (held as closed)
-    cr = md.const_resistor[s]
-    cd = const_dir[s]
-    flip = cr & (cd != 0) & (np.sign(f) * cd < 0) & (np.abs(f) > tol_f)
-    stuck = flip & (switches >= 2)
-    cd[flip & ~stuck] *= -1
-    cd[stuck] = 0.0
-    changed |= flip
-    switches[changed] += 1
-    ctl.mode[s], ctl.setpoint[s], ctl.value[s], ctl.switches[s] = mode, spt, val, switches
-    const_dir[s] = cd
-    return bool(changed.any())
-
-
 # rounds of the second part of the control rule (lowering set points that push a node above
 # its maximum), and the clearance it aims below a maximum [Pa]
 _LOWER_ROUNDS = 8
