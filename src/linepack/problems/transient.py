@@ -990,7 +990,8 @@ def _controls_from(md: NetworkModel, controls, initial, const_dir: np.ndarray):
     constant-loss directions); they are taken over exactly, so the first step starts from
     the steady operating point. A result without that table (another object with ``nodes``
     and ``edges``) gives its modes in ``edges.mode``; an active element then holds what the
-    result shows (its outlet pressure, ratio or flow)."""
+    result shows (its outlet pressure, ratio or flow), one in bypass keeps the default set
+    point of :func:`~linepack.problems.model.resolve_controls` (the table does not show it)."""
     ctl = resolve_controls(md, controls)
     s = md.special
     if s.size == 0:
