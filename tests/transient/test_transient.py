@@ -47,9 +47,75 @@ def test_steady_start_stays_steady_on_gaslib11():
     assert np.max(np.abs(p / p[0] - 1)) < 1e-9
     f = res.flow_in_kg_s.to_numpy()
     assert np.max(np.abs(f - f[0])) < 1e-9 * np.max(np.abs(f[0]))
-    # and the start is simulate's state (Z at the segment means instead of the pipe mean: 1e-6)
+    # and the start is simulate's state: exactly with one segment per pipe; with 10 km segments
+    # within the variation of Papay's Z along a pipe (Z at the segment means, 1.1e-6 here)
     st = linepack.simulate(net, scn)
-    np.testing.assert_allclose(res.pressure_bar.iloc[0], st.nodes["p_bar"], rtol=1e-6)
+    np.testing.assert_allclose(res.pressure_bar.iloc[0], st.nodes["p_bar"], rtol=2e-6)
+    one = linepack.simulate_transient(net, scn, duration="1h", dt="30min",
+                                      options=TransientOptions(dx_max=1e9))
+    np.testing.assert_allclose(one.pressure_bar.iloc[-1], st.nodes["p_bar"], rtol=1e-9)
+
+
+def test_start_takes_over_the_lowered_set_points_and_reference():
+    """GasLib-11's steady state is held below the defaults by the control rule's second part
+    (reference entry01 below its 70 bar bound, both stations bypassed with lowered outlet set
+    points): the transient run holds exactly those values and re-raises none of them, and
+    with constant boundaries nothing switches."""
+    net, scn = linepack.read_gaslib(f"{GASLIB}/GasLib-11/GasLib-11.net",
+                                    f"{GASLIB}/GasLib-11/GasLib-11.scn")
+    st = linepack.simulate(net, scn)
+    fc = st.final_controls
+    held = st.nodes.loc["entry01", "p_fixed_bar"]
+    assert held < st.nodes.loc["entry01", "p_max_bar"] - 0.1          # lowered reference
+    cs = fc.index[fc["setpoint"] == "p_out"]
+    assert len(cs) == 2 and (fc.loc[cs, "value"] <= 70e5).all()
+    res = linepack.simulate_transient(net, scn, duration="2h", dt="30min")
+    assert len(res.control_log) == 0
+    np.testing.assert_allclose(res.pressure_bar["entry01"], held, rtol=1e-12)
+    fs = res.final_state
+    pos = [list(fs["edges"]).index(i) for i in fc.index]
+    assert list(fs["mode"][pos]) == list(fc["mode"])
+    np.testing.assert_array_equal(fs["value"][pos], fc["value"].to_numpy())
+
+
+def test_final_controls_reproduce_the_steady_state():
+    """Given back as explicit controls with the reference held at its held pressure,
+    SteadyResult.final_controls reproduce the steady state: they describe its operating point."""
+    net, scn = linepack.read_gaslib(f"{GASLIB}/GasLib-11/GasLib-11.net",
+                                    f"{GASLIB}/GasLib-11/GasLib-11.scn")
+    st = linepack.simulate(net, scn)
+    fc = st.final_controls
+    assert list(fc.columns) == ["mode", "setpoint", "value", "automatic", "direction"]
+    assert set(fc.index) == set(st.edges.index[st.edges["kind"] != "pipe"])
+    given = {i: ({"mode": r["mode"], "setpoint": r["setpoint"], "value": r["value"]}
+                 if r["mode"] == "active" else r["mode"]) for i, r in fc.iterrows()}
+    nodes = scn.nodes.copy()
+    ref = st.nodes.index[st.nodes["p_fixed_bar"].notna()]
+    nodes.loc[ref, "p_fixed_pa"] = st.nodes.loc[ref, "p_fixed_bar"] * 1e5
+    again = linepack.simulate(net, scn.evolve(nodes=nodes), Controls.from_dict(given))
+    np.testing.assert_allclose(again.nodes["p_bar"], st.nodes["p_bar"], rtol=1e-9)
+    np.testing.assert_allclose(again.edges["m_kg_s"], st.edges["m_kg_s"], rtol=1e-7, atol=1e-9)
+
+
+def test_demand_beyond_the_held_set_points_breaks_down():
+    """Raising exit01 of GasLib-11 to 80 kg/s with the stations at the set points the steady
+    state holds has no steady state (simulate with those controls: Infeasible); the run ends
+    as a breakdown naming exit01 (no error from a predictor extrapolated below zero)."""
+    net, scn = linepack.read_gaslib(f"{GASLIB}/GasLib-11/GasLib-11.net",
+                                    f"{GASLIB}/GasLib-11/GasLib-11.scn")
+    st = linepack.simulate(net, scn)
+    fc = st.final_controls
+    given = {i: {"mode": "active", "setpoint": "p_out", "value": fc.loc[i, "value"]}
+             for i in fc.index[fc["setpoint"] == "p_out"]}
+    nodes = scn.nodes.copy()
+    nodes.loc["exit01", "inflow_kg_s"] = -80.0
+    nodes.loc["entry01", "p_fixed_pa"] = st.nodes.loc["entry01", "p_fixed_bar"] * 1e5
+    with pytest.raises(linepack.Infeasible):
+        linepack.simulate(net, scn.evolve(nodes=nodes), Controls.from_dict(given))
+    profile = pd.DataFrame({"time_h": [0, 6, 24], "exit01.inflow_kg_s": [-60, -80, -80]})
+    res = linepack.simulate_transient(net, scn, duration="24h", dt="5min", profile=profile)
+    assert res.status == "breakdown"
+    assert "exit01" in res.message
 
 
 @pytest.mark.parametrize("eos, dx_max", [("ideal", 10e3), ("papay", 1e9)])

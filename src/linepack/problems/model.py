@@ -29,7 +29,7 @@ from linepack.network.network import Controls, Network, Scenario
 from linepack.units import BAR
 
 __all__ = ["NetworkModel", "EdgeControl", "resolve_physics", "resolve_controls", "apply_controls",
-           "apply_control_rule", "edge_states",
+           "apply_control_rule", "edge_states", "final_controls", "controls_from_final",
            "island_references", "station_power", "FRICTION_NAMES", "LAW", "ALG", "FLOW", "OFF",
            "DEFAULT_VISCOSITY", "DEFAULT_EFFICIENCY", "DEFAULT_ISENTROPIC_EXPONENT"]
 
@@ -203,6 +203,50 @@ def resolve_controls(md: NetworkModel, controls: Controls | None) -> EdgeControl
         raise InputError(f"{kind[i]} '{ids[i]}': no outlet pressure to hold: give a control "
                          "value or a p_out_max / outlet node p_max")
     return EdgeControl(mode, setpoint, value, auto, np.zeros(n, dtype=np.int64))
+
+
+#: Columns of :func:`final_controls` (``SteadyResult.final_controls``).
+FINAL_CONTROL_COLUMNS = ("mode", "setpoint", "value", "automatic", "direction")
+
+
+def final_controls(md: NetworkModel, ctl: EdgeControl, const_dir: np.ndarray) -> pd.DataFrame:
+    """The controls a solve ended with, one row per connection that is not a pipe: ``mode``,
+    ``setpoint`` and ``value`` (SI, as in :class:`~linepack.Controls`: Pa absolute, -, kg/s;
+    the set points as the control rule left them, lowered ones included, also for an element
+    now in bypass), ``automatic`` (the control rule may still switch it) and ``direction``
+    (constant-loss resistors: +1 / −1 the flow direction their loss acts in, 0 held without
+    flow; NaN for the others). :func:`controls_from_final` reads it back."""
+    s = md.special
+    direction = np.full(s.size, np.nan)
+    cr = md.const_resistor[s]
+    direction[cr] = const_dir[s][cr]
+    return pd.DataFrame({"mode": ctl.mode[s].copy(), "setpoint": ctl.setpoint[s].copy(),
+                         "value": ctl.value[s].copy(), "automatic": ctl.auto[s].copy(),
+                         "direction": direction}, index=md.edge_ids[s], copy=False)
+
+
+def controls_from_final(md: NetworkModel, ctl: EdgeControl, table: pd.DataFrame,
+                        const_dir: np.ndarray) -> None:
+    """Take over a :func:`final_controls` table into ``ctl`` and ``const_dir`` (in place): mode,
+    set point and value of every listed connection; an element stays automatic only where it
+    was automatic in ``ctl`` and in the table (one the rule held in bypass is no longer).
+    Raises InputError when the table does not list this network's connections."""
+    s = md.special
+    missing = [c for c in FINAL_CONTROL_COLUMNS if c not in table.columns]
+    if missing:
+        raise InputError(f"initial: the result's final controls have no column {missing[0]!r}")
+    pos = table.index.get_indexer(md.edge_ids[s])
+    if np.any(pos < 0):
+        bad = md.edge_ids[s][int(np.flatnonzero(pos < 0)[0])]
+        raise InputError(f"initial: connection '{bad}' of the network is not in the initial "
+                         "result's final controls (a result of another network?)")
+    ctl.mode[s] = table["mode"].to_numpy(dtype=object)[pos]
+    ctl.setpoint[s] = table["setpoint"].to_numpy(dtype=object)[pos]
+    ctl.value[s] = table["value"].to_numpy(dtype=float)[pos]
+    ctl.auto[s] &= table["automatic"].to_numpy(dtype=bool)[pos]
+    direction = table["direction"].to_numpy(dtype=float)[pos]
+    cr = md.const_resistor[s] & np.isfinite(direction)
+    const_dir[s[cr]] = direction[cr]
 
 
 # --------------------------------------------------------------------------------------

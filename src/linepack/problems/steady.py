@@ -49,7 +49,8 @@ from linepack.problems.model import (  # noqa: F401  (the shared model; steady n
     FRICTION_NAMES, LAW as _LAW, OFF as _OFF, EdgeControl as _EdgeControl, NetworkModel as _Model,
     edge_states as _edge_states, island_references as _island_references,
     apply_control_rule as _switch, resolve_controls as _resolve_controls,
-    resolve_physics as _resolve_physics, station_power as _station_power)
+    resolve_physics as _resolve_physics, station_power as _station_power,
+    final_controls as _final_controls)
 from linepack.physics import element_laws as laws
 from linepack.physics.friction import Nikuradse
 from linepack.results.limits import limit_violations
@@ -1245,7 +1246,8 @@ def _simulate(network, scenario, controls, *, friction, eos, viscosity, gas, tem
         _diagnose_failure(md, nres, fail)
     sol = _lower_set_points(md, ctl, sol, const_dir, log)
     _check_station_ratios(md, ctl, sol)
-    return _build_result(md, ctl, sol, log["iterations"], log["norms"], log["rounds"], friction, eos)
+    return _build_result(md, ctl, sol, log["iterations"], log["norms"], log["rounds"], friction, eos,
+                         const_dir)
 
 
 def _check_station_ratios(md: _Model, ctl: _EdgeControl, sol: _Solution) -> None:
@@ -1363,7 +1365,7 @@ def _lowered_note(md: _Model, sol: _Solution) -> str:
 
 
 def _build_result(md: _Model, ctl: _EdgeControl, sol: _Solution, iterations, norms, rounds,
-                  friction, eos) -> SteadyResult:
+                  friction, eos, const_dir: np.ndarray) -> SteadyResult:
     p, f = sol.p, sol.flow
     net = md.net
     # slack inflow at reference nodes: what leaves through connections
@@ -1425,4 +1427,5 @@ def _build_result(md: _Model, ctl: _EdgeControl, sol: _Solution, iterations, nor
         **asdict(md.opts),
     }
     return SteadyResult("converged", iterations, norms, nodes, edges, float(np.nansum(lp)),
-                        md.scn.name, options, rounds, limit_violations(net, nodes, edges))
+                        md.scn.name, options, rounds, limit_violations(net, nodes, edges),
+                        _final_controls(md, ctl, const_dir))

@@ -73,8 +73,8 @@ from linepack.network.network import Controls, Network, Scenario
 from linepack.physics import compiled
 from linepack.physics import element_laws as laws
 from linepack.problems.model import (ALG, FLOW, LAW, OFF, NetworkModel, apply_control_rule,
-                                     apply_controls, edge_states, resolve_controls, resolve_physics,
-                                     station_power)
+                                     apply_controls, controls_from_final, edge_states,
+                                     resolve_controls, resolve_physics, station_power)
 from linepack.results.transient import TransientResult
 from linepack.units import BAR
 
@@ -725,18 +725,25 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
     ev = _parse_events(events, md)
 
     saved = initial.final_state if isinstance(initial, TransientResult) else None
+    # constant-loss resistors: the flow direction their loss acts in (as the start left it)
+    const_dir = np.ones(md.m)
     if isinstance(initial, TransientResult):
         _check_saved(md, initial, opts)
         ctl = resolve_controls(md, controls)
         ctl.mode[:], ctl.setpoint[:], ctl.value[:] = (saved["mode"], saved["setpoint"],
                                                        saved["value"])
+        if "automatic" in saved:
+            ctl.auto &= saved["automatic"]
+            const_dir[:] = saved["direction"]
         held_value0 = np.where(saved["held"], saved["held_value"], np.nan)
     else:
         if initial is None:
             initial = simulate(network, scenario, controls, friction=friction, eos=eos,
                                viscosity=viscosity, gas=gas, temperature=temperature)
         _check_initial(md, initial)
-        ctl = _controls_from(md, controls, initial)
+        ctl = _controls_from(md, controls, initial, const_dir)
+        # held as the steady state held them (a default reference lowered by the control
+        # rule at its lowered value)
         held_value0 = initial.nodes["p_fixed_bar"].reindex(md.node_ids).to_numpy(float) * BAR
     _check_events(md, ctl, ev)
 
@@ -758,7 +765,6 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
     held_pt = np.zeros(grid.npt, dtype=bool)
     held_pt[:md.n] = held_node
     sysm.set_held(held_pt)
-    const_dir = np.ones(md.m)
     state, a, b, q = edge_states(md, ctl, const_dir)
     sysm.set_states(state, a, b, q)
 
@@ -843,6 +849,8 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
             sysm.prepare(h, theta, old, inj, hv)
             # predictor: the last step's change, scaled to this step (not across an event)
             guess = x if prev is None else x + (x - prev[0]) * (h / prev[1])
+            if not np.all(guess[:grid.npt] > 0):   # extrapolated through zero: no predictor
+                guess = x
             x_new, aux = _newton(sysm, guess, lu_box, stats)
             if x_new is None and lu_box.get("lu") is not None:
                 lu_box["lu"] = None
@@ -908,6 +916,7 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
     final = {"x": x.copy(), "supply": s.copy(), "held": held_node.copy(),
              "held_value": np.where(held_node, boundary(t)[1][:md.n], np.nan),
              "mode": ctl.mode.copy(), "setpoint": ctl.setpoint.copy(), "value": ctl.value.copy(),
+             "automatic": ctl.auto.copy(), "direction": const_dir.copy(),
              "nodes": list(md.node_ids), "edges": list(md.edge_ids), "dx_max": opts.dx_max,
              "time_s": t}
     res = rec.result(status, message, viol.table(), steps, stats, options_used, final)
@@ -973,20 +982,32 @@ def _check_initial(md: NetworkModel, initial) -> None:
                          f"(got {p[bad[0]]!r} bar)")
 
 
-def _controls_from(md: NetworkModel, controls, initial):
-    """The user's controls with the element states the initial steady state settled on."""
+def _controls_from(md: NetworkModel, controls, initial, const_dir: np.ndarray):
+    """The user's controls with the element states the initial steady state ended with.
+
+    A :class:`~linepack.SteadyResult` carries them (``final_controls``: modes, set points
+    as the control rule left them, lowered ones included, which elements stay automatic,
+    constant-loss directions); they are taken over exactly, so the first step starts from
+    the steady operating point. A result without that table (another object with ``nodes``
+    and ``edges``) gives its modes in ``edges.mode``; an active element then holds what the
+    result shows (its outlet pressure, ratio or flow), one in bypass keeps the default set
+    point of :func:`~linepack.problems.model.resolve_controls` (the table does not show it)."""
     ctl = resolve_controls(md, controls)
-    edges = initial.edges.reindex(md.edge_ids)
     s = md.special
     if s.size == 0:
         return ctl
+    table = getattr(initial, "final_controls", None)
+    if isinstance(table, pd.DataFrame) and len(table):
+        controls_from_final(md, ctl, table, const_dir)
+        return ctl
+    edges = initial.edges.reindex(md.edge_ids)
     modes = edges["mode"].astype(str).to_numpy()[s]
     for k, i in enumerate(s):
         mode, _, spt = modes[k].partition(":")
         if mode not in ("open", "closed", "active", "bypass", "auto"):
             continue
         ctl.mode[i] = mode
-        if mode == "active" and spt and spt != ctl.setpoint[i]:
+        if mode == "active" and spt:
             ctl.setpoint[i] = spt
             if spt == "p_out":
                 ctl.value[i] = float(edges["p_out_bar"].iat[i]) * BAR

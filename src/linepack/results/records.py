@@ -52,6 +52,14 @@ class SteadyResult:
         ``unit``, ``amount`` (≥ 0, how far outside), ``relative`` and ``message``; see
         :func:`linepack.results.limits.limit_violations`. A converged result may violate
         limits: ``status`` is the solver's verdict, :attr:`within_limits` the limits'.
+    final_controls : DataFrame
+        The controls the solve ended with, indexed by the id of every connection that is not
+        a pipe: ``mode``, ``setpoint``, ``value`` (SI as in :class:`linepack.Controls`: Pa
+        absolute, -, kg/s; set points as the control rule left them, lowered ones included,
+        also for an element now in bypass), ``automatic`` (the control rule may still switch
+        it), ``direction`` (constant-loss resistors: +1 / −1 the flow direction their loss
+        acts in, 0 without flow; NaN otherwise). :func:`linepack.simulate_transient` starts
+        from these. Not written by :meth:`to_json` / :meth:`to_csv` (``edges.mode`` is).
     """
 
     status: str
@@ -64,6 +72,8 @@ class SteadyResult:
     options: dict = field(default_factory=dict)
     rounds: list = field(default_factory=list)
     violations: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=VIOLATION_COLUMNS))
+    final_controls: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["mode", "setpoint", "value", "automatic", "direction"]), repr=False)
 
     @property
     def converged(self) -> bool:
