@@ -304,8 +304,9 @@ def build_formulation(md, groups=(), fixed_modes=None, margin_bar: float = 0.0,
     if held.size:
         p_lo[held] = p_hi[held] = held_bar
         p_top = max(p_top, float(held_bar.max()) * 1.5)
-    # flows: a connection without a bound gets ± the total nominated supply × 2
-    supply = float(np.sum(np.maximum(md.inj, 0.0)))
+    # flows: a connection without a bound gets ± twice the larger of the total nominated supply
+    # and the total nominated demand (held nodes supply or take the difference)
+    supply = max(float(np.sum(np.maximum(md.inj, 0.0))), float(np.sum(np.maximum(-md.inj, 0.0))))
     big = max(2.0 * supply, 1.0)
     f_lo_t, f_hi_t = col("flow_min_kg_s"), col("flow_max_kg_s")
     f_lo = np.where(np.isfinite(f_lo_t), np.maximum(f_lo_t, -big), -big)

@@ -230,7 +230,7 @@ def solve_minlp(form, variant: str = "exact", *, elastic: bool = False, objectiv
                     S.addCons(x - ys[k] >= 0)
     for st in exclude:
         terms = []
-        for e, bins in binaries.items():
+        for e in binaries:
             terms.append(ind[(e, st[e])] if (e, st[e]) in ind else 0.0)
         if terms:   # at least one mode differs
             S.addCons(quicksum(terms) <= len(terms) - 1)
@@ -258,8 +258,11 @@ def solve_minlp(form, variant: str = "exact", *, elastic: bool = False, objectiv
         elif c in ("valve", "check"):
             o = ind[(e, "open")]
             S.addCons(q[e] <= max(form.f_hi[e], 0.0) * o)
-            lo_f = 0.0 if c == "check" else min(form.f_lo[e], 0.0)
+            lo_f = 0.0 if (c == "check" and not elastic) else min(form.f_lo[e], 0.0)
             S.addCons(q[e] >= lo_f * o)
+            if c == "check" and elastic:
+                soft(-q[e] * (1.0 / _FLOW_UNIT), 0.0, 1.0,
+                     f"{label} flow against its direction [{_FLOW_UNIT:g} kg/s]")
             dpc = float(min(form.dp_closed[e], Mp))
             S.addCons(p[a_] - p[b_] <= dpc * (1 - o))
             S.addCons(p[b_] - p[a_] <= dpc * (1 - o))

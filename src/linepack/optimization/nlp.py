@@ -30,11 +30,13 @@ References
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from linepack.errors import InputError, LinepackError
+from linepack.errors import InputError
 from linepack.optimization.formulation import law_coefficients
 from linepack.units import BAR
 
@@ -83,7 +85,8 @@ def prepare(md) -> None:
 class FixedStateNLP:
     """The continuous programme for fixed element modes (``mode`` per connection)."""
 
-    def __init__(self, md, mode: np.ndarray, margin_bar: float, p_start, m_start, objective: str = "lift"):
+    def __init__(self, md, mode: np.ndarray, margin_bar: float, p_start, m_start, objective: str = "lift",
+                 max_seconds: float | None = None):
         ca = _casadi()
         self.md, self.mode = md, mode
         kind = md.kind
@@ -260,6 +263,9 @@ class FixedStateNLP:
         opts = {"ipopt.print_level": 0, "print_time": False, "ipopt.sb": "yes",
                 "ipopt.tol": 1e-9, "ipopt.constr_viol_tol": 1e-9, "ipopt.max_iter": 3000,
                 "ipopt.mu_strategy": "adaptive"}
+        if max_seconds is not None:
+            opts["ipopt.max_wall_time"] = max(float(max_seconds), 0.05)
+        self.deadline = None if max_seconds is None else time.perf_counter() + max_seconds
         self.cold = ca.nlpsol("nomination", "ipopt", nlp, opts)
         # the refresh rounds start from the previous optimum and its multipliers
         self.warm = ca.nlpsol("nomination_warm", "ipopt", nlp, {
@@ -316,6 +322,8 @@ class FixedStateNLP:
         success = False
         lam = {}
         for k in range(_MAX_REFRESH):
+            if k > 0 and self.deadline is not None and time.perf_counter() > self.deadline:
+                break
             # the first solve smooths |m| over 0.1 % of the flow scale, the rounds after it over 1e-6
             eps2 = 1e-6 if k == 0 else 1e-12
             solver = self.cold if k == 0 else self.warm

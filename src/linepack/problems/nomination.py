@@ -77,12 +77,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 
 from linepack.errors import InputError, LinepackError
 from linepack.network.network import Controls, Network, Scenario
-from linepack.physics import element_laws as laws
 from linepack.units import BAR
 
 __all__ = ["validate_nomination", "NominationResult"]
@@ -187,14 +184,6 @@ def _modes(md, groups, choice, controls: Controls | None, closed=()) -> np.ndarr
                 mode[i] = m_
     mode[list(closed)] = "closed"
     return mode
-
-
-def _parts(n, u, v) -> np.ndarray:
-    """Label of the connected part of every node, joined by the connections (u, v)."""
-    from scipy.sparse.csgraph import connected_components
-
-    adj = sp.coo_matrix((np.ones(u.size), (u, v)), shape=(n, n))
-    return connected_components(adj, directed=False)[1]
 
 
 def _controls_and_scenario(md, mode, p_bar, m, scenario: Scenario):
@@ -526,8 +515,10 @@ def validate_nomination(network: Network, scenario: Scenario, controls: Controls
 
     def nlp(mode, p_start, m_start, choice, details=False):
         nonlocal n_prog, best
+        if left() <= 0:
+            return None
         try:
-            prog = _Programme(md, mode, margin_bar, p_start, m_start)
+            prog = _Programme(md, mode, margin_bar, p_start, m_start, max_seconds=left())
         except InputError:
             return None
         n_prog += 1
@@ -569,7 +560,8 @@ def validate_nomination(network: Network, scenario: Scenario, controls: Controls
     rel = solve_minlp(form, "relaxation", objective="none", time_limit=left())
     timings["relaxation"] = rel.seconds
     if rel.status == "infeasible":
-        ela = solve_minlp(form, "relaxation", elastic=True, time_limit=max(left(), 1.0))
+        ela = solve_minlp(form, "relaxation", elastic=True, gap=1e-2,
+                          time_limit=max(min(0.5 * left(), 60.0), 1.0))
         timings["elastic"] = ela.seconds
         if ela.has_solution:
             nlp(ela.modes, ela.p_bar, ela.q, ela.choice)
