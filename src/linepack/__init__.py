@@ -35,6 +35,8 @@ _API = {
     "transit_capacity": "linepack.problems.capacity",
     "validate_nomination": "linepack.problems.nomination",
     "NominationResult": "linepack.problems.nomination",
+    "optimize_operation": "linepack.problems.operation",
+    "OperationResult": "linepack.problems.operation",
     "load_case": "linepack.scenarios",
     "open_case": "linepack.scenarios",
     "validate": "linepack.network.validate",
