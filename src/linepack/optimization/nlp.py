@@ -219,8 +219,10 @@ class FixedStateNLP:
         pmin, pmax = md.p_min / BAR, md.p_max / BAR
         width = np.where(np.isfinite(pmin) & np.isfinite(pmax), pmax - pmin, np.inf)
         mg = np.minimum(margin_bar, 0.25 * width)
-        lo_b = np.flatnonzero(np.isfinite(pmin))
-        hi_b = np.flatnonzero(np.isfinite(pmax))
+        free_node = np.ones(n, dtype=bool)
+        free_node[md.held] = False      # a held pressure is given: the simulation checks its bounds
+        lo_b = np.flatnonzero(np.isfinite(pmin) & free_node)
+        hi_b = np.flatnonzero(np.isfinite(pmax) & free_node)
         if lo_b.size:
             at_least(P[lo_b.tolist()], pmin[lo_b] + mg[lo_b], 1.0, "pressure below its minimum [bar]",
                      nodes=lo_b)

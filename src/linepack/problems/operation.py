@@ -83,11 +83,13 @@ def station_table(network: Network, result, drive_efficiency: float, lhv_j_kg: f
     from linepack.optimization.formulation import fuel_kg_s
 
     e = result.edges[result.edges["kind"] == "compressorStation"]
-    power = np.nan_to_num(e["power_mw"].to_numpy(float))
+    state = e["mode"].astype(str).str.split(":", n=1).str[0].to_numpy()
+    # a station bypassed or closed draws no power (the result's figure for it is the losses')
+    power = np.where(state == "active", np.nan_to_num(e["power_mw"].to_numpy(float)), 0.0)
     fuel = fuel_kg_s(power * 1e6, drive_efficiency, lhv_j_kg)
     inflow = result.nodes["inflow_kg_s"].to_numpy(float)
     through = float(np.sum(np.maximum(-inflow, 0.0)))
-    tab = pd.DataFrame({"state": e["mode"].astype(str).str.split(":", n=1).str[0].to_numpy(),
+    tab = pd.DataFrame({"state": state,
                         "ratio": e["ratio"].to_numpy(float), "power_mw": power, "fuel_kg_s": fuel,
                         "fuel_mcm_d": fuel * 86400.0 / rho_n / 1e6,
                         "fuel_pct": 100.0 * fuel / through if through > 0 else np.nan},
