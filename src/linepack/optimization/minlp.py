@@ -86,7 +86,7 @@ class MinlpSolution:
 
 def solve_minlp(form, variant: str = "exact", *, elastic: bool = False, objective: str = "ratio",
                 time_limit: float = 60.0, gap: float = 1e-4, exclude=(), first: bool = False,
-                verbose: bool = False) -> MinlpSolution:
+                verbose: bool = False, exact_squares: bool = True) -> MinlpSolution:
     """Build and solve the SCIP model (module notes).
 
     Parameters
@@ -97,6 +97,9 @@ def solve_minlp(form, variant: str = "exact", *, elastic: bool = False, objectiv
     objective : "ratio", "power", "none"
         Least total station ratio above 1 (validation), least total shaft power (W; fuel is
         proportional to it with one drive efficiency and LHV), or feasibility only.
+    exact_squares : bool
+        In the elastic relaxation, π = p² exactly (else its convex hull, as in the relaxation:
+        faster, but with wide pressure ranges the violations it names are lower bounds).
     first : bool
         Stop at the first feasible solution (validation needs no optimum).
     exclude : iterable of mode arrays
@@ -164,11 +167,13 @@ def solve_minlp(form, variant: str = "exact", *, elastic: bool = False, objectiv
     for i in np.flatnonzero(touch):
         a, b = float(vlo[i]), float(vhi[i])
         pi[i] = S.addVar(lb=a * a, ub=b * b, name=f"pi{i}")
-        if relax:
+        if relax and not (elastic and exact_squares):
             S.addCons(pi[i] >= p[i] * p[i])
             if b > a:
                 S.addCons(pi[i] <= (a + b) * p[i] - a * b)
         else:
+            # exact; in the elastic model too, where the pressure range is wide open and the
+            # secant would let π drift far above p² (no violation would show)
             S.addCons(pi[i] == p[i] * p[i])
     # ---- flows and balances
     q = [S.addVar(lb=float(form.f_lo[e]), ub=float(form.f_hi[e]), name=f"q{e}") for e in range(m)]

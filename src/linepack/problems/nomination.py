@@ -560,9 +560,12 @@ def validate_nomination(network: Network, scenario: Scenario, controls: Controls
     rel = solve_minlp(form, "relaxation", objective="none", time_limit=left())
     timings["relaxation"] = rel.seconds
     if rel.status == "infeasible":
-        ela = solve_minlp(form, "relaxation", elastic=True, gap=1e-2,
-                          time_limit=max(min(0.5 * left(), 60.0), 1.0))
+        ela = solve_minlp(form, "relaxation", elastic=True, time_limit=max(min(0.4 * left(), 60.0), 0.5))
         timings["elastic"] = ela.seconds
+        if not ela.has_solution:
+            ela = solve_minlp(form, "relaxation", elastic=True, exact_squares=False,
+                              time_limit=max(min(0.5 * left(), 60.0), 0.5))
+            timings["elastic"] += ela.seconds
         if ela.has_solution:
             nlp(ela.modes, ela.p_bar, ela.q, ela.choice)
         return finish("infeasible", ela.slacks)
