@@ -188,3 +188,32 @@ def test_cli_bad_time_limit_exits_2(capsys):
 
     assert main(["nominate", str(GASLIB / "GasLib-11" / "GasLib-11.net"), "--time-limit", "-1"]) == 2
     assert "time limit must be > 0" in capsys.readouterr().err
+
+
+def test_exact_minlp_gives_the_closed_form_least_ratio_set_point():
+    """The exact MINLP (SCIP) on source — pipe — station — pipe — sink, ideal gas (the frozen
+    coefficients are then exact): least ratio puts the source at its maximum and the sink at its
+    minimum (each less the margin), p_in² = p_src² − Δ, p_out² = p_sink² + Δ."""
+    from linepack.optimization.formulation import build_formulation
+    from linepack.optimization.minlp import solve_minlp
+    from linepack.optimization.nlp import prepare
+    from linepack.problems import model, steady
+
+    net, scn = line()
+    conns = net.connections.reset_index()
+    conns.loc[conns["id"] == "v", ["kind", "ratio_max"]] = ["compressorStation", 2.0]
+    net = Network(net.nodes.reset_index(), conns)
+    md = model.NetworkModel(net, scn, model.resolve_physics(net, scn, "nikuradse", "ideal", None, GAS, None),
+                            steady.SteadyOptions())
+    prepare(md)
+    form = build_formulation(md, margin_bar=0.01)
+    form.refresh(np.full(md.n, 60.0), np.full(md.m, M))
+    sol = solve_minlp(form, "exact", objective="ratio", time_limit=30, gap=1e-9)
+    assert sol.status == "optimal"
+    i = {n: k for k, n in enumerate(md.node_ids)}
+    d2 = drop_sq_bar2()
+    assert sol.p_bar[i["src"]] == pytest.approx(70.0 - 0.01, abs=1e-4)
+    assert sol.p_bar[i["sink"]] == pytest.approx(55.0 + 0.01, abs=1e-4)
+    assert sol.p_bar[i["n1"]] == pytest.approx(np.sqrt(69.99 ** 2 - d2), abs=1e-4)
+    assert sol.p_bar[i["n2"]] == pytest.approx(np.sqrt(55.01 ** 2 + d2), abs=1e-4)
+    assert list(sol.modes[md.kind == "compressorStation"]) == ["active"]

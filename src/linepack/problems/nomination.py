@@ -156,6 +156,7 @@ def _casadi():
 
 
 from linepack.optimization.nlp import FixedStateNLP as _Programme  # noqa: E402,F401
+from linepack.optimization.nlp import BALANCE_TOL  # noqa: E402
 from linepack.optimization.nlp import parts as _parts  # noqa: E402,F401
 
 # --------------------------------------------------------------------------------------
@@ -422,11 +423,12 @@ def _check_balance(form) -> None:
         if np.isin(members, form.held).any():
             continue
         total = float(np.sum(md.inj[members]))
-        if abs(total) > 1e-6 * md.flow_scale + 1e-9:
+        if abs(total) > BALANCE_TOL * md.flow_scale + 1e-9:
             names = ", ".join(f"'{md.node_ids[i]}'" for i in members[:5])
             raise InputError(f"nodes {names}{' and more' if members.size > 5 else ''} form a part "
                              f"of the network (under these valve states) whose nominations do not "
-                             f"balance: {total:+.6g} kg/s; entries must equal exits")
+                             f"balance: {total:+.6g} kg/s; entries must equal exits (to "
+                             f"{BALANCE_TOL * md.flow_scale:.3g} kg/s)")
 
 
 def validate_nomination(network: Network, scenario: Scenario, controls: Controls | None = None,
@@ -443,9 +445,10 @@ def validate_nomination(network: Network, scenario: Scenario, controls: Controls
        any λ, Z, κ in their ranges. Infeasible → status ``"infeasible"``, a proof; its elastic
        form (least total limit violation) names the limits that bind
        (``infeasible_limits``).
-    2. **Candidates**: the relaxation's discrete states, then those of the exact MINLP with λ,
-       Z, κ frozen at the last point (SCIP, least total station ratio), refreshed from each NLP
-       solution and excluding states already tried.
+    2. **Candidates** (heuristic): a first-improvement local search over the discrete states
+       from the relaxation's decisions, its neighbours ordered by the NLP's shortfalls
+       (:func:`_local_search`); then, if time is left, the states of the exact MINLP with λ, Z, κ
+       frozen at the best programme's point (SCIP, first feasible solution).
     3. **Exact NLP** (IPOPT) at a candidate's states, λ and Z refreshed to their fixed point;
        the set points become controls, :func:`linepack.simulate` runs under them and
        :func:`~linepack.problems.capacity.check_limits` checks every limit: none violated →
@@ -577,6 +580,17 @@ def validate_nomination(network: Network, scenario: Scenario, controls: Controls
         out = finish("validated")
         if out.feasible:
             return out
+    # then the exact MINLP (SCIP; λ, Z, κ frozen at the best programme's point), first solution
+    if left() > 0 and best is not None and np.isfinite(best[0]):
+        form.refresh(best[2], best[3])
+        ex = solve_minlp(form, "exact", objective="none", first=True, time_limit=left())
+        timings["minlp"] = ex.seconds
+        if ex.has_solution:
+            got = nlp(ex.modes, ex.p_bar, ex.q, ex.choice)
+            if got is not None and got[0] <= 1e-6:
+                out = finish("validated")
+                if out.feasible:
+                    return out
     return finish("undecided")
 
 
