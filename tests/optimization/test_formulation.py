@@ -217,3 +217,28 @@ def test_exact_minlp_gives_the_closed_form_least_ratio_set_point():
     assert sol.p_bar[i["n1"]] == pytest.approx(np.sqrt(69.99 ** 2 - d2), abs=1e-4)
     assert sol.p_bar[i["n2"]] == pytest.approx(np.sqrt(55.01 ** 2 + d2), abs=1e-4)
     assert list(sol.modes[md.kind == "compressorStation"]) == ["active"]
+
+
+@pytest.mark.slow
+def test_capacity_with_free_controls_is_at_least_that_with_fixed_ones():
+    """A source held at 70 bar, a station (ratio ≤ 2, 10 MW) and a sink ≥ 55 bar: with the
+    station's default rule the transit is what the fixed set point allows; with the controls free
+    the station may raise more, so the capacity is at least as large, and the simulation at the
+    largest flow found holds every limit."""
+    nodes = [{"id": "src", "kind": "source"},
+             {"id": "n1", "kind": "innode", "p_min_pa": 1e5, "p_max_pa": 100e5},
+             {"id": "n2", "kind": "innode", "p_min_pa": 1e5, "p_max_pa": 80e5},
+             {"id": "sink", "kind": "sink", "p_min_pa": 55e5, "p_max_pa": 80e5}]
+    pipe = lambda i, a, b: {"id": i, "kind": "pipe", "from_node": a, "to_node": b,  # noqa: E731
+                            "length_m": L, "diameter_m": D, "roughness_m": K}
+    conns = [pipe("p1", "src", "n1"), pipe("p2", "n2", "sink"),
+             {"id": "cs", "kind": "compressorStation", "from_node": "n1", "to_node": "n2",
+              "ratio_max": 2.0, "power_max_w": 10e6}]
+    net = Network(nodes, conns)
+    scn = Scenario([{"id": "src", "p_fixed_pa": 70e5}, {"id": "sink", "inflow_kg_s": -M}], temperature=T)
+    fixed = linepack.transit_capacity(net, scn, entry="src", exit="sink", rtol=1e-2, **PHYS)
+    free = linepack.transit_capacity(net, scn, entry="src", exit="sink", rtol=1e-2, free_controls=True,
+                                     time_limit=20, **PHYS)
+    assert free.max_mcm_d >= fixed.max_mcm_d * (1 - 1e-2)
+    assert free.result is not None and check_limits(net, free.result) == []
+    assert "nomination validations" in free.method
