@@ -7,8 +7,32 @@ pressure, pressure ratio, station power and flow within its limits — or showin
 that none was found and by how much the best attempt misses (the problem of
 Pfetsch et al. 2015 [1]; GasLib [2] ships its networks with such nominations).
 
-Method
+Status
 ------
+``validated``: controls were found and :func:`linepack.simulate` under them holds every limit
+(:func:`~linepack.problems.capacity.check_limits` and the regulator/station limits);
+``infeasible``: the relaxation of :mod:`linepack.optimization.minlp` has no solution — no state
+of the network carries the nomination within its limits (a proof, to SCIP's tolerance and under
+the flow bounds stated in :mod:`linepack.optimization.formulation`); its elastic form names the
+limits that bind; ``undecided``: neither within the time limit — the best programme's shortfalls
+(limit and amount) are given.
+
+Method (``method="minlp"``, the default)
+----------------------------------------
+1. The relaxation (SCIP via PySCIPOpt): infeasible → ``infeasible``.
+2. A first-improvement local search over the discrete states (heuristic): from the relaxation's
+   combined decisions with valves open and free regulators/stations in operation; neighbours
+   are, in the order of the NLP's shortfalls, a named element's other modes (bypass, closed,
+   in operation) or the other decisions of its group, then all groups' other decisions; a
+   regulator or station that neither reduces nor raises beyond its minimum is tried bypassed.
+3. Each state is scored by the exact NLP (below; :mod:`linepack.optimization.nlp`).
+4. If time is left, the exact MINLP with λ, Z, κ frozen at the best point (SCIP; first
+   feasible solution) proposes one more state.
+5. Check by simulation (below). Regulators and stations not named by a decision may be in
+   operation, bypassed or closed (GasLib's regulators with an internal bypass).
+
+Method (``method="search"``, the former one)
+--------------------------------------------
 The problem is a mixed-integer nonlinear programme. linepack splits it:
 
 * **Discrete states.** Where the network carries GasLib combined decisions
