@@ -189,8 +189,9 @@ def nominate(
                                          friction=friction, eos=eos)
     t = Table(title=f"nomination validation — {opened.scenario.name or 'scenario'}", show_header=False)
     verdict = {"validated": "[green]validated: every limit holds[/green]",
-               "infeasible": "[red]infeasible: proved by the relaxation[/red]",
-               "undecided": "[yellow]undecided: no operation found within the limits tried[/yellow]"}
+               "infeasible": "[red]not validated: infeasible, proved by the relaxation[/red]",
+               "undecided": "[yellow]not validated: undecided (no operation found in the time; "
+                            "not proved infeasible)[/yellow]"}
     t.add_row("status", verdict.get(found.status, found.status))
     t.add_row("programmes (IPOPT)", f"{found.programmes} in {found.seconds:.1f} s")
     if found.timings:
