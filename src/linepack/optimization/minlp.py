@@ -21,6 +21,11 @@ same variables and constraint names:
   infeasible, no state of the network carries the nomination within its limits (to SCIP's
   feasibility tolerance, 10⁻⁶): the proof of infeasibility.
 
+* ``variant="guide"`` — the relaxation's form with the coefficients frozen at the reference
+  point and the exact model's margins (objective ``"tight"``: least total |π_u − π_v|). Measured
+  on GasLib-582 ``nomination_cold_5``: the states it gives score no better in the NLP than the
+  relaxation's, so :func:`linepack.validate_nomination` does not use it.
+
 ``elastic=True`` turns each limit (node pressure bounds, element inlet/outlet limits, station
 power, flow bounds of regulators and stations) into a soft one with a slack ≥ 0, minimising
 their weighted sum: the limits with a positive slack at the optimum of the relaxation are the
