@@ -66,7 +66,7 @@ def require_scip():
     try:
         from pyscipopt import Model
     except ImportError:
-        raise InputError("the optimisation problems need SCIP (PySCIPOpt) and HiGHS: "
+        raise InputError("the optimisation problems need SCIP (PySCIPOpt), from the extra 'minlp': "
                          f"{INSTALL_HINT}") from None
     return Model
 
