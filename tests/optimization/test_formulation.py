@@ -242,3 +242,15 @@ def test_capacity_with_free_controls_is_at_least_that_with_fixed_ones():
     assert free.max_mcm_d >= fixed.max_mcm_d * (1 - 1e-2)
     assert free.result is not None and check_limits(net, free.result) == []
     assert "nomination validations" in free.method
+
+
+@need_gaslib
+def test_cli_optimize_prints_the_station_table_and_rejects_an_unknown_objective(capsys):
+    from linepack.cli import main
+
+    net = str(GASLIB / "GasLib-24" / "GasLib-24.net")
+    assert main(["optimize", net, "--objective", "lift"]) == 2
+    assert "objective must be one of fuel, power" in capsys.readouterr().err
+    assert main(["optimize", net, "--time-limit", "60"]) == 0
+    out = capsys.readouterr().out
+    assert "fuel mcm/d" in out and "status: optimal" in out and "CS1" in out
