@@ -6,8 +6,9 @@ Method
    search over the discrete states, exact NLP; see there).
 2. **Least power for those states**: the exact NLP of :mod:`linepack.optimization.nlp` with the
    objective "total isentropic shaft power" (λ and Z refreshed to their fixed point).
-3. **Fewer stations**: each station in operation, least power first, is tried bypassed (where
-   allowed) with the others held; kept where the NLP still holds every limit at lower power.
+3. **Fewer stations**: each station in operation that no combined decision and no given control
+   sets, least power first, is tried bypassed with the others held; kept where the NLP still
+   holds every limit at lower power.
 4. **Check by simulation**: the set points become controls, :func:`linepack.simulate` runs under
    them and every limit is checked.
 
@@ -131,7 +132,12 @@ def optimize_operation(network: Network, scenario: Scenario, controls: Controls 
     physics = model.resolve_physics(network, scenario, friction, eos, viscosity, gas, temperature)
     md = model.NetworkModel(network, scenario, physics, steady.SteadyOptions())
     prepare(md)
-    form = build_formulation(md, (), None, margin_bar, drive_efficiency, lhv_j_kg)
+    groups = network.meta.get("combined_decisions") or []
+    form = build_formulation(md, groups, None, margin_bar, drive_efficiency, lhv_j_kg)
+    named = {int(i) for g in groups for d in g["decisions"]
+             for i in md.edge_ids.get_indexer(list(d["controls"])) if i >= 0}
+    if controls is not None and len(controls.table):
+        named |= {int(i) for i in md.edge_ids.get_indexer(controls.table.index) if i >= 0}
 
     def finish(status, ctl, scn, result, viols):
         if result is not None:
@@ -170,7 +176,9 @@ def optimize_operation(network: Network, scenario: Scenario, controls: Controls 
     if best is None:   # keep the validated operation
         return finish("optimal", nom.controls, nom.scenario, nom.result, nom.violations)
     # fewer stations: bypass one at a time, least power first
-    active = [e for e in md.stations if mode[e] == "active" and "bypass" in form.modes[e]]
+    # (stations a combined decision or the caller's controls set keep their mode)
+    active = [e for e in md.stations if mode[e] == "active" and "bypass" in form.modes[e]
+              and e not in named]
     order = sorted(active, key=lambda e: _power_w(form, md, mode, best[1], best[2], only=e))
     for e in order:
         trial = mode.copy()
