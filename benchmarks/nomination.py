@@ -80,6 +80,8 @@ def bench_134(step, limit, count):
             assert check_limits(c.network, res, tol_bar=1e-6) == []
         times.append(out.seconds)
         status[out.status] += 1
+        if out.status != "validated":
+            _line(Path(n).stem, out)
     print(f"GasLib-134: {len(pick)} of {len(names)} nominations (every {step}th): {dict(status)}; "
           f"median {np.median(times):.2f} s, p90 {np.percentile(times, 90):.2f} s "
           f"(anchor: 1,232 of 1,234 solved, 0.05 s median)")
