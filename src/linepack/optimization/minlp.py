@@ -27,7 +27,8 @@ same variables and constraint names:
   relaxation's, so :func:`linepack.validate_nomination` does not use it.
 
 ``elastic=True`` turns each limit (node pressure bounds, element inlet/outlet limits, station
-power, flow bounds of regulators and stations) into a soft one with a slack ≥ 0, minimising
+power, the direction of check valves, flow bounds of pipes, short pipes and resistors below the
+total nominated flow) into a soft one with a slack ≥ 0, minimising
 their weighted sum: the limits with a positive slack at the optimum of the relaxation are the
 ones named as binding an infeasible nomination.
 
@@ -136,7 +137,8 @@ def solve_minlp(form, variant: str = "exact", *, elastic: bool = False, objectiv
     p_lo = form.p_lo_true.copy() if proof else form.p_lo.copy()
     p_hi = form.p_hi_true.copy() if proof else form.p_hi.copy()
     p_lo = np.maximum(p_lo, 1.0)
-    top = form.p_top
+    # the elastic model lets pressures go well past every bound (its slacks say by how much)
+    top = form.p_top * (4.0 if elastic else 1.0)
     slack_terms, labels = [], []
 
     def soft(expr_le, rhs, weight, label):
@@ -182,6 +184,22 @@ def solve_minlp(form, variant: str = "exact", *, elastic: bool = False, objectiv
             S.addCons(pi[i] == p[i] * p[i])
     # ---- flows and balances
     q = [S.addVar(lb=float(form.f_lo[e]), ub=float(form.f_hi[e]), name=f"q{e}") for e in range(m)]
+    if elastic:
+        # flow bounds of pipes, short pipes and resistors that can bind (below the total nominated
+        # flow, e.g. one-way connections to a load) become soft too
+        total = max(float(np.sum(np.maximum(md.inj, 0.0))), float(np.sum(np.maximum(-md.inj, 0.0))))
+        wide = max(2.0 * total, 1.0)
+        for e in np.flatnonzero(np.isin(cls, ("pipe", "drag", "const", "equal"))):
+            label = f"{md.kind[e]} '{md.edge_ids[e]}'"
+            lo_t, hi_t = form.f_lo_true[e], form.f_hi_true[e]
+            if np.isfinite(lo_t) and lo_t > -total:
+                S.chgVarLb(q[e], -wide)
+                soft(-q[e] * (1.0 / _FLOW_UNIT), -lo_t / _FLOW_UNIT, 1.0,
+                     f"{label} flow below its minimum [{_FLOW_UNIT:g} kg/s]")
+            if np.isfinite(hi_t) and hi_t < total:
+                S.chgVarUb(q[e], wide)
+                soft(q[e] * (1.0 / _FLOW_UNIT), hi_t / _FLOW_UNIT, 1.0,
+                     f"{label} flow above its maximum [{_FLOW_UNIT:g} kg/s]")
     inc = [[] for _ in range(n)]
     for e in range(m):
         inc[u[e]].append((-1.0, q[e]))
@@ -262,7 +280,7 @@ def solve_minlp(form, variant: str = "exact", *, elastic: bool = False, objectiv
             S.addCons(q[e] >= min(form.f_lo[e], 0.0) * (1 - d))
         elif c in ("pipe", "drag"):
             j = int(np.searchsorted(law, e))
-            t = _law_rows(S, form, j, e, p, pi, q, relax, guide)
+            t = _law_rows(S, form, j, e, p, pi, q, relax, guide, 2.0 * top ** 2)
             if t is not None:
                 drop_terms.append(t)
         elif c in ("valve", "check"):
@@ -279,7 +297,12 @@ def solve_minlp(form, variant: str = "exact", *, elastic: bool = False, objectiv
         elif c in ("reg", "cs"):
             a, b = ind[(e, "active")], ind[(e, "bypass")]
             S.addCons(q[e] <= max(form.f_hi[e], 0.0) * (a + b))
-            S.addCons(q[e] >= min(form.f_lo[e], 0.0) * b)
+            if elastic:   # gas against the direction of a regulator or station, by its slack
+                soft(-q[e] * (1.0 / _FLOW_UNIT) + min(form.f_lo[e], 0.0) * b * (1.0 / _FLOW_UNIT), 0.0, 1.0,
+                     f"{label} flow against its direction [{_FLOW_UNIT:g} kg/s]")
+                S.chgVarLb(q[e], min(float(form.f_lo[e]), -max(float(form.f_hi[e]), 1.0)))
+            else:
+                S.addCons(q[e] >= min(form.f_lo[e], 0.0) * b)
             if _var(b):
                 S.addCons(p[a_] - p[b_] <= Mp * (1 - b))
                 S.addCons(p[b_] - p[a_] <= Mp * (1 - b))
@@ -313,8 +336,12 @@ def solve_minlp(form, variant: str = "exact", *, elastic: bool = False, objectiv
                     else:
                         S.addCons(a == 0)
                     continue
+                if elastic:   # the ratio limit becomes soft: r may go up to the pressure range
+                    r_lim, rmax = rmax, max(rmax, top + form.loss_out[e])
                 r = S.addVar(lb=1.0, ub=max(rmax, 1.0), name=f"r{e}")
                 ratio_var[e] = r
+                if elastic and r_lim < rmax:
+                    soft(r, r_lim, 1.0, f"{label} pressure ratio above its maximum [-]")
                 pin_ = p[a_] - li
                 pout_ = p[b_] + lo
                 Mr = Mp * (rmax + 1.0)
@@ -404,7 +431,7 @@ def _margin(form, e) -> float:
     return float(form.margin_bar)
 
 
-def _law_rows(S, form, j, e, p, pi, q, relax, guide=False):
+def _law_rows(S, form, j, e, p, pi, q, relax, guide=False, big=None):
     md = form.md
     a_, b_ = int(md.u[e]), int(md.v[e])
     if not relax:
@@ -418,7 +445,7 @@ def _law_rows(S, form, j, e, p, pi, q, relax, guide=False):
     else:
         es_lo, es_hi = float(form.es_lo[j]), float(form.es_hi[j])
         k_lo, k_hi = float(form.k_lo[j]), float(form.k_hi[j])
-    M = form.p_top ** 2 * 2.0
+    M = big if big is not None else form.p_top ** 2 * 2.0
     qp = S.addVar(lb=0.0, ub=qp_max, name=f"qp{e}")
     qn = S.addVar(lb=0.0, ub=qn_max, name=f"qn{e}")
     S.addCons(q[e] == qp - qn)
