@@ -16,6 +16,8 @@ FORBIDDEN = {
     "results": {"physics", "numerics", "problems", "io", "report", "cli"},
     "report": {"problems", "numerics", "io", "cli"},
     "problems": {"io", "report", "cli"},
+    # layer 3 beside problems: formulations built from problems.model's NetworkModel
+    "optimization": {"io", "report", "cli"},
 }
 
 

@@ -41,6 +41,8 @@ _API = {
     "corridor_peak_check": "linepack.problems.plan",
     "compare_options": "linepack.problems.options",
     "NominationResult": "linepack.problems.nomination",
+    "optimize_operation": "linepack.problems.operation",
+    "OperationResult": "linepack.problems.operation",
     "load_case": "linepack.scenarios",
     "open_case": "linepack.scenarios",
     "validate": "linepack.network.validate",

@@ -302,17 +302,20 @@ def capacity(
 def nominate(
     target: str = _target_arg(),
     scenario: Optional[str] = typer.Option(None, "--scenario", "-s", help="Scenario name (native/built-in) or .scn file (GasLib)."),
-    max_choices: int = typer.Option(16, "--max-choices", min=1, help="Programmes to try over GasLib combined decisions."),
+    max_choices: int = typer.Option(64, "--max-choices", min=1, help="Nonlinear programmes to try over the discrete states."),
     margin_bar: float = typer.Option(0.01, "--margin", min=0.0, help="Pressure bounds tightened by this much, bar."),
+    time_limit: float = typer.Option(300.0, "--time-limit", help="Wall-clock budget, s (> 0)."),
+    method: str = typer.Option("minlp", "--method", help="minlp (relaxation proof + search, needs the minlp extra) or search (IPOPT only)."),
     friction: str = typer.Option("nikuradse", "--friction"),
     eos: str = typer.Option("papay", "--eos"),
     gas_file: Optional[Path] = typer.Option(None, "--gas-composition", help="JSON file of the gas's mole fractions, e.g. {\"methane\": 0.95, \"ethane\": 0.03, \"nitrogen\": 0.02} (GERG-2008 needs one; GasLib files give bulk data only)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the network, the nomination with its held pressures and the controls found as a linepack .json case (its folder must exist)."),
 ) -> None:
-    """Validate a nomination: find valve states and station/regulator set points that carry it.
+    """Validate a nomination: find valve states and station/regulator set points that carry it,
+    or prove that none exist.
 
-    Exit codes: 0 validated (every limit holds); 1 not validated (a limit is violated: the
-    summary lists them) or no solution; 2 bad input; 3 internal error.
+    Exit codes: 0 validated (every limit holds); 1 not validated (infeasible, undecided, or a
+    limit violated: the summary says which); 2 bad input; 3 internal error.
     """
     _check_output(output, "--output")
     opened = linepack.open_case(target, scenario)
@@ -321,18 +324,29 @@ def nominate(
         raise linepack.InputError(f"--output '{output}': expected a .json file (a linepack case)")
     found = linepack.validate_nomination(opened.network, opened.scenario, opened.controls,
                                          max_choices=max_choices, margin_bar=margin_bar,
+                                         time_limit=time_limit, method=method,
                                          friction=friction, eos=eos,
                                          gas=linepack.read_gas_composition(gas_file)
                                          if gas_file is not None else None)
     t = Table(title=f"nomination validation — {opened.scenario.name or 'scenario'}", show_header=False)
-    t.add_row("verdict", Text("validated: every limit holds", "green") if found.feasible
-              else Text("not validated", "red"))
+    verdict = {"validated": Text("validated: every limit holds", "green"),
+               "infeasible": Text("not validated: infeasible, proved by the relaxation", "red"),
+               "undecided": Text("not validated: undecided (no operation found in the time; "
+                                 "not proved infeasible)", "yellow")}
+    t.add_row("status", verdict.get(found.status, Text(str(found.status))))
     t.add_row("programmes (IPOPT)", f"{found.programmes} in {found.seconds:.1f} s")
+    if found.timings:
+        t.add_row("time", ", ".join(f"{k} {v:.2f} s" for k, v in found.timings.items()))
     if found.choice:
         t.add_row("combined decisions taken", " ".join(str(k) for k in found.choice)
                   if len(found.choice) <= 12 else f"{len(found.choice)} groups")
-    t.add_row("programme's total violation", f"{found.violation_bar:.4g}")
+    if found.violation_bar < float("inf"):
+        t.add_row("programme's total violation", f"{max(found.violation_bar, 0.0):.4g}")
     out.print(t)
+    if found.infeasible_limits:
+        out.print("limits that bind (least violation of the relaxation, largest first):")
+        for amount, what in found.infeasible_limits[:10]:
+            out.print(f"  - {what}: {amount:.4g}", markup=False)
     if found.shortfalls:
         out.print("limits the best programme gives up (largest first):")
         for amount, what in found.shortfalls[:10]:
@@ -344,7 +358,7 @@ def nominate(
         case = linepack.Case(opened.network, {name: found.scenario}, {name: found.controls}, {name: name})
         linepack.write_native(case, output)
         out.print(f"case with the controls found written to {output} (linepack simulate {output})")
-    if found.error is not None:
+    if found.error is not None and found.status != "infeasible":
         raise found.error
     if not found.feasible:
         raise typer.Exit(EXIT_SOLVER)
@@ -545,10 +559,11 @@ def plan(
                                               f"binding {res.base_binding}; assumption set {aset}")
         out.print(f"report written to {report}")
     if res.reached:
-        out.print(f"[green]target reached in {len(res.steps)} step(s)[/green]; capex and fuel prices are "
-                  "labelled assumptions (A_COST_*, A_FUEL_PRICE), see docs/central-asia.md")
+        out.print(Text.assemble((f"target reached in {len(res.steps)} step(s)", "green"),
+                                "; capex and fuel prices are labelled assumptions (A_COST_*, "
+                                "A_FUEL_PRICE), see docs/central-asia.md"))
     else:
-        out.print("[red]target not reached with the candidate steps[/red]")
+        out.print(Text("target not reached with the candidate steps", "red"))
         raise typer.Exit(EXIT_SOLVER)
 
 
@@ -721,6 +736,36 @@ def transient(
         out.print(f"results written to {output}")
     if not res.completed:
         err.print(res.message, markup=False, soft_wrap=True)
+        raise typer.Exit(EXIT_SOLVER)
+
+
+@app.command()
+def optimize(
+    target: str = _target_arg(),
+    scenario: Optional[str] = typer.Option(None, "--scenario", "-s", help="Scenario name (native/built-in) or .scn file (GasLib)."),
+    objective: str = typer.Option("fuel", "--objective", help="fuel or power (the same optimum with one drive efficiency and LHV)."),
+    time_limit: float = typer.Option(300.0, "--time-limit", help="Wall-clock budget, s (> 0)."),
+    margin_bar: float = typer.Option(0.01, "--margin", min=0.0, help="Pressure bounds tightened by this much, bar."),
+    drive_efficiency: Optional[float] = typer.Option(None, "--drive-efficiency", help="Station drive efficiency (default 0.35)."),
+) -> None:
+    """Least fuel (or power) operation: station states, ratios, power and fuel under every limit."""
+    opened = linepack.open_case(target, scenario)
+    _need_scenario(opened)
+    res = linepack.optimize_operation(opened.network, opened.scenario, opened.controls,
+                                      objective=objective, time_limit=time_limit,
+                                      margin_bar=margin_bar, drive_efficiency=drive_efficiency)
+    t = Table(title=f"optimal operation ({objective}) — {opened.scenario.name or 'scenario'}")
+    for c in ("station", "state", "ratio", "power MW", "fuel mcm/d", "fuel % of throughput"):
+        t.add_column(c)
+    for sid, r in res.stations.iterrows():
+        t.add_row(str(sid), str(r["state"]), f"{r['ratio']:.4f}", f"{r['power_mw']:.3f}",
+                  f"{r['fuel_mcm_d']:.4f}", f"{r['fuel_pct']:.3f}")
+    t.add_row("total", "", "", f"{res.power_mw:.3f}", f"{res.fuel_mcm_d:.4f}", f"{res.fuel_pct:.3f}")
+    out.print(t)
+    out.print(f"status: {res.status} in {res.seconds:.1f} s (nomination: {res.nomination.status})", markup=False)
+    for v in res.violations[:10]:
+        out.print(f"  - {v}", markup=False)
+    if res.status != "optimal":
         raise typer.Exit(EXIT_SOLVER)
 
 

@@ -88,6 +88,7 @@ def check_limits(network: Network, result, tol_bar: float = 1e-6) -> list[str]:
 def transit_capacity(network: Network, scenario: Scenario | None = None, controls: Controls | None = None, *,
                      entry: str, exit: str, target_mcm_d: float | None = None,
                      rtol: float = 1e-4, start_mcm_d: float | None = None, max_solves: int = 80,
+                     free_controls: bool = False, time_limit: float = 60.0,
                      **simulate_kwargs: Any) -> CapacityResult:
     """Largest transit flow from ``entry`` to ``exit``; see the module docstring for the method.
 
@@ -103,6 +104,13 @@ def transit_capacity(network: Network, scenario: Scenario | None = None, control
         Relative width of the final bracket.
     start_mcm_d : float, optional
         First flow tried (default: the scenario's exit nomination, else 1 mcm/d).
+    free_controls : bool
+        Let the operator re-set the stations, regulators and valves at every flow tried: a flow
+        is feasible when :func:`linepack.validate_nomination` validates it (``controls`` then
+        give only the modes to keep). The bracket's upper end is *proved* infeasible where the
+        validation's relaxation proves it; else it is the smallest flow not validated.
+    time_limit : float
+        Per flow tried, with ``free_controls``. [s]
     **simulate_kwargs
         Passed to :func:`linepack.simulate` (friction, eos, …).
 
@@ -164,6 +172,24 @@ def transit_capacity(network: Network, scenario: Scenario | None = None, control
 
     def trial(q_mcm_d: float):
         nonlocal best
+        if free_controls:
+            from linepack.problems.nomination import validate_nomination
+
+            out = validate_nomination(network, scenario_at(q_mcm_d * to_kg_s), controls,
+                                      time_limit=time_limit, **simulate_kwargs)
+            named = out.infeasible_limits or out.shortfalls
+            if out.feasible:
+                why = ""
+            elif out.status == "infeasible":
+                why = "proved infeasible: " + (named[0][1] if named else "by the relaxation (no limit "
+                                               "named within the time)")
+            else:
+                why = "not validated: " + (named[0][1] if named else (
+                    out.violations[0] if out.violations else "no operation found in the time"))
+            rows.append({"q_mcm_d": q_mcm_d, "feasible": out.feasible, "limit": why})
+            if out.feasible and (best is None or q_mcm_d > best[0]):
+                best = (q_mcm_d, out.result)
+            return out.feasible, why
         try:
             res = simulate(network, scenario_at(q_mcm_d * to_kg_s), controls, **simulate_kwargs)
         except Infeasible as exc:
@@ -214,6 +240,10 @@ def transit_capacity(network: Network, scenario: Scenario | None = None, control
     method = (f"bracketing search (doubling, then bisection to {rtol:g} relative) over {n} steady-state "
               "solves; limits: node pressure bounds, station/regulator outlet and inlet pressure, "
               "ratio, power, pressure reduction, flow bounds")
+    if free_controls:
+        method = (f"bracketing search (doubling, then bisection to {rtol:g} relative) over {n} nomination "
+                  "validations (controls re-set at every flow: relaxation, search over the discrete "
+                  "states, exact NLP, check by simulation)")
     return CapacityResult(lo, lo * to_kg_s, hi_why, method, target_mcm_d, target_ok,
                           pd.DataFrame(rows), best[1] if best else None)
 

@@ -7,8 +7,32 @@ pressure, pressure ratio, station power and flow within its limits — or showin
 that none was found and by how much the best attempt misses (the problem of
 Pfetsch et al. 2015 [1]; GasLib [2] ships its networks with such nominations).
 
-Method
+Status
 ------
+``validated``: controls were found and :func:`linepack.simulate` under them holds every limit
+(:func:`~linepack.problems.capacity.check_limits` and the regulator/station limits);
+``infeasible``: the relaxation of :mod:`linepack.optimization.minlp` has no solution — no state
+of the network carries the nomination within its limits (a proof, to SCIP's tolerance and under
+the flow bounds stated in :mod:`linepack.optimization.formulation`); its elastic form names the
+limits that bind; ``undecided``: neither within the time limit — the best programme's shortfalls
+(limit and amount) are given.
+
+Method (``method="minlp"``, the default)
+----------------------------------------
+1. The relaxation (SCIP via PySCIPOpt): infeasible → ``infeasible``.
+2. A first-improvement local search over the discrete states (heuristic): from the relaxation's
+   combined decisions with valves open and free regulators/stations in operation; neighbours
+   are, in the order of the NLP's shortfalls, a named element's other modes (bypass, closed,
+   in operation) or the other decisions of its group, then all groups' other decisions; a
+   regulator or station that neither reduces nor raises beyond its minimum is tried bypassed.
+3. Each state is scored by the exact NLP (below; :mod:`linepack.optimization.nlp`).
+4. If time is left, the exact MINLP with λ, Z, κ frozen at the best point (SCIP; first
+   feasible solution) proposes one more state.
+5. Check by simulation (below). Regulators and stations not named by a decision may be in
+   operation, bypassed or closed (GasLib's regulators with an internal bypass).
+
+Method (``method="search"``, the former one)
+--------------------------------------------
 The problem is a mixed-integer nonlinear programme. linepack splits it:
 
 * **Discrete states.** Where the network carries GasLib combined decisions
@@ -77,13 +101,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 
-from linepack import interrupts
 from linepack.errors import InputError, LinepackError
 from linepack.network.network import Controls, Network, Scenario
-from linepack.physics import element_laws as laws
 from linepack.units import BAR
 
 __all__ = ["validate_nomination", "NominationResult"]
@@ -143,6 +163,11 @@ class NominationResult:
     programmes: int
     seconds: float
     error: Exception | None = field(repr=False, default=None)
+    status: str = "undecided"
+    infeasible_limits: list = field(default_factory=list)
+    method: str = "minlp"
+    timings: dict = field(default_factory=dict)
+    modes: Any = field(repr=False, default=None)
 
 
 def _casadi():
@@ -154,289 +179,9 @@ def _casadi():
     return casadi
 
 
-# --------------------------------------------------------------------------------------
-# one choice of discrete states: the nonlinear programme
-# --------------------------------------------------------------------------------------
-class _Programme:
-    """The continuous programme for fixed element modes (``mode`` per connection)."""
-
-    def __init__(self, md, mode: np.ndarray, margin_bar: float, p_start, m_start):
-        ca = _casadi()
-        self.md, self.mode = md, mode
-        kind = md.kind
-        conducting = mode != "closed"
-        self.edges = np.flatnonzero(conducting)
-        e = self.edges
-        n, ne = md.n, e.size
-        u, v = md.u[e], md.v[e]
-        self.fs = md.flow_scale                          # kg/s per unit of the flow unknown
-        p_ref = md.p_ref / BAR
-        P = ca.SX.sym("p", n)                            # bar, absolute
-        M = ca.SX.sym("m", ne)                           # flow / fs
-        k_e = kind[e]
-        md_ = mode[e]
-        pipe = np.flatnonzero(k_e == "pipe")
-        drag = np.flatnonzero((k_e == "resistor") & np.isfinite(md.drag[e]) & (md.drag[e] > 0))
-        const = np.flatnonzero((k_e == "resistor") & np.isfinite(md.dp_const[e])
-                               & ~np.isfinite(md.drag[e]))
-        law = np.concatenate([pipe, drag])
-        self.pipe, self.drag, self.law = pipe, drag, law
-        active = md_ == "active"
-        reg = np.flatnonzero(active & (k_e == "controlValve"))
-        cs = np.flatnonzero(active & (k_e == "compressorStation"))
-        equal = np.flatnonzero(~np.isin(np.arange(ne), np.concatenate([law, const, reg, cs])))
-        self.reg, self.cs = reg, cs
-        ES = ca.SX.sym("es", law.size)
-        K = ca.SX.sym("k", law.size)                     # bar² per (flow unit)²
-        PW = ca.SX.sym("pw", cs.size)                    # W per (flow unit) per (r^e − 1)
-        EXP = ca.SX.sym("ex", cs.size)                   # (κ − 1)/κ
-        EPS2 = ca.SX.sym("eps2")                         # |m| ≈ √(m² + ε²) (flow units²)
-        g, lbg, ubg = [], [], []
-
-        slacks, weights = [], []
-
-        def rows(expr, lo, hi):
-            g.append(expr)
-            lbg.append(np.broadcast_to(lo, (expr.shape[0],)).astype(float))
-            ubg.append(np.broadcast_to(hi, (expr.shape[0],)).astype(float))
-
-        self.labels, self.row_edge = [], []
-
-        def at_least(expr, lo, weight, what, edges=None, nodes=None):
-            """expr ≥ lo, elastic: a slack ≥ 0 makes up any shortfall at ``weight`` per unit
-            (the connection or node of each row and ``what`` limit it is, for the report)."""
-            sl = ca.SX.sym("s", expr.shape[0])
-            slacks.append(sl)
-            if edges is not None:
-                names = [f"{md.kind[i]} '{md.edge_ids[i]}'" for i in edges]
-                self.row_edge += [int(i) for i in edges]
-            else:
-                names = [f"node '{md.node_ids[i]}'" for i in nodes]
-                self.row_edge += [-1] * len(nodes)
-            self.labels += [f"{nm} {what}" for nm in names]
-            weights.append(np.full(expr.shape[0], weight))
-            rows(expr + sl, lo, np.inf)
-
-        # mass balance: one row per node, except held nodes and one node per part (the
-        # balance of a part is implied by its nominations; it is checked up front)
-        A = sp.csr_matrix((np.r_[np.ones(ne), -np.ones(ne)],
-                           (np.r_[v, u], np.r_[np.arange(ne), np.arange(ne)])), shape=(n, ne))
-        keep = self._balance_rows(md, u, v)
-        if keep.size:
-            Ak = A[keep].tocsc()
-            rows(ca.mtimes(ca.DM(Ak), M) + md.inj[keep] / self.fs, 0.0, 0.0)
-        if law.size:
-            mu_, mv_ = u[law], v[law]
-            ml = M[law.tolist()]
-            rows((P[mu_.tolist()] ** 2 - ES * P[mv_.tolist()] ** 2
-                  - K * ml * ca.sqrt(ml ** 2 + EPS2)) / p_ref ** 2, 0.0, 0.0)
-        if const.size:
-            mc = M[const.tolist()]
-            dp = md.dp_const[e[const]] / BAR
-            rows(P[u[const].tolist()] - P[v[const].tolist()] - dp * mc / ca.sqrt(mc ** 2 + EPS2),
-                 0.0, 0.0)
-        if equal.size:
-            rows(P[u[equal].tolist()] - P[v[equal].tolist()], 0.0, 0.0)
-        li = np.nan_to_num(md.loss_in[e] / BAR)
-        lo = np.nan_to_num(md.loss_out[e] / BAR)
-        conns = md.net.connections
-        col = lambda c, idx: conns[c].to_numpy(float)[e[idx]]  # noqa: E731
-        if reg.size:
-            dmin = np.fmax(np.nan_to_num(col("dp_min_pa", reg) / BAR), 0.0)
-            dmax = np.where(np.isfinite(col("dp_max_pa", reg)), col("dp_max_pa", reg) / BAR, np.inf)
-            drop = P[u[reg].tolist()] - li[reg] - P[v[reg].tolist()] - lo[reg]
-            at_least(drop, dmin, 1.0, "pressure reduction below its minimum [bar]", edges=e[reg])
-            rows(drop, -np.inf, dmax)
-        if cs.size:
-            pin = P[u[cs].tolist()] - li[cs]
-            pout = P[v[cs].tolist()] + lo[cs]
-            rmin = np.fmax(np.nan_to_num(col("ratio_min", cs), nan=1.0), 1.0)
-            rmax = col("ratio_max", cs) * (1.0 - 1e-6)
-            at_least(pout - rmin * pin, 0.0, 1.0, "pressure ratio below its minimum [bar]", edges=e[cs])
-            fin = np.flatnonzero(np.isfinite(rmax))
-            if fin.size:
-                at_least(rmax[fin] * pin[fin.tolist()] - pout[fin.tolist()], 0.0, 1.0,
-                         "pressure ratio above its maximum [bar]", edges=e[cs[fin]])
-            rows(pin, 1.0, np.inf)
-            pmax = col("power_max_w", cs)
-            fin = np.flatnonzero(np.isfinite(pmax))
-            if fin.size:
-                ratio = pout[fin.tolist()] / pin[fin.tolist()]
-                power = PW[fin.tolist()] * M[cs[fin].tolist()] * (ratio ** EXP[fin.tolist()] - 1.0)
-                at_least(1.0 - 1e-4 - power / pmax[fin], 0.0, 10.0, "power above its maximum [share]",
-                         edges=e[cs[fin]])
-        # element pressure limits wherever gas passes (in operation or bypassed)
-        passed = np.flatnonzero(np.isin(k_e, _FREE) & (md_ == "bypass"))
-        for idx in (reg, cs, passed):
-            if not idx.size:
-                continue
-            pin_min = col("p_in_min_pa", idx) / BAR
-            f = np.flatnonzero(np.isfinite(pin_min))
-            if f.size:
-                at_least(P[u[idx[f]].tolist()], pin_min[f] + margin_bar, 1.0,
-                         "inlet pressure below its minimum [bar]", edges=e[idx[f]])
-            pout_max = col("p_out_max_pa", idx) / BAR
-            f = np.flatnonzero(np.isfinite(pout_max))
-            if f.size:
-                at_least(-P[v[idx[f]].tolist()], margin_bar - pout_max[f], 1.0,
-                         "outlet pressure above its maximum [bar]", edges=e[idx[f]])
-        closed_valve = np.flatnonzero((kind == "valve") & (mode == "closed")
-                                      & np.isfinite(conns["dp_max_pa"].to_numpy(float)))
-        if closed_valve.size:
-            dpm = conns["dp_max_pa"].to_numpy(float)[closed_valve] / BAR
-            dif = P[md.u[closed_valve].tolist()] - P[md.v[closed_valve].tolist()]
-            what = "closed: pressure difference above its maximum [bar]"
-            at_least(dif, -dpm, 1.0, what, edges=closed_valve)
-            at_least(-dif, -dpm, 1.0, what, edges=closed_valve)
-
-        # pressure bounds with slacks (bar), tightened by the margin where the range allows
-        pmin, pmax = md.p_min / BAR, md.p_max / BAR
-        width = np.where(np.isfinite(pmin) & np.isfinite(pmax), pmax - pmin, np.inf)
-        mg = np.minimum(margin_bar, 0.25 * width)
-        lo_b = np.flatnonzero(np.isfinite(pmin))
-        hi_b = np.flatnonzero(np.isfinite(pmax))
-        if lo_b.size:
-            at_least(P[lo_b.tolist()], pmin[lo_b] + mg[lo_b], 1.0, "pressure below its minimum [bar]",
-                     nodes=lo_b)
-        if hi_b.size:
-            at_least(-P[hi_b.tolist()], mg[hi_b] - pmax[hi_b], 1.0, "pressure above its maximum [bar]",
-                     nodes=hi_b)
-
-        # variable bounds
-        fmin = conns["flow_min_kg_s"].to_numpy(float)[e] / self.fs
-        fmax = conns["flow_max_kg_s"].to_numpy(float)[e] / self.fs
-        m_lb = np.where(np.isfinite(fmin), fmin, -np.inf)
-        m_ub = np.where(np.isfinite(fmax), fmax, np.inf)
-        check = np.flatnonzero((k_e == "checkValve") & (md_ != "closed"))
-        fwd = np.concatenate([reg, cs, check])
-        if fwd.size:  # regulators and stations in operation, and check valves, pass gas forward only
-            at_least(M[fwd.tolist()] * (self.fs / _FLOW_UNIT), 0.0, 1.0,
-                     f"flow against its direction [{_FLOW_UNIT:g} kg/s]", edges=e[fwd])
-        lift = ca.sum1(P[v[cs].tolist()] - P[u[cs].tolist()]) if cs.size else 0.0
-        S = ca.vertcat(*slacks)
-        self.weights = np.concatenate(weights) if weights else np.zeros(0)
-        obj = ca.dot(ca.DM(self.weights), S) + _LIFT_WEIGHT * lift
-        p_top = np.nanmax(np.r_[pmax, md.fixed_value / BAR, p_ref]) * 2.0
-        p_lb = np.full(n, 1.0)
-        p_ub = np.full(n, p_top)
-        held = md.held
-        p_lb[held] = p_ub[held] = md.held_value[held] / BAR
-        ns = self.weights.size
-        x = ca.vertcat(P, M, S)
-        self.lbx = np.r_[p_lb, m_lb, np.zeros(ns)]
-        self.ubx = np.r_[p_ub, m_ub, np.full(ns, np.inf)]
-        self.lbg, self.ubg = np.concatenate(lbg), np.concatenate(ubg)
-        par = ca.vertcat(ES, K, PW, EXP, EPS2)
-        nlp = {"x": x, "f": obj, "g": ca.vertcat(*g), "p": par}
-        opts = {"ipopt.print_level": 0, "print_time": False, "ipopt.sb": "yes",
-                "ipopt.tol": 1e-9, "ipopt.constr_viol_tol": 1e-9, "ipopt.max_iter": 3000,
-                "ipopt.mu_strategy": "adaptive"}
-        self.cold = ca.nlpsol("nomination", "ipopt", nlp, opts)
-        # the refresh rounds start from the previous optimum and its multipliers
-        self.warm = ca.nlpsol("nomination_warm", "ipopt", nlp, {
-            **opts, "ipopt.warm_start_init_point": "yes", "ipopt.mu_init": 1e-6,
-            "ipopt.warm_start_bound_push": 1e-9, "ipopt.warm_start_mult_bound_push": 1e-9})
-        if not np.any(m_start[e]) and keep.size:   # minimum-norm flows that meet the balances
-            m_start = np.zeros(md.m)
-            m_start[e] = spla.lsqr(Ak, -md.inj[keep], atol=1e-10, btol=1e-10)[0]
-        self.x0 = np.r_[np.clip(p_start, p_lb, p_ub), np.clip(m_start[e] / self.fs, m_lb, m_ub),
-                        np.zeros(ns)]
-
-    @staticmethod
-    def _balance_rows(md, u, v) -> np.ndarray:
-        lab = _parts(md.n, u, v)
-        nc = lab.max() + 1
-        drop = np.zeros(md.n, dtype=bool)
-        drop[md.held] = True
-        for c in range(nc):
-            members = np.flatnonzero(lab == c)
-            if drop[members].any():
-                continue
-            total = float(np.sum(md.inj[members]))
-            if abs(total) > 1e-6 * md.flow_scale + 1e-9:
-                names = ", ".join(f"'{md.node_ids[i]}'" for i in members[:5])
-                raise InputError(f"nodes {names}{' and more' if members.size > 5 else ''} form a part "
-                                 f"of the network (under these valve states) whose nominations do not "
-                                 f"balance: {total:+.6g} kg/s; entries must equal exits")
-            drop[members[np.argmax(np.abs(md.inj[members]))]] = True
-        return np.flatnonzero(~drop)
-
-    def coefficients(self, p_bar, m):
-        """(e^S, k, power factor, exponent) of the laws at pressures ``p_bar`` and flows ``m`` (SI)."""
-        md, e = self.md, self.edges
-        el = e[self.law]
-        es, k = np.ones(self.law.size), np.zeros(self.law.size)
-        pu, pv = p_bar[md.u[el]] * BAR, p_bar[md.v[el]] * BAR
-        mm = m[el]
-        ip = slice(0, self.pipe.size)
-        ep = el[ip]
-        if ep.size:
-            pm = laws.mean_pressure(pu[ip], pv[ip])[0]
-            z = md.eos.z(pm, md.T, md.gas)
-            mu = md.visc.mu(pm, md.T, md.gas)
-            d = md.diameter[ep]
-            re = np.maximum(4.0 * np.abs(mm[ip]) / (np.pi * d * mu), 1e3)
-            lam = md.friction.factor_re(re, md.roughness[ep] / d, d) / re
-            es[ip], k[ip] = laws.isothermal_pipe_coefficients(
-                lam, z, md.length[ep], d, md.zeta[ep], md.height[md.v[ep]] - md.height[md.u[ep]],
-                md.T, md.R)
-        ir = slice(self.pipe.size, None)
-        er = el[ir]
-        if er.size:
-            up = mm[ir] >= 0
-            p_up = np.where(up, pu[ir], pv[ir])
-            z_up = md.eos.z(p_up, md.T, md.gas)
-            coef = 8.0 * md.drag[er] * md.R * z_up * md.T / (np.pi ** 2 * md.diameter[er] ** 4)
-            k[ir] = coef * (pu[ir] + pv[ir]) / p_up       # (p₁ − p₂)·p_up = coef·m|m| in p² form
-        k = k * self.fs ** 2 / BAR ** 2
-        ec = e[self.cs]
-        p_s = np.maximum(p_bar[md.u[ec]] * BAR - md.loss_in[ec], BAR)
-        kappa = md.kappa(p_s)
-        ex = (kappa - 1.0) / kappa
-        eta = np.where(np.isfinite(md.efficiency[ec]), md.efficiency[ec], md.default_efficiency)
-        pw = md.eos.z(p_s, md.T, md.gas) * md.R * md.T / ex / eta * self.fs
-        return es, k, pw, ex
-
-    def solve(self, p_bar, m):
-        """Solve, refreshing λ and Z from the solution until the frozen laws hold with the
-        refreshed ones (to :data:`_LAW_GAP` of p_ref², at most :data:`_MAX_REFRESH` rounds: where
-        the optimum is not unique, e.g. flows round a loop of an infeasible case, the rounds may
-        not settle further); returns (p_bar, m, violation, IPOPT's success)."""
-        md = self.md
-        x0 = self.x0
-        coef = self.coefficients(p_bar, m)
-        success = False
-        lam = {}
-        for k in range(_MAX_REFRESH):
-            # the first solve smooths |m| over 0.1 % of the flow scale, the rounds after it over 1e-6
-            eps2 = 1e-6 if k == 0 else 1e-12
-            solver = self.cold if k == 0 else self.warm
-            with interrupts.watched():    # CasADi drops Ctrl-C/SIGTERM: raise it after the solve
-                sol = solver(x0=x0, p=np.r_[np.concatenate(coef), eps2], lbx=self.lbx, ubx=self.ubx,
-                             lbg=self.lbg, ubg=self.ubg, **lam)
-            success = bool(solver.stats()["success"])
-            x0 = np.asarray(sol["x"]).ravel()
-            lam = {"lam_x0": sol["lam_x"], "lam_g0": sol["lam_g"]}
-            p_bar = x0[:md.n]
-            m = np.zeros(md.m)
-            m[self.edges] = x0[md.n:md.n + self.edges.size] * self.fs
-            new = self.coefficients(p_bar, m)
-            # the change of each law (bar²) when λ, Z, e^S take their values at this solution
-            el = self.edges[self.law]
-            mm = m[el] / self.fs
-            gap = np.abs((new[0] - coef[0]) * p_bar[md.v[el]] ** 2 + (new[1] - coef[1]) * mm * np.abs(mm))
-            coef = new
-            if k > 0 and (not gap.size or gap.max() <= _LAW_GAP * (md.p_ref / BAR) ** 2):
-                break
-        slack = x0[md.n + self.edges.size:]
-        viol = float(self.weights @ slack)
-        given = sorted(((float(w * x), lab, el) for w, x, lab, el
-                        in zip(self.weights, slack, self.labels, self.row_edge) if w * x > 1e-6),
-                       key=lambda t: -t[0])
-        self.shortfalls = [(a, lab) for a, lab, _ in given]
-        self.shortfall_edges = [el for _, _, el in given]   # connection of each (−1: a node)
-        return p_bar, m, viol, success
-
+from linepack.optimization.nlp import FixedStateNLP as _Programme  # noqa: E402,F401
+from linepack.optimization.nlp import BALANCE_TOL  # noqa: E402
+from linepack.optimization.nlp import parts as _parts  # noqa: E402,F401
 
 # --------------------------------------------------------------------------------------
 # the driver
@@ -464,14 +209,6 @@ def _modes(md, groups, choice, controls: Controls | None, closed=()) -> np.ndarr
                 mode[i] = m_
     mode[list(closed)] = "closed"
     return mode
-
-
-def _parts(n, u, v) -> np.ndarray:
-    """Label of the connected part of every node, joined by the connections (u, v)."""
-    from scipy.sparse.csgraph import connected_components
-
-    adj = sp.coo_matrix((np.ones(u.size), (u, v)), shape=(n, n))
-    return connected_components(adj, directed=False)[1]
 
 
 def _controls_and_scenario(md, mode, p_bar, m, scenario: Scenario):
@@ -522,13 +259,11 @@ def _controls_and_scenario(md, mode, p_bar, m, scenario: Scenario):
     return Controls(pd.DataFrame(rows) if rows else None), scenario.evolve(nodes=nodes)
 
 
-def validate_nomination(network: Network, scenario: Scenario | None = None, controls: Controls | None = None,
-                        *, max_choices: int = 16, max_repairs: int = 4, margin_bar: float = 0.01,
-                        friction: Any = None, eos: Any = None, viscosity: Any = None,
-                        gas: Any = None, temperature: float | None = None) -> NominationResult:
-    """Find valve states and regulator/station set points that carry a nomination.
-
-    See the module notes for the method, its references and its limits.
+def _search(network: Network, scenario: Scenario, controls: Controls | None = None,
+            *, max_choices: int = 16, max_repairs: int = 4, margin_bar: float = 0.01,
+            friction: Any = None, eos: Any = None, viscosity: Any = None,
+            gas: Any = None, temperature: float | None = None) -> NominationResult:
+    """The coordinate search over combined decisions (``method="search"``; module notes).
 
     Parameters
     ----------
@@ -658,7 +393,8 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
     feasible = result is not None and not viols
     return NominationResult(feasible, ctl, scn, result, best, viols, shortfalls,
                             pd.Series(p, index=md.node_ids, name="p_bar"),
-                            choice if groups else [], n_prog, time.perf_counter() - t0, err)
+                            choice if groups else [], n_prog, time.perf_counter() - t0, err,
+                            status="validated" if feasible else "undecided", method="search")
 
 
 def _prepare(md) -> None:
@@ -674,3 +410,367 @@ def _prepare(md) -> None:
         md.kappa = lambda p: np.full(np.shape(p), steady.DEFAULT_ISENTROPIC_EXPONENT)
     else:
         md.kappa = lambda p: eos_mod.isentropic_exponent(p, md.T, md.gas)
+
+
+# --------------------------------------------------------------------------------------
+# the MINLP driver (method="minlp")
+# --------------------------------------------------------------------------------------
+def _user_modes(md, controls: Controls | None) -> dict:
+    fixed = {}
+    if controls is not None and len(controls.table):
+        tab = controls.table
+        where = md.edge_ids.get_indexer(tab.index)
+        for i, cid, m_ in zip(where.tolist(), tab.index, tab["mode"]):
+            if i < 0:
+                from linepack.errors import did_you_mean
+                raise InputError(f"controls: connection '{cid}' is not in the network"
+                                 f"{did_you_mean(cid, md.edge_ids)}")
+            if md.kind[i] in ("valve", "checkValve", "controlValve", "compressorStation"):
+                fixed[i] = "open" if m_ == "auto" else m_
+    return fixed
+
+
+def _check_balance(form) -> None:
+    """Every part of the network that no held pressure anchors, joined by the connections that
+    may pass gas in some allowed mode, must have balanced nominations."""
+    md = form.md
+    may = np.array([bool(not form.modes[e]) or any(x != "closed" for x in form.modes[e])
+                    for e in range(md.m)], dtype=bool)
+    lab = _parts(md.n, md.u[may], md.v[may])
+    for c in range(lab.max() + 1):
+        members = np.flatnonzero(lab == c)
+        if np.isin(members, form.held).any():
+            continue
+        total = float(np.sum(md.inj[members]))
+        if abs(total) > BALANCE_TOL * md.flow_scale + 1e-9:
+            names = ", ".join(f"'{md.node_ids[i]}'" for i in members[:5])
+            raise InputError(f"nodes {names}{' and more' if members.size > 5 else ''} form a part "
+                             f"of the network (under these valve states) whose nominations do not "
+                             f"balance: {total:+.6g} kg/s; entries must equal exits (to "
+                             f"{BALANCE_TOL * md.flow_scale:.3g} kg/s)")
+
+
+def validate_nomination(network: Network, scenario: Scenario | None = None, controls: Controls | None = None,
+                        *, time_limit: float = 300.0, method: str = "minlp", max_choices: int = 64,
+                        max_repairs: int = 4, margin_bar: float = 0.01,
+                        friction: Any = None, eos: Any = None, viscosity: Any = None,
+                        gas: Any = None, temperature: float | None = None) -> NominationResult:
+    """Find valve states and regulator/station set points that carry a nomination, or prove
+    that none exist.
+
+    Method (``method="minlp"``, the default; :mod:`linepack.optimization`):
+
+    1. **Relaxation** (SCIP): a MISOCP that every state carrying the nomination satisfies for
+       any λ, Z, κ in their ranges. Infeasible → status ``"infeasible"``, a proof; its elastic
+       form (least total limit violation) names the limits that bind
+       (``infeasible_limits``).
+    2. **Candidates** (heuristic): a first-improvement local search over the discrete states
+       from the relaxation's decisions, its neighbours ordered by the NLP's shortfalls
+       (:func:`_local_search`); then, if time is left, the states of the exact MINLP with λ, Z, κ
+       frozen at the best programme's point (SCIP, first feasible solution).
+    3. **Exact NLP** (IPOPT) at a candidate's states, λ and Z refreshed to their fixed point;
+       the set points become controls, :func:`linepack.simulate` runs under them and
+       :func:`~linepack.problems.capacity.check_limits` checks every limit: none violated →
+       ``"validated"``.
+    4. Time limit reached, or the frozen MINLP infeasible / out of candidates → ``"undecided"``
+       with the best candidate's violations (``shortfalls``: limit and amount).
+
+    ``method="search"`` runs the former coordinate search over combined decisions
+    (IPOPT only, no proof of infeasibility).
+
+    Parameters
+    ----------
+    network, scenario : Network, Scenario
+        The nomination (inflows at entries and exits; held pressures where given).
+    controls : Controls, optional
+        Modes to keep (e.g. valves known closed); set points are chosen.
+    time_limit : float
+        Wall-clock budget [s], > 0.
+    method : "minlp" or "search"
+    max_choices, max_repairs
+        Of ``method="search"``; ``max_choices`` also bounds the candidates of the MINLP.
+    margin_bar : float
+        Pressure bounds and element limits are tightened by this much in the exact models. [bar]
+    friction, eos, viscosity, gas, temperature
+        Physics, as in :func:`linepack.simulate`.
+
+    Raises
+    ------
+    InputError
+        Bad input (named); a part of the network whose nominations do not balance; a time
+        limit ≤ 0; SCIP/HiGHS missing (``pip install -e ".[minlp]"``).
+    """
+    from linepack.optimization.formulation import build_formulation
+    from linepack.optimization.minlp import require_scip, solve_minlp
+    from linepack.optimization.nlp import prepare
+    from linepack.problems import model, steady
+    from linepack.problems.capacity import check_limits
+
+    from linepack.network import arguments as arg
+    from linepack.network.case import unpack_case
+
+    t0 = time.perf_counter()
+    network, scenario, controls, kw = unpack_case(
+        network, scenario, controls, dict(friction=friction, eos=eos, viscosity=viscosity, gas=gas,
+                                          temperature=temperature), steady.SIMULATE_DEFAULTS)
+    friction, eos, viscosity, gas, temperature = (kw[k] for k in ("friction", "eos", "viscosity", "gas",
+                                                                  "temperature"))
+    f = "validate_nomination"
+    arg.check_network(f, network)
+    arg.check_scenario(f, scenario)
+    controls = arg.check_controls(f, controls, network)
+    margin_bar = arg.check_number(f, "margin_bar", margin_bar, lower=0.0, unit="bar")
+    arg.check_physics(f, gas=gas, temperature=temperature)
+    if scenario is None:
+        raise InputError("nomination validation needs a scenario (the nomination)")
+    try:
+        time_limit = float(time_limit)
+    except (TypeError, ValueError):
+        raise InputError(f"time limit must be a number of seconds > 0 (got {time_limit!r})") from None
+    if not np.isfinite(time_limit) or time_limit <= 0:
+        raise InputError(f"time limit must be > 0 s (got {time_limit:g})")
+    if method not in ("minlp", "search"):
+        raise InputError(f"method must be 'minlp' or 'search' (got {method!r})")
+    if method == "search":
+        return _search(network, scenario, controls, max_choices=max_choices, max_repairs=max_repairs,
+                       margin_bar=margin_bar, friction=friction, eos=eos, viscosity=viscosity,
+                       gas=gas, temperature=temperature)
+    _casadi()
+    require_scip()
+    physics = model.resolve_physics(network, scenario, friction, eos, viscosity, gas, temperature)
+    md = model.NetworkModel(network, scenario, physics, steady.SteadyOptions())
+    prepare(md)
+    groups = network.meta.get("combined_decisions") or []
+    form = build_formulation(md, groups, _user_modes(md, controls), margin_bar)
+    _check_balance(form)
+    deadline = t0 + time_limit
+    left = lambda: max(deadline - time.perf_counter(), 0.0)  # noqa: E731
+    timings = {"build": time.perf_counter() - t0}
+    n_prog = 0
+    best = None            # (violation, mode, p, m, shortfalls, choice)
+
+    def nlp(mode, p_start, m_start, choice, details=False):
+        nonlocal n_prog, best
+        if left() <= 0:
+            return None
+        try:
+            prog = _Programme(md, mode, margin_bar, p_start, m_start, max_seconds=left())
+        except InputError:
+            return None
+        n_prog += 1
+        tn = time.perf_counter()
+        p, m, viol, ok = prog.solve(p_start, m_start)
+        timings["nlp"] = timings.get("nlp", 0.0) + time.perf_counter() - tn
+        viol = viol if ok else np.inf
+        if best is None or viol < best[0]:
+            best = (viol, mode, p, m, prog.shortfalls, choice)
+        if details:
+            return viol, p, m, list(dict.fromkeys(prog.shortfall_edges))
+        return viol, p, m
+
+    def finish(status, limits=()):
+        result, err, viols, ctl, scn = None, None, [], Controls(None), scenario
+        if best is not None and np.isfinite(best[0]):
+            viol, mode, p, m, shortfalls, choice = best
+            ctl, scn = _controls_and_scenario(md, mode, p, m, scenario)
+            try:
+                ts = time.perf_counter()
+                result = steady.simulate(network, scn, ctl, friction=friction, eos=eos,
+                                         viscosity=viscosity, gas=gas, temperature=temperature)
+                timings["simulate"] = time.perf_counter() - ts
+                viols = check_limits(network, result, tol_bar=1e-6)
+            except LinepackError as exc:
+                err = exc
+        else:
+            viol, mode, shortfalls, choice = np.inf, None, [], []
+            p = np.full(md.n, np.nan)
+        if status == "validated" and (result is None or viols):
+            status = "undecided"
+        timings["total"] = time.perf_counter() - t0
+        return NominationResult(status == "validated", ctl, scn, result, float(viol), viols,
+                                list(shortfalls), pd.Series(p, index=md.node_ids, name="p_bar"),
+                                list(choice) if groups else [], n_prog, timings["total"], err,
+                                status=status, infeasible_limits=list(limits), method="minlp",
+                                timings=timings, modes=mode)
+
+    # the relaxation gets at most 40 % of the time: on large networks (GasLib-4197) it may not
+    # finish, and the search then starts from the first decisions instead
+    rel = solve_minlp(form, "relaxation", objective="none", time_limit=0.4 * left())
+    timings["relaxation"] = rel.seconds
+    if rel.status == "infeasible":
+        ela = solve_minlp(form, "relaxation", elastic=True, time_limit=max(min(0.4 * left(), 60.0), 0.5))
+        timings["elastic"] = ela.seconds
+        if not ela.has_solution:
+            ela = solve_minlp(form, "relaxation", elastic=True, exact_squares=False,
+                              time_limit=max(min(0.5 * left(), 60.0), 0.5))
+            timings["elastic"] += ela.seconds
+        if ela.has_solution:
+            nlp(ela.modes, ela.p_bar, ela.q, ela.choice)
+        return finish("infeasible", ela.slacks)
+    if not rel.has_solution:
+        rel = _fallback_start(form, md)
+    # candidates: a local search over the discrete states driven by the NLP's shortfalls
+    found = _local_search(form, md, nlp, left, max_choices, rel)
+    if found:
+        out = finish("validated")
+        if out.feasible:
+            return out
+    # then the exact MINLP (SCIP; λ, Z, κ frozen at the best programme's point), first solution
+    if left() > 0 and best is not None and np.isfinite(best[0]):
+        form.refresh(best[2], best[3])
+        ex = solve_minlp(form, "exact", objective="none", first=True, time_limit=left())
+        timings["minlp"] = ex.seconds
+        if ex.has_solution:
+            got = nlp(ex.modes, ex.p_bar, ex.q, ex.choice)
+            if got is not None and got[0] <= 1e-6:
+                out = finish("validated")
+                if out.feasible:
+                    return out
+    return finish("undecided")
+
+
+def _fallback_start(form, md):
+    """A start for the search when the relaxation gave none in its time: the first decisions,
+    pressures mid-range, no flow."""
+    from linepack.optimization.minlp import MinlpSolution
+
+    return MinlpSolution(status="none", has_solution=False, modes=None,
+                         choice=[0] * len(form.groups), p_bar=0.5 * (form.p_lo + form.p_hi),
+                         q=np.zeros(md.m))
+
+
+def _default_modes(form, choice):
+    """Valves open, regulators and stations in operation (where allowed), the decisions taken."""
+    md = form.md
+    mode = np.full(md.m, "", dtype=object)
+    for e in range(md.m):
+        al = form.modes[e]
+        if al:
+            mode[e] = al[0] if len(al) == 1 else ("open" if "open" in al else "active")
+    for g, k in zip(form.groups, choice):
+        for eid, m_ in g["decisions"][k]["controls"].items():
+            i = md.edge_ids.get_indexer([eid])[0]
+            if i >= 0 and len(form.modes[i]) > 1:
+                mode[i] = "open" if m_ == "auto" else m_
+    return mode
+
+
+def _local_search(form, md, nlp, left, max_programmes, rel) -> bool:
+    """First-improvement search over the discrete states (heuristic).
+
+    Start: the relaxation's decisions with valves open and regulators and stations in
+    operation elsewhere, or, if better, the relaxation's own states.
+    Neighbours of the current state, in the order of the NLP's shortfalls (largest first): for a
+    limit of an element that no decision and no control fixes, its other allowed modes
+    (bypass, closed, in operation); for an element a combined decision sets, that group's other
+    decisions; then, where no shortfall names an element, every group's other decisions. The
+    first neighbour with a smaller violation becomes the current state; the search ends at a
+    state without violation, with no improving neighbour, or at the time or programme limit.
+    """
+    groups = form.groups
+    group_of = {}
+    for g, grp in enumerate(groups):
+        for dec in grp["decisions"]:
+            for i in md.edge_ids.get_indexer(list(dec["controls"])):
+                if i >= 0:
+                    group_of[int(i)] = g
+    choice = list(rel.choice)
+    mode = _default_modes(form, choice)
+    cur = nlp(mode, rel.p_bar, rel.q, choice, details=True)
+    seen = {tuple(mode)}
+    count = 1
+    # a start whose decisions split off a part with unbalanced nominations has no programme:
+    # each group's other decisions in turn
+    for g in range(len(groups)):
+        if cur is not None or left() <= 0 or count >= max_programmes:
+            break
+        for k in range(1, len(groups[g]["decisions"])):
+            ch = list(choice)
+            ch[g] = k
+            mm = _default_modes(form, ch)
+            if tuple(mm) in seen:
+                continue
+            seen.add(tuple(mm))
+            cur = nlp(mm, rel.p_bar, rel.q, ch, details=True)
+            count += 1
+            if cur is not None:
+                mode, choice = mm, ch
+                break
+    if rel.modes is not None and tuple(rel.modes) not in seen:
+        alt = nlp(rel.modes, rel.p_bar, rel.q, choice, details=True)
+        count += 1
+        seen.add(tuple(rel.modes))
+        if alt is not None and (cur is None or alt[0] < cur[0]):
+            cur, mode = alt, rel.modes.copy()
+    if cur is None:
+        return False
+    while left() > 0 and count < max_programmes and cur[0] > 1e-6:
+        viol, p, m, edges = cur
+        neigh = []
+        # regulators and stations in operation that neither reduce nor raise the pressure beyond
+        # their minimum (losses only) pass the gas better bypassed: all of them at once
+        idle = [e for e in range(md.m) if mode[e] == "active" and "bypass" in form.modes[e]
+                and e not in group_of and _idle(form, e, p)]
+        if idle:
+            mm = mode.copy()
+            mm[idle] = "bypass"
+            neigh.append((mm, choice))
+        for e in edges:
+            if e < 0:
+                continue
+            if e in group_of:
+                g = group_of[e]
+                for k in range(len(groups[g]["decisions"])):
+                    if k != choice[g]:
+                        ch = list(choice)
+                        ch[g] = k
+                        neigh.append((_default_modes_from(form, mode, groups, ch), ch))
+            elif len(form.modes[e]) > 1:
+                for alt in form.modes[e]:
+                    if alt != mode[e]:
+                        mm = mode.copy()
+                        mm[e] = alt
+                        neigh.append((mm, choice))
+        for g in range(len(groups)):
+            for k in range(len(groups[g]["decisions"])):
+                if k != choice[g]:
+                    ch = list(choice)
+                    ch[g] = k
+                    neigh.append((_default_modes_from(form, mode, groups, ch), ch))
+        moved = False
+        for mm, ch in neigh:
+            key = tuple(mm)
+            if key in seen:
+                continue
+            seen.add(key)
+            if left() <= 0 or count >= max_programmes:
+                break
+            res = nlp(mm, p, m, ch, details=True)
+            count += 1
+            if res is not None and res[0] < viol - 1e-9:
+                cur, mode, choice, moved = res, mm, ch, True
+                break
+        if not moved:
+            break
+    return cur[0] <= 1e-6
+
+
+def _idle(form, e, p) -> bool:
+    """A regulator at its least reduction, or a station at its least ratio (0.01 bar / 10⁻⁴)."""
+    md = form.md
+    pin, pout = p[md.u[e]] - form.loss_in[e], p[md.v[e]] + form.loss_out[e]
+    if form.cls[e] == "reg":
+        return bool(pin - pout <= form.dp_min[e] + 1e-2)
+    return bool(pout <= form.ratio_min[e] * pin * (1 + 1e-4))
+
+
+def _default_modes_from(form, mode, groups, choice):
+    """``mode`` with the decisions of ``choice`` applied (elements no decision names keep theirs)."""
+    md = form.md
+    out = mode.copy()
+    for g, k in zip(groups, choice):
+        for eid, m_ in g["decisions"][k]["controls"].items():
+            i = md.edge_ids.get_indexer([eid])[0]
+            if i >= 0 and len(form.modes[i]) > 1:
+                out[i] = "open" if m_ == "auto" else m_
+    return out

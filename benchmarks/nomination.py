@@ -1,0 +1,140 @@
+"""Nomination validation and optimal operation on GasLib and the flagship (issue #16).
+
+Prints, beside the published anchors (a SCIP study of all GasLib nominations; its hardware is
+not published):
+
+* GasLib-582 ``nomination_cold_5``: status and time per run (median of ``--repeat``), anchor
+  4.95 s median;
+* the same nomination with every entry and exit doubled: status, the time to the proof (the
+  relaxation) and the total, and the limits named;
+* GasLib-134: a subset of the 1,234 daily nominations (every ``--step``-th): status counts, median
+  and p90 time per nomination (anchor 0.05 s median, 1,232 solved);
+* GasLib-4197 ``nomination_mild_0006`` within ``--limit-4197`` s;
+* ``optimize_operation`` on GasLib-40 and the flagship's compressed 11 bcm/y scenario, station
+  power and fuel beside the default control rule's.
+
+Timings on a shared 2-core machine are noisy. Run:
+``PYTHONPATH=src python benchmarks/nomination.py [--only 582,double,134,4197,operation]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+import linepack
+from linepack.problems.capacity import check_limits
+
+GASLIB = Path(__file__).resolve().parents[2] / "shared" / "data" / "gaslib"
+
+
+def _line(name, out):
+    lim = "; ".join(f"{w} ({a:.3g})" for a, w in (out.infeasible_limits or out.shortfalls)[:3])
+    t = ", ".join(f"{k} {v:.2f}" for k, v in out.timings.items())
+    print(f"  {name}: {out.status} in {out.seconds:.2f} s [{t}]  {lim}", flush=True)
+
+
+def bench_582(repeat, limit):
+    case = linepack.open_case(str(GASLIB / "GasLib-582" / "GasLib-582-v2.net"))
+    times = []
+    for _ in range(repeat):
+        out = linepack.validate_nomination(case.network, case.scenario, time_limit=limit)
+        _line("GasLib-582 nomination_cold_5", out)
+        times.append(out.seconds)
+    print(f"GasLib-582 cold_5: {out.status}, median {statistics.median(times):.2f} s "
+          f"(anchor: validated, 4.95 s median)")
+
+
+def bench_double(limit):
+    case = linepack.open_case(str(GASLIB / "GasLib-582" / "GasLib-582-v2.net"))
+    nodes = case.scenario.nodes.copy()
+    nodes["inflow_kg_s"] *= 2.0
+    out = linepack.validate_nomination(case.network, case.scenario.evolve(nodes=nodes), time_limit=limit)
+    _line("GasLib-582 cold_5 doubled", out)
+    proof = out.timings.get("build", 0) + out.timings.get("relaxation", 0)
+    print(f"GasLib-582 cold_5 doubled: {out.status}; proof (build + relaxation) {proof:.2f} s, "
+          f"total {out.seconds:.2f} s (goal ≤ 10 s); {len(out.infeasible_limits)} limits named")
+
+
+def bench_134(step, limit, count):
+    z = zipfile.ZipFile(GASLIB / "GasLib-134" / "GasLib-134.zip")
+    names = sorted(n for n in z.namelist() if n.endswith(".scn") and "v2" in n)
+    pick = names[::step][:count]
+    d = tempfile.mkdtemp()
+    z.extract("GasLib-134-v2.net", d)
+    times, status = [], Counter()
+    for n in pick:
+        z.extract(n, d)
+        c = linepack.open_case(os.path.join(d, "GasLib-134-v2.net"), os.path.join(d, n))
+        out = linepack.validate_nomination(c.network, c.scenario, time_limit=limit)
+        if out.status == "validated":   # the controls found pass simulate's limit check
+            res = linepack.simulate(c.network, out.scenario, out.controls)
+            assert check_limits(c.network, res, tol_bar=1e-6) == []
+        times.append(out.seconds)
+        status[out.status] += 1
+        if out.status != "validated":
+            _line(Path(n).stem, out)
+    print(f"GasLib-134: {len(pick)} of {len(names)} nominations (every {step}th): {dict(status)}; "
+          f"median {np.median(times):.2f} s, p90 {np.percentile(times, 90):.2f} s "
+          f"(anchor: 1,232 of 1,234 solved, 0.05 s median)")
+
+
+def bench_4197(limit):
+    case = linepack.open_case(str(GASLIB / "GasLib-4197" / "GasLib-4197.net"))
+    out = linepack.validate_nomination(case.network, case.scenario, time_limit=limit)
+    _line("GasLib-4197 nomination_mild_0006", out)
+
+
+def bench_operation(limit):
+    for target, scn in [(str(GASLIB / "GasLib-40" / "GasLib-40.net"), None),
+                        ("central-asia", "transit-11bcm-target-one-string-compressed")]:
+        c = linepack.open_case(target, scn)
+        t = time.perf_counter()
+        res = linepack.optimize_operation(c.network, c.scenario, c.controls, time_limit=limit)
+        sec = time.perf_counter() - t
+        d = linepack.simulate(c.network, c.scenario, c.controls)
+        st = d.edges[d.edges["kind"] == "compressorStation"]
+        on = st["mode"].astype(str).str.startswith("active")
+        p_def = float(np.nansum(np.where(on, st["power_mw"], 0.0)))
+        v_def = check_limits(c.network, d)
+        # the same drive efficiency and LHV: fuel is proportional to power
+        fuel_def = p_def * res.fuel_mcm_d / res.power_mw if res.power_mw > 0 else float("nan")
+        print(f"operation {Path(target).stem}{' / ' + scn if scn else ''}: {res.status} in {sec:.1f} s; "
+              f"least-fuel {res.power_mw:.2f} MW, {res.fuel_mcm_d:.4f} mcm/d ({res.fuel_pct:.3f} % of "
+              f"throughput), limits violated: {len(res.violations)}; default rule {p_def:.2f} MW, "
+              f"{fuel_def:.4f} mcm/d ({len(v_def)} limits violated)")
+        print(res.stations.round(4).to_string())
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--only", default="582,double,134,4197,operation")
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--limit", type=float, default=300.0)
+    ap.add_argument("--step", type=int, default=25)
+    ap.add_argument("--count", type=int, default=50)
+    ap.add_argument("--limit-4197", type=float, default=300.0)
+    a = ap.parse_args()
+    only = set(a.only.split(","))
+    if "double" in only:
+        bench_double(10.0)
+    if "134" in only:
+        bench_134(a.step, 60.0, a.count)
+    if "operation" in only:
+        bench_operation(120.0)
+    if "582" in only:
+        bench_582(a.repeat, a.limit)
+    if "4197" in only:
+        bench_4197(a.limit_4197)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,491 @@
+"""The discrete decisions by a mixed-integer nonlinear programme: SCIP through PySCIPOpt.
+
+Two models are built from one :class:`~linepack.optimization.formulation.Formulation`, with the
+same variables and constraint names:
+
+* ``variant="exact"`` — the network's equations with λ, Z and κ frozen at the formulation's
+  reference point (:meth:`Formulation.refresh`): the pipe law π_u − e^S·π_v = k·q|q| and
+  π = p² as nonlinear equalities, station power as P = pw·q·(r^ex − 1); SCIP solves it to
+  global optimality by spatial branch and bound [1]. With frozen coefficients it is the model
+  of one reference point; the NLP (:mod:`linepack.optimization.nlp`) then solves the exact laws
+  at the states it chooses, and :func:`linepack.simulate` checks the result.
+* ``variant="relaxation"`` — every point that satisfies the exact laws for *some* λ, Z, κ in
+  their ranges (formulation notes) satisfies it: per law element a flow-direction binary d,
+  q = q⁺ − q⁻, and in the direction taken
+  π_u − e^S_lo·π_v ≥ k_lo·(q⁺)² (a convex quadratic, second-order-cone representable) and
+  π_u − e^S_hi·π_v ≤ k_hi·q⁺_max·q⁺ (the secant of k·q² over [0, q⁺_max]), mirrored backwards;
+  π ≥ p² (convex) and π ≤ (p_lo + p_hi)·p − p_lo·p_hi (its secant); station power with the
+  smallest power factor and exponent of the ranges (P only grows with both); pressure bounds
+  as given (no margin). The pipes make it a MISOCP; the station power constraints (one per
+  station) are the only nonconvex rows, which SCIP branches on. If SCIP reports it
+  infeasible, no state of the network carries the nomination within its limits (to SCIP's
+  feasibility tolerance, 10⁻⁶): the proof of infeasibility.
+
+* ``variant="guide"`` — the relaxation's form with the coefficients frozen at the reference
+  point and the exact model's margins (objective ``"tight"``: least total |π_u − π_v|). Measured
+  on GasLib-582 ``nomination_cold_5``: the states it gives score no better in the NLP than the
+  relaxation's, so :func:`linepack.validate_nomination` does not use it.
+
+``elastic=True`` turns each limit (node pressure bounds, element inlet/outlet limits, station
+power, the direction of check valves, flow bounds of pipes, short pipes and resistors below the
+total nominated flow) into a soft one with a slack ≥ 0, minimising
+their weighted sum: the limits with a positive slack at the optimum of the relaxation are the
+ones named as binding an infeasible nomination.
+
+Regulators and stations switch between ``active``, ``bypass`` and ``closed`` by binaries
+(a, b; closed = 1 − a − b) and big-M rows; valves by o (open); combined decisions by one
+binary per decision, exactly one per group, each forcing the modes it names.
+
+References
+----------
+.. [1] Vigerske, S., Gleixner, A. (2018). SCIP: global optimization of mixed-integer nonlinear
+   programs in a branch-and-cut framework. *Optimization Methods and Software* 33(3), 563–593.
+.. [2] Pfetsch, M. E., et al. (2015). Validation of nominations in gas network optimization:
+   models, methods, and solutions. *Optimization Methods and Software* 30(1), 15–53.
+.. [3] Borraz-Sánchez, C., et al. (2016). Convex relaxations for gas expansion planning.
+   *INFORMS Journal on Computing* 28(4), 645–656 (the second-order-cone pipe relaxation).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from linepack import interrupts
+from linepack.errors import InputError
+
+__all__ = ["solve_minlp", "MinlpSolution", "require_scip", "INSTALL_HINT"]
+
+#: The one install line of the solver extra (as the README gives it).
+INSTALL_HINT = 'pip install -e ".[minlp]"'
+_FLOW_UNIT = 10.0   # kg/s of flow beyond a bound that weigh as 1 bar in the elastic objective
+
+
+def require_scip():
+    """PySCIPOpt's ``Model``, or an :class:`InputError` naming the extra to install."""
+    try:
+        from pyscipopt import Model
+    except ImportError:
+        raise InputError("the optimisation problems need SCIP (PySCIPOpt), from the extra 'minlp': "
+                         f"{INSTALL_HINT}") from None
+    return Model
+
+
+@dataclass
+class MinlpSolution:
+    """What SCIP returned."""
+
+    status: str                   # SCIP's status: optimal, infeasible, timelimit, …
+    has_solution: bool
+    modes: np.ndarray = field(repr=False, default=None)   # per connection ("" for law elements)
+    choice: list = field(default_factory=list)             # decision index per group
+    p_bar: np.ndarray = field(repr=False, default=None)
+    q: np.ndarray = field(repr=False, default=None)
+    ratio: np.ndarray = field(repr=False, default=None)    # stations (NaN elsewhere)
+    objective: float = float("nan")
+    dual_bound: float = float("nan")
+    slacks: list = field(default_factory=list)             # (amount, label), largest first
+    seconds: float = 0.0
+    nodes: int = 0
+
+
+def solve_minlp(form, variant: str = "exact", *, elastic: bool = False, objective: str = "ratio",
+                time_limit: float = 60.0, gap: float = 1e-4, exclude=(), first: bool = False,
+                verbose: bool = False, exact_squares: bool = True) -> MinlpSolution:
+    """Build and solve the SCIP model (module notes).
+
+    Parameters
+    ----------
+    variant : "exact" or "relaxation"
+    elastic : bool
+        Soft limits, least weighted violation (the objective is then that sum).
+    objective : "ratio", "power", "none"
+        Least total station ratio above 1 (validation), least total shaft power (W; fuel is
+        proportional to it with one drive efficiency and LHV), or feasibility only.
+    exact_squares : bool
+        In the elastic relaxation, π = p² exactly (else its convex hull, as in the relaxation:
+        faster, but with wide pressure ranges the violations it names are lower bounds).
+    first : bool
+        Stop at the first feasible solution (validation needs no optimum).
+    exclude : iterable of mode arrays
+        Discrete states to cut off (no-good cuts on the valve/regulator/station modes).
+    """
+    Model = require_scip()
+    from pyscipopt import quicksum
+
+    t0 = time.perf_counter()
+    md = form.md
+    n, m, cls = md.n, md.m, form.cls
+    u, v = md.u, md.v
+    relax = variant in ("relaxation", "guide")
+    if variant not in ("exact", "relaxation", "guide"):
+        raise InputError(f"variant must be 'exact', 'relaxation' or 'guide' (got {variant!r})")
+    guide = variant == "guide"
+    S = Model("linepack")
+    if not verbose:
+        S.hideOutput()
+    if first:
+        S.setParam("limits/solutions", 1)
+    S.setParam("limits/time", max(float(time_limit), 0.01))
+    S.setParam("limits/gap", gap)
+    S.setParam("parallel/maxnthreads", 1)
+    S.setParam("lp/threads", 1)
+    S.setParam("numerics/feastol", 1e-7)
+
+    proof = variant == "relaxation"
+    p_lo = form.p_lo_true.copy() if proof else form.p_lo.copy()
+    p_hi = form.p_hi_true.copy() if proof else form.p_hi.copy()
+    p_lo = np.maximum(p_lo, 1.0)
+    # the elastic model lets pressures go well past every bound (its slacks say by how much)
+    top = form.p_top * (4.0 if elastic else 1.0)
+    slack_terms, labels = [], []
+
+    def soft(expr_le, rhs, weight, label):
+        """expr ≤ rhs, with a slack in the elastic model."""
+        if elastic:
+            s = S.addVar(lb=0.0, name=f"s{len(labels)}")
+            S.addCons(expr_le - s <= rhs)
+            slack_terms.append((weight, s))
+            labels.append(label)
+        else:
+            S.addCons(expr_le <= rhs)
+
+    # ---- nodes
+    vlo, vhi = p_lo, p_hi
+    if elastic:
+        vhi = np.full(n, top)
+        vlo = np.full(n, 1.0)
+        vlo[form.held], vhi[form.held] = form.held_bar, form.held_bar
+    p = [S.addVar(lb=float(vlo[i]), ub=float(vhi[i]), name=f"p{i}") for i in range(n)]
+    if elastic:
+        free = np.ones(n, dtype=bool)
+        free[form.held] = False
+        for i in np.flatnonzero(free):
+            nm = md.node_ids[i]
+            if p_lo[i] > 1.0 + 1e-12:
+                soft(-p[i], -p_lo[i], 1.0, f"node '{nm}' pressure below its minimum [bar]")
+            if p_hi[i] < top - 1e-12:
+                soft(p[i], p_hi[i], 1.0, f"node '{nm}' pressure above its maximum [bar]")
+    law = form.law
+    touch = np.zeros(n, dtype=bool)
+    touch[u[law]] = touch[v[law]] = True
+    pi = {}
+    for i in np.flatnonzero(touch):
+        a, b = float(vlo[i]), float(vhi[i])
+        pi[i] = S.addVar(lb=a * a, ub=b * b, name=f"pi{i}")
+        if relax and not (elastic and exact_squares):
+            S.addCons(pi[i] >= p[i] * p[i])
+            if b > a:
+                S.addCons(pi[i] <= (a + b) * p[i] - a * b)
+        else:
+            # exact; in the elastic model too, where the pressure range is wide open and the
+            # secant would let π drift far above p² (no violation would show)
+            S.addCons(pi[i] == p[i] * p[i])
+    # ---- flows and balances
+    q = [S.addVar(lb=float(form.f_lo[e]), ub=float(form.f_hi[e]), name=f"q{e}") for e in range(m)]
+    if elastic:
+        # flow bounds of pipes, short pipes and resistors that can bind (below the total nominated
+        # flow, e.g. one-way connections to a load) become soft too
+        total = max(float(np.sum(np.maximum(md.inj, 0.0))), float(np.sum(np.maximum(-md.inj, 0.0))))
+        wide = max(2.0 * total, 1.0)
+        for e in np.flatnonzero(np.isin(cls, ("pipe", "drag", "const", "equal"))):
+            label = f"{md.kind[e]} '{md.edge_ids[e]}'"
+            lo_t, hi_t = form.f_lo_true[e], form.f_hi_true[e]
+            if np.isfinite(lo_t) and lo_t > -total:
+                S.chgVarLb(q[e], -wide)
+                soft(-q[e] * (1.0 / _FLOW_UNIT), -lo_t / _FLOW_UNIT, 1.0,
+                     f"{label} flow below its minimum [{_FLOW_UNIT:g} kg/s]")
+            if np.isfinite(hi_t) and hi_t < total:
+                S.chgVarUb(q[e], wide)
+                soft(q[e] * (1.0 / _FLOW_UNIT), hi_t / _FLOW_UNIT, 1.0,
+                     f"{label} flow above its maximum [{_FLOW_UNIT:g} kg/s]")
+    inc = [[] for _ in range(n)]
+    for e in range(m):
+        inc[u[e]].append((-1.0, q[e]))
+        inc[v[e]].append((1.0, q[e]))
+    balance_drop = _balance_drop(form)
+    for i in range(n):
+        if balance_drop[i]:
+            continue
+        S.addCons(quicksum(c * x for c, x in inc[i]) + float(md.inj[i]) == 0.0, name=f"bal{i}")
+
+    # ---- mode indicators
+    ind = {}          # (edge, mode) -> expression (0/1)
+    binaries = {}
+    for e in range(m):
+        allowed = form.modes[e]
+        if not allowed:
+            continue
+        if cls[e] in ("valve", "check"):
+            if len(allowed) == 1:
+                o = 1.0 if allowed[0] == "open" else 0.0
+            else:
+                o = S.addVar(vtype="B", name=f"o{e}")
+                binaries[e] = (o,)
+            ind[(e, "open")], ind[(e, "closed")] = o, 1 - o
+        else:
+            a = (1.0 if "active" in allowed else 0.0) if len(allowed) == 1 else (
+                S.addVar(vtype="B", name=f"a{e}") if "active" in allowed else 0.0)
+            b = (1.0 if "bypass" in allowed else 0.0) if len(allowed) == 1 else (
+                S.addVar(vtype="B", name=f"b{e}") if "bypass" in allowed else 0.0)
+            if len(allowed) > 1:
+                binaries[e] = (a, b)
+                if "closed" not in allowed:
+                    S.addCons(a + b == 1)
+                else:
+                    S.addCons(a + b <= 1)
+            ind[(e, "active")], ind[(e, "bypass")], ind[(e, "closed")] = a, b, 1 - a - b
+    # combined decisions
+    ydec = []
+    for g, grp in enumerate(form.groups):
+        ys = [S.addVar(vtype="B", name=f"y{g}_{k}") for k in range(len(grp["decisions"]))]
+        S.addCons(quicksum(ys) == 1)
+        ydec.append(ys)
+        for k, dec in enumerate(grp["decisions"]):
+            for eid, mode in dec["controls"].items():
+                e = md.edge_ids.get_indexer([eid])[0]
+                if e < 0:
+                    continue
+                key = (e, "open" if mode == "auto" else mode)
+                if key not in ind:
+                    continue
+                x = ind[key]
+                if isinstance(x, float) or isinstance(x, int):
+                    if x < 0.5:
+                        S.addCons(ys[k] == 0)
+                else:
+                    S.addCons(x - ys[k] >= 0)
+    for st in exclude:
+        terms = []
+        for e in binaries:
+            terms.append(ind[(e, st[e])] if (e, st[e]) in ind else 0.0)
+        if terms:   # at least one mode differs
+            S.addCons(quicksum(terms) <= len(terms) - 1)
+
+    Mp = top
+    # ---- connections
+    ratio_var = {}
+    power_terms, ratio_terms, drop_terms = [], [], []
+    for e in range(m):
+        c, a_, b_ = cls[e], u[e], v[e]
+        label = f"{md.kind[e]} '{md.edge_ids[e]}'"
+        if c == "equal":
+            S.addCons(p[a_] == p[b_])
+        elif c == "const":
+            d = S.addVar(vtype="B", name=f"d{e}")
+            dp = float(form.dp_const[e])
+            S.addCons(p[a_] - p[b_] == dp * (2 * d - 1))
+            S.addCons(q[e] <= max(form.f_hi[e], 0.0) * d)
+            S.addCons(q[e] >= min(form.f_lo[e], 0.0) * (1 - d))
+        elif c in ("pipe", "drag"):
+            j = int(np.searchsorted(law, e))
+            t = _law_rows(S, form, j, e, p, pi, q, relax, guide, 2.0 * top ** 2)
+            if t is not None:
+                drop_terms.append(t)
+        elif c in ("valve", "check"):
+            o = ind[(e, "open")]
+            S.addCons(q[e] <= max(form.f_hi[e], 0.0) * o)
+            lo_f = 0.0 if (c == "check" and not elastic) else min(form.f_lo[e], 0.0)
+            S.addCons(q[e] >= lo_f * o)
+            if c == "check" and elastic:
+                soft(-q[e] * (1.0 / _FLOW_UNIT), 0.0, 1.0,
+                     f"{label} flow against its direction [{_FLOW_UNIT:g} kg/s]")
+            dpc = float(min(form.dp_closed[e], Mp))
+            S.addCons(p[a_] - p[b_] <= dpc * (1 - o))
+            S.addCons(p[b_] - p[a_] <= dpc * (1 - o))
+        elif c in ("reg", "cs"):
+            a, b = ind[(e, "active")], ind[(e, "bypass")]
+            S.addCons(q[e] <= max(form.f_hi[e], 0.0) * (a + b))
+            if elastic:   # gas against the direction of a regulator or station, by its slack
+                soft(-q[e] * (1.0 / _FLOW_UNIT) + min(form.f_lo[e], 0.0) * b * (1.0 / _FLOW_UNIT), 0.0, 1.0,
+                     f"{label} flow against its direction [{_FLOW_UNIT:g} kg/s]")
+                S.chgVarLb(q[e], min(float(form.f_lo[e]), -max(float(form.f_hi[e]), 1.0)))
+            else:
+                S.addCons(q[e] >= min(form.f_lo[e], 0.0) * b)
+            if _var(b):
+                S.addCons(p[a_] - p[b_] <= Mp * (1 - b))
+                S.addCons(p[b_] - p[a_] <= Mp * (1 - b))
+            elif b == 1.0:
+                S.addCons(p[a_] == p[b_])
+            li, lo = float(form.loss_in[e]), float(form.loss_out[e])
+            passes = a + b
+            pin_min = form.p_in_min[e]
+            if np.isfinite(pin_min):
+                lim = pin_min + (0 if proof else _margin(form, e))
+                if _var(passes) or passes == 1.0:
+                    soft(-p[a_] - Mp * (1 - passes), -lim, 1.0, f"{label} inlet pressure below its minimum [bar]")
+            pout_max = form.p_out_max[e]
+            if np.isfinite(pout_max):
+                lim = pout_max - (0 if proof else _margin(form, e))
+                if _var(passes) or passes == 1.0:
+                    soft(p[b_] - Mp * (1 - passes), lim, 1.0, f"{label} outlet pressure above its maximum [bar]")
+            if not (_var(a) or a == 1.0):
+                continue
+            if c == "reg":
+                drop = (p[a_] - li) - (p[b_] + lo)
+                S.addCons(drop >= form.dp_min[e] - (Mp + form.dp_min[e]) * (1 - a))
+                if np.isfinite(form.dp_max[e]) and form.dp_max[e] < Mp:
+                    S.addCons(drop <= form.dp_max[e] + 2 * Mp * (1 - a))
+            else:
+                rmax = float(form.rmax_eff()[e])
+                rmin = float(form.ratio_min[e])
+                if rmin > rmax:
+                    if a == 1.0:
+                        S.addCons(q[e] <= -1.0)   # infeasible by data: the model says so
+                    else:
+                        S.addCons(a == 0)
+                    continue
+                if elastic:   # the ratio limit becomes soft: r may go up to the pressure range
+                    r_lim, rmax = rmax, max(rmax, top + form.loss_out[e])
+                r = S.addVar(lb=1.0, ub=max(rmax, 1.0), name=f"r{e}")
+                ratio_var[e] = r
+                if elastic and r_lim < rmax:
+                    soft(r, r_lim, 1.0, f"{label} pressure ratio above its maximum [-]")
+                pin_ = p[a_] - li
+                pout_ = p[b_] + lo
+                Mr = Mp * (rmax + 1.0)
+                S.addCons(pin_ >= 1.0 - Mp * (1 - a))
+                S.addCons(pout_ - r * pin_ <= Mr * (1 - a))
+                S.addCons(r * pin_ - pout_ <= Mr * (1 - a))
+                S.addCons(r >= rmin - (rmin - 1.0) * (1 - a))
+                if _var(a):
+                    S.addCons(r - 1.0 <= (rmax - 1.0) * a)     # r = 1 when not in operation
+                pw = float(form.pw_lo[e] if proof else form.pw[e])
+                ex = float(form.ex_lo[e] if proof else form.ex[e])
+                qa = S.addVar(lb=0.0, ub=max(form.f_hi[e], 0.0), name=f"qa{e}")   # flow in operation
+                S.addCons(qa <= q[e] + max(-form.f_lo[e], 0.0) * (1 - a))
+                S.addCons(qa >= q[e] - max(form.f_hi[e], 0.0) * (1 - a))
+                S.addCons(qa <= max(form.f_hi[e], 0.0) * a)
+                w = S.addVar(lb=0.0, ub=float(rmax ** ex - 1.0) + 1e-9, name=f"w{e}")   # r^ex − 1
+                if relax:
+                    S.addCons(w + 1.0 <= r ** ex)     # w below r^ex − 1 only eases the power row
+                else:
+                    S.addCons(w + 1.0 == r ** ex)
+                power = pw * qa * w
+                power_terms.append(power)
+                ratio_terms.append(r - 1.0)
+                if np.isfinite(form.power_max[e]):
+                    soft(qa * w * (pw / form.power_max[e]), 1.0 - (0 if proof else 1e-4), 10.0,
+                         f"{label} power above its maximum [share]")
+
+    # ---- objective
+    if elastic:
+        obj = quicksum(w * s for w, s in slack_terms)
+    elif objective == "power" and power_terms:
+        obj = quicksum(t * 1e-6 for t in power_terms)    # MW
+    elif objective == "ratio" and ratio_terms:
+        obj = quicksum(ratio_terms)
+    elif objective == "tight":
+        # least total |π_u − π_v| over the law elements: with π_u − π_v ≥ k·q² the laws hold
+        # with equality where nothing else binds (the guide's way to an exact point)
+        obj = quicksum(drop_terms) * (1.0 / top ** 2) + 1e-3 * quicksum(ratio_terms)
+    else:
+        obj = 0.0
+    if not isinstance(obj, float):
+        oz = S.addVar(lb=-1e20, ub=1e20, name="obj")
+        S.addCons(oz >= obj)
+        S.setObjective(oz, "minimize")
+    with interrupts.watched():    # a Ctrl-C or SIGTERM during SCIP's solve is raised after it
+        S.optimize()
+    status = S.getStatus()
+    has = S.getNSols() > 0 and status != "infeasible"
+    out = MinlpSolution(status=status, has_solution=has, seconds=time.perf_counter() - t0,
+                        nodes=int(S.getNNodes()))
+    try:
+        out.dual_bound = float(S.getDualbound())
+    except Exception:  # pragma: no cover
+        pass
+    if not has:
+        return out
+    best = S.getBestSol()
+    val = lambda x: float(x) if isinstance(x, (int, float)) else float(S.getSolVal(best, x))  # noqa: E731
+    out.objective = float(S.getSolObjVal(best))
+    out.p_bar = np.array([val(x) for x in p])
+    out.q = np.array([val(x) for x in q])
+    out.ratio = np.full(m, np.nan)
+    for e, r in ratio_var.items():
+        out.ratio[e] = val(r)
+    modes = np.full(m, "", dtype=object)
+    for e in range(m):
+        if not form.modes[e]:
+            continue
+        if cls[e] in ("valve", "check"):
+            modes[e] = "open" if val(ind[(e, "open")]) > 0.5 else "closed"
+        else:
+            a, b = val(ind[(e, "active")]), val(ind[(e, "bypass")])
+            modes[e] = "active" if a > 0.5 else ("bypass" if b > 0.5 else "closed")
+    out.modes = modes
+    out.choice = [int(np.argmax([val(y) for y in ys])) for ys in ydec]
+    if elastic:
+        sl = [(w * val(s), lab) for (w, s), lab in zip(slack_terms, labels)]
+        out.slacks = sorted([t for t in sl if t[0] > 1e-6], key=lambda t: -t[0])
+    return out
+
+
+def _var(x) -> bool:
+    return not isinstance(x, (int, float))
+
+
+def _margin(form, e) -> float:
+    """The margin the exact model keeps from an element's pressure limit [bar]."""
+    return float(form.margin_bar)
+
+
+def _law_rows(S, form, j, e, p, pi, q, relax, guide=False, big=None):
+    md = form.md
+    a_, b_ = int(md.u[e]), int(md.v[e])
+    if not relax:
+        S.addCons(pi[a_] - float(form.es[j]) * pi[b_] - float(form.k[j]) * q[e] * abs(q[e]) == 0.0)
+        return None
+    qp_max = max(form.f_hi[e], 0.0)
+    qn_max = max(-form.f_lo[e], 0.0)
+    if guide:     # coefficients frozen at the reference point
+        es_lo = es_hi = float(form.es[j])
+        k_lo = k_hi = float(form.k[j])
+    else:
+        es_lo, es_hi = float(form.es_lo[j]), float(form.es_hi[j])
+        k_lo, k_hi = float(form.k_lo[j]), float(form.k_hi[j])
+    M = big if big is not None else form.p_top ** 2 * 2.0
+    qp = S.addVar(lb=0.0, ub=qp_max, name=f"qp{e}")
+    qn = S.addVar(lb=0.0, ub=qn_max, name=f"qn{e}")
+    S.addCons(q[e] == qp - qn)
+    if qp_max > 0 and qn_max > 0:
+        d = S.addVar(vtype="B", name=f"d{e}")
+        S.addCons(qp <= qp_max * d)
+        S.addCons(qn <= qn_max * (1 - d))
+        fwd, bwd = 1 - d, d         # relaxation terms: M·(1 − d) forward, M·d backward
+    elif qp_max > 0:
+        fwd, bwd = 0.0, None
+    else:
+        fwd, bwd = None, 0.0
+    ua, vb = pi[a_], pi[b_]
+    if fwd is not None:
+        S.addCons(k_lo * qp * qp - ua + es_lo * vb <= M * fwd)
+        S.addCons(ua - es_hi * vb - k_hi * qp_max * qp <= M * fwd)
+    if bwd is not None:
+        S.addCons(k_lo * qn * qn - es_hi * vb + ua <= M * bwd)
+        S.addCons(es_lo * vb - ua - k_hi * qn_max * qn <= M * bwd)
+    t = S.addVar(lb=0.0, name=f"t{e}")
+    S.addCons(t >= ua - vb)
+    S.addCons(t >= vb - ua)
+    return t
+
+
+def _balance_drop(form) -> np.ndarray:
+    """One balance row per connected part is implied by the others (the nominations balance,
+    checked up front) and is left out; so are held nodes (they take any inflow)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    md = form.md
+    drop = np.zeros(md.n, dtype=bool)
+    drop[form.held] = True
+    adj = coo_matrix((np.ones(md.m), (md.u, md.v)), shape=(md.n, md.n))
+    nc, lab = connected_components(adj, directed=False)
+    for c in range(nc):
+        members = np.flatnonzero(lab == c)
+        if not drop[members].any():
+            drop[members[np.argmax(np.abs(md.inj[members]))]] = True
+    return drop

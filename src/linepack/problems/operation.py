@@ -1,0 +1,213 @@
+"""Optimal operation: the least station power (or fuel) that carries a nomination within every limit.
+
+Method
+------
+1. **Feasible states** from :func:`linepack.validate_nomination` (relaxation, NLP-driven local
+   search over the discrete states, exact NLP; see there).
+2. **Least power for those states**: the exact NLP of :mod:`linepack.optimization.nlp` with the
+   objective "total isentropic shaft power" (λ and Z refreshed to their fixed point).
+3. **Fewer stations**: each station in operation that no combined decision and no given control
+   sets, least power first, is tried bypassed with the others held; kept where the NLP still
+   holds every limit at lower power.
+4. **Check by simulation**: the set points become controls, :func:`linepack.simulate` runs under
+   them and every limit is checked.
+
+Fuel: a station's drive burns P / (η_drive · LHV) (:func:`linepack.optimization.formulation.fuel_kg_s`;
+η_drive = 0.35 and LHV = the gas's net calorific value per kg, else 47 MJ/kg, unless given).
+With one η_drive and one LHV for every station the least-fuel and least-power operations are the
+same; ``objective`` only names the figure minimised. The fuel is reported, not withdrawn from the
+gas balance of the network.
+
+Steps 1 and 3 are heuristics: the operation found is the least power for the states found, not a
+proven global optimum over every state.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from linepack.errors import InputError, LinepackError
+from linepack.network.network import Controls, Network, Scenario
+
+__all__ = ["optimize_operation", "OperationResult", "station_table"]
+
+_OBJECTIVES = ("fuel", "power")
+
+
+@dataclass(frozen=True)
+class OperationResult:
+    """Outcome of :func:`optimize_operation`.
+
+    Attributes
+    ----------
+    status : str
+        ``"optimal"`` (every limit held by the simulation under ``controls``; least power for the
+        states found), ``"infeasible"`` (proved by the relaxation: no operation exists) or
+        ``"undecided"``.
+    objective : str
+    controls, scenario, result
+        The operation found, the nomination with its held pressures, its simulation.
+    stations : DataFrame
+        Per station: ``state``, ``ratio``, ``power_mw``, ``fuel_kg_s``, ``fuel_mcm_d``,
+        ``fuel_pct`` (share of the throughput).
+    power_mw, fuel_mcm_d, fuel_pct : float
+        Totals.
+    violations : list of str
+    nomination : NominationResult
+        The validation the operation started from.
+    seconds : float
+    """
+
+    status: str
+    objective: str
+    controls: Controls
+    scenario: Scenario
+    result: Any = field(repr=False)
+    stations: pd.DataFrame = field(repr=False)
+    power_mw: float
+    fuel_mcm_d: float
+    fuel_pct: float
+    violations: list
+    nomination: Any = field(repr=False)
+    seconds: float
+
+
+def station_table(network: Network, result, drive_efficiency: float, lhv_j_kg: float,
+                  rho_n: float) -> tuple[pd.DataFrame, float]:
+    """Per-station state, ratio, power and fuel of a simulation; and the throughput [kg/s]
+    (the total taken at the exits)."""
+    from linepack.optimization.formulation import fuel_kg_s
+
+    e = result.edges[result.edges["kind"] == "compressorStation"]
+    state = e["mode"].astype(str).str.split(":", n=1).str[0].to_numpy()
+    # a station bypassed or closed draws no power (the result's figure for it is the losses')
+    power = np.where(state == "active", np.nan_to_num(e["power_mw"].to_numpy(float)), 0.0)
+    fuel = fuel_kg_s(power * 1e6, drive_efficiency, lhv_j_kg)
+    inflow = result.nodes["inflow_kg_s"].to_numpy(float)
+    through = float(np.sum(np.maximum(-inflow, 0.0)))
+    tab = pd.DataFrame({"state": state,
+                        "ratio": e["ratio"].to_numpy(float), "power_mw": power, "fuel_kg_s": fuel,
+                        "fuel_mcm_d": fuel * 86400.0 / rho_n / 1e6,
+                        "fuel_pct": 100.0 * fuel / through if through > 0 else np.nan},
+                       index=e.index)
+    return tab, through
+
+
+def optimize_operation(network: Network, scenario: Scenario, controls: Controls | None = None, *,
+                       objective: str = "fuel", time_limit: float = 300.0, margin_bar: float = 0.01,
+                       drive_efficiency: float | None = None, lhv_j_kg: float | None = None,
+                       friction: Any = "nikuradse", eos: Any = "papay", viscosity: Any = None,
+                       gas: Any = None, temperature: float | None = None) -> OperationResult:
+    """The least station power (fuel) under which a nomination is carried within every limit.
+
+    See the module notes for the method and what in it is heuristic.
+
+    Parameters
+    ----------
+    objective : "fuel" or "power"
+    time_limit : float
+        Wall-clock budget [s], > 0.
+    drive_efficiency, lhv_j_kg : float, optional
+        Station drive efficiency [-] and fuel lower heating value [J/kg] (defaults: module notes).
+    controls, margin_bar, friction, eos, viscosity, gas, temperature
+        As in :func:`linepack.validate_nomination`.
+    """
+    from linepack.optimization.formulation import build_formulation
+    from linepack.optimization.nlp import FixedStateNLP, prepare
+    from linepack.problems import model, steady
+    from linepack.problems.capacity import check_limits
+    from linepack.problems.nomination import _controls_and_scenario, _element_limits, validate_nomination
+
+    t0 = time.perf_counter()
+    if objective not in _OBJECTIVES:
+        raise InputError(f"objective must be one of {', '.join(_OBJECTIVES)} (got {objective!r})")
+    phys = dict(friction=friction, eos=eos, viscosity=viscosity, gas=gas, temperature=temperature)
+    nom = validate_nomination(network, scenario, controls, time_limit=time_limit,
+                              margin_bar=margin_bar, **phys)
+    physics = model.resolve_physics(network, scenario, friction, eos, viscosity, gas, temperature)
+    md = model.NetworkModel(network, scenario, physics, steady.SteadyOptions())
+    prepare(md)
+    groups = network.meta.get("combined_decisions") or []
+    form = build_formulation(md, groups, None, margin_bar, drive_efficiency, lhv_j_kg)
+    named = {int(i) for g in groups for d in g["decisions"]
+             for i in md.edge_ids.get_indexer(list(d["controls"])) if i >= 0}
+    if controls is not None and len(controls.table):
+        named |= {int(i) for i in md.edge_ids.get_indexer(controls.table.index) if i >= 0}
+
+    def finish(status, ctl, scn, result, viols):
+        if result is not None:
+            tab, _ = station_table(network, result, form.drive_efficiency, form.lhv, md.rho_n)
+        else:
+            tab = pd.DataFrame(columns=["state", "ratio", "power_mw", "fuel_kg_s", "fuel_mcm_d",
+                                        "fuel_pct"])
+        pw = float(tab["power_mw"].sum()) if len(tab) else 0.0
+        fm = float(tab["fuel_mcm_d"].sum()) if len(tab) else 0.0
+        fp = float(tab["fuel_pct"].sum()) if len(tab) else 0.0
+        return OperationResult(status, objective, ctl, scn, result, tab, pw, fm, fp, list(viols), nom,
+                               time.perf_counter() - t0)
+
+    if nom.status != "validated" or nom.modes is None:
+        status = "infeasible" if nom.status == "infeasible" else "undecided"
+        return finish(status, nom.controls, nom.scenario, nom.result, nom.violations)
+    deadline = t0 + time_limit
+    mode = np.asarray(nom.modes, dtype=object).copy()
+    p0 = nom.p_bar.reindex(md.node_ids).to_numpy(float)
+    m0 = nom.result.edges["m_kg_s"].reindex(md.edge_ids).to_numpy(float)
+
+    def least_power(mode, p, m):
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            return None
+        try:
+            prog = FixedStateNLP(md, mode, margin_bar, p, m, objective="power", max_seconds=left)
+        except InputError:
+            return None
+        p2, m2, viol, ok = prog.solve(p, m)
+        if not ok or viol > 1e-6:
+            return None
+        return _power_w(form, md, mode, p2, m2), p2, m2
+
+    best = least_power(mode, p0, m0)
+    if best is None:   # keep the validated operation
+        return finish("optimal", nom.controls, nom.scenario, nom.result, nom.violations)
+    # fewer stations: bypass one at a time, least power first
+    # (stations a combined decision or the caller's controls set keep their mode)
+    active = [e for e in md.stations if mode[e] == "active" and "bypass" in form.modes[e]
+              and e not in named]
+    order = sorted(active, key=lambda e: _power_w(form, md, mode, best[1], best[2], only=e))
+    for e in order:
+        trial = mode.copy()
+        trial[e] = "bypass"
+        got = least_power(trial, best[1], best[2])
+        if got is not None and got[0] < best[0] - 1e-3:
+            mode, best = trial, got
+    _, p, m = best
+    ctl, scn = _controls_and_scenario(md, mode, p, m, scenario)
+    try:
+        result = steady.simulate(network, scn, ctl, **phys)
+        viols = check_limits(network, result, tol_bar=1e-6) + _element_limits(network, result)
+    except LinepackError:
+        return finish("optimal", nom.controls, nom.scenario, nom.result, nom.violations)
+    if viols:   # the validated operation holds; the cheaper one does not: keep the former
+        return finish("optimal", nom.controls, nom.scenario, nom.result, nom.violations)
+    return finish("optimal", ctl, scn, result, viols)
+
+
+def _power_w(form, md, mode, p_bar, m, only=None) -> float:
+    """Total isentropic shaft power of the stations in operation at pressures ``p_bar`` [W]."""
+    form.refresh(p_bar, m)
+    total = 0.0
+    for e in ([only] if only is not None else md.stations):
+        if mode[e] != "active" or m[e] <= 0:
+            continue
+        pin = p_bar[md.u[e]] - form.loss_in[e]
+        pout = p_bar[md.v[e]] + form.loss_out[e]
+        r = max(pout / max(pin, 1e-9), 1.0)
+        total += float(form.pw[e] * m[e] * (r ** form.ex[e] - 1.0))
+    return total
+

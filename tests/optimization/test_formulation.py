@@ -1,0 +1,256 @@
+"""The optimisation room (linepack.optimization): the exact NLP against simulate, the relaxation's
+proof of infeasibility, and the status of validate_nomination / optimize_operation on GasLib.
+
+Expected values: the NLP at fixed states must reproduce ``linepack.simulate`` (same laws, λ and Z
+refreshed to their fixed point); the infeasible case's least violation is written out from the
+isothermal law (ideal gas, rough-pipe Nikuradse): p_src² ≥ p_sink² + 2Δ, Δ = λ L R T m²/(D A²).
+"""
+
+import sys
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("casadi", reason="needs the 'minlp' extra (CasADi)")
+pytest.importorskip("pyscipopt", reason="needs the 'minlp' extra (PySCIPOpt)")
+
+import linepack  # noqa: E402
+from linepack import Controls, Network, Scenario  # noqa: E402
+from linepack.physics.gas import Gas  # noqa: E402
+from linepack.problems.capacity import check_limits  # noqa: E402
+
+GASLIB = Path(__file__).resolve().parents[3] / "shared" / "data" / "gaslib"
+need_gaslib = pytest.mark.skipif(not GASLIB.exists(), reason="GasLib data in ../shared not present")
+T = 288.15
+GAS = Gas.from_normal_density(0.75)
+R = GAS.specific_gas_constant
+L, D, K, M = 100e3, 0.5, 5e-5, 50.0
+PHYS = dict(eos="ideal", gas=GAS, friction="nikuradse")
+
+
+def drop_sq_bar2(m=M):
+    lam = (2.0 * np.log10(D / K) + 1.138) ** -2
+    a = np.pi * D ** 2 / 4
+    return lam * L * R * T * m * m / (D * a * a) / 1e10
+
+
+def line():
+    """Source (≤ 70 bar) — pipe — valve — pipe — sink (≥ 55 bar), 50 kg/s: infeasible."""
+    nodes = [{"id": "src", "kind": "source", "p_min_pa": 40e5, "p_max_pa": 70e5},
+             {"id": "n1", "kind": "innode", "p_min_pa": 1e5, "p_max_pa": 100e5},
+             {"id": "n2", "kind": "innode", "p_min_pa": 1e5, "p_max_pa": 100e5},
+             {"id": "sink", "kind": "sink", "p_min_pa": 55e5, "p_max_pa": 80e5}]
+    pipe = lambda i, a, b: {"id": i, "kind": "pipe", "from_node": a, "to_node": b,  # noqa: E731
+                            "length_m": L, "diameter_m": D, "roughness_m": K}
+    conns = [pipe("p1", "src", "n1"), pipe("p2", "n2", "sink"),
+             {"id": "v", "kind": "valve", "from_node": "n1", "to_node": "n2"}]
+    scn = Scenario([{"id": "src", "inflow_kg_s": M}, {"id": "sink", "inflow_kg_s": -M}], temperature=T)
+    return Network(nodes, conns), scn
+
+
+def test_relaxation_proves_infeasibility_and_names_the_limit():
+    """No state carries 50 kg/s within the bounds (√(55² + 2Δ) > 70 bar): the relaxation is
+    infeasible, and its least violation is at the source's maximum, by √(55² + 2Δ) − 70 bar
+    (to the relaxation's coefficient widening, 10⁻⁴)."""
+    net, scn = line()
+    out = linepack.validate_nomination(net, scn, time_limit=30, **PHYS)
+    assert out.status == "infeasible" and not out.feasible
+    amount, what = out.infeasible_limits[0]
+    assert what == "node 'src' pressure above its maximum [bar]"
+    assert amount == pytest.approx(np.sqrt(55.0 ** 2 + 2 * drop_sq_bar2()) - 70.0, rel=2e-3)
+
+
+@need_gaslib
+def test_nlp_at_fixed_states_reproduces_simulate():
+    """GasLib-40 with every station bypassed and one entry held at simulate's pressure: the NLP at
+    these states has one solution, the steady state, and gives simulate's pressures to 1e-6 bar."""
+    from linepack.optimization.nlp import FixedStateNLP, prepare
+    from linepack.problems import model, steady
+
+    case = linepack.open_case(str(GASLIB / "GasLib-40" / "GasLib-40.net"))
+    net = case.network
+    cs = net.connections.index[net.connections["kind"].isin(["compressorStation", "controlValve"])]
+    ctl = Controls.from_dict({c: "bypass" for c in cs})
+    sim = linepack.simulate(net, case.scenario, ctl)
+    ref = sim.nodes["p_fixed_bar"].dropna()
+    ref = ref.index[0] if len(ref) else sim.nodes["inflow_kg_s"].idxmax()
+    nodes = case.scenario.nodes.copy()
+    nodes.loc[ref, "p_fixed_pa"] = sim.nodes.at[ref, "p_bar"] * 1e5
+    nodes.loc[ref, "inflow_kg_s"] = np.nan
+    scn = case.scenario.evolve(nodes=nodes)
+    sim = linepack.simulate(net, scn, ctl)
+    physics = model.resolve_physics(net, scn, "nikuradse", "papay", None, None, None)
+    md = model.NetworkModel(net, scn, physics, steady.SteadyOptions())
+    prepare(md)
+    mode = np.full(md.m, "", dtype=object)
+    mode[np.isin(md.kind, ["compressorStation", "controlValve"])] = "bypass"
+    mode[md.kind == "valve"] = "open"
+    p0 = sim.nodes["p_bar"].reindex(md.node_ids).to_numpy() + 0.5
+    prog = FixedStateNLP(md, mode, 0.0, p0, np.zeros(md.m))
+    p, m, viol, ok = prog.solve(p0, np.zeros(md.m))
+    assert ok
+    np.testing.assert_allclose(p, sim.nodes["p_bar"].reindex(md.node_ids).to_numpy(), atol=1e-6)
+    np.testing.assert_allclose(m[md.kind == "pipe"],
+                               sim.edges["m_kg_s"].reindex(md.edge_ids).to_numpy()[md.kind == "pipe"],
+                               atol=1e-6 * md.flow_scale)
+
+
+def _validated_holds(out, net):
+    assert out.status == "validated" and out.feasible, (out.status, out.shortfalls[:3])
+    res = linepack.simulate(net, out.scenario, out.controls)
+    assert check_limits(net, res, tol_bar=1e-6) == []
+
+
+@need_gaslib
+@pytest.mark.parametrize("name", ["GasLib-11/GasLib-11.net", "GasLib-24/GasLib-24.net",
+                                  "GasLib-40/GasLib-40.net"])
+def test_gaslib_small_nominations_are_validated(name):
+    case = linepack.open_case(str(GASLIB / name))
+    out = linepack.validate_nomination(case.network, case.scenario, time_limit=60)
+    _validated_holds(out, case.network)
+
+
+@need_gaslib
+@pytest.mark.parametrize("scn", ["2011-11-01", "2012-12-05", "2013-10-02"])
+def test_gaslib_134_nominations_are_validated(scn, tmp_path):
+    zpath = GASLIB / "GasLib-134" / "GasLib-134.zip"
+    with zipfile.ZipFile(zpath) as z:
+        z.extract("GasLib-134-v2.net", tmp_path)
+        z.extract(f"Nominations-134-v2/{scn}.scn", tmp_path)
+    case = linepack.open_case(str(tmp_path / "GasLib-134-v2.net"),
+                              str(tmp_path / "Nominations-134-v2" / f"{scn}.scn"))
+    out = linepack.validate_nomination(case.network, case.scenario, time_limit=60)
+    _validated_holds(out, case.network)
+
+
+@need_gaslib
+@pytest.mark.slow
+def test_gaslib_582_doubled_nomination_is_proved_infeasible():
+    """GasLib-582 nomination_cold_5 with every entry and exit doubled: the relaxation is
+    infeasible (a proof) well within 8 s; the limits it names are whatever the elastic relaxation
+    reaches in the rest of the time (on this machine it needs ~45 s to name them: see the
+    benchmark), so they are checked only for sign."""
+    case = linepack.open_case(str(GASLIB / "GasLib-582" / "GasLib-582-v2.net"))
+    nodes = case.scenario.nodes.copy()
+    nodes["inflow_kg_s"] *= 2.0
+    out = linepack.validate_nomination(case.network, case.scenario.evolve(nodes=nodes), time_limit=8)
+    assert out.status == "infeasible"
+    assert out.timings["relaxation"] < 8
+    assert all(a > 0 for a, _ in out.infeasible_limits)
+
+
+@need_gaslib
+def test_optimize_operation_holds_every_limit_and_reports_fuel():
+    case = linepack.open_case(str(GASLIB / "GasLib-24" / "GasLib-24.net"))
+    res = linepack.optimize_operation(case.network, case.scenario, time_limit=60)
+    assert res.status == "optimal" and res.violations == []
+    assert check_limits(case.network, linepack.simulate(case.network, res.scenario, res.controls)) == []
+    assert list(res.stations.columns) == ["state", "ratio", "power_mw", "fuel_kg_s", "fuel_mcm_d", "fuel_pct"]
+    # fuel = power / (0.35 × LHV): the columns agree with each other
+    from linepack.optimization.formulation import fuel_kg_s
+    lhv = GAS_LHV = res.stations["power_mw"] * 1e6 / (0.35 * res.stations["fuel_kg_s"].where(res.stations["fuel_kg_s"] > 0))
+    assert GAS_LHV.dropna().nunique() <= 1 and (lhv.dropna() > 3e7).all()
+    assert fuel_kg_s(1e6, 0.5, 5e7) == pytest.approx(0.04)
+
+
+# ---- bad input -------------------------------------------------------------------------
+def test_time_limit_must_be_positive():
+    net, scn = line()
+    with pytest.raises(linepack.InputError, match="time limit must be > 0"):
+        linepack.validate_nomination(net, scn, time_limit=0, **PHYS)
+
+
+def test_unbalanced_nomination_is_named():
+    net, _ = line()
+    scn = Scenario([{"id": "src", "inflow_kg_s": M}, {"id": "sink", "inflow_kg_s": -M / 2}], temperature=T)
+    with pytest.raises(linepack.InputError, match="do not balance"):
+        linepack.validate_nomination(net, scn, **PHYS)
+
+
+def test_unknown_node_is_named():
+    net, _ = line()
+    scn = Scenario([{"id": "src", "inflow_kg_s": M}, {"id": "snik", "inflow_kg_s": -M}], temperature=T)
+    with pytest.raises(linepack.InputError, match="snik"):
+        linepack.validate_nomination(net, scn, **PHYS)
+
+
+def test_missing_solver_extra_names_the_install_line(monkeypatch):
+    net, scn = line()
+    monkeypatch.setitem(sys.modules, "pyscipopt", None)
+    with pytest.raises(linepack.InputError, match=r'pip install -e "\.\[minlp\]"'):
+        linepack.validate_nomination(net, scn, **PHYS)
+
+
+def test_cli_bad_time_limit_exits_2(capsys):
+    from linepack.cli import main
+
+    assert main(["nominate", str(GASLIB / "GasLib-11" / "GasLib-11.net"), "--time-limit", "-1"]) == 2
+    assert "time limit must be > 0" in capsys.readouterr().err
+
+
+def test_exact_minlp_gives_the_closed_form_least_ratio_set_point():
+    """The exact MINLP (SCIP) on source — pipe — station — pipe — sink, ideal gas (the frozen
+    coefficients are then exact): least ratio puts the source at its maximum and the sink at its
+    minimum (each less the margin), p_in² = p_src² − Δ, p_out² = p_sink² + Δ."""
+    from linepack.optimization.formulation import build_formulation
+    from linepack.optimization.minlp import solve_minlp
+    from linepack.optimization.nlp import prepare
+    from linepack.problems import model, steady
+
+    net, scn = line()
+    conns = net.connections.reset_index()
+    conns.loc[conns["id"] == "v", ["kind", "ratio_max"]] = ["compressorStation", 2.0]
+    net = Network(net.nodes.reset_index(), conns)
+    md = model.NetworkModel(net, scn, model.resolve_physics(net, scn, "nikuradse", "ideal", None, GAS, None),
+                            steady.SteadyOptions())
+    prepare(md)
+    form = build_formulation(md, margin_bar=0.01)
+    form.refresh(np.full(md.n, 60.0), np.full(md.m, M))
+    sol = solve_minlp(form, "exact", objective="ratio", time_limit=30, gap=1e-9)
+    assert sol.status == "optimal"
+    i = {n: k for k, n in enumerate(md.node_ids)}
+    d2 = drop_sq_bar2()
+    assert sol.p_bar[i["src"]] == pytest.approx(70.0 - 0.01, abs=1e-4)
+    assert sol.p_bar[i["sink"]] == pytest.approx(55.0 + 0.01, abs=1e-4)
+    assert sol.p_bar[i["n1"]] == pytest.approx(np.sqrt(69.99 ** 2 - d2), abs=1e-4)
+    assert sol.p_bar[i["n2"]] == pytest.approx(np.sqrt(55.01 ** 2 + d2), abs=1e-4)
+    assert list(sol.modes[md.kind == "compressorStation"]) == ["active"]
+
+
+@pytest.mark.slow
+def test_capacity_with_free_controls_is_at_least_that_with_fixed_ones():
+    """A source held at 70 bar, a station (ratio ≤ 2, 10 MW) and a sink ≥ 55 bar: with the
+    station's default rule the transit is what the fixed set point allows; with the controls free
+    the station may raise more, so the capacity is at least as large, and the simulation at the
+    largest flow found holds every limit."""
+    nodes = [{"id": "src", "kind": "source"},
+             {"id": "n1", "kind": "innode", "p_min_pa": 1e5, "p_max_pa": 100e5},
+             {"id": "n2", "kind": "innode", "p_min_pa": 1e5, "p_max_pa": 80e5},
+             {"id": "sink", "kind": "sink", "p_min_pa": 55e5, "p_max_pa": 80e5}]
+    pipe = lambda i, a, b: {"id": i, "kind": "pipe", "from_node": a, "to_node": b,  # noqa: E731
+                            "length_m": L, "diameter_m": D, "roughness_m": K}
+    conns = [pipe("p1", "src", "n1"), pipe("p2", "n2", "sink"),
+             {"id": "cs", "kind": "compressorStation", "from_node": "n1", "to_node": "n2",
+              "ratio_max": 2.0, "power_max_w": 10e6}]
+    net = Network(nodes, conns)
+    scn = Scenario([{"id": "src", "p_fixed_pa": 70e5}, {"id": "sink", "inflow_kg_s": -M}], temperature=T)
+    fixed = linepack.transit_capacity(net, scn, entry="src", exit="sink", rtol=1e-2, **PHYS)
+    free = linepack.transit_capacity(net, scn, entry="src", exit="sink", rtol=1e-2, free_controls=True,
+                                     time_limit=20, **PHYS)
+    assert free.max_mcm_d >= fixed.max_mcm_d * (1 - 1e-2)
+    assert free.result is not None and check_limits(net, free.result) == []
+    assert "nomination validations" in free.method
+
+
+@need_gaslib
+def test_cli_optimize_prints_the_station_table_and_rejects_an_unknown_objective(capsys):
+    from linepack.cli import main
+
+    net = str(GASLIB / "GasLib-24" / "GasLib-24.net")
+    assert main(["optimize", net, "--objective", "lift"]) == 2
+    assert "objective must be one of fuel, power" in capsys.readouterr().err
+    assert main(["optimize", net, "--time-limit", "60"]) == 0
+    out = capsys.readouterr().out
+    assert "fuel mcm/d" in out and "status: optimal" in out and "CS1" in out
