@@ -519,6 +519,8 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
     arg.check_network(f, network)
     arg.check_scenario(f, scenario)
     controls = arg.check_controls(f, controls, network)
+    max_choices = arg.check_integer(f, "max_choices", max_choices, lower=1)
+    max_repairs = arg.check_integer(f, "max_repairs", max_repairs, lower=0)
     margin_bar = arg.check_number(f, "margin_bar", margin_bar, lower=0.0, unit="bar")
     arg.check_physics(f, gas=gas, temperature=temperature)
     if scenario is None:

@@ -121,7 +121,7 @@ def optimize_operation(network: Network, scenario: Scenario, controls: Controls 
     from linepack.optimization.nlp import FixedStateNLP, prepare
     from linepack.problems import model, steady
     from linepack.problems.capacity import check_limits
-    from linepack.problems.nomination import _controls_and_scenario, _element_limits, validate_nomination
+    from linepack.problems.nomination import _controls_and_scenario, validate_nomination
 
     t0 = time.perf_counter()
     if objective not in _OBJECTIVES:
@@ -190,7 +190,7 @@ def optimize_operation(network: Network, scenario: Scenario, controls: Controls 
     ctl, scn = _controls_and_scenario(md, mode, p, m, scenario)
     try:
         result = steady.simulate(network, scn, ctl, **phys)
-        viols = check_limits(network, result, tol_bar=1e-6) + _element_limits(network, result)
+        viols = check_limits(network, result, tol_bar=1e-6)
     except LinepackError:
         return finish("optimal", nom.controls, nom.scenario, nom.result, nom.violations)
     if viols:   # the validated operation holds; the cheaper one does not: keep the former
