@@ -33,7 +33,7 @@ import numpy as np
 import linepack
 from linepack.problems.capacity import check_limits
 
-GASLIB = Path(__file__).resolve().parents[2] / "shared" / "data" / "gaslib"
+GASLIB = Path(__file__).resolve().parents[1] / "tests" / "data" / "gaslib"
 
 
 def _line(name, out):

@@ -8,7 +8,7 @@ Run: ``PYTHONPATH=src python benchmarks/transient.py [--quick]``.
   relative pressure difference to the Δt 30 s run over the hourly outputs.
   Reference point from the issue: MORGEN's implicit-explicit solver integrates a comparable
   2,682-state discretisation in 1.5 s; goals ≤ 0.5 s (30 s) and ≤ 0.1 s within 1 % (5 min).
-* GasLib-582 and GasLib-4197 (their nominations in ../shared/data/gaslib), 24 h, Δt 5 min,
+* GasLib-582 and GasLib-4197 (their nominations in tests/data/gaslib), 24 h, Δt 5 min,
   Δx ≤ 10 km, constant boundaries from the steady state: wall time and real-time factor.
 
 The time of the initial steady state (:func:`linepack.simulate`) is reported apart; the
@@ -29,7 +29,7 @@ import pandas as pd
 
 import linepack
 
-GASLIB = Path(__file__).resolve().parents[2] / "shared" / "data" / "gaslib"
+GASLIB = Path(__file__).resolve().parents[1] / "tests" / "data" / "gaslib"
 
 
 def gaslib134():

@@ -21,8 +21,8 @@ from linepack import Controls, Network, Scenario  # noqa: E402
 from linepack.physics.gas import Gas  # noqa: E402
 from linepack.problems.capacity import check_limits  # noqa: E402
 
-GASLIB = Path(__file__).resolve().parents[3] / "shared" / "data" / "gaslib"
-need_gaslib = pytest.mark.skipif(not GASLIB.exists(), reason="GasLib data in ../shared not present")
+GASLIB = Path(__file__).resolve().parents[1] / "data" / "gaslib"
+need_gaslib = pytest.mark.skipif(not GASLIB.exists(), reason="GasLib data in tests/data/gaslib not present")
 T = 288.15
 GAS = Gas.from_normal_density(0.75)
 R = GAS.specific_gas_constant

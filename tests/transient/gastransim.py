@@ -1,4 +1,4 @@
-"""Read GasTranSim.jl example cases (../shared/data/transient/gastransim, MIT) into linepack
+"""Read GasTranSim.jl example cases (tests/data/transient/gastransim, MIT) into linepack
 objects, for the reference tests only.
 
 Conventions (see the data folder's README): SI units; gas given by its specific gravity G
@@ -19,7 +19,7 @@ from linepack import Network
 from linepack.physics.gas import Gas
 from linepack.units import R_MOLAR
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "transient" / "gastransim"
+DATA = Path(__file__).resolve().parents[1] / "data" / "transient" / "gastransim"
 #: R of the files: 8.314 / (G·0.02896) (their constants, not CODATA's)
 _R_FILE = 8.314
 _M_AIR = 0.02896

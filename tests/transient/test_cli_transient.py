@@ -3,13 +3,15 @@ with no traceback and no output file; a physics breakdown exits 1 and keeps the 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from linepack.cli import main
 
-GASLIB11 = ["../shared/data/gaslib/GasLib-11/GasLib-11.net", "-s",
-            "../shared/data/gaslib/GasLib-11/GasLib-11.scn"]
+_G11 = Path(__file__).resolve().parents[1] / "data" / "gaslib" / "GasLib-11"
+GASLIB11 = [str(_G11 / "GasLib-11.net"), "-s", str(_G11 / "GasLib-11.scn")]
 
 
 def _cli(capsys, *argv):

@@ -1,6 +1,8 @@
 """Transient engine: steady limit, mass balance, orders of accuracy, published GasTranSim.jl
 cases, input errors and physics breakdown."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,7 +15,7 @@ from . import gastransim as gt
 
 T = 288.15
 GAS = Gas.from_normal_density(0.75)
-GASLIB = "../shared/data/gaslib"
+GASLIB = str(Path(__file__).resolve().parents[1] / "data" / "gaslib")
 
 
 def two_pipes(m_out=80.0):
