@@ -182,6 +182,7 @@ def _casadi():
 from linepack.optimization.nlp import FixedStateNLP as _Programme  # noqa: E402,F401
 from linepack.optimization.nlp import BALANCE_TOL  # noqa: E402
 from linepack.optimization.nlp import parts as _parts  # noqa: E402,F401
+from linepack.optimization.nlp import prepare as _prepare  # noqa: E402
 
 # --------------------------------------------------------------------------------------
 # the driver
@@ -259,6 +260,30 @@ def _controls_and_scenario(md, mode, p_bar, m, scenario: Scenario):
     return Controls(pd.DataFrame(rows) if rows else None), scenario.evolve(nodes=nodes)
 
 
+def _arguments(network, scenario, controls, friction, eos, viscosity, gas, temperature,
+               max_choices, max_repairs, margin_bar):
+    """validate_nomination's arguments: a Case unpacked (its scenario, controls and options),
+    physics defaults as in simulate, and every argument's type and range checked (an
+    ArgumentError naming it)."""
+    from linepack.network import arguments as arg
+    from linepack.network.case import unpack_case
+    from linepack.problems import steady
+
+    network, scenario, controls, kw = unpack_case(
+        network, scenario, controls, dict(friction=friction, eos=eos, viscosity=viscosity, gas=gas,
+                                          temperature=temperature), steady.SIMULATE_DEFAULTS)
+    f = "validate_nomination"
+    arg.check_network(f, network)
+    arg.check_scenario(f, scenario)
+    controls = arg.check_controls(f, controls, network)
+    max_choices = arg.check_integer(f, "max_choices", max_choices, lower=1)
+    max_repairs = arg.check_integer(f, "max_repairs", max_repairs, lower=0)
+    margin_bar = arg.check_number(f, "margin_bar", margin_bar, lower=0.0, unit="bar")
+    arg.check_physics(f, gas=kw["gas"], temperature=kw["temperature"])
+    return (network, scenario, controls, kw["friction"], kw["eos"], kw["viscosity"], kw["gas"],
+            kw["temperature"], max_choices, max_repairs, margin_bar)
+
+
 def _search(network: Network, scenario: Scenario, controls: Controls | None = None,
             *, max_choices: int = 16, max_repairs: int = 4, margin_bar: float = 0.01,
             friction: Any = None, eos: Any = None, viscosity: Any = None,
@@ -299,25 +324,12 @@ def _search(network: Network, scenario: Scenario, controls: Controls | None = No
     LinepackError
         CasADi is not installed (``pip install 'linepack[optimize]'``).
     """
-    from linepack.network import arguments as arg
     from linepack.problems import model, steady
     from linepack.problems.capacity import check_limits
 
-    from linepack.network.case import unpack_case
-
-    network, scenario, controls, kw = unpack_case(
-        network, scenario, controls, dict(friction=friction, eos=eos, viscosity=viscosity, gas=gas,
-                                          temperature=temperature), steady.SIMULATE_DEFAULTS)
-    friction, eos, viscosity, gas, temperature = (kw[k] for k in ("friction", "eos", "viscosity", "gas",
-                                                                  "temperature"))
-    f = "validate_nomination"
-    arg.check_network(f, network)
-    arg.check_scenario(f, scenario)
-    controls = arg.check_controls(f, controls, network)
-    max_choices = arg.check_integer(f, "max_choices", max_choices, lower=1)
-    max_repairs = arg.check_integer(f, "max_repairs", max_repairs, lower=0)
-    margin_bar = arg.check_number(f, "margin_bar", margin_bar, lower=0.0, unit="bar")
-    arg.check_physics(f, gas=gas, temperature=temperature)
+    (network, scenario, controls, friction, eos, viscosity, gas, temperature, max_choices,
+     max_repairs, margin_bar) = _arguments(network, scenario, controls, friction, eos, viscosity, gas,
+                                           temperature, max_choices, max_repairs, margin_bar)
     _casadi()
     t0 = time.perf_counter()
     if scenario is None:
@@ -395,21 +407,6 @@ def _search(network: Network, scenario: Scenario, controls: Controls | None = No
                             pd.Series(p, index=md.node_ids, name="p_bar"),
                             choice if groups else [], n_prog, time.perf_counter() - t0, err,
                             status="validated" if feasible else "undecided", method="search")
-
-
-def _prepare(md) -> None:
-    """Held pressures (only the scenario's own), κ and η defaults on the model."""
-    from linepack.physics import eos as eos_mod
-    from linepack.problems import steady
-
-    md.held = np.asarray(md.fixed if not md.reference_note else [], dtype=np.int64)
-    md.held_value = np.full(md.n, np.nan)
-    md.held_value[md.held] = md.fixed_value if not md.reference_note else []
-    md.default_efficiency = steady.DEFAULT_EFFICIENCY
-    if getattr(md.gas, "heat_capacity_coefficients", None) is None:
-        md.kappa = lambda p: np.full(np.shape(p), steady.DEFAULT_ISENTROPIC_EXPONENT)
-    else:
-        md.kappa = lambda p: eos_mod.isentropic_exponent(p, md.T, md.gas)
 
 
 # --------------------------------------------------------------------------------------
@@ -506,23 +503,10 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
     from linepack.problems import model, steady
     from linepack.problems.capacity import check_limits
 
-    from linepack.network import arguments as arg
-    from linepack.network.case import unpack_case
-
     t0 = time.perf_counter()
-    network, scenario, controls, kw = unpack_case(
-        network, scenario, controls, dict(friction=friction, eos=eos, viscosity=viscosity, gas=gas,
-                                          temperature=temperature), steady.SIMULATE_DEFAULTS)
-    friction, eos, viscosity, gas, temperature = (kw[k] for k in ("friction", "eos", "viscosity", "gas",
-                                                                  "temperature"))
-    f = "validate_nomination"
-    arg.check_network(f, network)
-    arg.check_scenario(f, scenario)
-    controls = arg.check_controls(f, controls, network)
-    max_choices = arg.check_integer(f, "max_choices", max_choices, lower=1)
-    max_repairs = arg.check_integer(f, "max_repairs", max_repairs, lower=0)
-    margin_bar = arg.check_number(f, "margin_bar", margin_bar, lower=0.0, unit="bar")
-    arg.check_physics(f, gas=gas, temperature=temperature)
+    (network, scenario, controls, friction, eos, viscosity, gas, temperature, max_choices,
+     max_repairs, margin_bar) = _arguments(network, scenario, controls, friction, eos, viscosity, gas,
+                                           temperature, max_choices, max_repairs, margin_bar)
     if scenario is None:
         raise InputError("nomination validation needs a scenario (the nomination)")
     try:
