@@ -170,15 +170,7 @@ class NominationResult:
     modes: Any = field(repr=False, default=None)
 
 
-def _casadi():
-    try:
-        import casadi
-    except ImportError:  # pragma: no cover - exercised where the extra is absent
-        raise LinepackError("nomination validation needs CasADi (IPOPT): "
-                            "pip install 'linepack[optimize]'") from None
-    return casadi
-
-
+from linepack.optimization.nlp import _casadi  # noqa: E402  (InputError naming the extra)
 from linepack.optimization.nlp import FixedStateNLP as _Programme  # noqa: E402,F401
 from linepack.optimization.nlp import BALANCE_TOL  # noqa: E402
 from linepack.optimization.nlp import parts as _parts  # noqa: E402,F401
