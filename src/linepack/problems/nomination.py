@@ -312,9 +312,8 @@ def _search(network: Network, scenario: Scenario, controls: Controls | None = No
     Raises
     ------
     InputError
-        Bad input (named), or a part of the network whose nominations do not balance.
-    LinepackError
-        CasADi is not installed (``pip install 'linepack[optimize]'``).
+        Bad input (named), a part of the network whose nominations do not balance, or
+        CasADi not installed (``pip install -e ".[optimize]"``).
     """
     from linepack.problems import model, steady
     from linepack.problems.capacity import check_limits
