@@ -98,10 +98,10 @@ def station_table(network: Network, result, drive_efficiency: float, lhv_j_kg: f
     return tab, through
 
 
-def optimize_operation(network: Network, scenario: Scenario, controls: Controls | None = None, *,
+def optimize_operation(network: Network, scenario: Scenario | None = None, controls: Controls | None = None, *,
                        objective: str = "fuel", time_limit: float = 300.0, margin_bar: float = 0.01,
                        drive_efficiency: float | None = None, lhv_j_kg: float | None = None,
-                       friction: Any = "nikuradse", eos: Any = "papay", viscosity: Any = None,
+                       friction: Any = None, eos: Any = None, viscosity: Any = None,
                        gas: Any = None, temperature: float | None = None) -> OperationResult:
     """The least station power (fuel) under which a nomination is carried within every limit.
 
@@ -116,6 +116,9 @@ def optimize_operation(network: Network, scenario: Scenario, controls: Controls 
         Station drive efficiency [-] and fuel lower heating value [J/kg] (defaults: module notes).
     controls, margin_bar, friction, eos, viscosity, gas, temperature
         As in :func:`linepack.validate_nomination`.
+
+    ``network`` may be a :class:`~linepack.Case`: its network, selected scenario (where
+    ``scenario`` is None), controls and options are used.
     """
     from linepack.optimization.formulation import build_formulation
     from linepack.optimization.nlp import FixedStateNLP, prepare
@@ -123,7 +126,16 @@ def optimize_operation(network: Network, scenario: Scenario, controls: Controls 
     from linepack.problems.capacity import check_limits
     from linepack.problems.nomination import _controls_and_scenario, validate_nomination
 
+    from linepack.network.case import unpack_case
+
     t0 = time.perf_counter()
+    network, scenario, controls, kw = unpack_case(
+        network, scenario, controls, dict(friction=friction, eos=eos, viscosity=viscosity, gas=gas,
+                                          temperature=temperature), steady.SIMULATE_DEFAULTS)
+    friction, eos, viscosity, gas, temperature = (kw[k] for k in ("friction", "eos", "viscosity", "gas",
+                                                                  "temperature"))
+    if scenario is None:
+        raise InputError("optimize_operation needs a scenario (the nomination)")
     if objective not in _OBJECTIVES:
         raise InputError(f"objective must be one of {', '.join(_OBJECTIVES)} (got {objective!r})")
     phys = dict(friction=friction, eos=eos, viscosity=viscosity, gas=gas, temperature=temperature)
