@@ -1,7 +1,10 @@
 """The HTML report rendered by headless Chromium (Debian's ``chromium``), fully offline.
 
 One Chromium run renders the report with ``--dump-dom`` (the DOM after plotly.js ran)
-and ``--screenshot`` (a 1400 × 2400 PNG, decoded here with zlib and numpy only).
+and ``--screenshot`` (a 1400 × 2400 PNG, decoded here with zlib and numpy only). The
+flagship (central-asia) report, with plotly.js's basic bundle inlined, is rendered through
+Playwright (extra ``web``) to see console errors, requests and what is visible, and its
+full-page screenshot is kept in ``$LINEPACK_ARTIFACTS`` when that is set.
 """
 
 from __future__ import annotations
@@ -223,3 +226,84 @@ def test_screenshot_shows_network_outlines_and_profile(rendered):
     # The map (borders) lies above the profile.
     assert np.median(np.flatnonzero(borders.any(1))) < np.median(
         np.flatnonzero(profile_line.any(1)))
+
+
+# -- the flagship report with the basic plotly.js bundle, in a real browser ------------------
+@pytest.mark.slow
+def test_flagship_report_in_chromium(tmp_path):
+    """The central-asia report (plotly.js basic bundle inlined) renders in Chromium: both plots
+    drew their SVG, no console or page error, nothing requested from outside the file, the
+    corridor transit section is visible above the map with its headline figures; a full-page
+    screenshot is saved (to ``$LINEPACK_ARTIFACTS`` when set)."""
+    import os
+    import shutil
+
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="this test drives chromium with playwright (extra 'web')")
+    import linepack
+    from linepack.report.html import MAP_DIV_ID, PLOTLY_BASIC_JS, PROFILE_DIV_ID
+    from linepack.report.summary import transit_summary
+
+    opened = linepack.open_case("central-asia", None, None)
+    result = linepack.simulate(opened.network, opened.scenario, opened.controls)
+    html = linepack.write_report(opened.network, result, tmp_path / "central-asia.html",
+                                 route=opened.network.meta.get("transit_route"))
+    text = html.read_text(encoding="utf-8")
+    assert PLOTLY_BASIC_JS.read_text(encoding="utf-8") in text   # the basic bundle, not the full
+    k = transit_summary(opened.network, result)
+    tr, lp = k["transit"], k["linepack"]
+
+    console, errors, requests = [], [], []
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        try:
+            page = browser.new_page(viewport={"width": WIDTH, "height": 1000})
+            page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(html.resolve().as_uri())
+            for div in (MAP_DIV_ID, PROFILE_DIV_ID):
+                page.wait_for_selector(f"#{div} svg.main-svg", timeout=30000)
+            assert page.evaluate("typeof Plotly") == "object"
+            n_svg = page.locator(".main-svg").count()
+            n_map_traces = page.locator(f"#{MAP_DIV_ID} g.trace.scatter").count()
+            n_profile_traces = page.locator(f"#{PROFILE_DIV_ID} g.trace.scatter").count()
+            n_points = page.locator(f"#{MAP_DIV_ID} path.point").count()
+            section = page.locator("#transit-section")
+            visible = section.is_visible()
+            box = section.bounding_box()
+            map_box = page.locator(f"#{MAP_DIV_ID}").bounding_box()
+            section_text = section.inner_text()
+            map_text = page.locator(f"#{MAP_DIV_ID}").inner_text()
+            shot = tmp_path / "central-asia-report.png"
+            page.screenshot(path=str(shot), full_page=True)
+        finally:
+            browser.close()
+
+    bad = [line for line in console
+           if re.search(r"Security Policy|Refused|Failed|Uncaught|error", line, re.I)]
+    assert bad == [] and errors == []
+    assert [u for u in requests if not u.startswith("file://")] == []
+    assert n_svg >= 4 and n_map_traces >= 10 and n_profile_traces >= 3 and n_points >= 10
+    assert "KAZAKHSTAN" in map_text and "UZBEKISTAN" in map_text
+    # The transit headline: shown first (above the map), with the figures transit_summary gives.
+    assert visible and box["height"] > 100 and box["y"] + box["height"] <= map_box["y"]
+    assert "Corridor transit" in section_text
+    for figure in (f"{tr['q_mcm_d_20c']:.2f} mcm/d (20 °C)", f"{tr['bcm_y_20c']:.2f} bcm/y",
+                   f"{tr['q_mcm_d_0c']:.2f} mcm/d (0 °C)", f"{tr['border_p_bar']:.2f} bar",
+                   f"{lp['transit_path_mcm_0c']:.1f} million m³ (0 °C)", "Linepack, transit path",
+                   "Compressor fuel, transit path"):
+        assert figure in section_text, figure
+    assert tr["q_mcm_d_20c"] > 1.0 and tr["q_mcm_d_20c"] > tr["q_mcm_d_0c"]  # 20 °C m³ are larger
+
+    img = read_png(shot)[:, :, :3]
+    assert img.shape[1] == WIDTH and img.shape[0] > 2000
+    rgb = img.astype(np.int16)
+    assert _near(rgb, "#9aa5b1", 6).sum() > 300          # country borders drawn
+    assert _near(rgb, "#d62728", 10).sum() > 80          # compressor stations drawn
+    keep = os.environ.get("LINEPACK_ARTIFACTS")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, Path(keep) / shot.name)

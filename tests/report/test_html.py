@@ -17,7 +17,7 @@ import pytest
 from linepack.errors import InputError
 from linepack.network import Network
 from linepack.report import summarize, write_report
-from linepack.report.html import COUNTRIES_GEOJSON, MAP_DIV_ID, PROFILE_DIV_ID
+from linepack.report.html import COUNTRIES_GEOJSON, MAP_DIV_ID, PLOTLY_BASIC_JS, PROFILE_DIV_ID
 from linepack.report.summary import route_profile, shortest_route
 
 pytest.importorskip("plotly")
@@ -147,9 +147,7 @@ def _parse(text: str) -> _Resources:
 
 def _without_plotlyjs(text: str) -> str:
     """The document minus the inlined plotly.js bundle (its inert URL strings are not ours)."""
-    import plotly.offline
-
-    bundle = plotly.offline.get_plotlyjs()
+    bundle = PLOTLY_BASIC_JS.read_text(encoding="utf-8")
     assert text.count(bundle) == 1
     return text.replace(bundle, "")
 
@@ -223,12 +221,76 @@ def test_report_forbids_loading_with_a_content_security_policy(report):
 
 
 def test_report_inlines_plotly_js(report):
-    """plotly.js is inlined once, so the file opens offline."""
+    """plotly.js's basic bundle (scatter traces only in the report) is inlined once, the full
+    bundle not at all, so the file opens offline and stays small."""
     import plotly.offline
 
     _, text = report
-    assert text.count(plotly.offline.get_plotlyjs()) == 1
-    assert len(text) > 3_000_000
+    assert text.count(PLOTLY_BASIC_JS.read_text(encoding="utf-8")) == 1
+    assert plotly.offline.get_plotlyjs() not in text
+    assert 1_100_000 < len(text.encode("utf-8")) < 1_500_000
+    assert "plotly.js 4.1.1 (basic bundle: scatter, bar, pie) inlined" in text
+
+
+def test_full_bundle_when_a_trace_needs_it(monkeypatch, tmp_path):
+    """The full bundle is the fallback: for a trace type the basic bundle lacks, and when the
+    vendored bundle's major version is not the one the installed plotly writes for."""
+    import plotly
+    import plotly.graph_objects as go
+
+    from linepack.report import html as report_html
+
+    scatter = go.Figure(go.Scatter(x=[0, 1], y=[1, 2]))
+    heatmap = go.Figure(go.Heatmap(z=[[1, 2], [3, 4]]))
+    basic = PLOTLY_BASIC_JS.read_text(encoding="utf-8")
+    full = plotly.offline.get_plotlyjs()
+    assert report_html._plotly_bundle(plotly, [scatter])[0] == basic
+    assert report_html._plotly_bundle(plotly, [go.Figure(go.Bar(x=[1], y=[2]))])[0] == basic
+    script, label = report_html._plotly_bundle(plotly, [scatter, heatmap])
+    assert script == full and label == f"plotly.js {plotly.offline.get_plotlyjs_version()}"
+    old = tmp_path / "plotly-basic.min.js"
+    old.write_text(basic[:400].replace("v4.1.1", "v3.0.0") + basic[400:], encoding="utf-8")
+    monkeypatch.setattr(report_html, "PLOTLY_BASIC_JS", old)
+    assert report_html._plotly_bundle(plotly, [scatter])[0] == full
+    monkeypatch.setattr(report_html, "PLOTLY_BASIC_JS", tmp_path / "missing.js")
+    assert report_html._plotly_bundle(plotly, [scatter])[0] == full
+
+
+def test_vendored_basic_bundle_matches_its_readme():
+    """The vendored file is the one its README names (version, size, sha256), with the MIT
+    licence beside it, and matches the plotly.js version of the installed plotly."""
+    import hashlib
+
+    import plotly.offline
+
+    readme = (PLOTLY_BASIC_JS.parent / "README.md").read_text(encoding="utf-8")
+    data = PLOTLY_BASIC_JS.read_bytes()
+    version = re.search(rb"plotly\.js \(basic - minified\) v([\d.]+)", data[:400]).group(1)
+    assert f"plotly.js-basic-dist-min` version {version.decode()}" in readme
+    assert hashlib.sha256(data).hexdigest() in readme
+    assert f"size {len(data):,} bytes".replace(",", " ") in readme
+    licence = (PLOTLY_BASIC_JS.parent / "plotly.js-LICENSE.txt").read_text(encoding="utf-8")
+    assert licence.startswith("MIT License") and "Plotly" in licence
+    assert version.decode().split(".")[0] == plotly.offline.get_plotlyjs_version().split(".")[0]
+
+
+def test_flagship_report_is_small_and_self_contained(tmp_path):
+    """The central-asia report, as ``linepack simulate central-asia --report`` writes it, is
+    small enough to mail (< 1.5 MB; 4.9 MB with the full bundle) and loads no script."""
+    import linepack
+
+    opened = linepack.open_case("central-asia", None, None)
+    result = linepack.simulate(opened.network, opened.scenario, opened.controls)
+    path = write_report(opened.network, result, tmp_path / "central-asia.html",
+                        route=opened.network.meta.get("transit_route"))
+    size = path.stat().st_size
+    assert size < 1_500_000, size
+    text = path.read_text(encoding="utf-8")
+    res = _parse(text)
+    assert res.scripts_with_src == []
+    assert not re.search(r"""<script[^>]*\bsrc\s*=""", text, re.I)
+    assert not re.search(r"https?://", _without_plotlyjs(text))
+    assert {MAP_DIV_ID, PROFILE_DIV_ID, "transit-section"} <= res.ids
 
 
 # -- contents --------------------------------------------------------------------------------

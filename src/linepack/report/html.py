@@ -1,10 +1,11 @@
 """One self-contained, offline HTML report of a network result.
 
 :func:`write_report` writes a single ``.html`` file that opens without a network
-connection: plotly.js is inlined, the country outlines come from a GeoJSON file
-shipped in the package and are drawn as plain lines (no map tiles, no topojson
-download, no web fonts), and a Content-Security-Policy forbids the page to load
-anything at all. The file holds
+connection: plotly.js is inlined (its basic bundle of 1.2 MB, vendored in ``assets/``, when
+every trace is a scatter, bar or pie trace; else plotly's full bundle of 4.8 MB), the
+country outlines come from a GeoJSON file shipped in the package and are drawn as plain
+lines (no map tiles, no topojson download, no web fonts), and a Content-Security-Policy
+forbids the page to load anything at all. The file holds
 
 1. a KPI header (delivered flow, entries, lowest pressure margin and where, total
    linepack, violations, solver status),
@@ -28,6 +29,7 @@ import html
 import json
 import math
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -49,7 +51,7 @@ from linepack.report.summary import (
 )
 
 __all__ = ["write_report", "write_tables_report", "MAP_DIV_ID", "PROFILE_DIV_ID",
-           "COUNTRIES_GEOJSON"]
+           "COUNTRIES_GEOJSON", "PLOTLY_BASIC_JS"]
 
 #: ``id`` of the map's ``<div>`` in the report.
 MAP_DIV_ID = "linepack-map"
@@ -58,6 +60,12 @@ PROFILE_DIV_ID = "linepack-profile"
 #: Country outlines drawn under lon/lat maps (Natural Earth, public domain; see its README).
 COUNTRIES_GEOJSON = Path(__file__).resolve().parents[1] / "data" / "geo" / \
     "central-asia-countries.geojson"
+
+#: plotly.js's basic partial bundle (npm ``plotly.js-basic-dist-min``, MIT; see the README beside
+#: it): a quarter of the full bundle, enough for the report's ``scatter`` traces.
+PLOTLY_BASIC_JS = Path(__file__).resolve().parent / "assets" / "plotly-basic.min.js"
+#: The trace types the basic bundle holds (its package README: bar, pie and scatter).
+_BASIC_TRACE_TYPES = frozenset({"scatter", "bar", "pie"})
 
 _PRESSURE_SCALE = "Viridis"
 _N_COLOURS = 16            # pipe colour classes along the pressure scale
@@ -659,6 +667,31 @@ def _template(pio: Any) -> dict[str, Any]:
     return {"layout": layout}
 
 
+def _basic_bundle() -> tuple[str, str] | None:
+    """``(script, version)`` of the vendored basic bundle, or ``None`` when it is missing."""
+    try:
+        script = PLOTLY_BASIC_JS.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    m = re.search(r"plotly\.js \(basic - minified\) v(\d+\.\d+\.\d+)", script[:400])
+    return (script, m.group(1)) if m else None
+
+
+def _plotly_bundle(plotly: Any, figures: Sequence[Any]) -> tuple[str, str]:
+    """The plotly.js to inline for ``figures`` and a label of it for the footer.
+
+    The basic bundle when every trace is of a type it holds and its major version is the
+    one the installed Python plotly writes figures for; else plotly's full bundle.
+    """
+    types = {trace.type or "scatter" for fig in figures for trace in fig.data}
+    full_version = plotly.offline.get_plotlyjs_version()
+    basic = _basic_bundle()
+    if basic is not None and types <= _BASIC_TRACE_TYPES \
+            and basic[1].split(".")[0] == full_version.split(".")[0]:
+        return basic[0], f"plotly.js {basic[1]} (basic bundle: scatter, bar, pie)"
+    return plotly.offline.get_plotlyjs(), f"plotly.js {full_version}"
+
+
 def _figure_div(pio: Any, fig: Any, div_id: str) -> str:
     fig.layout.template = _template(pio)
     return pio.to_html(fig, include_plotlyjs=False, full_html=False, div_id=div_id,
@@ -739,6 +772,9 @@ def write_report(network: Any, result: Any, path: str | os.PathLike[str], *,
                             f"exit ({exit_ or '–'}); pass route=[...] to draw a profile.")
 
     map_fig, map_note, outlines = _map_figure(go, network, nodes, edges, geo)
+    profile_fig = _profile_figure(go, profile, profile_title) if profile is not None else None
+    bundle, bundle_label = _plotly_bundle(
+        plotly, [f for f in (map_fig, profile_fig) if f is not None])
     if profile is not None:
         length = profile["distance_km"].iloc[-1]
         profile_note += f" Length {_fmt(length, 1, 'km')}; connections other than pipes add 0 km."
@@ -762,7 +798,7 @@ def write_report(network: Any, result: Any, path: str | os.PathLike[str], *,
         f'<meta name="generator" content="linepack {_e(_version())}">',
         f"<title>{_e(page_title)}</title>", f"<style>{_CSS}</style>",
         '<script type="text/javascript">window.PlotlyConfig = {MathJaxConfig: "local"};</script>',
-        f'<script type="text/javascript">{plotly.offline.get_plotlyjs()}</script>',
+        f'<script type="text/javascript">{bundle}</script>',
         "</head><body>",
         f'<header><h1 id="report-title">{_e(page_title)}</h1><p class="subtitle">{_e(sub)}</p>',
         banner, _kpi_block(summary), "</header>",
@@ -776,7 +812,6 @@ def write_report(network: Any, result: Any, path: str | os.PathLike[str], *,
                  "connections for figures.</p></section>")
     parts.append('<section id="profile-section"><h2>Pressure profile</h2>')
     if profile is not None:
-        profile_fig = _profile_figure(go, profile, profile_title)
         parts.append(f'<div class="card">{_figure_div(pio, profile_fig, PROFILE_DIV_ID)}</div>')
     parts.append(f'<p class="note">{_e(profile_note)}</p></section>')
 
@@ -809,8 +844,8 @@ def write_report(network: Any, result: Any, path: str | os.PathLike[str], *,
     parts.append("</section>")
 
     credit = (" Country outlines: Made with Natural Earth (public domain)." if outlines else "")
-    parts.append(f"<footer>Written by linepack {_e(_version())} with plotly.js "
-                 f"{_e(plotly.offline.get_plotlyjs_version())} inlined; this file loads "
+    parts.append(f"<footer>Written by linepack {_e(_version())} with {_e(bundle_label)} "
+                 "inlined; this file loads "
                  f"nothing from the network.{_e(credit)}</footer></body></html>")
     document = "\n".join(p for p in parts if p)
     atomic_write_text(path, document)
