@@ -745,10 +745,8 @@ def transient(
             res.to_csv(output)
         out.print(f"results written to {output}")
     if report is not None:
-        from linepack.report.transient import write_transient_report
-
-        write_transient_report(res, report, chosen,
-                               title=f"{opened.network.name or 'network'} — transient {hours:g} h")
+        linepack.write_transient_report(res, report, chosen,
+                                        title=f"{opened.network.name or 'network'} — transient {hours:g} h")
         out.print(f"report written to {report}", markup=False)
     if not res.completed:
         err.print(res.message, markup=False, soft_wrap=True)
