@@ -59,3 +59,13 @@ def test_docs_quote_what_the_run_prints(day):
     for line in lines[:-1]:
         assert line in text, line
     assert "mass balance error:" in text
+
+
+def test_default_report_nodes_of_the_day(day):
+    """The report's default nodes: the busy held head, the border (lowest), the largest exits;
+    the idle Altai island's held head (no flow) is left out."""
+    from linepack.report.transient import default_report_nodes
+
+    nodes = default_report_nodes(day.result)
+    assert nodes[0] == "beineu_bbs" and td.BORDER in nodes and "barnaul" not in nodes
+    assert len(nodes) == 6

@@ -50,9 +50,9 @@ MAX_DEFAULT_NODES = 6
 
 
 def default_report_nodes(result: Any, limit: int = MAX_DEFAULT_NODES) -> list[str]:
-    """The nodes drawn when none are chosen: the pressure-held nodes (at most two), the node
-    with the lowest pressure over the run, then the largest exits by mean withdrawal, at most
-    ``limit`` nodes, without repeats.
+    """The nodes drawn when none are chosen: the pressure-held nodes that carry flow (at most
+    two, the largest mean flow first), the node with the lowest pressure over the run, then
+    the largest exits by mean withdrawal, at most ``limit`` nodes, without repeats.
 
     The result carries no pressure bounds, so the lowest pressure stands for the lowest
     margin (they are the same node when the bounds are the same everywhere).
@@ -67,7 +67,10 @@ def default_report_nodes(result: Any, limit: int = MAX_DEFAULT_NODES) -> list[st
 
     final = getattr(result, "final_state", None) or {}
     if "held" in final and "nodes" in final:
-        for node in [n for n, h in zip(final["nodes"], final["held"]) if h][:2]:
+        # held nodes that supply or take gas, the busiest first (an idle island's is skipped)
+        use = result.inflow_kg_s.abs().mean()
+        held = [n for n, h in zip(final["nodes"], final["held"]) if h and use.get(n, 0.0) > 0]
+        for node in sorted(held, key=lambda n: -use[n])[:2]:
             add(node)
     if p.shape[0] and p.shape[1]:
         add(p.min().idxmin())
@@ -189,7 +192,7 @@ def write_transient_report(result: Any, path: str | os.PathLike[str],
         kpis.append(_kpi("lowest pressure", f'{p[low].min():.2f} <span class="unit">bar</span>',
                          f"{_e(low)} at t = {p[low].idxmin() / 3600:.2f} h"))
     viol = result.violations
-    kpis.append(_kpi("limit violations", str(len(viol)), "elements, first time below",
+    kpis.append(_kpi("limit violations", str(len(viol)), "elements; first times in the table below",
                      "bad" if len(viol) else "good"))
     banner = ""
     if result.status != "completed":
