@@ -58,6 +58,7 @@ _API = {
     "TransientResult": "linepack.results.transient",
     "write_report": "linepack.report.html",
     "write_tables_report": "linepack.report.html",
+    "write_transient_report": "linepack.report.transient",
     "summarize": "linepack.report.summary",
     "transit_summary": "linepack.report.summary",
     # errors

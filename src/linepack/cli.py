@@ -680,6 +680,8 @@ def transient(
     friction: str = typer.Option("nikuradse", "--friction"),
     eos: str = typer.Option("papay", "--eos"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write results: a .csv or .parquet file (pressures, flows, totals side by side), or a folder for one CSV per table."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Write an offline HTML report: pressure over time, linepack curve, violations."),
+    report_nodes: Optional[str] = typer.Option(None, "--report-nodes", help="Comma-separated node ids drawn in the report (default: held nodes, lowest pressure, largest exits)."),
 ) -> None:
     """Simulate the network over time from its steady state (profiles and control events)."""
     import time
@@ -695,7 +697,15 @@ def transient(
 
     if not (hours > 0):
         raise linepack.InputError(f"--hours must be > 0 (got {hours:g})")
+    _check_output(report, "--report")
     opened = linepack.open_case(target, scenario)
+    chosen = None
+    if report_nodes is not None:
+        chosen = [n.strip() for n in report_nodes.split(",") if n.strip()]
+        unknown = [n for n in chosen if n not in set(map(str, opened.network.nodes.index))]
+        if unknown or not chosen:
+            raise linepack.InputError(f"--report-nodes: node '{unknown[0] if unknown else report_nodes}' "
+                                      "is not in the network")
     _need_scenario(opened)
     ctl = linepack.read_controls(controls, opened.network) if controls is not None else opened.controls
     prof = table(profile, "profile") if profile is not None else None
@@ -734,6 +744,10 @@ def transient(
         else:
             res.to_csv(output)
         out.print(f"results written to {output}")
+    if report is not None:
+        linepack.write_transient_report(res, report, chosen,
+                                        title=f"{opened.network.name or 'network'} — transient {hours:g} h")
+        out.print(f"report written to {report}", markup=False)
     if not res.completed:
         err.print(res.message, markup=False, soft_wrap=True)
         raise typer.Exit(EXIT_SOLVER)

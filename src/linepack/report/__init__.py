@@ -7,5 +7,6 @@ is imported when a report is written, not when this package is imported.
 
 from linepack.report.html import write_report
 from linepack.report.summary import summarize
+from linepack.report.transient import write_transient_report
 
-__all__ = ["write_report", "summarize"]
+__all__ = ["write_report", "write_transient_report", "summarize"]

@@ -700,6 +700,15 @@ def _figure_div(pio: Any, fig: Any, div_id: str) -> str:
                                "toImageButtonOptions": {"filename": div_id}})
 
 
+def _plotly_script(plotly: Any, figures: Sequence[Any] = (), *, bundle: str | None = None) -> str:
+    """The inlined plotly.js (``<script>`` tags) every report with plots carries: ``bundle``,
+    else the one :func:`_plotly_bundle` chooses for ``figures``."""
+    if bundle is None:
+        bundle = _plotly_bundle(plotly, figures)[0]
+    return ('<script type="text/javascript">window.PlotlyConfig = {MathJaxConfig: "local"};'
+            f'</script>\n<script type="text/javascript">{bundle}</script>')
+
+
 # -- the public function ---------------------------------------------------------------------
 def write_report(network: Any, result: Any, path: str | os.PathLike[str], *,
                  route: Sequence[Any] | None = None, title: str | None = None,
@@ -797,8 +806,7 @@ def write_report(network: Any, result: Any, path: str | os.PathLike[str], *,
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta name="generator" content="linepack {_e(_version())}">',
         f"<title>{_e(page_title)}</title>", f"<style>{_CSS}</style>",
-        '<script type="text/javascript">window.PlotlyConfig = {MathJaxConfig: "local"};</script>',
-        f'<script type="text/javascript">{bundle}</script>',
+        _plotly_script(plotly, bundle=bundle),
         "</head><body>",
         f'<header><h1 id="report-title">{_e(page_title)}</h1><p class="subtitle">{_e(sub)}</p>',
         banner, _kpi_block(summary), "</header>",
