@@ -6,7 +6,7 @@ the value or the file). The expected outcome of every case is the same: exit cod
 one message on stderr, no traceback, no output or report file, a previous output file
 left intact. How each case is made is in ``corpus/README.md``.
 
-GasLib-11 and GasLib-24 (``corpus/gaslib``) are the original GasLib files,
+GasLib-11 and GasLib-24 (read from ``tests/data/gaslib``) are the original GasLib files,
 CC BY 3.0 (Schmidt et al. 2017, Data 2(4):40, doi:10.3390/data2040040; Pfetsch et al.
 2015, doi:10.1080/10556788.2014.888426).
 """
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CORPUS = Path(__file__).parent / "corpus"
-GASLIB = CORPUS / "gaslib"
+GASLIB = Path(__file__).resolve().parents[1] / "data" / "gaslib"   # the suite's one copy
 XML = CORPUS / "xml"
 
 
@@ -42,7 +42,7 @@ class Case:
 # -- GasLib helpers ---------------------------------------------------------------------
 
 def _orig(inst: str, ext: str) -> bytes:
-    return (GASLIB / f"{inst}{ext}").read_bytes()
+    return (GASLIB / inst / f"{inst}{ext}").read_bytes()
 
 
 def _sub(data: bytes, old: str, new: str, count: int = 1) -> bytes:

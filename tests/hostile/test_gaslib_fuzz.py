@@ -29,7 +29,7 @@ from linepack.cli import main
 
 INSTANCES = ("GasLib-11", "GasLib-24")
 EXTS = (".net", ".net", ".scn", ".cs")  # the .net twice: it holds most of the data
-ORIGINAL = {(i, e): (GASLIB / f"{i}{e}").read_bytes() for i in INSTANCES for e in (".net", ".scn", ".cs")}
+ORIGINAL = {(i, e): (GASLIB / i / f"{i}{e}").read_bytes() for i in INSTANCES for e in (".net", ".scn", ".cs")}
 
 ATTR = re.compile(rb' ([A-Za-z:_-]+)="[^"]*"')
 UNIT = re.compile(rb'unit="([^"]*)"')
