@@ -171,8 +171,6 @@ def test_gaslib_scenario_names_listed_are_accepted(cli, tmp_path, monkeypatch, w
 def test_gaslib_582_scenario_name_is_accepted(cli):
     """GasLib-582 (nomination_cold_5.scn beside GasLib-582-v2.net, a different stem)."""
     net = Path(__file__).resolve().parents[1] / "data" / "gaslib" / "GasLib-582" / "GasLib-582-v2.net"
-    if not net.exists():
-        pytest.skip("GasLib-582 not found")
     names = _listed(cli, str(net))
     assert names == ["nomination_cold_5"]
     run = cli("validate", str(net), "--scenario", names[0])

@@ -51,7 +51,7 @@ def test_special_files_are_refused_at_once(cli, tmp_path, monkeypatch, files, sp
         os.mkfifo(tmp_path / special)
         fifos.append(tmp_path / special)
     elif not Path(special).exists():
-        pytest.skip(f"{special} does not exist here")
+        pytest.skip(f"{special} is missing: this case needs a POSIX system's character device")
     (tmp_path / "out.json").write_text(PREVIOUS)
     run = _run_within(cli, ["simulate", target, *args, "--output", "out.json"], 10.0, fifos)
     assert run.rc == 2, run.err + run.out

@@ -116,7 +116,7 @@ def test_directories_and_devices_are_refused(tmp_path, path, what):
     if path == "dir":
         p.mkdir()
     if not p.exists():
-        pytest.skip(f"{p} does not exist here")
+        pytest.skip(f"{p} is missing: this case needs a POSIX system's character device")
     for fn in (read_gaslib, linepack.read_native):
         with pytest.raises(InputError, match=f"cannot read the file: it is {what}"):
             fn(p)
