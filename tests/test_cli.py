@@ -67,7 +67,7 @@ def test_process_success_writes_output(tmp_path):
 @pytest.mark.parametrize("name, files, expect", [
     ("billion-laughs", {"x.net": (XML / "billion_laughs.net").read_bytes()},
      ("x.net:2", "refused", "DTD or entities")),
-    ("truncated-xml", {"x.net": (HOSTILE / "corpus/gaslib/GasLib-11.net").read_bytes()[:5000]},
+    ("truncated-xml", {"x.net": (HOSTILE.parent / "data/gaslib/GasLib-11/GasLib-11.net").read_bytes()[:5000]},
      ("x.net:85", "malformed XML")),
     ("negative-diameter", native(lambda d: conn(d, "P1").update(diameter_mm=-500), name="x.json"),
      ("x.json", "pipe 'P1': diameter must be > 0 mm (got -500)")),

@@ -95,7 +95,7 @@ def test_read_gas_composition_takes_fractions_or_a_gas_block(tmp_path, content):
 def _gaslib11():
     from pathlib import Path
 
-    return str(Path(__file__).parents[1] / "hostile" / "corpus" / "gaslib" / "GasLib-11.net")
+    return str(Path(__file__).parents[1] / "data" / "gaslib" / "GasLib-11" / "GasLib-11.net")
 
 
 def test_cli_gerg2008_on_gaslib_without_a_composition_says_how_to_give_one(capsys):

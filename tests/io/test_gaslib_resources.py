@@ -22,8 +22,8 @@ import linepack
 from linepack.errors import InputError
 from linepack.io import gaslib, parse_gaslib, read_gaslib
 
-CORPUS = Path(__file__).parents[1] / "hostile" / "corpus" / "gaslib"
-NET11, SCN11, CS11 = (CORPUS / f"GasLib-11{e}" for e in (".net", ".scn", ".cs"))
+GASLIB11 = Path(__file__).parents[1] / "data" / "gaslib" / "GasLib-11"
+NET11, SCN11, CS11 = (GASLIB11 / f"GasLib-11{e}" for e in (".net", ".scn", ".cs"))
 SRC = Path(linepack.__file__).parents[1]
 
 

@@ -118,6 +118,6 @@ def test_a_negative_normal_density_for_gaslib_flows_is_refused_with_its_value():
 
     from linepack.io import read_gaslib
 
-    net = Path(__file__).parents[1] / "hostile" / "corpus" / "gaslib" / "GasLib-11.net"
+    net = Path(__file__).parents[1] / "data" / "gaslib" / "GasLib-11" / "GasLib-11.net"
     with pytest.raises(InputError, match=r"normal_density must be > 0 kg/m³ \(got -0.7\)"):
         read_gaslib(net, normal_density=-0.7)   # was accepted: every flow bound negative
