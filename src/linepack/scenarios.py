@@ -8,18 +8,13 @@ file, or a GasLib ``.net`` file (with an optional ``.scn`` nomination).
 
 from __future__ import annotations
 
-import copy
-import json
-from collections.abc import Mapping
-from typing import Any
 from importlib import resources
 from pathlib import Path
 
 from linepack.errors import InputError, did_you_mean
 from linepack.network.case import Case
 
-__all__ = ["list_cases", "load_case", "open_case", "list_scenarios", "OpenedCase",
-           "apply_assumption_set", "assumption_set_names"]
+__all__ = ["list_cases", "load_case", "open_case", "list_scenarios", "OpenedCase"]
 
 _BUILTIN = {"central-asia": "central-asia.json"}
 
@@ -33,61 +28,17 @@ def load_case(name: str, assumptions: str | None = None):
     """Load a built-in case (a :class:`linepack.Case`) by name.
 
     ``assumptions`` picks one of the case's assumption sets (``"low"``, ``"central"``,
-    ``"high"`` for central-asia; see :func:`apply_assumption_set`); ``None`` is the case as
+    ``"high"`` for central-asia; see :func:`linepack.io.native.apply_assumption_set`); ``None`` is the case as
     built (the central set).
     """
-    from linepack.io.native import parse_native, read_native
+    from linepack.io.native import read_native
 
     if name not in _BUILTIN:
         raise InputError(f"unknown built-in case '{name}'{did_you_mean(name, _BUILTIN)}; "
                          f"built-in cases: {', '.join(list_cases())}")
     ref = resources.files("linepack") / "data" / _BUILTIN[name]
-    if assumptions is None:
-        with resources.as_file(ref) as path:
-            return read_native(path)
-    data = json.loads(ref.read_text(encoding="utf-8"))
-    return parse_native(apply_assumption_set(data, assumptions), name=_BUILTIN[name])
-
-
-def assumption_set_names(data: Mapping[str, Any]) -> list[str]:
-    """Names of the assumption sets a native case's JSON carries (``meta.assumption_sets``)."""
-    return list((data.get("meta") or {}).get("assumption_sets") or {})
-
-
-def apply_assumption_set(data: Mapping[str, Any], name: str) -> dict[str, Any]:
-    """A copy of a native case's JSON with one of its assumption sets applied.
-
-    A case may carry ``meta["assumption_sets"][name]`` with the element fields
-    (``nodes``, ``connections``: ``{id: {field: value}}``), scenario entries
-    (``scenarios``: ``{scenario: {node id: {field: value}}}``) and control entries
-    (``controls``: ``{control set: {connection id: {...}}}``) that differ from the
-    case as written, the central set. The applied set's name is recorded in
-    ``meta["assumption_set"]``.
-
-    Raises
-    ------
-    InputError
-        The case has no such set.
-    """
-    sets = (data.get("meta") or {}).get("assumption_sets") or {}
-    if name not in sets:
-        known = list(sets) or ["(none: this case carries no assumption sets)"]
-        raise InputError(f"unknown assumption set '{name}'{did_you_mean(name, list(sets))}; "
-                         f"sets: {', '.join(known)}")
-    out = copy.deepcopy(dict(data))
-    patch = sets[name]
-    for key in ("nodes", "connections"):
-        rows = {e["id"]: e for e in out.get(key, [])}
-        for eid, fields in (patch.get(key) or {}).items():
-            rows[eid].update(fields)
-    for sname, entries in (patch.get("scenarios") or {}).items():
-        rows = {e["id"]: e for e in out["scenarios"][sname]["nodes"]}
-        for nid, fields in entries.items():
-            rows[nid].update(fields)
-    for cname, entries in (patch.get("controls") or {}).items():
-        out["controls"][cname].update(copy.deepcopy(entries))
-    out["meta"]["assumption_set"] = name
-    return out
+    with resources.as_file(ref) as path:
+        return read_native(path, assumptions=assumptions)
 
 
 #: What :func:`open_case` returned before there was one case type; the same :class:`Case`.
@@ -124,16 +75,7 @@ def open_case(target: str, scenario: str | None = None, assumptions: str | None 
         raise InputError(f"'{target}' is neither a file nor a built-in case"
                          f"{did_you_mean(target, _BUILTIN)}; built-in cases: {', '.join(list_cases())}")
     if path.suffix.lower() == ".json":
-        if assumptions is None:
-            return _from_native(read_native(path), scenario, str(path))
-        from linepack.io.native import parse_native
-
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            return _from_native(read_native(path), scenario, str(path))  # its error message
-        return _from_native(parse_native(apply_assumption_set(data, assumptions), name=str(path)),
-                            scenario, str(path))
+        return _from_native(read_native(path, assumptions=assumptions), scenario, str(path))
     if assumptions is not None:
         raise InputError(f"'{target}': assumption sets exist only for linepack .json cases "
                          f"(got --assumptions {assumptions})")
@@ -219,3 +161,4 @@ def _from_native(case: Case, scenario: str | None, source: str) -> Case:
         raise InputError(f"{source}: no scenario '{scenario}'{did_you_mean(scenario, names)}; "
                          f"scenarios: {', '.join(names) or '(none)'}")
     return case.evolve(source=source, scenario_name=scenario)
+

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import linepack
 from linepack.errors import InputError
 from linepack.io import Case, parse_native, read_gaslib, read_native, write_native
 from linepack.network import Controls, Network, Scenario
@@ -340,3 +341,23 @@ def test_a_file_with_too_many_json_values_is_refused_before_decoding(tmp_path):
     with pytest.raises(InputError, match=r"many.json: refused: the file has about 2,000,01\d "
                                          r"JSON values, more than 2,000,000"):
         read_native(f)
+
+
+def test_assumption_sets_are_read_through_the_safe_loader(tmp_path):
+    """A case opened with an assumption set goes through the native reader's checks too: a
+    repeated key is refused (it was read with plain json.loads before), and the set is
+    applied (its field wins over the case as written)."""
+    doc = ('{"linepack": 1, "name": "line",\n'
+           ' "nodes": [{"id": "S", "kind": "source"}, {"id": "X", "kind": "sink"}],\n'
+           ' "connections": [{"id": "P", "kind": "pipe", "from": "S", "to": "X", "length_km": 50,'
+           ' "diameter_mm": 500, "roughness_mm": 0.01}],\n'
+           ' "meta": {"assumption_sets": {"low": {"connections": {"P": {"diameter_mm": 400}}}}}}')
+    good = tmp_path / "good.json"
+    good.write_text(doc)
+    low = linepack.open_case(str(good), assumptions="low")
+    assert low.network.connections.at["P", "diameter_m"] == pytest.approx(0.4)
+    assert low.network.meta["assumption_set"] == "low"
+    bad = tmp_path / "bad.json"
+    bad.write_text(doc.replace('"name": "line"', '"name": "line", "name": "again"'))
+    with pytest.raises(linepack.InputError, match="duplicate key 'name'"):
+        linepack.open_case(str(bad), assumptions="low")

@@ -34,6 +34,7 @@ naming the file.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import os
@@ -70,7 +71,7 @@ from linepack.network.schema import (
 from linepack.units import BAR, mcm_per_day_to_kg_s
 
 __all__ = ["read_controls", "read_gas_composition", "Case", "read_native", "parse_native", "write_native", "FORMAT_VERSION",
-           "MAX_FILE_BYTES", "MAX_JSON_VALUES"]
+           "MAX_FILE_BYTES", "MAX_JSON_VALUES", "apply_assumption_set", "assumption_set_names"]
 
 #: The format version written in the ``"linepack"`` key.
 FORMAT_VERSION = 1
@@ -603,7 +604,8 @@ def _controls(r: _Reader, cname: str, entries: Any, network: Network) -> Control
         raise r.err(f"{owner}: {err}") from None
 
 
-def parse_native(text_or_dict: str | bytes | Mapping[str, Any], *, name: str | None = None) -> Case:
+def parse_native(text_or_dict: str | bytes | Mapping[str, Any], *, name: str | None = None,
+                 assumptions: str | None = None) -> Case:
     """Parse a native file's content (JSON text, or the already-loaded dict).
 
     Parameters
@@ -612,6 +614,9 @@ def parse_native(text_or_dict: str | bytes | Mapping[str, Any], *, name: str | N
         The JSON text, or the decoded object.
     name
         The file name, used in error messages.
+    assumptions
+        One of the case's assumption sets to apply (:func:`apply_assumption_set`);
+        None: the case as written.
 
     Raises
     ------
@@ -627,16 +632,59 @@ def parse_native(text_or_dict: str | bytes | Mapping[str, Any], *, name: str | N
     else:
         raise argument_error("parse_native", "text_or_dict", text_or_dict,
                              "the JSON text (str or bytes) or the decoded object (a mapping)")
+    if assumptions is not None:
+        data = apply_assumption_set(data, assumptions)
     return _parse(data, name)
 
 
-def read_native(path: str | PathLike) -> Case:
+def read_native(path: str | PathLike, *, assumptions: str | None = None) -> Case:
     """Read a native linepack file (JSON). See :func:`parse_native`.
 
     A path that is not a regular file (a directory, FIFO or device) or a file larger than
     :data:`MAX_FILE_BYTES` is refused before it is read (InputError naming the path)."""
     check_path("read_native", "path", path)
-    return parse_native(_read_bytes(path), name=str(path))
+    return parse_native(_read_bytes(path), name=str(path), assumptions=assumptions)
+
+
+def assumption_set_names(data: Mapping[str, Any]) -> list[str]:
+    """Names of the assumption sets a native case's JSON carries (``meta.assumption_sets``)."""
+    return list((data.get("meta") or {}).get("assumption_sets") or {})
+
+
+def apply_assumption_set(data: Mapping[str, Any], name: str) -> dict[str, Any]:
+    """A copy of a native case's JSON with one of its assumption sets applied.
+
+    A case may carry ``meta["assumption_sets"][name]`` with the element fields
+    (``nodes``, ``connections``: ``{id: {field: value}}``), scenario entries
+    (``scenarios``: ``{scenario: {node id: {field: value}}}``) and control entries
+    (``controls``: ``{control set: {connection id: {...}}}``) that differ from the
+    case as written, the central set. The applied set's name is recorded in
+    ``meta["assumption_set"]``.
+
+    Raises
+    ------
+    InputError
+        The case has no such set.
+    """
+    sets = (data.get("meta") or {}).get("assumption_sets") or {}
+    if name not in sets:
+        known = list(sets) or ["(none: this case carries no assumption sets)"]
+        raise InputError(f"unknown assumption set '{name}'{did_you_mean(name, list(sets))}; "
+                         f"sets: {', '.join(known)}")
+    out = copy.deepcopy(dict(data))
+    patch = sets[name]
+    for key in ("nodes", "connections"):
+        rows = {e["id"]: e for e in out.get(key, [])}
+        for eid, fields in (patch.get(key) or {}).items():
+            rows[eid].update(fields)
+    for sname, entries in (patch.get("scenarios") or {}).items():
+        rows = {e["id"]: e for e in out["scenarios"][sname]["nodes"]}
+        for nid, fields in entries.items():
+            rows[nid].update(fields)
+    for cname, entries in (patch.get("controls") or {}).items():
+        out["controls"][cname].update(copy.deepcopy(entries))
+    out["meta"]["assumption_set"] = name
+    return out
 
 
 def read_controls(path: str | PathLike, network: Network) -> Controls:
