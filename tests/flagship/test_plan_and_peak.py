@@ -3,7 +3,6 @@
 import pytest
 
 import linepack
-from linepack.problems.plan import control_set
 
 STD = 273.15 / 293.15
 
@@ -17,7 +16,7 @@ def test_plan_reaches_11bcm_and_its_last_step_is_an_independent_capacity(capsys)
     c = linepack.load_case("central-asia")
     meta = c.network.meta
     base = meta["plan"]["base_scenario"]
-    res = linepack.corridor_plan(c.network, c.scenarios[base], control_set(c, c.scenario_controls[base]),
+    res = linepack.corridor_plan(c.network, c.scenarios[base], c.controls_for(base),
                                  rtol=5e-3)
     assert res.reached
     assert res.base_mcm_d / STD < 11000 / 365 <= res.steps["capacity_mcm_d"].iloc[-1] / STD

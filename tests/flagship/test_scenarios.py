@@ -12,7 +12,6 @@ import pytest
 
 import linepack
 from linepack.problems.capacity import check_limits
-from linepack.problems.plan import control_set
 
 STD = 273.15 / 293.15  # 20 °C standard m³ → 0 °C normal m³ (ideal gas), as the model's meta says
 
@@ -42,7 +41,7 @@ def _capacity_20c(c, name, **kw):
     """Transit capacity of a scenario [mcm/d, 20 °C] and the binding limit."""
     meta = c.network.meta
     cap = linepack.transit_capacity(c.network, c.scenarios[name],
-                                    control_set(c, c.scenario_controls.get(name)),
+                                    c.controls_for(name),
                                     entry=meta["transit_entry"], exit=meta["transit_exit"],
                                     rtol=2e-3, **kw)
     return cap.max_mcm_d / STD, cap.binding
@@ -52,7 +51,7 @@ def test_every_scenario_solves_within_limits(case):
     """All built-in scenarios converge with every limit held, except those whose meta says what
     they exceed (the 11 bcm/y peak day: the Uzbek receiving side), which must exceed exactly that."""
     for name, scn in case.scenarios.items():
-        ctl = control_set(case, case.scenario_controls.get(name))
+        ctl = case.controls_for(name)
         res = linepack.simulate(case.network, scn, ctl)
         assert res.converged, name
         viol = check_limits(case.network, res)
@@ -67,7 +66,7 @@ def test_contract_flow_is_delivered_feasibly(case):
     """9 mcm/d (20 °C) contract: delivered at Karakalpakiya with the border above its minimum."""
     name = "transit-2023-contract"
     res = linepack.simulate(case.network, case.scenarios[name],
-                            control_set(case, case.scenario_controls.get(name)))
+                            case.controls_for(name))
     q20 = -res.nodes.at["karakalpakiya", "inflow_mcm_d"] / STD
     assert q20 == pytest.approx(CONTRACT, rel=1e-5)  # the model stores 0 °C flows to 4 decimals
     assert res.nodes.at["karakalpakiya", "margin_bar"] > 0
@@ -132,7 +131,7 @@ def _saryarka_capacity_bcm_y(c, scn_name="transit-2024-average-winter"):
     """Saryarka phase I capacity [bcm/y, 20 °C]: its four offtakes scaled together until a limit
     is hit (bisection to 0.5 %), at winter temperature."""
     scn = c.scenarios[scn_name]
-    ctl = control_set(c, c.scenario_controls.get(scn_name))
+    ctl = c.controls_for(scn_name)
     ids = ["zhezkazgan_in", "karaganda", "temirtau_in", "astana"]
     base = scn.nodes.loc[ids, "inflow_kg_s"].copy()
     rho = c.network.gas["normal_density"]
@@ -167,7 +166,7 @@ def test_target_verdict_names_the_binding_limit(case):
     meta = case.network.meta
     name = meta["default_scenario"]
     cap = linepack.transit_capacity(case.network, case.scenarios[name],
-                                    control_set(case, case.scenario_controls.get(name)),
+                                    case.controls_for(name),
                                     entry=meta["transit_entry"], exit=meta["transit_exit"],
                                     target_mcm_d=meta["transit_target_mcm_d"], rtol=1e-3)
     assert cap.target_feasible is False
@@ -181,7 +180,7 @@ def test_transit_headline_and_transit_path_linepack(case):
     valve is open) and well below the whole model's."""
     name = "transit-2025-forecast"   # combined-2025: two parallel sections open
     res = linepack.simulate(case.network, case.scenarios[name],
-                            control_set(case, case.scenario_controls[name]))
+                            case.controls_for(name))
     k = linepack.transit_summary(case.network, res)
     q0 = -res.nodes.at["karakalpakiya", "inflow_mcm_d"]
     assert k["transit"]["q_mcm_d_0c"] == pytest.approx(q0)
@@ -210,7 +209,7 @@ def test_fuel_and_co2_of_the_compressed_route_by_hand(case):
 
     name = "transit-11bcm-target-one-string-compressed"
     res = linepack.simulate(case.network, case.scenarios[name],
-                            control_set(case, case.scenario_controls[name]))
+                            case.controls_for(name))
     k = linepack.transit_summary(case.network, res)
     g = Gas.from_composition(case.network.meta["gas_composition"])
     ncv = g.net_calorific_value
@@ -263,7 +262,7 @@ def test_assumption_sets_change_what_they_say(case):
     assert low.network.nodes.at["karakalpakiya", "p_min_pa"] == 38e5
     assert case.network.nodes.at["karakalpakiya", "p_min_pa"] == 35e5
     assert high.network.nodes.at["karakalpakiya", "p_min_pa"] == 33e5
-    assert control_set(low, "combined-2025").table.at["v_cac_loop_alexandrov_gai_zhangala", "mode"] == "closed"
+    assert low.control_set("combined-2025").table.at["v_cac_loop_alexandrov_gai_zhangala", "mode"] == "closed"
     assert high.network.connections.at["cac_loop_makat_kulsary", "diameter_m"] == pytest.approx(1.3886)
     assert low.network.connections["length_m"].equals(case.network.connections["length_m"])
     with pytest.raises(linepack.InputError, match="did you mean 'low'"):

@@ -11,7 +11,7 @@ import math
 import pytest
 
 import linepack
-from linepack.problems.plan import apply_candidate, control_set, stations_needed, transit_plan
+from linepack.problems.plan import apply_candidate, stations_needed, transit_plan
 
 CASE = {
     "linepack": 1, "name": "plan-corridor",
@@ -56,7 +56,7 @@ def _cap(net, scn, ctl):
 
 def test_apply_candidate_changes_what_it_says(case):
     """Controls, node fields (bar → Pa) and scenario entries are applied; the rest is unchanged."""
-    net, scn, ctl = case.network, case.scenarios["base"], control_set(case, "base")
+    net, scn, ctl = case.network, case.scenarios["base"], case.control_set("base")
     cand = {"id": "x", "controls": {"CS": {"mode": "active", "p_out_bar": 58}},
             "nodes": {"X": {"p_min_bar": 41}}, "scenario_nodes": {"S": {"p_fixed_bar": 59}}}
     n2, s2, c2 = apply_candidate(net, scn, ctl, cand)
@@ -72,7 +72,7 @@ def test_apply_candidate_changes_what_it_says(case):
 def test_plan_steps_match_independent_capacity_runs(case):
     """Each step's capacity equals transit_capacity of the cumulative configuration; with the
     station cheaper per mcm/d gained it comes first; the binding limit is recorded."""
-    net, scn, ctl = case.network, case.scenarios["base"], control_set(case, "base")
+    net, scn, ctl = case.network, case.scenarios["base"], case.control_set("base")
     base = _cap(net, scn, ctl)
     with_cs = _cap(*apply_candidate(net, scn, ctl, CS_ON))
     both = _cap(*apply_candidate(*apply_candidate(net, scn, ctl, CS_ON), LOOP))
@@ -91,7 +91,7 @@ def test_plan_steps_match_independent_capacity_runs(case):
 
 def test_plan_stops_at_the_target_and_says_when_it_cannot_reach_it(case):
     """A target the first step meets takes one step; an unreachable one is reported, not faked."""
-    net, scn, ctl = case.network, case.scenarios["base"], control_set(case, "base")
+    net, scn, ctl = case.network, case.scenarios["base"], case.control_set("base")
     with_cs = _cap(*apply_candidate(net, scn, ctl, CS_ON))
     one = transit_plan(net, scn, ctl, [LOOP, CS_ON], entry="S", exit="X",
                        target_mcm_d=with_cs * 0.99, rtol=1e-3)
@@ -103,7 +103,7 @@ def test_plan_stops_at_the_target_and_says_when_it_cannot_reach_it(case):
 
 def test_plan_rank_by_capacity_takes_the_largest_gain_first(case):
     """rank='capacity' ignores cost: the candidate with the larger stand-alone gain comes first."""
-    net, scn, ctl = case.network, case.scenarios["base"], control_set(case, "base")
+    net, scn, ctl = case.network, case.scenarios["base"], case.control_set("base")
     res = transit_plan(net, scn, ctl, [LOOP, CS_ON], entry="S", exit="X",
                        target_mcm_d=1e6, rank="capacity", rtol=1e-3)
     first = res.screen.sort_values("gain_mcm_d", ascending=False)["id"].iloc[0]
@@ -115,7 +115,7 @@ def test_plan_rank_by_capacity_takes_the_largest_gain_first(case):
 def test_stations_needed_finds_the_smallest_set(case):
     """Below the bypass capacity no station is needed; between it and the compressed capacity the
     station is; above the compressed capacity nothing carries it and the limit is named."""
-    net, scn, ctl = case.network, case.scenarios["base"], control_set(case, "base")
+    net, scn, ctl = case.network, case.scenarios["base"], case.control_set("base")
     base = _cap(net, scn, ctl)
     with_cs = _cap(*apply_candidate(net, scn, ctl, CS_ON))
     r0 = stations_needed(net, scn, ctl, [CS_ON], exit="X", flow_mcm_d=0.9 * base)
@@ -131,7 +131,7 @@ def test_plan_lifecycle_rank_counts_the_fuel(case):
     """rank='lifecycle': a station that burns fuel costs its capex plus years × its fuel cost, so
     with a high enough fuel price the fuel-free loop comes first although its capex is 10× the
     station's; without a price the rank is refused."""
-    net, scn, ctl = case.network, case.scenarios["base"], control_set(case, "base")
+    net, scn, ctl = case.network, case.scenarios["base"], case.control_set("base")
     kw = dict(entry="S", exit="X", target_mcm_d=1e6, rtol=1e-3, max_steps=1,
               drive_efficiency=0.3, net_calorific_value=36e6)
     cheap_fuel = transit_plan(net, scn, ctl, [LOOP, CS_ON], rank="lifecycle",

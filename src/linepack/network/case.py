@@ -112,6 +112,18 @@ class Case:
         """The control set of the selected scenario (None: the default rule)."""
         return self.controls_for(self.scenario_name)
 
+    def control_set(self, name: str | None) -> Controls | None:
+        """The control set called ``name`` (None for no name; an unknown name is an
+        InputError with a "did you mean")."""
+        if name is None:
+            return None
+        if name not in self.control_sets:
+            from linepack.errors import InputError, did_you_mean
+
+            raise InputError(f"no control set '{name}'{did_you_mean(name, list(self.control_sets))}; "
+                             f"control sets: {', '.join(self.control_sets) or '(none)'}")
+        return self.control_sets[name]
+
     def controls_for(self, scenario_name: str | None) -> Controls | None:
         """The control set a scenario of the case uses (None: the default rule)."""
         cname = self.scenario_controls.get(scenario_name) if scenario_name is not None else None

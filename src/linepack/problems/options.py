@@ -29,7 +29,7 @@ from linepack.errors import Infeasible, InputError, LinepackError
 from linepack.physics.compressor import fuel_gas_flow
 from linepack.physics.gas import Gas, co2_per_normal_m3
 from linepack.problems.capacity import check_limits
-from linepack.problems.plan import apply_candidate, control_set
+from linepack.problems.plan import apply_candidate
 from linepack.problems.steady import simulate
 from linepack.units import DAY
 
@@ -88,7 +88,7 @@ def compare_options(case: Any, family: str, *, tol: float = 5e-3,
     rows = []
     for v in fam["variants"]:
         scn0 = case.scenarios[v["scenario"]]
-        ctl0 = control_set(case, case.scenario_controls.get(v["scenario"]))
+        ctl0 = case.controls_for(v["scenario"])
         net, scn, ctl = apply_candidate(net0, scn0, ctl0, v)
         demand = [n for n in fam["demand_nodes"]
                   if n in scn.nodes.index and scn.nodes.at[n, "inflow_kg_s"] < 0]

@@ -52,7 +52,7 @@ from linepack.problems.capacity import transit_capacity
 from linepack.problems.steady import simulate
 from linepack.units import BAR, DAY
 
-__all__ = ["PlanResult", "apply_candidate", "control_set", "corridor_peak_check", "corridor_plan",
+__all__ = ["PlanResult", "apply_candidate", "corridor_peak_check", "corridor_plan",
            "stations_needed", "transit_plan"]
 
 _CONTROL_VALUE = {"p_out_bar": ("p_out", BAR), "ratio": ("ratio", 1.0), "flow_kg_s": ("flow", 1.0)}
@@ -109,22 +109,6 @@ def _si_field(name: str) -> tuple[str, float]:
         if name.endswith(suffix):
             return name[: -len(suffix)] + si, factor
     return name, 1.0
-
-
-def control_set(case: Any, name: str | None) -> Controls | None:
-    """The control set ``name`` of a case, ``None`` for no name.
-
-    Reads ``case.control_sets`` where the case has it, else ``case.controls`` as the
-    mapping of named sets (the native reader's case).
-    """
-    if name is None:
-        return None
-    sets = getattr(case, "control_sets", None)
-    if sets is None:
-        sets = case.controls
-    if name not in sets:
-        raise InputError(f"no control set '{name}'{did_you_mean(name, list(sets))}")
-    return sets[name]
 
 
 def _set_fields(table: pd.DataFrame, changes: dict, what: str) -> pd.DataFrame:
@@ -531,7 +515,7 @@ def corridor_peak_check(case: Any, *, assumptions_note: str = "",
     scn = case.scenarios[pc["scenario"]]
     rows = []
     for cset in pc["control_sets"]:
-        ctl = control_set(case, cset)
+        ctl = case.control_set(cset)
         for label, q20 in pc["flows_mcm_d_20c"].items():
             row = {"control_set": cset, "flow": label, "q_mcm_d_20c": float(q20)}
             for prefix, ignore in (("", ()), ("upstream_", (pc["border_limit"],))):
