@@ -106,6 +106,10 @@ def _main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks of 
     _STATE["debug"] = debug
 
 
+#: a progress bar (rich, on a terminal) appears once a run has taken this long [s]
+_PROGRESS_AFTER_S = 1.0
+
+
 def _target_arg(default: Optional[str] = None):
     """The case argument; required (a usage error, exit 2, when missing) unless given a default."""
     return typer.Argument(... if default is None else default,
@@ -677,9 +681,10 @@ def transient(
     dx_km: float = typer.Option(10.0, "--dx-km", help="Longest pipe segment, km."),
     theta: float = typer.Option(1.0, "--theta", help="1 = backward Euler, 0.5 = Crank-Nicolson."),
     inertia: bool = typer.Option(False, "--inertia", help="Keep the inertia term (fast transients)."),
+    interpolation: str = typer.Option("linear", "--interpolation", help="Between profile rows: linear, or step (each row's values hold until the next)."),
     friction: str = typer.Option("nikuradse", "--friction"),
     eos: str = typer.Option("papay", "--eos"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write results: a .csv or .parquet file (pressures, flows, totals side by side), or a folder for one CSV per table."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write results: a .csv or .parquet file (pressures, flows, totals side by side), or a folder for one CSV per table (created if missing; the folder it is in must exist)."),
     report: Optional[Path] = typer.Option(None, "--report", help="Write an offline HTML report: pressure over time, linepack curve, violations."),
     report_nodes: Optional[str] = typer.Option(None, "--report-nodes", help="Comma-separated node ids drawn in the report (default: held nodes, lowest pressure, largest exits)."),
 ) -> None:
@@ -695,8 +700,10 @@ def transient(
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
             raise linepack.InputError(f"{what} '{path}': not a readable CSV ({exc})") from None
 
-    if not (hours > 0):
-        raise linepack.InputError(f"--hours must be > 0 (got {hours:g})")
+    if not (math.isfinite(hours) and hours > 0):
+        raise linepack.InputError(f"--hours must be a finite number > 0 (got {hours:g})")
+    table_file = output is not None and output.suffix.lower() in (".csv", ".parquet")
+    _check_output(output, "--output", folder=output is not None and not table_file)
     _check_output(report, "--report")
     opened = linepack.open_case(target, scenario)
     chosen = None
@@ -710,14 +717,15 @@ def transient(
     ctl = linepack.read_controls(controls, opened.network) if controls is not None else opened.controls
     prof = table(profile, "profile") if profile is not None else None
     evs = table(events, "events") if events is not None else None
-    opts = linepack.TransientOptions(theta=theta, dx_max=dx_km * 1e3, inertia=inertia)
+    opts = linepack.TransientOptions(theta=theta, dx_max=dx_km * 1e3, inertia=inertia,
+                                     interpolation=interpolation)
     # the bar appears only on runs longer than a second
     with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task("simulating", total=hours * 3600.0, visible=False)
         t_start = time.monotonic()
 
         def tick(t, total):
-            if time.monotonic() - t_start > 1.0:
+            if time.monotonic() - t_start > _PROGRESS_AFTER_S:
                 bar.update(task, completed=t, visible=True)
         res = linepack.simulate_transient(opened.network, opened.scenario, ctl, duration=hours * 3600.0,
                                           dt=dt, output_dt=output_dt, profile=prof, events=evs,
@@ -734,13 +742,9 @@ def transient(
     t.add_row("automatic control switches", str(len(res.control_log)))
     out.print(t)
     if output is not None:
-        if output.suffix.lower() == ".csv":
-            output.parent.mkdir(parents=True, exist_ok=True)
-            tmp = output.with_name(output.name + ".tmp")
-            res.to_frame().to_csv(tmp)
-            tmp.replace(output)
-        elif output.suffix.lower() == ".parquet":
-            res.to_frame().to_parquet(output)
+        # the results up to a breakdown are written too (then exit 1 below)
+        if table_file:
+            res.write_table(output)
         else:
             res.to_csv(output)
         out.print(f"results written to {output}")

@@ -83,6 +83,7 @@ __all__ = ["simulate_transient", "TransientOptions"]
 _RE_TINY = 1e-8          # Reynolds number standing in for zero flow (λ·Re stays finite)
 _MAX_HALVINGS = 6        # a failing step is halved at most this often before breakdown
 _P_BREAKDOWN = 1e3       # a pressure at or below this is a breakdown [Pa]
+_P_TOL = 0.1             # pressure tolerance of the limit checks [Pa] (1e-6 bar, as steady)
 # Every algebraic pressure relation (open valve, short pipe, station or regulator set point)
 # carries a droop of this share of the reference pressure at the flow scale: zero-loss
 # connections in parallel or in loops then split their flow evenly instead of leaving it
@@ -1098,8 +1099,10 @@ class _Violations:
     def check(self, t, p, md, ctl):
         pn = p[:md.n]
         if self.lo is None:
-            self.lo = np.nan_to_num(md.p_min * (1 - 1e-12), nan=-np.inf)
-            self.hi = np.nan_to_num(md.p_max * (1 + 1e-12), nan=np.inf)
+            # the steady results' pressure tolerance (linepack.results.limits, 1e-6 bar): a
+            # pressure packed up to a set point equal to the bound is not a violation
+            self.lo = np.nan_to_num(md.p_min - _P_TOL, nan=-np.inf)
+            self.hi = np.nan_to_num(md.p_max + _P_TOL, nan=np.inf)
             self.seen_lo = np.zeros(md.n, dtype=bool)
             self.seen_hi = np.zeros(md.n, dtype=bool)
         new_lo = (pn < self.lo) & ~self.seen_lo
