@@ -166,7 +166,7 @@ class CorridorDay:
 
 
 def run_corridor_day(case: str = "trip", *, dt: str = "5min", dx_km: float = 10.0,
-                     output_dt: str = "15min", tol: float = 1e-10) -> CorridorDay:
+                     output_dt: str = "15min", tol: float = 1e-12) -> CorridorDay:
     """Run one case of the flagship day (see the module's assumptions) and return its figures."""
     import linepack
 
@@ -243,11 +243,13 @@ def format_corridor_day(day: CorridorDay) -> str:
     return "\n".join(lines)
 
 
-def station_bypass_check(scenario: str = TRIP_SCENARIO) -> pd.DataFrame:
+def station_bypass_check(scenario: str = TRIP_SCENARIO,
+                         stations: tuple[str, ...] = ROUTE_STATIONS) -> pd.DataFrame:
     """Steady n−1 check of the route's stations: the border pressure [bar, absolute] with each
-    station in bypass (the others at their scenario controls, or the steady control rule's
-    ratio cap where they cannot hold them), one row per station; the row ``none`` is the
-    scenario as given."""
+    station in bypass, the other route stations automatic (the steady control rule: they hold
+    55 bar, their largest outlet pressure and the scenario's set point, or run at their
+    largest ratio where they cannot), one row per station of ``stations``; the row ``none``
+    has every station running."""
     import linepack
 
     opened = linepack.load_case(CASE).select(scenario)
@@ -255,7 +257,7 @@ def station_bypass_check(scenario: str = TRIP_SCENARIO) -> pd.DataFrame:
     # the route's stations follow the control rule (they cap at their largest ratio)
     base = ctl.table.drop(index=[s for s in ROUTE_STATIONS if s in ctl.table.index])
     rows = []
-    for name in ("none",) + ROUTE_STATIONS:
+    for name in ("none",) + tuple(stations):
         table = base
         if name != "none":
             table = pd.concat([base, pd.DataFrame({"mode": ["bypass"]}, index=[name])])
