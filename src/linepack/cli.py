@@ -108,6 +108,8 @@ def _main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks of 
 
 #: a progress bar (rich, on a terminal) appears once a run has taken this long [s]
 _PROGRESS_AFTER_S = 1.0
+#: violations listed one by one in a transient summary (the rest counted)
+_MAX_LISTED = 10
 
 
 def _target_arg(default: Optional[str] = None):
@@ -687,8 +689,16 @@ def transient(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write results: a .csv or .parquet file (pressures, flows, totals side by side), or a folder for one CSV per table (created if missing; the folder it is in must exist)."),
     report: Optional[Path] = typer.Option(None, "--report", help="Write an offline HTML report: pressure over time, linepack curve, violations."),
     report_nodes: Optional[str] = typer.Option(None, "--report-nodes", help="Comma-separated node ids drawn in the report (default: held nodes, lowest pressure, largest exits)."),
+    fail_on_violation: bool = typer.Option(False, "--fail-on-violation", help="Exit with code 1 when a limit is violated at any time step (the result and report files are still written)."),
 ) -> None:
-    """Simulate the network over time from its steady state (profiles and control events)."""
+    """Simulate the network over time from its steady state (profiles and control events).
+
+    Violated limits lead the summary, earliest first, with the first time each occurred.
+
+    Exit codes: 0 completed (limits may be violated: see the summary), 1 physics breakdown
+    (the results up to then are written) or, with --fail-on-violation, a violated limit;
+    2 bad input (nothing written); 3 internal error.
+    """
     import time
 
     import pandas as pd
@@ -731,8 +741,18 @@ def transient(
                                           dt=dt, output_dt=output_dt, profile=prof, events=evs,
                                           friction=friction, eos=eos, progress=tick, options=opts)
     tot = res.totals
+    viol = res.violations.sort_values("first_time_s", kind="stable")
+    if len(viol):
+        out.print(Text(f"{len(viol)} limit violation(s), earliest first:", "bold red"))
+        for _, r in viol.head(_MAX_LISTED).iterrows():
+            unit = " bar" if str(r["limit"]).startswith("p_") else ""
+            out.print(f"  - {r['kind']} '{r['element']}': {r['limit']} {r['bound']:.4g}{unit} "
+                      f"first violated at t = {float(r['first_time_s']) / 3600:.4g} h "
+                      f"({r['value']:.6g}{unit})", soft_wrap=True)
+        if len(viol) > _MAX_LISTED:
+            out.print(f"  and {len(viol) - _MAX_LISTED} more (--output writes them all)")
     t = Table(title=f"transient {hours:g} h, dt {dt}", show_header=False)
-    t.add_row("status", res.status)
+    t.add_row("status", res.status + (f"; {len(viol)} limit(s) violated" if len(viol) else ""))
     t.add_row("steps / Newton iterations / LU factorisations", f"{res.steps} / {res.newton_iterations} / {res.factorizations}")
     t.add_row("linepack start → end", f"{tot['linepack_mcm'].iloc[0]:.4f} → {tot['linepack_mcm'].iloc[-1]:.4f} mcm (0 °C)")
     p = res.pressure_bar
@@ -755,6 +775,7 @@ def transient(
     if not res.completed:
         err.print(res.message, markup=False, soft_wrap=True)
         raise typer.Exit(EXIT_SOLVER)
+    _fail_on_violation(fail_on_violation, res)
 
 
 @app.command()
