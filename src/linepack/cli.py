@@ -106,6 +106,12 @@ def _main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks of 
     _STATE["debug"] = debug
 
 
+#: a progress bar (rich, on a terminal) appears once a run has taken this long [s]
+_PROGRESS_AFTER_S = 1.0
+#: violations listed one by one in a transient summary (the rest counted)
+_MAX_LISTED = 10
+
+
 def _target_arg(default: Optional[str] = None):
     """The case argument; required (a usage error, exit 2, when missing) unless given a default."""
     return typer.Argument(... if default is None else default,
@@ -677,13 +683,22 @@ def transient(
     dx_km: float = typer.Option(10.0, "--dx-km", help="Longest pipe segment, km."),
     theta: float = typer.Option(1.0, "--theta", help="1 = backward Euler, 0.5 = Crank-Nicolson."),
     inertia: bool = typer.Option(False, "--inertia", help="Keep the inertia term (fast transients)."),
+    interpolation: str = typer.Option("linear", "--interpolation", help="Between profile rows: linear, or step (each row's values hold until the next)."),
     friction: str = typer.Option("nikuradse", "--friction"),
     eos: str = typer.Option("papay", "--eos"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write results: a .csv or .parquet file (pressures, flows, totals side by side), or a folder for one CSV per table."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write results: a .csv or .parquet file (pressures, flows, totals side by side), or a folder for one CSV per table (created if missing; the folder it is in must exist)."),
     report: Optional[Path] = typer.Option(None, "--report", help="Write an offline HTML report: pressure over time, linepack curve, violations."),
     report_nodes: Optional[str] = typer.Option(None, "--report-nodes", help="Comma-separated node ids drawn in the report (default: held nodes, lowest pressure, largest exits)."),
+    fail_on_violation: bool = typer.Option(False, "--fail-on-violation", help="Exit with code 1 when a limit is violated at any time step (the result and report files are still written)."),
 ) -> None:
-    """Simulate the network over time from its steady state (profiles and control events)."""
+    """Simulate the network over time from its steady state (profiles and control events).
+
+    Violated limits lead the summary, earliest first, with the first time each occurred.
+
+    Exit codes: 0 completed (limits may be violated: see the summary), 1 physics breakdown
+    (the results up to then are written) or, with --fail-on-violation, a violated limit;
+    2 bad input (nothing written); 3 internal error.
+    """
     import time
 
     import pandas as pd
@@ -695,8 +710,10 @@ def transient(
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
             raise linepack.InputError(f"{what} '{path}': not a readable CSV ({exc})") from None
 
-    if not (hours > 0):
-        raise linepack.InputError(f"--hours must be > 0 (got {hours:g})")
+    if not (math.isfinite(hours) and hours > 0):
+        raise linepack.InputError(f"--hours must be a finite number > 0 (got {hours:g})")
+    table_file = output is not None and output.suffix.lower() in (".csv", ".parquet")
+    _check_output(output, "--output", folder=output is not None and not table_file)
     _check_output(report, "--report")
     opened = linepack.open_case(target, scenario)
     chosen = None
@@ -710,21 +727,32 @@ def transient(
     ctl = linepack.read_controls(controls, opened.network) if controls is not None else opened.controls
     prof = table(profile, "profile") if profile is not None else None
     evs = table(events, "events") if events is not None else None
-    opts = linepack.TransientOptions(theta=theta, dx_max=dx_km * 1e3, inertia=inertia)
+    opts = linepack.TransientOptions(theta=theta, dx_max=dx_km * 1e3, inertia=inertia,
+                                     interpolation=interpolation)
     # the bar appears only on runs longer than a second
     with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task("simulating", total=hours * 3600.0, visible=False)
         t_start = time.monotonic()
 
         def tick(t, total):
-            if time.monotonic() - t_start > 1.0:
+            if time.monotonic() - t_start > _PROGRESS_AFTER_S:
                 bar.update(task, completed=t, visible=True)
         res = linepack.simulate_transient(opened.network, opened.scenario, ctl, duration=hours * 3600.0,
                                           dt=dt, output_dt=output_dt, profile=prof, events=evs,
                                           friction=friction, eos=eos, progress=tick, options=opts)
     tot = res.totals
+    viol = res.violations.sort_values("first_time_s", kind="stable")
+    if len(viol):
+        out.print(Text(f"{len(viol)} limit violation(s), earliest first:", "bold red"))
+        for _, r in viol.head(_MAX_LISTED).iterrows():
+            unit = " bar" if str(r["limit"]).startswith("p_") else ""
+            out.print(f"  - {r['kind']} '{r['element']}': {r['limit']} {r['bound']:.4g}{unit} "
+                      f"first violated at t = {float(r['first_time_s']) / 3600:.4g} h "
+                      f"({r['value']:.6g}{unit})", soft_wrap=True)
+        if len(viol) > _MAX_LISTED:
+            out.print(f"  and {len(viol) - _MAX_LISTED} more (--output writes them all)")
     t = Table(title=f"transient {hours:g} h, dt {dt}", show_header=False)
-    t.add_row("status", res.status)
+    t.add_row("status", res.status + (f"; {len(viol)} limit(s) violated" if len(viol) else ""))
     t.add_row("steps / Newton iterations / LU factorisations", f"{res.steps} / {res.newton_iterations} / {res.factorizations}")
     t.add_row("linepack start → end", f"{tot['linepack_mcm'].iloc[0]:.4f} → {tot['linepack_mcm'].iloc[-1]:.4f} mcm (0 °C)")
     p = res.pressure_bar
@@ -734,13 +762,9 @@ def transient(
     t.add_row("automatic control switches", str(len(res.control_log)))
     out.print(t)
     if output is not None:
-        if output.suffix.lower() == ".csv":
-            output.parent.mkdir(parents=True, exist_ok=True)
-            tmp = output.with_name(output.name + ".tmp")
-            res.to_frame().to_csv(tmp)
-            tmp.replace(output)
-        elif output.suffix.lower() == ".parquet":
-            res.to_frame().to_parquet(output)
+        # the results up to a breakdown are written too (then exit 1 below)
+        if table_file:
+            res.write_table(output)
         else:
             res.to_csv(output)
         out.print(f"results written to {output}")
@@ -751,6 +775,7 @@ def transient(
     if not res.completed:
         err.print(res.message, markup=False, soft_wrap=True)
         raise typer.Exit(EXIT_SOLVER)
+    _fail_on_violation(fail_on_violation, res)
 
 
 @app.command()
