@@ -68,8 +68,20 @@ PLOTLY_BASIC_JS = Path(__file__).resolve().parent / "assets" / "plotly-basic.min
 _BASIC_TRACE_TYPES = frozenset({"scatter", "bar", "pie"})
 
 _PRESSURE_SCALE = "Viridis"
+#: Line styles of the pressure bounds in the profile: p_min dashed red, p_max dotted dark.
+_P_MIN_LINE = {"color": "#b42318", "dash": "dash", "width": 2.0}
+_P_MAX_LINE = {"color": "#1d2733", "dash": "dot", "width": 2.0}
 _N_COLOURS = 16            # pipe colour classes along the pressure scale
 _WIDTH_RANGE = (1.0, 10.0)  # pipe line width for zero and for the largest |flow| [px]
+_MAX_MAP_LABELS = 60        # entries/exits named on the map (more: hover texts only)
+
+
+def _short_name(alias: Any, nid: str) -> str:
+    """A short place name for a map label: the alias up to its first ':', ',', ' (' or
+    ' offtake', when that leaves 3 to 28 characters; else the node id."""
+    text = "" if alias is None or (isinstance(alias, float) and math.isnan(alias)) else str(alias)
+    short = re.split(r":|,| \(| offtake", text, maxsplit=1)[0].strip()
+    return short if 3 <= len(short) <= 28 else str(nid)
 
 #: The page may load nothing: every script, style and image is inline or a data: URL.
 _CSP = ("default-src 'none'; script-src 'unsafe-inline'; "
@@ -275,7 +287,9 @@ def _edge_hover(cid: str, r: Mapping[str, Any], net: Mapping[str, Any]) -> str:
     if math.isfinite(m) and m < 0:
         a, b = b, a
     mode = f" – {_e(r['mode'])}" if r["mode"] else ""
-    lines = [f"<b>{_e(r['kind'])} {_e(cid)}</b>{mode}", f"flow {_e(a)} → {_e(b)}",
+    alias = net.get("alias")
+    alias = f"<br>{_e(alias)}" if isinstance(alias, str) and alias else ""
+    lines = [f"<b>{_e(r['kind'])} {_e(cid)}</b>{mode}{alias}", f"flow {_e(a)} → {_e(b)}",
              f"|q| {_fmt(abs(r['q_mcm_d']), 3, 'mcm/d')} ({_fmt(abs(m), 1, 'kg/s')})",
              f"p {_fmt(r['p_in_bar'], 2)} → {_fmt(r['p_out_bar'], 2, 'bar')} (from → to)"]
     if r["kind"] == "pipe":
@@ -463,6 +477,27 @@ def _map_figure(go: Any, network: Any, nodes: pd.DataFrame, edges: pd.DataFrame,
             hovertemplate="%{text}<extra></extra>",
             marker=dict(symbol=symbol, size=size, color=colour, opacity=1.0,
                         line=dict(color="#1d2733", width=1 if base else 0))))
+    # Names of the entries and exits (and the case's transit entry and exit) on the map.
+    meta = getattr(network, "meta", None) or {}
+    named = drawn_nodes[drawn_nodes["kind"].isin(("source", "sink"))
+                        | drawn_nodes.index.isin([meta.get("transit_entry"),
+                                                  meta.get("transit_exit")])]
+    if 0 < len(named) <= _MAX_MAP_LABELS:
+        lx, ly, lt, lpos, seen = [], [], [], [], []
+        for nid, r in named.iterrows():
+            label = _short_name(r.get("alias", ""), nid)
+            x_, y_ = float(xy.at[nid, "x"]), float(xy.at[nid, "y"])
+            # one label per name and place (co-located offtakes of two options)
+            if any(t == label and abs(x_ - a) < 0.5 and abs(y_ - b) < 0.5 for t, a, b in seen):
+                continue
+            seen.append((label, x_, y_))
+            lx.append(x_)
+            ly.append(y_)
+            lt.append(_e(label))
+            lpos.append("bottom center" if r["kind"] == "sink" else "top center")
+        fig.add_trace(go.Scatter(
+            x=lx, y=ly, text=lt, mode="text", name="names", textposition=lpos,
+            textfont=dict(color="#1d2733", size=11), hoverinfo="skip", showlegend=False))
     bad = drawn_nodes[drawn_nodes["violation_bar"] > 0]
     if len(bad):
         fig.add_trace(go.Scatter(
@@ -499,11 +534,13 @@ def _profile_figure(go: Any, profile: pd.DataFrame, title: str) -> Any:
              f"<br>p {_fmt(r.p_bar, 2, 'bar')} [{_fmt(r.p_min_bar, 1)} – {_fmt(r.p_max_bar, 1)}]"
              + (f"<br>via {_e(r.via_kind)} {_e(r.via)}" if r.via else "")
              for r in profile.itertuples()]
-    for col, label in (("p_max_bar", "p_max"), ("p_min_bar", "p_min")):
+    for col, label, style in (("p_max_bar", "p_max (upper bound)", _P_MAX_LINE),
+                              ("p_min_bar", "p_min (lower bound)", _P_MIN_LINE)):
         if profile[col].notna().any():
             fig.add_trace(go.Scatter(x=x, y=profile[col], mode="lines", name=label,
-                                     line=dict(color="#b42318", dash="dash", width=1.5),
-                                     hovertemplate=f"{label} %{{y:.2f}} bar<extra></extra>"))
+                                     line=dict(style),
+                                     hovertemplate=f"{label.split()[0]} %{{y:.2f}} bar"
+                                                   "<extra></extra>"))
     fig.add_trace(go.Scatter(x=x, y=profile["p_bar"], mode="lines+markers", name="pressure",
                              line=dict(color="#1f4e79", width=2.5), marker=dict(size=6),
                              text=hover, hovertemplate="%{text}<extra></extra>"))
