@@ -12,6 +12,7 @@ and lists every assumption and source with what rests on it.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -119,31 +120,37 @@ def assumption_table(network: Any, scenario: Any = None) -> pd.DataFrame:
     overrides = (((meta.get("assumption_sets") or {}).get(aset) or {}).get("assumptions") or {}) \
         if aset else {}
     prov = element_provenance(network, scenario)
+    fields: dict[str, int] = {}
     uses: dict[str, list[str]] = {}
     for r in prov.itertuples():
         for aid in provenance_labels(r.text)["assumptions"]:
+            fields[aid] = fields.get(aid, 0) + 1
             uses.setdefault(aid, [])
             if r.element not in uses[aid]:
                 uses[aid].append(r.element)
-    for key in ("economics_note", "transit_limits", "gas_provenance", "transit_target_note"):
-        blob = meta.get(key)
-        if blob:
-            for aid in provenance_labels(str(blob))["assumptions"]:
-                uses.setdefault(aid, [])
-                if f"meta.{key}" not in uses[aid]:
-                    uses[aid].append(f"meta.{key}")
+    skip = {"assumptions", "provenance", "assumption_sets", "references", "assumption_set"}
+    in_meta: dict[str, list[str]] = {}
+    for key, blob in meta.items():
+        if key in skip or not blob:
+            continue
+        text = blob if isinstance(blob, str) else json.dumps(blob, ensure_ascii=False, default=str)
+        for aid in provenance_labels(text)["assumptions"]:
+            in_meta.setdefault(aid, [])
+            if f"meta.{key}" not in in_meta[aid]:
+                in_meta[aid].append(f"meta.{key}")
     rows = []
     for a in listed:
         if not isinstance(a, Mapping) or "id" not in a:
             continue
         aid = str(a["id"])
-        # an assumption family (A_T_SEASON) is named with a key: A_T_SEASON[annual]
         users = uses.get(aid, [])
+        shown = ", ".join(users[:6]) + (f" … (+{len(users) - 6})" if len(users) > 6 else "")
+        if in_meta.get(aid):
+            shown = "; ".join(x for x in (shown, ", ".join(in_meta[aid])) if x)
         rows.append({"id": aid, "text": str(a.get("text", "")),
                      "value": overrides.get(aid, a.get("value", "")),
                      "central": a.get("value", ""), "reason": str(a.get("reason", "")),
-                     "used_by": len(users), "elements": ", ".join(users[:6])
-                     + (f" … (+{len(users) - 6})" if len(users) > 6 else "")})
+                     "used_by": fields.get(aid, 0), "elements": shown})
     return pd.DataFrame(rows, columns=["id", "text", "value", "central", "reason", "used_by",
                                        "elements"])
 
