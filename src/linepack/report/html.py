@@ -125,6 +125,7 @@ table.compact td.wrap { min-width: 320px; max-width: 560px; }
 table.sortable th { cursor: pointer; user-select: none; }
 table.sortable th[data-dir="asc"]::after { content: " ▲"; }
 table.sortable th[data-dir="desc"]::after { content: " ▼"; }
+table.compact td.small { font-size: 11px; color: var(--muted); }
 sup.m { font-size: 9px; color: #8a4b00; margin-left: 2px; font-weight: 600; }
 table.compact td.basis { color: var(--muted); min-width: 440px; max-width: 640px; font-size: 11px; }
 .badge { display: inline-block; border: 1px solid #f5b25b; background: #fff4e5; color: #8a4b00;
@@ -910,7 +911,7 @@ def _assumption_section(network: Any, scenario: Any) -> str:
                 f'<tr id="{_e(r.id)}"><td class="text"><b>{_e(r.id)}</b></td>'
                 f'<td class="text">{_e(r.value)}{changed}</td>'
                 f'<td class="text wrap">{_e(r.text)}<br><span class="note">{_e(r.reason)}'
-                f'</span></td><td>{r.used_by}</td><td class="basis text">{_e(r.elements)}</td>'
+                f'</span></td><td>{r.used_by}</td><td class="small text">{_e(r.elements)}</td>'
                 "</tr>")
         head = [("assumption", True), ("value in force", True), ("what and why", True),
                 ("fields resting on it", False), ("elements (first six)", True)]
