@@ -383,5 +383,5 @@ def test_plan_and_options_sections(tmp_path):
     assert opt["A 530"]["all limits at design"] == "yes" and opt["A 530"]["model's design"] == "yes"
     assert opt["A 426"]["all limits at design"] == "no"
     assert opt["A 426"]["binding"] == "pressure at petropavl"
-    assert re.search(r'<tr class="bad"><td class="text">A 426</td>', text)
+    assert re.search(r'<tr class="bad"><td class="text first">A 426</td>', text)
     assert "north — design demand 3.34 mcm/d (20 °C)" in text

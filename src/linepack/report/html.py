@@ -125,6 +125,8 @@ table.compact td.wrap { min-width: 320px; max-width: 560px; }
 table.sortable th { cursor: pointer; user-select: none; }
 table.sortable th[data-dir="asc"]::after { content: " ▲"; }
 table.sortable th[data-dir="desc"]::after { content: " ▼"; }
+table.compact td.first { white-space: nowrap; }
+table.compact td.wide { min-width: 240px; }
 table.compact td.small { font-size: 11px; color: var(--muted); }
 sup.m { font-size: 9px; color: #8a4b00; margin-left: 2px; font-weight: 600; }
 table.compact td.basis { color: var(--muted); min-width: 440px; max-width: 640px; font-size: 11px; }
@@ -697,9 +699,15 @@ def _transit_section(network: Any, result: Any) -> str:
             ("fuel_mcm_d_20c", "fuel [mcm/d, 20 °C]", 4),
             ("fuel_pct_of_throughput", "fuel [% of throughput]", 2),
             ("fuel_co2_t_d", "CO₂ [t/d]", 0)]))
+    meta = getattr(network, "meta", None) or {}
+    labels = ""
+    if meta.get("economics_note"):
+        labels = f" Labelled assumptions: {meta['economics_note']}."
+    if meta.get("assumption_set") or meta.get("assumption_sets"):
+        labels += f" Assumption set: {meta.get('assumption_set') or 'central'}."
     out.append(f'<p class="note">Volume basis: {_e(k["basis"]["0c"])}; {_e(k["basis"]["20c"])}; '
                f'bcm/y = {_e(k["basis"]["bcm_y"])}. Fuel = shaft power / (drive efficiency × net '
-               "calorific value).</p></section>")
+               f"calorific value).{_e(labels)}</p></section>")
     return "".join(out)
 
 
@@ -785,10 +793,14 @@ def _num_cell(value: Any, digits: int, sup: str = "") -> str:
     return f"<td>{_e(text)}{sup}</td>"
 
 
-def _sortable(head: Sequence[tuple[str, bool]], rows: Sequence[str], table_id: str) -> str:
-    """A compact, sortable, scrolling table; ``head`` is ``(header, is_text)``."""
+def _sortable(head: Sequence[tuple[str, bool]], rows: Sequence[str], table_id: str,
+              scroll: bool = True) -> str:
+    """A compact, sortable table (scrolling when ``scroll``); ``head`` is ``(header,
+    is_text)``."""
     th = "".join(f'<th class="{"text" if t else ""}">{_e(h)}</th>' for h, t in head)
-    return (f'<div class="card scroll"><table id="{_e(table_id)}" class="compact sortable">'
+    box = "card scroll" if scroll else "card"
+    return (f'<div class="{box}" style="overflow-x:auto"><table id="{_e(table_id)}" '
+            'class="compact sortable">'
             f"<thead><tr>{th}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
@@ -949,20 +961,25 @@ def _frame_table(df: pd.DataFrame, columns: Sequence[tuple[str, str, Any]], tabl
     rows = []
     for i, (_, r) in enumerate(df.iterrows()):
         cells = []
-        for col, _, how in cols:
+        for k, (col, _, how) in enumerate(cols):
             v = r[col]
+            cls = "text first" if k == 0 else ("text wide" if col in _WIDE else "text")
             if callable(how):
-                cells.append(f'<td class="text">{_e(how(v))}</td>')
+                cells.append(f'<td class="{cls}">{_e(how(v))}</td>')
             elif how is None:
                 text = ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else \
                     ("" if v is None or (isinstance(v, float) and math.isnan(v)) else v)
-                cells.append(f'<td class="text">{_e(text)}</td>')
+                cells.append(f'<td class="{cls}">{_e(text)}</td>')
             else:
                 cells.append(_num_cell(v, how))
         cls = ' class="bad"' if bad is not None and bool(bad.iloc[i]) else ""
         rows.append(f"<tr{cls}>{''.join(cells)}</tr>")
     head = [(h, how is None or callable(how)) for _, h, how in cols]
-    return _sortable(head, rows, table_id)
+    return _sortable(head, rows, table_id, scroll=len(rows) > 20)
+
+
+#: Text columns of the plan and options tables given room to wrap less.
+_WIDE = frozenset({"binding", "action", "cost_basis"})
 
 
 def _plan_section(plan: Any, std: float, title: str = "") -> str:
@@ -1248,15 +1265,20 @@ def write_report(network: Any, result: Any, path: str | os.PathLike[str], *,
         parts.append(f'<div class="card">{_figure_div(pio, profile_fig, PROFILE_DIV_ID)}</div>')
     parts.append(f'<p class="note">{_e(profile_note)}</p></section>')
 
+    prov = _Provenance(network, scenario)
     parts.append('<section id="stations-section"><h2>Stations</h2>')
     if summary["stations"]:
         st = pd.DataFrame(summary["stations"])
-        parts.append(_table(st, [
+        columns = [
             ("id", "id", None), ("kind", "kind", None), ("mode", "mode", None),
             ("from_node", "from", None), ("to_node", "to", None),
-            ("q_mcm_d", "flow [mcm/d]", 3), ("p_in_bar", "p in [bar]", 2),
-            ("p_out_bar", "p out [bar]", 2), ("ratio", "ratio [-]", 3),
-            ("power_mw", "power [MW]", 2), ("power_max_mw", "power max [MW]", 1)]))
+            ("q_mcm_d", "flow [mcm/d, 0 °C]", 3), ("p_in_bar", "p in [bar abs]", 2),
+            ("p_out_bar", "p out [bar abs]", 2), ("ratio", "ratio [-]", 3),
+            ("power_mw", "power [MW]", 2), ("power_max_mw", "power max [MW]", 1)]
+        if prov:
+            st["basis"] = [prov.basis(str(i)) for i in st["id"]]
+            columns.append(("basis", "basis (labels)", None))
+        parts.append(_table(st, columns))
         parts.append('<p class="note">Flow is positive from → to; ratio is p out / p in '
                      "(absolute).</p>")
     else:
@@ -1264,7 +1286,6 @@ def write_report(network: Any, result: Any, path: str | os.PathLike[str], *,
                      "valves.</p>")
     parts.append("</section>")
 
-    prov = _Provenance(network, scenario)
     parts.append(_node_section(network, result, nodes, prov))
     parts.append(_pipe_section(network, edges, prov))
     if plan is not None:
