@@ -309,13 +309,15 @@ def test_tables_are_sortable(labelled):
 
 # -- names on the map ------------------------------------------------------------------------
 def test_entry_and_exit_names_on_the_map(labelled):
-    """Entries and exits are named on the map: short names from the alias (up to ':', ',',
-    ' (', ' offtake', ' city'), else the node id; each beside its symbol."""
+    """Entries, exits and compressor stations are named on the map: short names from the alias
+    (up to ':', ',', ' (', ' offtake', ' city'), else the id; each beside its symbol."""
     text, _ = labelled
     data, _ = T._figure(text, T.MAP_DIV_ID)
     names = next(tr for tr in data if tr.get("name") == "names")
     assert names["mode"] == "markers+text"
     assert sorted(names["text"]) == ["CS Alexandrov Gai", "GIS Karakalpakiya", "Kyzylorda"]
+    stations = next(tr for tr in data if tr.get("name") == "station names")
+    assert stations["text"] == ["CS1"]          # no alias: the id
     hover = " ".join(" ".join(tr["text"]) for tr in data
                      if tr.get("hovertemplate") and isinstance(tr.get("text"), list))
     assert "(GIS Karakalpakiya (delivery to Uzbekistan))" in hover

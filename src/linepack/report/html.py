@@ -476,6 +476,16 @@ def _map_figure(go: Any, network: Any, nodes: pd.DataFrame, edges: pd.DataFrame,
             hovertemplate="%{text}<extra></extra>",
             marker=dict(size=10, color="rgba(0,0,0,0)")))
 
+    # Names of the compressor stations (small, beside their markers).
+    cs = np.flatnonzero((drawn["kind"] == "compressorStation").to_numpy())
+    if 0 < len(cs) <= _MAX_MAP_LABELS:
+        fig.add_trace(go.Scatter(
+            x=xmid[cs], y=ymid[cs], mode="markers+text", name="station names",
+            text=[_e(_short_name(conn_rows[drawn.index[k]].get("alias"), drawn.index[k]))
+                  for k in cs], textposition="middle left",
+            marker=dict(size=18, color="rgba(0,0,0,0)"),
+            textfont=dict(color="#8a2a1f", size=9), hoverinfo="skip", showlegend=False))
+
     # Colour bar of the pipe pressure (an invisible trace carries it).
     fig.add_trace(go.Scatter(
         x=[xy["x"].iloc[0]], y=[xy["y"].iloc[0]], mode="markers", showlegend=False,
