@@ -580,10 +580,13 @@ def _profile_figure(go: Any, profile: pd.DataFrame, title: str) -> Any:
     """Pressure along the route (km vs bar absolute) with dashed bounds."""
     fig = go.Figure()
     x = profile["distance_km"]
-    hover = [f"<b>{_e(r.kind)} {_e(r.node)}</b><br>{_fmt(r.distance_km, 1, 'km')} from start"
+    names = profile["name"] if "name" in profile.columns else pd.Series("", index=profile.index)
+    hover = [f"<b>{_e(r.kind)} {_e(r.node)}</b>"
+             + (f"<br>{_e(name)}" if isinstance(name, str) and name else "")
+             + f"<br>{_fmt(r.distance_km, 1, 'km')} from start"
              f"<br>p {_fmt(r.p_bar, 2, 'bar')} [{_fmt(r.p_min_bar, 1)} – {_fmt(r.p_max_bar, 1)}]"
              + (f"<br>via {_e(r.via_kind)} {_e(r.via)}" if r.via else "")
-             for r in profile.itertuples()]
+             for r, name in zip(profile.itertuples(), names)]
     for col, label, style in (("p_max_bar", "p_max (upper bound)", _P_MAX_LINE),
                               ("p_min_bar", "p_min (lower bound)", _P_MIN_LINE)):
         if profile[col].notna().any():
@@ -1232,6 +1235,8 @@ def write_report(network: Any, result: Any, path: str | os.PathLike[str], *,
             profile_note = (f"No route from the pressure reference ({ref or '–'}) to the largest "
                             f"exit ({exit_ or '–'}); pass route=[...] to draw a profile.")
 
+    if profile is not None:
+        profile = profile.assign(name=nodes["alias"].reindex(profile["node"]).to_numpy())
     map_fig, map_note, outlines = _map_figure(go, network, nodes, edges, geo)
     profile_fig = _profile_figure(go, profile, profile_title) if profile is not None else None
     bundle, bundle_label = _plotly_bundle(
