@@ -8,13 +8,19 @@ lines (no map tiles, no topojson download, no web fonts), and a Content-Security
 forbids the page to load anything at all. The file holds
 
 1. a KPI header (delivered flow, entries, lowest pressure margin and where, total
-   linepack, violations, solver status),
+   linepack, violations, solver status) and the corridor transit of a corridor case,
 2. a map of the network: pipes with line width by |flow| and colour by mean pressure,
-   compressor stations, control valves, valves, entries and exits marked, hover texts
-   with ids and figures, country outlines under it,
-3. the pressure profile along a route with the p_min/p_max bounds,
-4. the station table and
-5. the limit-violation table.
+   compressor stations, control valves, valves, entries and exits marked, entries, exits
+   and stations named, hover texts with ids, names and figures, country outlines under it,
+3. the pressure profile along a route with the p_min (dashed red) and p_max (dotted dark)
+   bounds,
+4. the station table,
+5. sortable node and pipe tables (absolute pressures, bounds, margin, supply/demand and flows
+   in mcm/d at 0 °C and 20 °C, length, diameter, velocity, pressure drop, linepack) with the
+   provenance labels of each figure (see :mod:`linepack.report.provenance`),
+6. the path to the transit target and the options compared, when the caller passes them,
+7. the limit-violation table and
+8. the labelled assumptions and the cited sources of the case, when it carries them.
 
 The report reads a network and a result (see :func:`linepack.report.summarize` for the
 columns); it never calls a solver. plotly (the ``[plot]`` extra) is imported only when
