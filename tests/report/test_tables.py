@@ -387,3 +387,21 @@ def test_plan_and_options_sections(tmp_path):
     assert opt["A 426"]["binding"] == "pressure at petropavl"
     assert re.search(r'<tr class="bad"><td class="text first">A 426</td>', text)
     assert "north — design demand 3.34 mcm/d (20 °C)" in text
+
+
+def test_gas_properties_with_their_labels(tmp_path):
+    """The gas properties the case cites (meta.gas_provenance) are listed with value, unit,
+    marker and labels; their sources count in the sources table."""
+    net = labelled_network()
+    meta = dict(net.meta, gas_provenance={
+        "normal_density": "a composition [SRC_GAS] (low) + A_TEST_FACTOR; ISO 6976"})
+    net = Network(net.nodes.reset_index(), net.connections.reset_index(), gas=net.gas,
+                  name=net.name, meta=meta)
+    text = write_report(net, T.fake_result(), tmp_path / "r.html").read_text(encoding="utf-8")
+    t = _read(text)
+    (row,) = t.tables["gas-table"]
+    assert row == ["normal_density [kg/m³ at 0 °C]", "0.73", "A_TEST_FACTOR, SRC_GAS (low)"]
+    assert t.sups["gas-table"] == [("A·L", "a composition [SRC_GAS] (low) + A_TEST_FACTOR; "
+                                           "ISO 6976")]
+    src = {r[0]: r for r in t.tables["source-table"]}
+    assert src["SRC_GAS"][1] == "low" and src["SRC_GAS"][3] == "1"

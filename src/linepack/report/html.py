@@ -805,6 +805,19 @@ class _Provenance:
         return "; ".join(parts)
 
 
+#: Units of the network's gas properties (SI, as linepack keeps them).
+_GAS_UNITS = {"normal_density": "kg/m³ at 0 °C", "molar_mass": "kg/mol",
+              "pseudo_critical_pressure": "Pa", "pseudo_critical_temperature": "K",
+              "calorific_value": "J per m³ at 0 °C, gross", "temperature": "K"}
+
+
+def _is_number(value: Any) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
 def _num_cell(value: Any, digits: int, sup: str = "") -> str:
     text = _fmt(value, digits)
     if text.startswith("-") and not text.strip("-0.\u2009"):
@@ -952,6 +965,25 @@ def _assumption_section(network: Any, scenario: Any) -> str:
                    "boundary values of this scenario whose provenance names the assumption; 0 "
                    "means it is used by other scenarios, controls, the plan candidates or the "
                    "option costs (meta.*, listed in elements when named there).</p>")
+    gas_prov = meta.get("gas_provenance") or {}
+    if gas_prov:
+        from linepack.report.provenance import cell_marker, provenance_labels
+
+        gas = getattr(network, "gas", None) or {}
+        rows = []
+        for field, text in gas_prov.items():
+            lab = provenance_labels(text)
+            labels = ", ".join(lab["assumptions"] + [f"{k} ({c})" if c else k
+                                                     for k, c in lab["sources"]])
+            value = gas.get(field, "")
+            unit = _GAS_UNITS.get(field, "")
+            rows.append(f'<tr><td class="text">{_e(field)}{" [" + unit + "]" if unit else ""}</td>'
+                        f'<td>{_e(f"{float(value):.6g}" if _is_number(value) else "–")}'
+                        f'<sup class="m" title="{_e(text)}">{_e(cell_marker([text]))}</sup></td>'
+                        f'<td class="text small">{_e(labels)}</td></tr>')
+        out.append("<h3>Gas properties</h3>")
+        out.append(_sortable([("property", True), ("value", False), ("labels", True)],
+                             rows, "gas-table", scroll=False))
     if not sources.empty:
         rows = [f'<tr><td class="text"><b>{_e(r.key)}</b></td>'
                 f'<td class="text">{_e(r.confidence) or "–"}</td>'
