@@ -8,11 +8,13 @@ and costs a fixed amount per year. One copy of the network's rows
 uses, with λ, Z and κ frozen at the formulation's reference point) is added per demand
 scenario, all tied to the same build binaries:
 
-* a candidate pipe exists where its binary x is 1: 0 ≤ |q| ≤ q_max·x and
-  |π_u − e^S·π_v − k·q|q|| ≤ M·(1 − x) — the pipe law holds exactly where it is built and is
-  lifted where it is not (the disjunctive big-M form of the network-expansion problem of
-  GasModels.jl [2] and of Borraz-Sánchez et al. [1], here with the exact law rather than its
-  second-order-cone relaxation);
+* the diameters of one route pipe are alternatives: one flow q and one law
+  π_u − e^S·π_v = (Σ_k k_k·x_k)·q|q| (e^S does not depend on the diameter), so the law of the
+  diameter built holds exactly; an optional route not built carries no flow and its law is
+  lifted by a big-M row (the disjunctive form of the network-expansion problem of GasModels.jl
+  [2] and Borraz-Sánchez et al. [1], here with the exact law rather than its second-order-cone
+  relaxation; one flow per route instead of one per copy keeps SCIP's spatial branching
+  reliable: with a big-M row per copy it reported designs infeasible that simulate carries);
 * a candidate station is in operation exactly where it is built (else bypassed) and its shaft
   power is at most the power of the size built;
 * every node, flow and element limit of each scenario holds, with the set points of the
@@ -61,13 +63,14 @@ class ExpansionSolution:
     p_bar: list = field(default_factory=list, repr=False)    # per scenario, by node position
     q: list = field(default_factory=list, repr=False)        # per scenario, by connection [kg/s]
     power_w: list = field(default_factory=list, repr=False)  # per scenario, station → W
+    slacks: list = field(default_factory=list)             # (amount, scenario, label), largest first
     seconds: float = 0.0
     nodes: int = 0
 
 
 def solve_expansion(forms, decisions, *, pins=None, fuel_cost=None, weights=None,
                     time_limit: float = 120.0, gap: float = 1e-6, exclude=(),
-                    verbose: bool = False) -> ExpansionSolution:
+                    elastic: bool = False, verbose: bool = False) -> ExpansionSolution:
     """Build and solve the expansion programme (module notes).
 
     Parameters
@@ -75,9 +78,10 @@ def solve_expansion(forms, decisions, *, pins=None, fuel_cost=None, weights=None
     forms : list of Formulation
         One per demand scenario, all of the same network (with every candidate in it).
     decisions : list of dict
-        ``{"id": str, "required": bool, "options": [{"cost": float, "pipes": [positions],
-        "stations": [positions], "power_w": float or None}]}``: an option builds the listed
-        pipes and stations (stations sized to ``power_w`` each, if given).
+        ``{"id": str, "required": bool, "pipes": [[position per option], ...],
+        "options": [{"cost": float, "stations": [positions], "power_w": float or None}]}``:
+        option k builds the k-th copy of each pipe of ``pipes`` (a route) and the listed
+        stations (sized to ``power_w`` each, if given).
     pins : list of dict, optional
         Per scenario: connection position → (set point, value), as in ``add_network``.
     fuel_cost : list of arrays, optional
@@ -86,6 +90,9 @@ def solve_expansion(forms, decisions, *, pins=None, fuel_cost=None, weights=None
         Weight of each scenario's fuel cost (default 1/number of scenarios).
     exclude : iterable of dict
         Designs (decision id → option index) to cut off.
+    elastic : bool
+        Soft limits (as in :func:`~linepack.optimization.minlp.solve_minlp`), their weighted sum
+        first in the objective: the limits that no design can hold are in ``slacks``.
     """
     Model = require_scip()
     from pyscipopt import quicksum
@@ -105,7 +112,7 @@ def solve_expansion(forms, decisions, *, pins=None, fuel_cost=None, weights=None
     S.setParam("lp/threads", 1)
     S.setParam("numerics/feastol", 1e-7)
 
-    x, built_pipe, built_cs, sizes = {}, {}, {}, {}
+    x, built_cs, sizes, alts = {}, {}, {}, []
     cost_terms = []
     owner = {}
     for d in decisions:
@@ -118,18 +125,21 @@ def solve_expansion(forms, decisions, *, pins=None, fuel_cost=None, weights=None
             b = S.addVar(vtype="B", name=f"x_{d['id']}_{k}")
             xs.append(b)
             cost_terms.append(c * b)
-            for e in opt.get("pipes", ()):
-                if e in owner:
-                    raise InputError(f"expansion: connection position {e} is built by two options "
-                                     f"({owner[e]} and {d['id']}/{k})")
-                owner[e] = f"{d['id']}/{k}"
-                built_pipe[e] = b
             for e in opt.get("stations", ()):
                 built_cs.setdefault(e, []).append(b)
                 if opt.get("power_w") is not None:
                     sizes.setdefault(e, []).append((float(opt["power_w"]), b))
         S.addCons(quicksum(xs) == 1 if d.get("required") else quicksum(xs) <= 1)
         x[d["id"]] = xs
+        for edges in d.get("pipes", ()):
+            if len(edges) != len(xs):
+                raise InputError(f"expansion: decision '{d['id']}': a pipe needs one copy per option")
+            for e in edges:
+                if e in owner:
+                    raise InputError(f"expansion: connection position {e} is in two decisions "
+                                     f"({owner[e]} and {d['id']})")
+                owner[e] = d["id"]
+            alts.append({"edges": list(edges), "x": xs, "required": bool(d.get("required"))})
     for design in exclude:
         # at least one decision takes another option
         same = []
@@ -141,10 +151,11 @@ def solve_expansion(forms, decisions, *, pins=None, fuel_cost=None, weights=None
     rows = []
     fuel_terms = []
     for s, form in enumerate(forms):
-        built = dict(built_pipe)
+        built = {}
         for e, bs in built_cs.items():
             built[e] = quicksum(bs)
-        r = add_network(S, form, "exact", prefix=f"s{s}_", built=built, pins=pins[s])
+        r = add_network(S, form, "exact", prefix=f"s{s}_", built=built, pins=pins[s], elastic=elastic,
+                        alternatives=alts)
         rows.append(r)
         for e, sz in sizes.items():
             if e in r.power:
@@ -155,6 +166,8 @@ def solve_expansion(forms, decisions, *, pins=None, fuel_cost=None, weights=None
                 if fc[e] > 0:
                     fuel_terms.append(float(weights[s] * fc[e]) * pw)
     obj = quicksum(cost_terms) + (quicksum(fuel_terms) if fuel_terms else 0.0)
+    if elastic:
+        obj = obj + 1e6 * quicksum(w * v for r in rows for w, v in r.slack_terms)
     oz = S.addVar(lb=-1e20, ub=1e20, name="obj")
     S.addCons(oz >= obj)
     S.setObjective(oz, "minimize")
@@ -180,4 +193,8 @@ def solve_expansion(forms, decisions, *, pins=None, fuel_cost=None, weights=None
         out.p_bar.append(np.array([val(v) for v in r.p]))
         out.q.append(np.array([val(v) for v in r.q]))
         out.power_w.append({e: val(pw) for e, pw in r.power.items()})
+    for s_, r in enumerate(rows):
+        out.slacks += [(w * val(v), s_, lab) for (w, v), lab in zip(r.slack_terms, r.labels)
+                       if w * val(v) > 1e-6]
+    out.slacks.sort(key=lambda t: -t[0])
     return out

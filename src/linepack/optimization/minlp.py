@@ -216,7 +216,8 @@ class NetworkRows:
 
 
 def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact_squares: bool = True,
-                prefix: str = "", built: dict | None = None, pins: dict | None = None) -> NetworkRows:
+                prefix: str = "", built: dict | None = None, pins: dict | None = None,
+                alternatives: list | None = None) -> NetworkRows:
     """Add one network's variables and rows (module notes) to the SCIP model ``S``.
 
     :func:`solve_minlp` adds one network; the expansion problem
@@ -228,10 +229,14 @@ def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact
     prefix : str
         Prepended to every variable name (one network per scenario in one model).
     built : dict, optional
-        Connection position → a 0/1 SCIP variable. A law element (pipe, drag resistor) then
-        exists only where the variable is 1: its flow is 0 and its law is lifted (big-M) where
-        it is 0. A station or regulator is *in operation* exactly when the variable is 1; else
-        it takes another of its allowed modes (bypass, or closed).
+        Station or regulator position → a 0/1 SCIP expression: the element is *in operation*
+        exactly when it is 1; else it takes another of its allowed modes (bypass, or closed).
+    alternatives : list of dict, optional
+        Groups of parallel law elements of which at most one is built:
+        ``{"edges": [positions], "x": [0/1 expressions], "required": bool}``. The group carries
+        one flow (on its first element; the others carry none) and one law
+        π_u − e^S·π_v = (Σ_j k_j·x_j)·q|q| — the coefficient of the element built; when none is
+        (optional groups) the flow is 0 and the law is lifted (big-M).
     pins : dict, optional
         Connection position → (set point, value): ``("p_out", bar)`` holds the outlet node's
         pressure, ``("ratio", -)`` the ratio, ``("flow", kg/s)`` the flow, while the element is
@@ -248,6 +253,8 @@ def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact
     guide = variant == "guide"
     built = built or {}
     pins = pins or {}
+    alternatives = {g["edges"][0]: g for g in (alternatives or [])}
+    alt_of = {e: first for first, g in alternatives.items() for e in g["edges"]}
     proof = variant == "relaxation"
     p_lo = form.p_lo_true.copy() if proof else form.p_lo.copy()
     p_hi = form.p_hi_true.copy() if proof else form.p_hi.copy()
@@ -386,9 +393,12 @@ def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact
             S.addCons(p[a_] - p[b_] == dp * (2 * d - 1))
             S.addCons(q[e] <= max(form.f_hi[e], 0.0) * d)
             S.addCons(q[e] >= min(form.f_lo[e], 0.0) * (1 - d))
+        elif c in ("pipe", "drag") and e in alt_of:
+            if alt_of[e] == e:
+                _alternative_rows(S, form, alternatives[e], p, pi, q, relax)
         elif c in ("pipe", "drag"):
             j = int(np.searchsorted(law, e))
-            t = _law_rows(S, form, j, e, p, pi, q, relax, guide, 2.0 * top ** 2, prefix, built.get(e))
+            t = _law_rows(S, form, j, e, p, pi, q, relax, guide, 2.0 * top ** 2, prefix)
             if t is not None:
                 drop_terms.append(t)
         elif c in ("valve", "check"):
@@ -507,20 +517,9 @@ def _margin(form, e) -> float:
     return float(form.margin_bar)
 
 
-def _law_rows(S, form, j, e, p, pi, q, relax, guide=False, big=None, prefix="", x=None):
+def _law_rows(S, form, j, e, p, pi, q, relax, guide=False, big=None, prefix=""):
     md = form.md
     a_, b_ = int(md.u[e]), int(md.v[e])
-    if x is not None:
-        if relax:
-            raise InputError("built law elements (expansion) need the exact variant")
-        # the element exists where x = 1: no flow and no law where it is 0 (big-M)
-        M = big if big is not None else form.p_top ** 2 * 2.0
-        gap = pi[a_] - float(form.es[j]) * pi[b_] - float(form.k[j]) * q[e] * abs(q[e])
-        S.addCons(q[e] <= max(float(form.f_hi[e]), 0.0) * x)
-        S.addCons(q[e] >= min(float(form.f_lo[e]), 0.0) * x)
-        S.addCons(gap <= M * (1 - x))
-        S.addCons(gap >= -M * (1 - x))
-        return None
     if not relax:
         S.addCons(pi[a_] - float(form.es[j]) * pi[b_] - float(form.k[j]) * q[e] * abs(q[e]) == 0.0)
         return None
@@ -556,6 +555,45 @@ def _law_rows(S, form, j, e, p, pi, q, relax, guide=False, big=None, prefix="", 
     S.addCons(t >= ua - vb)
     S.addCons(t >= vb - ua)
     return t
+
+
+def _alternative_rows(S, form, g, p, pi, q, relax) -> None:
+    """Rows of one group of alternative parallel law elements (``add_network`` notes)."""
+    from pyscipopt import quicksum
+
+    if relax:
+        raise InputError("alternative law elements (expansion) need the exact variant")
+    md = form.md
+    edges, xs = list(g["edges"]), list(g["x"])
+    e0 = edges[0]
+    a_, b_ = int(md.u[e0]), int(md.v[e0])
+    js = [int(np.searchsorted(form.law, e)) for e in edges]
+    ks = [float(form.k[j]) for j in js]
+    es = float(form.es[js[0]])         # e^S: elevation and Z, not the diameter
+    for e in edges[1:]:
+        S.chgVarLb(q[e], 0.0)
+        S.chgVarUb(q[e], 0.0)
+    # tight bounds (loose ones make SCIP's spatial branching fragile): the flow is at most what
+    # the widest pressure difference drives through the element of least resistance
+    lo_u, lo_v = max(float(form.p_lo[a_]), 1.0) ** 2, max(float(form.p_lo[b_]), 1.0) ** 2
+    hi_u, hi_v = float(form.p_hi[a_]) ** 2, float(form.p_hi[b_]) ** 2
+    fwd_max, bwd_max = max(hi_u - es * lo_v, 0.0), max(es * hi_v - lo_u, 0.0)
+    kmin = min(ks)
+    q_hi = min(max(float(form.f_hi[e0]), 0.0), np.sqrt(fwd_max / kmin) if kmin > 0 else np.inf)
+    q_lo = max(min(float(form.f_lo[e0]), 0.0), -np.sqrt(bwd_max / kmin) if kmin > 0 else -np.inf)
+    S.chgVarLb(q[e0], q_lo)
+    S.chgVarUb(q[e0], q_hi)
+    kx = quicksum(k * x for k, x in zip(ks, xs))
+    gap = pi[a_] - es * pi[b_] - kx * q[e0] * abs(q[e0])
+    if g.get("required"):
+        S.addCons(gap == 0.0)
+    else:
+        on = quicksum(xs)
+        M = max(fwd_max, bwd_max) * (1.0 + 1e-9) + 1e-6
+        S.addCons(q[e0] <= q_hi * on)
+        S.addCons(q[e0] >= q_lo * on)
+        S.addCons(gap <= M * (1 - on))
+        S.addCons(gap >= -M * (1 - on))
 
 
 def _balance_drop(form) -> np.ndarray:

@@ -344,7 +344,7 @@ def _scaled(scn: Scenario, demand: list, factor: float, entry: str | None) -> Sc
 def plan_expansion(case: Any, candidates: dict, demand_scenarios: dict | None = None, *,
                    costs: dict | None = None, cost_case: str = "central",
                    enumerate_designs: bool = False, time_limit: float = 120.0,
-                   margin_bar: float = 0.01, max_refresh: int = 8, max_cuts: int = 4,
+                   margin_bar: float = 0.0, max_refresh: int = 8, max_cuts: int = 4,
                    **simulate_kwargs: Any) -> ExpansionResult:
     """Least-cost choice of candidate pipes and stations (module notes).
 
@@ -490,21 +490,20 @@ def plan_expansion(case: Any, candidates: dict, demand_scenarios: dict | None = 
 
     # ---- decisions in positions
     pos = {cid: i for i, cid in enumerate(mds[0].edge_ids)}
-    by_opt = {}
+    by_key = {}
     for cid, (d, k, key) in copies.items():
-        by_opt.setdefault((d.id, k), []).append(pos[cid])
+        by_key.setdefault((d.id, key), {})[k] = pos[cid]
     prog = []
     for d in decs:
         opts = []
         for k in range(len(d.labels)):
             o = {"cost": d.capex[k][cost_case] * (crf + d.opex_share)}
-            if d.kind == "route":
-                o["pipes"] = by_opt[(d.id, k)]
-            else:
+            if d.kind == "station":
                 o["stations"] = [pos[c] for c in d.stations]
                 o["power_w"] = d.power_w[k]
             opts.append(o)
-        prog.append({"id": d.id, "required": d.required, "options": opts})
+        pipes = [[ks[k] for k in range(len(d.labels))] for (did, _), ks in by_key.items() if did == d.id]
+        prog.append({"id": d.id, "required": d.required, "options": opts, "pipes": pipes})
 
     # ---- simulate and cost a design (verification and enumeration)
     lhv, rho_n = forms[0].lhv, mds[0].rho_n
@@ -599,15 +598,24 @@ def plan_expansion(case: Any, candidates: dict, demand_scenarios: dict | None = 
         log.append(entry)
         if not sol.has_solution:
             entry["then"] = "no design with the frozen coefficients"
+            el = solve_expansion(forms, prog, pins=pins, fuel_cost=fuel_cost, time_limit=time_limit,
+                                 exclude=cuts, elastic=True)
+            if el.slacks:
+                names = list(scns)
+                entry["then"] += ("; limits no design holds: " + "; ".join(
+                    f"{lab} by {a:.3g} (scenario {names[s_]})" for a, s_, lab in el.slacks[:3]))
             break
         choice = dict(sol.choice)
         entry["design"] = _labels(decs, choice)
         # the solution is the next reference point (each route copy at its built copy's flow)
         for s in range(len(forms)):
             p_ref[s], q_ref[s] = sol.p_bar[s], sol.q[s]
-            for cid, (d, k, key) in copies.items():
-                if choice.get(d.id, -1) == k:
-                    key_flow[s][key] = max(abs(float(sol.q[s][pos[cid]])), 1e-3)
+            flow = {}
+            for cid, (d, _k, key) in copies.items():
+                flow[key] = flow.get(key, 0.0) + abs(float(sol.q[s][pos[cid]]))
+            for key, f in flow.items():
+                if f > 0:
+                    key_flow[s][key] = f
         built_law = np.array([j for j, e in enumerate(forms[0].law)
                               if not (mds[0].edge_ids[e] in copies
                                       and choice.get(copies[mds[0].edge_ids[e]][0].id, -1)
