@@ -22,7 +22,7 @@ Method
    coefficients.
 3. *Fixed point*: the coefficients are refreshed at the solution's pressures and flows (every
    copy of a route pipe at the flow the built copy carries) and the MINLP solved again, until
-   the design repeats and the built pipes' coefficients move by less than 10⁻⁴ (at most
+   the design repeats and the built pipes' coefficients move by less than 10⁻³ (at most
    ``max_refresh`` rounds).
 4. *Verification*: the design is applied to the case (route diameters set, optional routes
    not built removed, stations not built bypassed) and every scenario is run with
@@ -60,7 +60,7 @@ from linepack.errors import InputError, LinepackError, did_you_mean
 from linepack.network.network import Controls, Network, Scenario
 from linepack.units import BAR, DAY
 
-__all__ = ["ExpansionResult", "plan_expansion", "annuity_factor"]
+__all__ = ["ExpansionResult", "annuity_factor", "compare_expansion", "plan_expansion"]
 
 #: Money unit of the costs: million USD.
 _YEAR_S = 365.0 * DAY
@@ -450,7 +450,7 @@ def plan_expansion(case: Any, candidates: dict, demand_scenarios: dict | None = 
                 t.loc[cid, ["mode", "setpoint", "value"]] = _control_row(d.control, cid)
             ctl_sup = Controls(t)
     forms, pins, fuel_cost, mds = [], [], [], []
-    for nm, scn in scns.items():
+    for scn in scns.values():
         physics = model.resolve_physics(sup, scn, *(phys_kw[k] for k in ("friction", "eos", "viscosity",
                                                                           "gas", "temperature")))
         md = model.NetworkModel(sup, scn, physics, steady.SteadyOptions())
@@ -508,7 +508,8 @@ def plan_expansion(case: Any, candidates: dict, demand_scenarios: dict | None = 
     # ---- simulate and cost a design (verification and enumeration)
     lhv, rho_n = forms[0].lhv, mds[0].rho_n
     std = float((net0.meta or {}).get("standard_to_normal", 273.15 / 293.15))
-    co2 = _co2_factor(mds[0].gas)
+    comp = (net0.meta or {}).get("gas_composition")
+    co2 = _co2_factor(_gas_of(comp) if comp else mds[0].gas)
 
     def evaluate(choice):
         net, ctl = _apply(net0, ctl0, decs, choice)
@@ -552,13 +553,13 @@ def plan_expansion(case: Any, candidates: dict, demand_scenarios: dict | None = 
     # ---- reference point: the case's own design, simulated
     p_ref, q_ref = [], []
     key_flow = [{} for _ in scns]
-    for s, (nm, scn) in enumerate(scns.items()):
+    for s, scn in enumerate(scns.values()):
         md, form = mds[s], forms[s]
         p = 0.5 * (np.maximum(form.p_lo, 1.0) + form.p_hi)
         q = np.zeros(md.m)
         total = max(-float(scn.nodes.loc[demand_here, "inflow_kg_s"].sum()) if demand_here else 0.0,
                     float(np.sum(np.maximum(md.inj, 0.0))), 1.0)
-        for cid, (d, k, key) in copies.items():
+        for _d, _k, key in copies.values():
             key_flow[s][key] = total
         try:
             res = steady.simulate(net0, scn, ctl0, **sim_kw)
@@ -568,7 +569,7 @@ def plan_expansion(case: Any, candidates: dict, demand_scenarios: dict | None = 
             for cid in md.edge_ids:
                 if cid in m.index:
                     q[pos[cid]] = float(m[cid])
-            for cid, (d, k, key) in copies.items():
+            for cid, (_d, _k, key) in copies.items():
                 if key in m.index and abs(float(m[key])) > 0:
                     key_flow[s][key] = abs(float(m[key]))
         except LinepackError:
@@ -611,7 +612,7 @@ def plan_expansion(case: Any, candidates: dict, demand_scenarios: dict | None = 
         for s in range(len(forms)):
             p_ref[s], q_ref[s] = sol.p_bar[s], sol.q[s]
             flow = {}
-            for cid, (d, _k, key) in copies.items():
+            for cid, (_d, _k, key) in copies.items():
                 flow[key] = flow.get(key, 0.0) + abs(float(sol.q[s][pos[cid]]))
             for key, f in flow.items():
                 if f > 0:
@@ -626,7 +627,7 @@ def plan_expansion(case: Any, candidates: dict, demand_scenarios: dict | None = 
                                       / np.maximum(np.abs(k0[built_law]), 1e-300)))
                          if built_law.size else 0.0) for k0, k1 in zip(ks_prev, ks))
         ks_prev = ks
-        if (choice != prev or moved > 1e-4) and refreshes < max_refresh:
+        if (choice != prev or moved > 1e-3) and refreshes < max_refresh:
             refreshes += 1
             prev = choice
             entry["then"] = "refresh the coefficients at this solution"
@@ -677,6 +678,12 @@ def _eta(eff, cid, case, form) -> float:
     return _pick(v, case, f"drive efficiency of '{cid}'")
 
 
+def _gas_of(composition):
+    from linepack.physics.gas import Gas
+
+    return Gas.from_composition(composition)
+
+
 def _co2_factor(gas) -> float:
     """CO₂ per normal m³ burnt, where the gas's composition is known. [kg/m³]"""
     from linepack.physics.gas import co2_per_normal_m3
@@ -685,3 +692,81 @@ def _co2_factor(gas) -> float:
         return float(co2_per_normal_m3(gas))
     except (LinepackError, AttributeError, TypeError, ValueError):
         return math.nan
+
+
+def compare_expansion(case: Any, *, option: str | None = None, demand: str | None = None,
+                      cost_case: str = "central", enumerate_designs: bool = True,
+                      time_limit: float = 120.0, **simulate_kwargs: Any) -> tuple[pd.DataFrame, dict]:
+    """The least-cost design of each candidate set of a case, per demand scenario.
+
+    Reads ``meta["options_compared"]["expansion"]`` (the central-asia case: options A, B —
+    the north — and C — the east; costs and demand scenarios with their sources) and runs
+    :func:`plan_expansion` for each option and demand scenario.
+
+    Returns
+    -------
+    (DataFrame, dict)
+        One row per option and demand scenario: ``family``, ``option``, ``title``,
+        ``demand``, ``factor``, ``demand_mcm_d_20c``, ``status``, ``design``, ``verified``,
+        ``annual_cost_musd``, ``capex_musd_low|central|high``, ``fuel_cost_musd_y``,
+        ``p_min_bar``/``p_min_node`` (absolute), ``power_mw``, ``fuel_mcm_d_20c``, ``fuel_pct``,
+        ``fuel_co2_kt_y``, ``delivered_co2_mt_y``, ``enumeration_design``,
+        ``enumeration_cost_musd``, ``agree`` (the enumeration's cheapest feasible design costs
+        the same), ``rounds`` (programmes solved), ``seconds``, ``least_cost`` ("family" for
+        the cheapest verified option of its family at that demand); and the
+        :class:`ExpansionResult` of each (key ``(option, demand)``).
+    """
+    meta = case.network.meta or {}
+    ex = (meta.get("options_compared") or {}).get("expansion")
+    if not ex:
+        raise InputError("expansion: the case carries no candidates (meta.options_compared.expansion)")
+    opts = ex["options"]
+    ids = [o["id"] for o in opts]
+    if option is not None and option not in ids:
+        raise InputError(f"expansion: unknown option '{option}'; options: {', '.join(ids)}"
+                         f"{did_you_mean(option, ids)}")
+    dem = dict(ex.get("demand_scenarios") or {"design": 1.0})
+    if demand is not None and demand not in dem:
+        raise InputError(f"expansion: unknown demand scenario '{demand}'; scenarios: {', '.join(dem)}")
+    costs = dict(ex.get("costs") or {})
+    costs.pop("sources", None)
+    costs.pop("confidence", None)
+    costs.setdefault("drive_efficiency", meta.get("station_drive_efficiency"))
+    rows, results = [], {}
+    for o in opts:
+        if option is not None and o["id"] != option:
+            continue
+        for dn, f in dem.items():
+            if demand is not None and dn != demand:
+                continue
+            res = plan_expansion(case, o, {dn: f}, costs=costs, cost_case=cost_case,
+                                 enumerate_designs=enumerate_designs, time_limit=time_limit,
+                                 **simulate_kwargs)
+            results[(o["id"], dn)] = res
+            t = res.table.iloc[0] if len(res.table) else {}
+            row = {"family": o.get("family", ""), "option": o["id"], "title": o.get("title", ""),
+                   "demand": dn, "factor": float(f),
+                   "demand_mcm_d_20c": float(t.get("demand_mcm_d_20c", math.nan)) if len(res.table) else math.nan,
+                   "status": res.status,
+                   "design": ", ".join(f"{k}: {v}" for k, v in res.design.items()),
+                   "verified": res.verified, "annual_cost_musd": res.annual_cost_musd,
+                   **{f"capex_musd_{k}": v for k, v in res.capex_musd.items()},
+                   "fuel_cost_musd_y": res.fuel_cost_musd_y}
+            for c in ("p_min_bar", "p_min_node", "power_mw", "fuel_mcm_d_20c", "fuel_pct",
+                      "fuel_co2_kt_y", "delivered_co2_mt_y"):
+                row[c] = t[c] if (res.verified and len(res.table)) else (math.nan if c != "p_min_node" else "")
+            en = res.enumeration
+            ok = en[en["feasible"]] if en is not None else None
+            row["enumeration_design"] = (ok["design"].iloc[0] if ok is not None and len(ok) else
+                                         ("none feasible" if ok is not None else ""))
+            row["enumeration_cost_musd"] = float(ok["annual_cost_musd"].iloc[0]) if ok is not None and len(ok) else math.nan
+            row["agree"] = res.enumeration_agrees
+            row["rounds"] = len(res.log)
+            row["seconds"] = res.seconds
+            rows.append(row)
+    out = pd.DataFrame(rows)
+    out["least_cost"] = ""
+    if len(out):
+        for _, grp in out[out["verified"]].groupby(["family", "demand"]):
+            out.loc[grp["annual_cost_musd"].idxmin(), "least_cost"] = "family"
+    return out, results
