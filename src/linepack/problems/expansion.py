@@ -569,7 +569,7 @@ def plan_expansion(case: Any, candidates: dict, demand_scenarios: dict | None = 
             for cid in md.edge_ids:
                 if cid in m.index:
                     q[pos[cid]] = float(m[cid])
-            for cid, (_d, _k, key) in copies.items():
+            for _d, _k, key in copies.values():
                 if key in m.index and abs(float(m[key])) > 0:
                     key_flow[s][key] = abs(float(m[key]))
         except LinepackError:
