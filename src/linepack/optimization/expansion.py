@@ -8,13 +8,14 @@ and costs a fixed amount per year. One copy of the network's rows
 uses, with λ, Z and κ frozen at the formulation's reference point) is added per demand
 scenario, all tied to the same build binaries:
 
-* the diameters of one route pipe are alternatives: one flow q and one law
-  π_u − e^S·π_v = (Σ_k k_k·x_k)·q|q| (e^S does not depend on the diameter), so the law of the
+* the diameters of one route pipe are alternatives: copy k carries flow q_k only where its
+  binary x_k is 1 (|q_k| ≤ q_max,k·x_k), and the route has one law
+  π_u − e^S·π_v = Σ_k k_k·q_k|q_k| (e^S does not depend on the diameter) — the law of the
   diameter built holds exactly; an optional route not built carries no flow and its law is
-  lifted by a big-M row (the disjunctive form of the network-expansion problem of GasModels.jl
-  [2] and Borraz-Sánchez et al. [1], here with the exact law rather than its second-order-cone
-  relaxation; one flow per route instead of one per copy keeps SCIP's spatial branching
-  reliable: with a big-M row per copy it reported designs infeasible that simulate carries);
+  lifted by a big-M row. This is the disjunctive form of the network-expansion problem of
+  GasModels.jl [2] and Borraz-Sánchez et al. [1] with the exact law rather than its
+  second-order-cone relaxation, disaggregated by diameter (each copy's law term vanishes with
+  its flow);
 * a candidate station is in operation exactly where it is built (else bypassed) and its shaft
   power is at most the power of the size built;
 * every node, flow and element limit of each scenario holds, with the set points of the
@@ -22,7 +23,8 @@ scenario, all tied to the same build binaries:
 
 Objective: Σ (annual cost of the options built) + Σ_scenarios weight·Σ_stations
 (fuel cost per W of shaft power)·power [the caller's money unit per year]. SCIP solves it to
-global optimality for the frozen coefficients [3]; :func:`linepack.plan_expansion` refreshes
+global optimality for the frozen coefficients [3], with its numerics emphasis (default presolve
+was measured to cut off feasible designs here; see the code); :func:`linepack.plan_expansion` refreshes
 the coefficients at the solution until the design repeats and verifies the design with
 :func:`linepack.simulate`.
 
@@ -95,7 +97,7 @@ def solve_expansion(forms, decisions, *, pins=None, fuel_cost=None, weights=None
         first in the objective: the limits that no design can hold are in ``slacks``.
     """
     Model = require_scip()
-    from pyscipopt import quicksum
+    from pyscipopt import SCIP_PARAMEMPHASIS, quicksum
 
     t0 = time.perf_counter()
     if not forms:
@@ -104,14 +106,18 @@ def solve_expansion(forms, decisions, *, pins=None, fuel_cost=None, weights=None
     pins = pins or [None] * ns
     weights = list(weights) if weights is not None else [1.0 / ns] * ns
     S = Model("linepack-expansion")
+    # SCIP's default presolve was measured to cut off feasible designs of these models (a
+    # 4-node line with a station: 500 mm alone missed; central-asia option A at high demand:
+    # 630 mm missed, 720 mm returned as "optimal"); with the numerics emphasis (or without
+    # presolve, 3× slower) both are found
+    S.setEmphasis(SCIP_PARAMEMPHASIS.NUMERICS)
+    S.setParam("numerics/feastol", 1e-7)
     if not verbose:
         S.hideOutput()
     S.setParam("limits/time", max(float(time_limit), 0.01))
     S.setParam("limits/gap", gap)
     S.setParam("parallel/maxnthreads", 1)
     S.setParam("lp/threads", 1)
-    S.setParam("numerics/feastol", 1e-7)
-
     x, built_cs, sizes, alts = {}, {}, {}, []
     cost_terms = []
     owner = {}

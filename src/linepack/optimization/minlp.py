@@ -233,10 +233,10 @@ def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact
         exactly when it is 1; else it takes another of its allowed modes (bypass, or closed).
     alternatives : list of dict, optional
         Groups of parallel law elements of which at most one is built:
-        ``{"edges": [positions], "x": [0/1 expressions], "required": bool}``. The group carries
-        one flow (on its first element; the others carry none) and one law
-        π_u − e^S·π_v = (Σ_j k_j·x_j)·q|q| — the coefficient of the element built; when none is
-        (optional groups) the flow is 0 and the law is lifted (big-M).
+        ``{"edges": [positions], "x": [0/1 expressions], "required": bool}``. Element j carries
+        flow only where x_j = 1, and the group has one law π_u − e^S·π_v = Σ_j k_j·q_j|q_j| —
+        the law of the element built (the disaggregated form); when none is built (optional
+        groups) the law is lifted (big-M).
     pins : dict, optional
         Connection position → (set point, value): ``("p_out", bar)`` holds the outlet node's
         pressure, ``("ratio", -)`` the ratio, ``("flow", kg/s)`` the flow, while the element is
@@ -568,30 +568,28 @@ def _alternative_rows(S, form, g, p, pi, q, relax) -> None:
     e0 = edges[0]
     a_, b_ = int(md.u[e0]), int(md.v[e0])
     js = [int(np.searchsorted(form.law, e)) for e in edges]
-    ks = [float(form.k[j]) for j in js]
     es = float(form.es[js[0]])         # e^S: elevation and Z, not the diameter
-    for e in edges[1:]:
-        S.chgVarLb(q[e], 0.0)
-        S.chgVarUb(q[e], 0.0)
-    # tight bounds (loose ones make SCIP's spatial branching fragile): the flow is at most what
-    # the widest pressure difference drives through the element of least resistance
+    # tight bounds (loose ones make SCIP's spatial branching fragile): an element's flow is at
+    # most what the widest pressure difference drives through it, and 0 unless it is built
     lo_u, lo_v = max(float(form.p_lo[a_]), 1.0) ** 2, max(float(form.p_lo[b_]), 1.0) ** 2
     hi_u, hi_v = float(form.p_hi[a_]) ** 2, float(form.p_hi[b_]) ** 2
     fwd_max, bwd_max = max(hi_u - es * lo_v, 0.0), max(es * hi_v - lo_u, 0.0)
-    kmin = min(ks)
-    q_hi = min(max(float(form.f_hi[e0]), 0.0), np.sqrt(fwd_max / kmin) if kmin > 0 else np.inf)
-    q_lo = max(min(float(form.f_lo[e0]), 0.0), -np.sqrt(bwd_max / kmin) if kmin > 0 else -np.inf)
-    S.chgVarLb(q[e0], q_lo)
-    S.chgVarUb(q[e0], q_hi)
-    kx = quicksum(k * x for k, x in zip(ks, xs))
-    gap = pi[a_] - es * pi[b_] - kx * q[e0] * abs(q[e0])
+    terms = []
+    for e, j, x in zip(edges, js, xs):
+        k = float(form.k[j])
+        q_hi = min(max(float(form.f_hi[e]), 0.0), np.sqrt(fwd_max / k) if k > 0 else np.inf)
+        q_lo = max(min(float(form.f_lo[e]), 0.0), -np.sqrt(bwd_max / k) if k > 0 else -np.inf)
+        S.chgVarLb(q[e], q_lo)
+        S.chgVarUb(q[e], q_hi)
+        S.addCons(q[e] <= q_hi * x)
+        S.addCons(q[e] >= q_lo * x)
+        terms.append(k * q[e] * abs(q[e]))
+    gap = pi[a_] - es * pi[b_] - quicksum(terms)
     if g.get("required"):
         S.addCons(gap == 0.0)
     else:
         on = quicksum(xs)
         M = max(fwd_max, bwd_max) * (1.0 + 1e-9) + 1e-6
-        S.addCons(q[e0] <= q_hi * on)
-        S.addCons(q[e0] >= q_lo * on)
         S.addCons(gap <= M * (1 - on))
         S.addCons(gap >= -M * (1 - on))
 
