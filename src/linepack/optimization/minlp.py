@@ -395,7 +395,7 @@ def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact
             S.addCons(q[e] >= min(form.f_lo[e], 0.0) * (1 - d))
         elif c in ("pipe", "drag") and e in alt_of:
             if alt_of[e] == e:
-                _alternative_rows(S, form, alternatives[e], p, pi, q, relax)
+                _alternative_rows(S, form, alternatives[e], p, pi, q, relax, vlo, vhi)
         elif c in ("pipe", "drag"):
             j = int(np.searchsorted(law, e))
             t = _law_rows(S, form, j, e, p, pi, q, relax, guide, 2.0 * top ** 2, prefix)
@@ -557,7 +557,7 @@ def _law_rows(S, form, j, e, p, pi, q, relax, guide=False, big=None, prefix=""):
     return t
 
 
-def _alternative_rows(S, form, g, p, pi, q, relax) -> None:
+def _alternative_rows(S, form, g, p, pi, q, relax, vlo, vhi) -> None:
     """Rows of one group of alternative parallel law elements (``add_network`` notes)."""
     from pyscipopt import quicksum
 
@@ -571,8 +571,9 @@ def _alternative_rows(S, form, g, p, pi, q, relax) -> None:
     es = float(form.es[js[0]])         # e^S: elevation and Z, not the diameter
     # tight bounds (loose ones make SCIP's spatial branching fragile): an element's flow is at
     # most what the widest pressure difference drives through it, and 0 unless it is built
-    lo_u, lo_v = max(float(form.p_lo[a_]), 1.0) ** 2, max(float(form.p_lo[b_]), 1.0) ** 2
-    hi_u, hi_v = float(form.p_hi[a_]) ** 2, float(form.p_hi[b_]) ** 2
+    # (vlo, vhi: the pressure variables' bounds, wide open in the elastic model)
+    lo_u, lo_v = max(float(vlo[a_]), 1.0) ** 2, max(float(vlo[b_]), 1.0) ** 2
+    hi_u, hi_v = float(vhi[a_]) ** 2, float(vhi[b_]) ** 2
     fwd_max, bwd_max = max(hi_u - es * lo_v, 0.0), max(es * hi_v - lo_u, 0.0)
     terms = []
     for e, j, x in zip(edges, js, xs):

@@ -601,7 +601,10 @@ def plan_expansion(case: Any, candidates: dict, demand_scenarios: dict | None = 
             entry["then"] = "no design with the frozen coefficients"
             el = solve_expansion(forms, prog, pins=pins, fuel_cost=fuel_cost, time_limit=time_limit,
                                  exclude=cuts, elastic=True)
-            if el.slacks:
+            if not el.has_solution:
+                entry["then"] += ("; with every limit relaxed still none: the demand exceeds what the "
+                                  "candidates carry at any pressure")
+            elif el.slacks:
                 names = list(scns)
                 entry["then"] += ("; limits no design holds: " + "; ".join(
                     f"{lab} by {a:.3g} (scenario {names[s_]})" for a, s_, lab in el.slacks[:3]))
@@ -635,7 +638,7 @@ def plan_expansion(case: Any, candidates: dict, demand_scenarios: dict | None = 
         table, fuel_musd = evaluate(choice)
         if bool(table["feasible"].all()):
             design = choice
-            status = "optimal" if sol.status == "optimal" else "feasible"
+            status = "optimal" if sol.status in ("optimal", "gaplimit") else "feasible"
             entry["then"] = "verified by simulate"
             break
         entry["then"] = f"fails verification ({next((b for b in table['binding'] if b), 'limit')}): cut off"
@@ -661,9 +664,15 @@ def plan_expansion(case: Any, candidates: dict, demand_scenarios: dict | None = 
                 .reset_index(drop=True))
     if design is None:
         cap, ann = {c: math.nan for c in ("low", "central", "high")}, math.nan
+        why = log[-1]["then"] if log else ""
+        table = pd.DataFrame([{
+            "scenario": nm, "factor": float(dem[nm]), "feasible": False, "binding": why,
+            "demand_mcm_d_20c": -float(scn.nodes.loc[demand_here, "inflow_kg_s"].sum()) * DAY / rho_n / 1e6 / std,
+            "p_min_bar": math.nan, "p_min_node": "", "power_mw": math.nan, "fuel_mcm_d_20c": math.nan,
+            "fuel_pct": math.nan, "fuel_co2_kt_y": math.nan, "delivered_co2_mt_y": math.nan}
+            for nm, scn in scns.items()])
         return ExpansionResult(str(candidates.get("id", "")), status, {}, {}, False, cap, ann,
-                               math.nan, table if table is not None else pd.DataFrame(), log, enum,
-                               time.perf_counter() - t0)
+                               math.nan, table, log, enum, time.perf_counter() - t0)
     cap, ann = annual(design)
     return ExpansionResult(str(candidates.get("id", "")), status, _labels(decs, design), design, True,
                            cap, ann + fuel_musd, fuel_musd, table, log, enum, time.perf_counter() - t0)
@@ -746,10 +755,11 @@ def compare_expansion(case: Any, *, option: str | None = None, demand: str | Non
             t = res.table.iloc[0] if len(res.table) else {}
             row = {"family": o.get("family", ""), "option": o["id"], "title": o.get("title", ""),
                    "demand": dn, "factor": float(f),
-                   "demand_mcm_d_20c": float(t.get("demand_mcm_d_20c", math.nan)) if len(res.table) else math.nan,
+                   "demand_mcm_d_20c": float(t["demand_mcm_d_20c"]) if len(res.table) else math.nan,
                    "status": res.status,
                    "design": ", ".join(f"{k}: {v}" for k, v in res.design.items()),
                    "verified": res.verified, "annual_cost_musd": res.annual_cost_musd,
+                   "why_none": "" if res.verified else (str(t["binding"]) if len(res.table) else ""),
                    **{f"capex_musd_{k}": v for k, v in res.capex_musd.items()},
                    "fuel_cost_musd_y": res.fuel_cost_musd_y}
             for c in ("p_min_bar", "p_min_node", "power_mw", "fuel_mcm_d_20c", "fuel_pct",
