@@ -81,7 +81,8 @@ def test_hand_numbers_bracket_the_demands():
 @pytest.mark.parametrize("demand, expected", [({"design": 1.0}, 400), ({"high": 1.75}, 500),
                                               ({"design": 1.0, "high": 1.75}, 500)])
 def test_line_takes_the_cheapest_diameter_that_carries_every_demand(line, demand, expected):
-    res = plan_expansion(line, LINE_CAND, demand, costs=COSTS, enumerate_designs=True, **KW)
+    res = plan_expansion(line, LINE_CAND, demand, costs=COSTS, enumerate_designs=True,
+                         capacity=True, **KW)
     assert res.verified and res.status == "optimal"
     assert res.design == {"R": f"{expected} mm"}
     capex = PRICES[expected] * 100.0
@@ -95,6 +96,9 @@ def test_line_takes_the_cheapest_diameter_that_carries_every_demand(line, demand
         p_hand = math.sqrt(P_S ** 2 - hand_k(expected / 1e3) * q * q) / 1e5
         assert row["p_min_bar"] == pytest.approx(p_hand, rel=2e-3)
         assert row["p_min_bar"] >= 40.0
+        # capacity: the hand's largest flow with p_A ≥ 40 bar, over this row's demand (bisection 1 %)
+        assert row["capacity_factor"] == pytest.approx(hand_q_max(expected / 1e3) / q, rel=1.5e-2)
+        assert row["capacity_factor"] <= hand_q_max(expected / 1e3) / q * 1.002
 
 
 def test_annuity_factor_by_hand():

@@ -102,7 +102,9 @@ class ExpansionResult:
         One row per demand scenario (the design simulated): ``scenario``, ``factor``,
         ``demand_mcm_d_20c``, ``feasible``, ``binding``, ``p_min_bar``/``p_min_node``
         (lowest pressure at a demand node, absolute), ``power_mw``, ``fuel_mcm_d_20c``,
-        ``fuel_pct``, ``fuel_co2_kt_y``, ``delivered_co2_mt_y``.
+        ``fuel_pct`` and ``fuel_co2_kt_y`` (the candidate stations), ``case_fuel_mcm_d_20c``
+        (every station of the case, whose fuel the objective counts), ``delivered_co2_mt_y``;
+        with ``capacity=True`` also ``capacity_bcm_y_20c`` and ``capacity_factor``.
     log : list of dict
         Each MINLP solved: round, design, objective, SCIP status, seconds, and what followed.
     enumeration : DataFrame or None
@@ -343,8 +345,8 @@ def _scaled(scn: Scenario, demand: list, factor: float, entry: str | None) -> Sc
 # --------------------------------------------------------------------------------------
 def plan_expansion(case: Any, candidates: dict, demand_scenarios: dict | None = None, *,
                    costs: dict | None = None, cost_case: str = "central",
-                   enumerate_designs: bool = False, time_limit: float = 120.0,
-                   margin_bar: float = 0.0, max_refresh: int = 8, max_cuts: int = 4,
+                   enumerate_designs: bool = False, capacity: bool = False,
+                   time_limit: float = 120.0, margin_bar: float = 0.0, max_refresh: int = 8, max_cuts: int = 4,
                    **simulate_kwargs: Any) -> ExpansionResult:
     """Least-cost choice of candidate pipes and stations (module notes).
 
@@ -378,6 +380,10 @@ def plan_expansion(case: Any, candidates: dict, demand_scenarios: dict | None = 
         Which of low/central/high the objective uses.
     enumerate_designs
         Also simulate and cost every combination of options (the cross-check).
+    capacity
+        Also find the design's capacity: the largest multiple of the demand of
+        ``demand_nodes`` (the case's scenario) with every limit held (bisection to 1 %), as
+        ``capacity_bcm_y_20c`` and ``capacity_factor`` (× the row's demand) in ``table``.
     time_limit
         SCIP's time limit per programme [s].
     margin_bar
@@ -520,7 +526,7 @@ def plan_expansion(case: Any, candidates: dict, demand_scenarios: dict | None = 
                    * DAY / rho_n / 1e6 / std,
                    "p_min_bar": math.nan, "p_min_node": "", "power_mw": math.nan,
                    "fuel_mcm_d_20c": math.nan, "fuel_pct": math.nan, "fuel_co2_kt_y": math.nan,
-                   "delivered_co2_mt_y": math.nan}
+                   "delivered_co2_mt_y": math.nan, "case_fuel_mcm_d_20c": math.nan}
             try:
                 res = steady.simulate(net, scn, ctl, **sim_kw)
             except LinepackError as exc:
@@ -538,10 +544,15 @@ def plan_expansion(case: Any, candidates: dict, demand_scenarios: dict | None = 
             e = res.edges
             act = e.index[(e["kind"] == "compressorStation") & e["mode"].astype(str).str.startswith("active")]
             pw = e.loc[act, "power_mw"].astype(float).clip(lower=0).fillna(0.0)
-            fuel_kg_s = sum(float(pw[c]) * 1e6 / (_eta(eff, c, cost_case, forms[0]) * lhv) for c in act)
-            fuel_n = fuel_kg_s / rho_n * DAY / 1e6            # normal mcm/d
-            row["power_mw"] = float(pw.sum())
+
+            def fuel_n_of(ids, pw=pw):                         # normal mcm/d
+                return sum(float(pw[c]) * 1e6 / (_eta(eff, c, cost_case, forms[0]) * lhv)
+                           for c in ids) / rho_n * DAY / 1e6
+            own = [c for c in act if c in cs_dec]
+            fuel_n = fuel_n_of(own)
+            row["power_mw"] = float(pw[own].sum())
             row["fuel_mcm_d_20c"] = fuel_n / std
+            row["case_fuel_mcm_d_20c"] = fuel_n_of(act) / std
             row["fuel_pct"] = (100.0 * fuel_n / (row["demand_mcm_d_20c"] * std)
                                if row["demand_mcm_d_20c"] else math.nan)
             row["fuel_co2_kt_y"] = fuel_n * 1e6 * co2 * 365 / 1e6
@@ -646,6 +657,11 @@ def plan_expansion(case: Any, candidates: dict, demand_scenarios: dict | None = 
         if len(cuts) > max_cuts:
             break
         prev, ks_prev = None, None
+    if design is not None and capacity:
+        cap_abs = _capacity(net0, ctl0, decs, design, scn0, demand_here, candidates.get("balance_entry"),
+                            sim_kw, rho_n, std)
+        table["capacity_bcm_y_20c"] = cap_abs
+        table["capacity_factor"] = cap_abs / (table["demand_mcm_d_20c"] * 365 / 1e3)
     enum = None
     if enumerate_designs:
         rows = []
@@ -678,6 +694,35 @@ def plan_expansion(case: Any, candidates: dict, demand_scenarios: dict | None = 
                            cap, ann + fuel_musd, fuel_musd, table, log, enum, time.perf_counter() - t0)
 
 
+def _capacity(net0, ctl0, decs, choice, scn0, demand, entry, sim_kw, rho_n, std,
+              tol: float = 1e-2) -> float:
+    """Largest demand of ``demand`` [bcm/y, 20 °C] the design carries with every limit held."""
+    from linepack.problems.capacity import check_limits
+    from linepack.problems.steady import simulate
+
+    if not demand:
+        return math.nan
+    net, ctl = _apply(net0, ctl0, decs, choice)
+
+    def ok(f):
+        try:
+            res = simulate(net, _scaled(scn0, demand, f, entry), ctl, **sim_kw)
+        except LinepackError:
+            return False
+        return not check_limits(net, res)
+
+    lo, hi = 0.0, 1.0
+    while ok(hi) and hi < 64:
+        lo, hi = hi, hi * 2.0
+    if lo == 0.0 and not ok(tol):
+        return 0.0
+    while hi - lo > tol * hi:
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if ok(mid) else (lo, mid)
+    q0 = -float(scn0.nodes.loc[demand, "inflow_kg_s"].sum()) * DAY / rho_n / 1e6 / std
+    return lo * q0 * 365 / 1e3
+
+
 def _labels(decs, choice) -> dict:
     return {d.id: (d.labels[choice[d.id]] if choice.get(d.id, -1) >= 0 else "none") for d in decs}
 
@@ -705,7 +750,8 @@ def _co2_factor(gas) -> float:
 
 def compare_expansion(case: Any, *, option: str | None = None, demand: str | None = None,
                       cost_case: str = "central", enumerate_designs: bool = True,
-                      time_limit: float = 120.0, **simulate_kwargs: Any) -> tuple[pd.DataFrame, dict]:
+                      capacity: bool = True, time_limit: float = 120.0,
+                      **simulate_kwargs: Any) -> tuple[pd.DataFrame, dict]:
     """The least-cost design of each candidate set of a case, per demand scenario.
 
     Reads ``meta["options_compared"]["expansion"]`` (the central-asia case: options A, B —
@@ -719,7 +765,9 @@ def compare_expansion(case: Any, *, option: str | None = None, demand: str | Non
         ``demand``, ``factor``, ``demand_mcm_d_20c``, ``status``, ``design``, ``verified``,
         ``annual_cost_musd``, ``capex_musd_low|central|high``, ``fuel_cost_musd_y``,
         ``p_min_bar``/``p_min_node`` (absolute), ``power_mw``, ``fuel_mcm_d_20c``, ``fuel_pct``,
-        ``fuel_co2_kt_y``, ``delivered_co2_mt_y``, ``enumeration_design``,
+        ``fuel_co2_kt_y`` (the option's own stations), ``delivered_co2_mt_y``,
+        ``case_fuel_mcm_d_20c``, ``capacity_bcm_y_20c`` and ``capacity_factor`` (with
+        ``capacity``), ``why_none``, ``enumeration_design``,
         ``enumeration_cost_musd``, ``agree`` (the enumeration's cheapest feasible design costs
         the same), ``rounds`` (programmes solved), ``seconds``, ``least_cost`` ("family" for
         the cheapest verified option of its family at that demand); and the
@@ -749,8 +797,8 @@ def compare_expansion(case: Any, *, option: str | None = None, demand: str | Non
             if demand is not None and dn != demand:
                 continue
             res = plan_expansion(case, o, {dn: f}, costs=costs, cost_case=cost_case,
-                                 enumerate_designs=enumerate_designs, time_limit=time_limit,
-                                 **simulate_kwargs)
+                                 enumerate_designs=enumerate_designs, capacity=capacity,
+                                 time_limit=time_limit, **simulate_kwargs)
             results[(o["id"], dn)] = res
             t = res.table.iloc[0] if len(res.table) else {}
             row = {"family": o.get("family", ""), "option": o["id"], "title": o.get("title", ""),
@@ -763,8 +811,10 @@ def compare_expansion(case: Any, *, option: str | None = None, demand: str | Non
                    **{f"capex_musd_{k}": v for k, v in res.capex_musd.items()},
                    "fuel_cost_musd_y": res.fuel_cost_musd_y}
             for c in ("p_min_bar", "p_min_node", "power_mw", "fuel_mcm_d_20c", "fuel_pct",
-                      "fuel_co2_kt_y", "delivered_co2_mt_y"):
-                row[c] = t[c] if (res.verified and len(res.table)) else (math.nan if c != "p_min_node" else "")
+                      "fuel_co2_kt_y", "delivered_co2_mt_y", "case_fuel_mcm_d_20c",
+                      "capacity_bcm_y_20c", "capacity_factor"):
+                ok = res.verified and len(res.table) and c in res.table
+                row[c] = t[c] if ok else (math.nan if c != "p_min_node" else "")
             en = res.enumeration
             ok = en[en["feasible"]] if en is not None else None
             row["enumeration_design"] = (ok["design"].iloc[0] if ok is not None and len(ok) else
