@@ -229,3 +229,22 @@ def test_cli_expand_bad_cost_exits_2_without_output(capsys, tmp_path):
     assert not report.exists()
     rc, out, err = _cli(capsys, "expand", _case_file(tmp_path, LINE_CAND), "--option", "Z")
     assert rc == 2 and "unknown option 'Z'" in err
+
+
+def test_local_check_replaces_a_design_the_programme_missed(line, monkeypatch):
+    """If the programme misses the cheapest design (here forced: the 400 mm design is cut off
+    in every programme), the local check finds it by simulate and says the result is not
+    proved optimal."""
+    import linepack.optimization.expansion as opt
+
+    real = opt.solve_expansion
+
+    def missing_400(*args, exclude=(), **kw):
+        return real(*args, exclude=list(exclude) + [{"R": 1}], **kw)
+
+    monkeypatch.setattr(opt, "solve_expansion", missing_400)
+    res = plan_expansion(line, LINE_CAND, {"design": 1.0}, costs=COSTS, **KW)
+    assert res.design == {"R": "400 mm"} and res.verified
+    assert res.status == "feasible"
+    assert res.log[-1]["then"].startswith("local check")
+    assert any(e["design"] == {"R": "500 mm"} for e in res.log)
