@@ -619,8 +619,8 @@ def plan_expansion(case: Any, candidates: dict, demand_scenarios: dict | None = 
             el = solve_expansion(forms, prog, pins=pins, fuel_cost=fuel_cost, time_limit=time_limit,
                                  exclude=cuts, elastic=True)
             if not el.has_solution:
-                entry["then"] += ("; with every limit relaxed still none: the demand exceeds what the "
-                                  "candidates carry at any pressure")
+                entry["then"] += ("; with every limit relaxed (λ and Z frozen) still none: the demand "
+                                  "exceeds what the candidates carry at any pressure")
             elif el.slacks:
                 names = list(scns)
                 entry["then"] += ("; limits no design holds: " + "; ".join(
