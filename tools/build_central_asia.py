@@ -1390,7 +1390,14 @@ def build_options(f: Facts, m: Model, cac_total: float) -> dict:
                 "published": (dt, db) == (720, 530)})
     demand = {"north": ["kokshetau", "petropavl", "kokshetau_ishim", "petropavl_ishim"],
               "east": ["semey", "oskemen", "pavlodar"]}
-    expansion = build_expansion(m, per_mm_km, per_mw, rng, sizes, dia, prov, demand)
+    bbs2_usd = float(re.search(r"([\d.]+) bn USD", f.value(PL, "BBS/line 2 (BBSh-2)/cost")).group(1)) * 1e9
+    bbs2_km = float(re.search(r"~([\d,]+) km", f.value(PL, "BBS/line 2 (BBSh-2)/length_km"))
+                    .group(1).replace(",", ""))
+    bbs2 = {"per_km_musd": bbs2_usd / bbs2_km / 1e6,
+            "source": (f"{f.ref(PL, 'BBS/line 2 (BBSh-2)/cost')} / {f.ref(PL, 'BBS/line 2 (BBSh-2)/length_km')}: "
+                       f"{bbs2_usd / 1e9:g} bn USD for ≈{bbs2_km:,.0f} km of pipe and six stations "
+                       "(the stations' cost is in the per-km figure) × A_COST_OPTION_RANGE")}
+    expansion = build_expansion(m, per_mm_km, per_mw, rng, sizes, dia, prov, demand, bbs2)
     return {
         "expansion": expansion,
         "cost_basis": prov,
@@ -1403,7 +1410,7 @@ def build_options(f: Facts, m: Model, cac_total: float) -> dict:
     }
 
 
-def build_expansion(m: Model, per_mm_km, per_mw, rng, sizes, dia, prov, demand) -> dict:
+def build_expansion(m: Model, per_mm_km, per_mw, rng, sizes, dia, prov, demand, bbs2) -> dict:
     """Candidates of the expansion planning (linepack.plan_expansion): per option its routes
     (pipes, diameters with capex per km), stations (sizes with capex per MW) and scenario."""
     conf = ("low: cost ∝ outer diameter × length calibrated on the one published cost with "
@@ -1446,6 +1453,15 @@ def build_expansion(m: Model, per_mm_km, per_mw, rng, sizes, dia, prov, demand) 
                      "pipes": ishim_pipes}],
          "stations": [station("Ishim station", ["cs_ishim"], [m.conns["cs_ishim"]["power_max_mw"]],
                               True)]},
+        {"id": "D", "family": "base", "option": "BBS line 2",
+         "title": "BBS line 2 (stage 1) under option A's 2028–30 winter: is it needed?",
+         "scenario": "gasification-saryarka-2-3", "demand_nodes": demand["north"],
+         "routes": [{"id": "BBS line 2", "required": False,
+                     "pipes": sorted(c for c in m.conns if c.startswith("bbs2_")),
+                     "diameters": [{"od_mm": A("A_BBS2_OD"), "diameter_mm": m.conns["bbs2_beineu_bozoi"]["diameter_mm"],
+                                    "label": f"{A('A_BBS2_OD'):g} mm",
+                                    "capex_musd_per_km": {k: r(bbs2["per_km_musd"] * v, 4) for k, v in rng.items()},
+                                    "published": True, "source": bbs2["source"], "confidence": "medium"}]}]},
         {"id": "C", "family": "east", "option": "OPT_ALTAI",
          "title": "Altai route Barnaul–Rubtsovsk–Semey with branches to Oskemen and Pavlodar",
          "scenario": "gasification-altai", "demand_nodes": demand["east"],
