@@ -513,6 +513,35 @@ ASSUMPTIONS = [
        "Standard outer diameters tried for each new pipe of the gasification options.",
        "The published or assumed diameter of each line and its standard neighbours; walls by "
        "A_WALL_NEW."),
+    _a("A_DISCOUNT_RATE", {"low": 0.06, "central": 0.08, "high": 0.12}, "per year",
+       "Real discount rate that annualises the capex of the gasification options (expansion "
+       "planning: capital recovery factor over A_ASSET_LIFE).",
+       "No financing terms of the options are published. 6–12 % spans state-backed "
+       "infrastructure lending (low) to a commercial emerging-market cost of capital (high)."),
+    _a("A_ASSET_LIFE", 30.0, "years",
+       "Economic life of new pipe and compressor stations for the annualised capex.",
+       "A common depreciation life of gas transmission assets; the physical life of trunk pipe "
+       "is longer (CAC strings are 40–55 years old [pipelines.csv])."),
+    _a("A_OPEX_PIPE", {"low": 0.005, "central": 0.01, "high": 0.02}, "share of capex per year",
+       "Operation and maintenance of new pipe (excluding fuel).",
+       "Not published for Kazakh lines; 0.5–2 % of capex per year is the usual planning range "
+       "for buried steel trunk pipe."),
+    _a("A_OPEX_CS", {"low": 0.02, "central": 0.03, "high": 0.05}, "share of capex per year",
+       "Operation and maintenance of new compressor stations (excluding fuel).",
+       "Not published; gas-turbine stations need 2–5 % of capex per year (overhauls, staff)."),
+    _a("A_GASIF_DEMAND", {"low": 0.7, "central": 1.0, "high": 1.4}, "-",
+       "Demand scenarios of the expansion planning: factors on the design demand of the north "
+       "(Kokshetau, Petropavl: +1.7 bcm/y at the winter design rate) and of the east (Semey, "
+       "Oskemen, Pavlodar: 2.3 bcm/y at winter peak).",
+       "The two figures are single statements [pipelines.csv SARYARKA/phases II-IV/"
+       "capacity_bcm_y_ministry; gasification_options.csv OPT_ALTAI/consumption estimate]; "
+       "regional projections in the facts move by up to 3× (Kostanay 1–1.5 bcm/y today, 4.1 "
+       "projected [gasification_regions.csv]). −30 %/+40 % brackets slow connection uptake and "
+       "the wider Pavlodar scheme (all districts)."),
+    _a("A_EXPANSION_CS_SIZES", [8.0, 16.0], "MW per station",
+       "Sizes offered for each Saryarka phase IV station in the expansion planning: one or two "
+       "8 MW units (A_SARY_CS_POWER is two).",
+       "Unit size of A_SARY_CS_POWER; the cost per MW is A_COST_CS_PER_MW for either size."),
     _a("A_GAS_ONE", "composition A", "-",
        "One gas for the whole model: the Russian pipeline-gas composition A of gas_quality.csv.",
        "The transit gas is West Siberian (97.8–98.8 % CH₄ [STUDOPEDIA_COMP]); composition A "
@@ -1361,7 +1390,16 @@ def build_options(f: Facts, m: Model, cac_total: float) -> dict:
                 "published": (dt, db) == (720, 530)})
     demand = {"north": ["kokshetau", "petropavl", "kokshetau_ishim", "petropavl_ishim"],
               "east": ["semey", "oskemen", "pavlodar"]}
+    bbs2_usd = float(re.search(r"([\d.]+) bn USD", f.value(PL, "BBS/line 2 (BBSh-2)/cost")).group(1)) * 1e9
+    bbs2_km = float(re.search(r"~([\d,]+) km", f.value(PL, "BBS/line 2 (BBSh-2)/length_km"))
+                    .group(1).replace(",", ""))
+    bbs2 = {"per_km_musd": bbs2_usd / bbs2_km / 1e6,
+            "source": (f"{f.ref(PL, 'BBS/line 2 (BBSh-2)/cost')} / {f.ref(PL, 'BBS/line 2 (BBSh-2)/length_km')}: "
+                       f"{bbs2_usd / 1e9:g} bn USD for ≈{bbs2_km:,.0f} km of pipe and six stations "
+                       "(the stations' cost is in the per-km figure) × A_COST_OPTION_RANGE")}
+    expansion = build_expansion(m, per_mm_km, per_mw, rng, sizes, dia, prov, demand, bbs2)
     return {
+        "expansion": expansion,
         "cost_basis": prov,
         "families": {
             "north": {"title": "Kokshetau and Petropavl (+1.7 bcm/y, winter design): Saryarka II–III "
@@ -1369,6 +1407,84 @@ def build_options(f: Facts, m: Model, cac_total: float) -> dict:
                       "demand_nodes": demand["north"], "variants": north},
             "east": {"title": "Semey, Oskemen, Pavlodar (2.3 bcm/y at winter peak): the Altai route (C)",
                      "demand_nodes": demand["east"], "variants": east}},
+    }
+
+
+def build_expansion(m: Model, per_mm_km, per_mw, rng, sizes, dia, prov, demand, bbs2) -> dict:
+    """Candidates of the expansion planning (linepack.plan_expansion): per option its routes
+    (pipes, diameters with capex per km), stations (sizes with capex per MW) and scenario."""
+    conf = ("low: cost ∝ outer diameter × length calibrated on the one published cost with "
+            "diameters (Saryarka II+III); stations per MW from the published phase IV cost")
+
+    def per_km(od):
+        return {k: r(per_mm_km * od * v / 1e6, 4) for k, v in rng.items()}
+
+    def route(rid, pipes, ods, published, required=True):
+        return {"id": rid, "pipes": pipes, "required": required,
+                "diameters": [{"od_mm": od, **dia(pipes[0], od), "label": f"{od} mm",
+                               "capex_musd_per_km": per_km(od), "published": od == published,
+                               "source": "A_COST_PIPE_PER_MM_KM × OD × A_COST_OPTION_RANGE",
+                               "confidence": "low"} for od in ods]}
+
+    def station(sid, ids, mws, required, control=None):
+        out = {"id": sid, "stations": ids, "required": required,
+               "sizes": [{"power_mw": mw, "label": f"{len(ids)} × {mw:g} MW",
+                          "capex_musd_per_mw": {k: r(per_mw * v / 1e6, 4) for k, v in rng.items()},
+                          "source": "A_COST_CS_PER_MW × A_COST_OPTION_RANGE", "confidence": "low"}
+                         for mw in mws]}
+        if control:
+            out["control"] = control
+        return out
+
+    ishim_pipes = sorted(c for c in m.conns if c.startswith("ishim_"))
+    options = [
+        {"id": "A", "family": "north", "option": "OPT_SARYARKA_NORTH",
+         "title": "Saryarka II–III (Astana–Kokshetau–Petropavl), phase IV stations optional",
+         "scenario": "gasification-saryarka-2-3", "demand_nodes": demand["north"],
+         "routes": [route("Saryarka II", ["sary2_astana_kokshetau"], sizes["Saryarka II"], 630),
+                    route("Saryarka III", ["sary3_kokshetau_petropavl"], sizes["Saryarka III"], 426)],
+         "stations": [station("phase IV", ["cs_zhezkazgan", "cs_temirtau"],
+                              A("A_EXPANSION_CS_SIZES"), False)]},
+        {"id": "B", "family": "north", "option": "OPT_ISHIM_ASTANA",
+         "title": "Ishim–Astana import line (also supplies Astana), 50 MW at Ishim",
+         "scenario": "gasification-ishim-astana", "demand_nodes": demand["north"],
+         "balance_entry": "ishim",
+         "routes": [{**route("Ishim–Astana", ishim_pipes, sizes["Ishim–Astana"], A("A_ISHIM_OD")),
+                     "pipes": ishim_pipes}],
+         "stations": [station("Ishim station", ["cs_ishim"], [m.conns["cs_ishim"]["power_max_mw"]],
+                              True)]},
+        {"id": "D", "family": "base", "option": "BBS line 2",
+         "title": "BBS line 2 (stage 1) under option A's 2028–30 winter: is it needed?",
+         "scenario": "gasification-saryarka-2-3", "demand_nodes": demand["north"],
+         "routes": [{"id": "BBS line 2", "required": False,
+                     "pipes": sorted(c for c in m.conns if c.startswith("bbs2_")),
+                     "diameters": [{"od_mm": A("A_BBS2_OD"), "diameter_mm": m.conns["bbs2_beineu_bozoi"]["diameter_mm"],
+                                    "label": f"{A('A_BBS2_OD'):g} mm",
+                                    "capex_musd_per_km": {k: r(bbs2["per_km_musd"] * v, 4) for k, v in rng.items()},
+                                    "published": True, "source": bbs2["source"], "confidence": "medium"}]}]},
+        {"id": "C", "family": "east", "option": "OPT_ALTAI",
+         "title": "Altai route Barnaul–Rubtsovsk–Semey with branches to Oskemen and Pavlodar",
+         "scenario": "gasification-altai", "demand_nodes": demand["east"],
+         "routes": [route("Altai trunk", ["altai_barnaul_rubtsovsk", "altai_rubtsovsk_semey"],
+                          sizes["Altai trunk"], 720),
+                    route("Semey–Oskemen", ["altai_semey_oskemen"], sizes["Altai branches"], 530),
+                    route("Semey–Pavlodar", ["altai_semey_pavlodar"], sizes["Altai branches"], 530)]},
+    ]
+    return {
+        "method": "linepack.plan_expansion: MINLP (SCIP) over the candidates, verified by simulate; "
+                  "see docs/central-asia.md",
+        "costs": {"discount_rate": dict(A("A_DISCOUNT_RATE")), "life_years": A("A_ASSET_LIFE"),
+                  "opex_share_pipe": dict(A("A_OPEX_PIPE")), "opex_share_station": dict(A("A_OPEX_CS")),
+                  "fuel_price_usd_per_1000m3_20c": dict(A("A_FUEL_PRICE")),
+                  "sources": {"discount_rate": "A_DISCOUNT_RATE", "life_years": "A_ASSET_LIFE",
+                              "opex_share_pipe": "A_OPEX_PIPE", "opex_share_station": "A_OPEX_CS",
+                              "fuel_price_usd_per_1000m3_20c": "A_FUEL_PRICE",
+                              "drive_efficiency": "A_DRIVE_EFF (meta.station_drive_efficiency)",
+                              "capex": prov},
+                  "confidence": conf},
+        "demand_scenarios": {k: v for k, v in A("A_GASIF_DEMAND").items()},
+        "demand_source": "A_GASIF_DEMAND on the design demand of each option's scenario",
+        "options": options,
     }
 
 

@@ -56,7 +56,7 @@ import numpy as np
 from linepack import interrupts
 from linepack.errors import InputError
 
-__all__ = ["solve_minlp", "MinlpSolution", "require_scip", "INSTALL_HINT"]
+__all__ = ["solve_minlp", "add_network", "MinlpSolution", "NetworkRows", "require_scip", "INSTALL_HINT"]
 
 #: The one install line of the solver extra (as the README gives it).
 INSTALL_HINT = 'pip install -e ".[minlp]"'
@@ -117,12 +117,9 @@ def solve_minlp(form, variant: str = "exact", *, elastic: bool = False, objectiv
 
     t0 = time.perf_counter()
     md = form.md
-    n, m, cls = md.n, md.m, form.cls
-    u, v = md.u, md.v
-    relax = variant in ("relaxation", "guide")
+    m, cls = md.m, form.cls
     if variant not in ("exact", "relaxation", "guide"):
         raise InputError(f"variant must be 'exact', 'relaxation' or 'guide' (got {variant!r})")
-    guide = variant == "guide"
     S = Model("linepack")
     if not verbose:
         S.hideOutput()
@@ -134,241 +131,16 @@ def solve_minlp(form, variant: str = "exact", *, elastic: bool = False, objectiv
     S.setParam("lp/threads", 1)
     S.setParam("numerics/feastol", 1e-7)
 
-    proof = variant == "relaxation"
-    p_lo = form.p_lo_true.copy() if proof else form.p_lo.copy()
-    p_hi = form.p_hi_true.copy() if proof else form.p_hi.copy()
-    p_lo = np.maximum(p_lo, 1.0)
-    # the elastic model lets pressures go well past every bound (its slacks say by how much)
-    top = form.p_top * (4.0 if elastic else 1.0)
-    slack_terms, labels = [], []
-
-    def soft(expr_le, rhs, weight, label):
-        """expr ≤ rhs, with a slack in the elastic model."""
-        if elastic:
-            s = S.addVar(lb=0.0, name=f"s{len(labels)}")
-            S.addCons(expr_le - s <= rhs)
-            slack_terms.append((weight, s))
-            labels.append(label)
-        else:
-            S.addCons(expr_le <= rhs)
-
-    # ---- nodes
-    vlo, vhi = p_lo, p_hi
-    if elastic:
-        vhi = np.full(n, top)
-        vlo = np.full(n, 1.0)
-        vlo[form.held], vhi[form.held] = form.held_bar, form.held_bar
-    p = [S.addVar(lb=float(vlo[i]), ub=float(vhi[i]), name=f"p{i}") for i in range(n)]
-    if elastic:
-        free = np.ones(n, dtype=bool)
-        free[form.held] = False
-        for i in np.flatnonzero(free):
-            nm = md.node_ids[i]
-            if p_lo[i] > 1.0 + 1e-12:
-                soft(-p[i], -p_lo[i], 1.0, f"node '{nm}' pressure below its minimum [bar]")
-            if p_hi[i] < top - 1e-12:
-                soft(p[i], p_hi[i], 1.0, f"node '{nm}' pressure above its maximum [bar]")
-    law = form.law
-    touch = np.zeros(n, dtype=bool)
-    touch[u[law]] = touch[v[law]] = True
-    pi = {}
-    for i in np.flatnonzero(touch):
-        a, b = float(vlo[i]), float(vhi[i])
-        pi[i] = S.addVar(lb=a * a, ub=b * b, name=f"pi{i}")
-        if relax and not (elastic and exact_squares):
-            S.addCons(pi[i] >= p[i] * p[i])
-            if b > a:
-                S.addCons(pi[i] <= (a + b) * p[i] - a * b)
-        else:
-            # exact; in the elastic model too, where the pressure range is wide open and the
-            # secant would let π drift far above p² (no violation would show)
-            S.addCons(pi[i] == p[i] * p[i])
-    # ---- flows and balances
-    q = [S.addVar(lb=float(form.f_lo[e]), ub=float(form.f_hi[e]), name=f"q{e}") for e in range(m)]
-    if elastic:
-        # flow bounds of pipes, short pipes and resistors that can bind (below the total nominated
-        # flow, e.g. one-way connections to a load) become soft too
-        total = max(float(np.sum(np.maximum(md.inj, 0.0))), float(np.sum(np.maximum(-md.inj, 0.0))))
-        wide = max(2.0 * total, 1.0)
-        for e in np.flatnonzero(np.isin(cls, ("pipe", "drag", "const", "equal"))):
-            label = f"{md.kind[e]} '{md.edge_ids[e]}'"
-            lo_t, hi_t = form.f_lo_true[e], form.f_hi_true[e]
-            if np.isfinite(lo_t) and lo_t > -total:
-                S.chgVarLb(q[e], -wide)
-                soft(-q[e] * (1.0 / _FLOW_UNIT), -lo_t / _FLOW_UNIT, 1.0,
-                     f"{label} flow below its minimum [{_FLOW_UNIT:g} kg/s]")
-            if np.isfinite(hi_t) and hi_t < total:
-                S.chgVarUb(q[e], wide)
-                soft(q[e] * (1.0 / _FLOW_UNIT), hi_t / _FLOW_UNIT, 1.0,
-                     f"{label} flow above its maximum [{_FLOW_UNIT:g} kg/s]")
-    inc = [[] for _ in range(n)]
-    for e in range(m):
-        inc[u[e]].append((-1.0, q[e]))
-        inc[v[e]].append((1.0, q[e]))
-    balance_drop = _balance_drop(form)
-    for i in range(n):
-        if balance_drop[i]:
-            continue
-        S.addCons(quicksum(c * x for c, x in inc[i]) + float(md.inj[i]) == 0.0, name=f"bal{i}")
-
-    # ---- mode indicators
-    ind = {}          # (edge, mode) -> expression (0/1)
-    binaries = {}
-    for e in range(m):
-        allowed = form.modes[e]
-        if not allowed:
-            continue
-        if cls[e] in ("valve", "check"):
-            if len(allowed) == 1:
-                o = 1.0 if allowed[0] == "open" else 0.0
-            else:
-                o = S.addVar(vtype="B", name=f"o{e}")
-                binaries[e] = (o,)
-            ind[(e, "open")], ind[(e, "closed")] = o, 1 - o
-        else:
-            a = (1.0 if "active" in allowed else 0.0) if len(allowed) == 1 else (
-                S.addVar(vtype="B", name=f"a{e}") if "active" in allowed else 0.0)
-            b = (1.0 if "bypass" in allowed else 0.0) if len(allowed) == 1 else (
-                S.addVar(vtype="B", name=f"b{e}") if "bypass" in allowed else 0.0)
-            if len(allowed) > 1:
-                binaries[e] = (a, b)
-                if "closed" not in allowed:
-                    S.addCons(a + b == 1)
-                else:
-                    S.addCons(a + b <= 1)
-            ind[(e, "active")], ind[(e, "bypass")], ind[(e, "closed")] = a, b, 1 - a - b
-    # combined decisions
-    ydec = []
-    for g, grp in enumerate(form.groups):
-        ys = [S.addVar(vtype="B", name=f"y{g}_{k}") for k in range(len(grp["decisions"]))]
-        S.addCons(quicksum(ys) == 1)
-        ydec.append(ys)
-        for k, dec in enumerate(grp["decisions"]):
-            for eid, mode in dec["controls"].items():
-                e = md.edge_ids.get_indexer([eid])[0]
-                if e < 0:
-                    continue
-                key = (e, "open" if mode == "auto" else mode)
-                if key not in ind:
-                    continue
-                x = ind[key]
-                if isinstance(x, float) or isinstance(x, int):
-                    if x < 0.5:
-                        S.addCons(ys[k] == 0)
-                else:
-                    S.addCons(x - ys[k] >= 0)
+    rows = add_network(S, form, variant, elastic=elastic, exact_squares=exact_squares)
+    p, q, ind, binaries, ydec = rows.p, rows.q, rows.ind, rows.binaries, rows.ydec
+    ratio_var, slack_terms, labels = rows.ratio_var, rows.slack_terms, rows.labels
+    power_terms, ratio_terms, drop_terms = list(rows.power.values()), rows.ratio_terms, rows.drop_terms
     for st in exclude:
         terms = []
         for e in binaries:
             terms.append(ind[(e, st[e])] if (e, st[e]) in ind else 0.0)
         if terms:   # at least one mode differs
             S.addCons(quicksum(terms) <= len(terms) - 1)
-
-    Mp = top
-    # ---- connections
-    ratio_var = {}
-    power_terms, ratio_terms, drop_terms = [], [], []
-    for e in range(m):
-        c, a_, b_ = cls[e], u[e], v[e]
-        label = f"{md.kind[e]} '{md.edge_ids[e]}'"
-        if c == "equal":
-            S.addCons(p[a_] == p[b_])
-        elif c == "const":
-            d = S.addVar(vtype="B", name=f"d{e}")
-            dp = float(form.dp_const[e])
-            S.addCons(p[a_] - p[b_] == dp * (2 * d - 1))
-            S.addCons(q[e] <= max(form.f_hi[e], 0.0) * d)
-            S.addCons(q[e] >= min(form.f_lo[e], 0.0) * (1 - d))
-        elif c in ("pipe", "drag"):
-            j = int(np.searchsorted(law, e))
-            t = _law_rows(S, form, j, e, p, pi, q, relax, guide, 2.0 * top ** 2)
-            if t is not None:
-                drop_terms.append(t)
-        elif c in ("valve", "check"):
-            o = ind[(e, "open")]
-            S.addCons(q[e] <= max(form.f_hi[e], 0.0) * o)
-            lo_f = 0.0 if (c == "check" and not elastic) else min(form.f_lo[e], 0.0)
-            S.addCons(q[e] >= lo_f * o)
-            if c == "check" and elastic:
-                soft(-q[e] * (1.0 / _FLOW_UNIT), 0.0, 1.0,
-                     f"{label} flow against its direction [{_FLOW_UNIT:g} kg/s]")
-            dpc = float(min(form.dp_closed[e], Mp))
-            S.addCons(p[a_] - p[b_] <= dpc * (1 - o))
-            S.addCons(p[b_] - p[a_] <= dpc * (1 - o))
-        elif c in ("reg", "cs"):
-            a, b = ind[(e, "active")], ind[(e, "bypass")]
-            S.addCons(q[e] <= max(form.f_hi[e], 0.0) * (a + b))
-            if elastic:   # gas against the direction of a regulator or station, by its slack
-                soft(-q[e] * (1.0 / _FLOW_UNIT) + min(form.f_lo[e], 0.0) * b * (1.0 / _FLOW_UNIT), 0.0, 1.0,
-                     f"{label} flow against its direction [{_FLOW_UNIT:g} kg/s]")
-                S.chgVarLb(q[e], min(float(form.f_lo[e]), -max(float(form.f_hi[e]), 1.0)))
-            else:
-                S.addCons(q[e] >= min(form.f_lo[e], 0.0) * b)
-            if _var(b):
-                S.addCons(p[a_] - p[b_] <= Mp * (1 - b))
-                S.addCons(p[b_] - p[a_] <= Mp * (1 - b))
-            elif b == 1.0:
-                S.addCons(p[a_] == p[b_])
-            li, lo = float(form.loss_in[e]), float(form.loss_out[e])
-            passes = a + b
-            pin_min = form.p_in_min[e]
-            if np.isfinite(pin_min):
-                lim = pin_min + (0 if proof else _margin(form, e))
-                if _var(passes) or passes == 1.0:
-                    soft(-p[a_] - Mp * (1 - passes), -lim, 1.0, f"{label} inlet pressure below its minimum [bar]")
-            pout_max = form.p_out_max[e]
-            if np.isfinite(pout_max):
-                lim = pout_max - (0 if proof else _margin(form, e))
-                if _var(passes) or passes == 1.0:
-                    soft(p[b_] - Mp * (1 - passes), lim, 1.0, f"{label} outlet pressure above its maximum [bar]")
-            if not (_var(a) or a == 1.0):
-                continue
-            if c == "reg":
-                drop = (p[a_] - li) - (p[b_] + lo)
-                S.addCons(drop >= form.dp_min[e] - (Mp + form.dp_min[e]) * (1 - a))
-                if np.isfinite(form.dp_max[e]) and form.dp_max[e] < Mp:
-                    S.addCons(drop <= form.dp_max[e] + 2 * Mp * (1 - a))
-            else:
-                rmax = float(form.rmax_eff()[e])
-                rmin = float(form.ratio_min[e])
-                if rmin > rmax:
-                    if a == 1.0:
-                        S.addCons(q[e] <= -1.0)   # infeasible by data: the model says so
-                    else:
-                        S.addCons(a == 0)
-                    continue
-                if elastic:   # the ratio limit becomes soft: r may go up to the pressure range
-                    r_lim, rmax = rmax, max(rmax, top + form.loss_out[e])
-                r = S.addVar(lb=1.0, ub=max(rmax, 1.0), name=f"r{e}")
-                ratio_var[e] = r
-                if elastic and r_lim < rmax:
-                    soft(r, r_lim, 1.0, f"{label} pressure ratio above its maximum [-]")
-                pin_ = p[a_] - li
-                pout_ = p[b_] + lo
-                Mr = Mp * (rmax + 1.0)
-                S.addCons(pin_ >= 1.0 - Mp * (1 - a))
-                S.addCons(pout_ - r * pin_ <= Mr * (1 - a))
-                S.addCons(r * pin_ - pout_ <= Mr * (1 - a))
-                S.addCons(r >= rmin - (rmin - 1.0) * (1 - a))
-                if _var(a):
-                    S.addCons(r - 1.0 <= (rmax - 1.0) * a)     # r = 1 when not in operation
-                pw = float(form.pw_lo[e] if proof else form.pw[e])
-                ex = float(form.ex_lo[e] if proof else form.ex[e])
-                qa = S.addVar(lb=0.0, ub=max(form.f_hi[e], 0.0), name=f"qa{e}")   # flow in operation
-                S.addCons(qa <= q[e] + max(-form.f_lo[e], 0.0) * (1 - a))
-                S.addCons(qa >= q[e] - max(form.f_hi[e], 0.0) * (1 - a))
-                S.addCons(qa <= max(form.f_hi[e], 0.0) * a)
-                w = S.addVar(lb=0.0, ub=float(rmax ** ex - 1.0) + 1e-9, name=f"w{e}")   # r^ex − 1
-                if relax:
-                    S.addCons(w + 1.0 <= r ** ex)     # w below r^ex − 1 only eases the power row
-                else:
-                    S.addCons(w + 1.0 == r ** ex)
-                power = pw * qa * w
-                power_terms.append(power)
-                ratio_terms.append(r - 1.0)
-                if np.isfinite(form.power_max[e]):
-                    soft(qa * w * (pw / form.power_max[e]), 1.0 - (0 if proof else 1e-4), 10.0,
-                         f"{label} power above its maximum [share]")
 
     # ---- objective
     if elastic:
@@ -380,7 +152,7 @@ def solve_minlp(form, variant: str = "exact", *, elastic: bool = False, objectiv
     elif objective == "tight":
         # least total |π_u − π_v| over the law elements: with π_u − π_v ≥ k·q² the laws hold
         # with equality where nothing else binds (the guide's way to an exact point)
-        obj = quicksum(drop_terms) * (1.0 / top ** 2) + 1e-3 * quicksum(ratio_terms)
+        obj = quicksum(drop_terms) * (1.0 / rows.top ** 2) + 1e-3 * quicksum(ratio_terms)
     else:
         obj = 0.0
     if not isinstance(obj, float):
@@ -424,6 +196,318 @@ def solve_minlp(form, variant: str = "exact", *, elastic: bool = False, objectiv
     return out
 
 
+
+@dataclass
+class NetworkRows:
+    """Handles of one network's variables and rows in a SCIP model (:func:`add_network`)."""
+
+    p: list                      # node pressure variables [bar]
+    q: list                      # connection flow variables [kg/s]
+    ind: dict                    # (edge, mode) -> 0/1 expression
+    binaries: dict               # edge -> its mode binaries
+    ydec: list                   # combined-decision binaries per group
+    ratio_var: dict              # station -> ratio variable
+    power: dict                  # station -> shaft power expression [W]
+    ratio_terms: list
+    drop_terms: list
+    top: float                   # the largest pressure of the model [bar]
+    slack_terms: list            # (weight, slack variable) of the elastic model
+    labels: list                 # what each slack relaxes
+
+
+def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact_squares: bool = True,
+                prefix: str = "", built: dict | None = None, pins: dict | None = None,
+                alternatives: list | None = None) -> NetworkRows:
+    """Add one network's variables and rows (module notes) to the SCIP model ``S``.
+
+    :func:`solve_minlp` adds one network; the expansion problem
+    (:mod:`linepack.optimization.expansion`) adds one per demand scenario, all tied to the same
+    build decisions.
+
+    Parameters
+    ----------
+    prefix : str
+        Prepended to every variable name (one network per scenario in one model).
+    built : dict, optional
+        Station or regulator position → a 0/1 SCIP expression: the element is *in operation*
+        exactly when it is 1; else it takes another of its allowed modes (bypass, or closed).
+    alternatives : list of dict, optional
+        Groups of parallel law elements of which at most one is built:
+        ``{"edges": [positions], "x": [0/1 expressions], "required": bool}``. Element j carries
+        flow only where x_j = 1, and the group has one law π_u − e^S·π_v = Σ_j k_j·q_j|q_j| —
+        the law of the element built (the disaggregated form); when none is built (optional
+        groups) the law is lifted (big-M).
+    pins : dict, optional
+        Connection position → (set point, value): ``("p_out", bar)`` holds the outlet node's
+        pressure, ``("ratio", -)`` the ratio, ``("flow", kg/s)`` the flow, while the element is
+        in operation (the set points of the controls :func:`linepack.simulate` uses).
+    """
+    from pyscipopt import quicksum
+
+    md = form.md
+    n, m, cls = md.n, md.m, form.cls
+    u, v = md.u, md.v
+    relax = variant in ("relaxation", "guide")
+    if variant not in ("exact", "relaxation", "guide"):
+        raise InputError(f"variant must be 'exact', 'relaxation' or 'guide' (got {variant!r})")
+    guide = variant == "guide"
+    built = built or {}
+    pins = pins or {}
+    alternatives = {g["edges"][0]: g for g in (alternatives or [])}
+    alt_of = {e: first for first, g in alternatives.items() for e in g["edges"]}
+    proof = variant == "relaxation"
+    p_lo = form.p_lo_true.copy() if proof else form.p_lo.copy()
+    p_hi = form.p_hi_true.copy() if proof else form.p_hi.copy()
+    p_lo = np.maximum(p_lo, 1.0)
+    # the elastic model lets pressures go well past every bound (its slacks say by how much)
+    top = form.p_top * (4.0 if elastic else 1.0)
+    slack_terms, labels = [], []
+
+    def soft(expr_le, rhs, weight, label):
+        """expr ≤ rhs, with a slack in the elastic model."""
+        if elastic:
+            s = S.addVar(lb=0.0, name=f"{prefix}s{len(labels)}")
+            S.addCons(expr_le - s <= rhs)
+            slack_terms.append((weight, s))
+            labels.append(label)
+        else:
+            S.addCons(expr_le <= rhs)
+
+    # ---- nodes
+    vlo, vhi = p_lo, p_hi
+    if elastic:
+        vhi = np.full(n, top)
+        vlo = np.full(n, 1.0)
+        vlo[form.held], vhi[form.held] = form.held_bar, form.held_bar
+    p = [S.addVar(lb=float(vlo[i]), ub=float(vhi[i]), name=f"{prefix}p{i}") for i in range(n)]
+    if elastic:
+        free = np.ones(n, dtype=bool)
+        free[form.held] = False
+        for i in np.flatnonzero(free):
+            nm = md.node_ids[i]
+            if p_lo[i] > 1.0 + 1e-12:
+                soft(-p[i], -p_lo[i], 1.0, f"node '{nm}' pressure below its minimum [bar]")
+            if p_hi[i] < top - 1e-12:
+                soft(p[i], p_hi[i], 1.0, f"node '{nm}' pressure above its maximum [bar]")
+    law = form.law
+    touch = np.zeros(n, dtype=bool)
+    touch[u[law]] = touch[v[law]] = True
+    pi = {}
+    for i in np.flatnonzero(touch):
+        a, b = float(vlo[i]), float(vhi[i])
+        pi[i] = S.addVar(lb=a * a, ub=b * b, name=f"{prefix}pi{i}")
+        if relax and not (elastic and exact_squares):
+            S.addCons(pi[i] >= p[i] * p[i])
+            if b > a:
+                S.addCons(pi[i] <= (a + b) * p[i] - a * b)
+        else:
+            # exact; in the elastic model too, where the pressure range is wide open and the
+            # secant would let π drift far above p² (no violation would show)
+            S.addCons(pi[i] == p[i] * p[i])
+    # ---- flows and balances
+    q = [S.addVar(lb=float(form.f_lo[e]), ub=float(form.f_hi[e]), name=f"{prefix}q{e}") for e in range(m)]
+    if elastic:
+        # flow bounds of pipes, short pipes and resistors that can bind (below the total nominated
+        # flow, e.g. one-way connections to a load) become soft too
+        total = max(float(np.sum(np.maximum(md.inj, 0.0))), float(np.sum(np.maximum(-md.inj, 0.0))))
+        wide = max(2.0 * total, 1.0)
+        for e in np.flatnonzero(np.isin(cls, ("pipe", "drag", "const", "equal"))):
+            label = f"{md.kind[e]} '{md.edge_ids[e]}'"
+            lo_t, hi_t = form.f_lo_true[e], form.f_hi_true[e]
+            if np.isfinite(lo_t) and lo_t > -total:
+                S.chgVarLb(q[e], -wide)
+                soft(-q[e] * (1.0 / _FLOW_UNIT), -lo_t / _FLOW_UNIT, 1.0,
+                     f"{label} flow below its minimum [{_FLOW_UNIT:g} kg/s]")
+            if np.isfinite(hi_t) and hi_t < total:
+                S.chgVarUb(q[e], wide)
+                soft(q[e] * (1.0 / _FLOW_UNIT), hi_t / _FLOW_UNIT, 1.0,
+                     f"{label} flow above its maximum [{_FLOW_UNIT:g} kg/s]")
+    inc = [[] for _ in range(n)]
+    for e in range(m):
+        inc[u[e]].append((-1.0, q[e]))
+        inc[v[e]].append((1.0, q[e]))
+    balance_drop = _balance_drop(form)
+    for i in range(n):
+        if balance_drop[i]:
+            continue
+        S.addCons(quicksum(c * x for c, x in inc[i]) + float(md.inj[i]) == 0.0, name=f"{prefix}bal{i}")
+
+    # ---- mode indicators
+    ind = {}          # (edge, mode) -> expression (0/1)
+    binaries = {}
+    for e in range(m):
+        allowed = form.modes[e]
+        if not allowed:
+            continue
+        if cls[e] in ("valve", "check"):
+            if len(allowed) == 1:
+                o = 1.0 if allowed[0] == "open" else 0.0
+            else:
+                o = S.addVar(vtype="B", name=f"{prefix}o{e}")
+                binaries[e] = (o,)
+            ind[(e, "open")], ind[(e, "closed")] = o, 1 - o
+        else:
+            a = (1.0 if "active" in allowed else 0.0) if len(allowed) == 1 else (
+                S.addVar(vtype="B", name=f"{prefix}a{e}") if "active" in allowed else 0.0)
+            b = (1.0 if "bypass" in allowed else 0.0) if len(allowed) == 1 else (
+                S.addVar(vtype="B", name=f"{prefix}b{e}") if "bypass" in allowed else 0.0)
+            if len(allowed) > 1:
+                binaries[e] = (a, b)
+                if "closed" not in allowed:
+                    S.addCons(a + b == 1)
+                else:
+                    S.addCons(a + b <= 1)
+            ind[(e, "active")], ind[(e, "bypass")], ind[(e, "closed")] = a, b, 1 - a - b
+    # combined decisions
+    ydec = []
+    for g, grp in enumerate(form.groups):
+        ys = [S.addVar(vtype="B", name=f"{prefix}y{g}_{k}") for k in range(len(grp["decisions"]))]
+        S.addCons(quicksum(ys) == 1)
+        ydec.append(ys)
+        for k, dec in enumerate(grp["decisions"]):
+            for eid, mode in dec["controls"].items():
+                e = md.edge_ids.get_indexer([eid])[0]
+                if e < 0:
+                    continue
+                key = (e, "open" if mode == "auto" else mode)
+                if key not in ind:
+                    continue
+                x = ind[key]
+                if isinstance(x, float) or isinstance(x, int):
+                    if x < 0.5:
+                        S.addCons(ys[k] == 0)
+                else:
+                    S.addCons(x - ys[k] >= 0)
+    Mp = top
+    # ---- connections
+    ratio_var = {}
+    power_terms, ratio_terms, drop_terms = {}, [], []
+    for e in range(m):
+        c, a_, b_ = cls[e], u[e], v[e]
+        label = f"{md.kind[e]} '{md.edge_ids[e]}'"
+        if c == "equal":
+            S.addCons(p[a_] == p[b_])
+        elif c == "const":
+            d = S.addVar(vtype="B", name=f"{prefix}d{e}")
+            dp = float(form.dp_const[e])
+            S.addCons(p[a_] - p[b_] == dp * (2 * d - 1))
+            S.addCons(q[e] <= max(form.f_hi[e], 0.0) * d)
+            S.addCons(q[e] >= min(form.f_lo[e], 0.0) * (1 - d))
+        elif c in ("pipe", "drag") and e in alt_of:
+            if alt_of[e] == e:
+                _alternative_rows(S, form, alternatives[e], p, pi, q, relax, vlo, vhi)
+        elif c in ("pipe", "drag"):
+            j = int(np.searchsorted(law, e))
+            t = _law_rows(S, form, j, e, p, pi, q, relax, guide, 2.0 * top ** 2, prefix)
+            if t is not None:
+                drop_terms.append(t)
+        elif c in ("valve", "check"):
+            o = ind[(e, "open")]
+            S.addCons(q[e] <= max(form.f_hi[e], 0.0) * o)
+            lo_f = 0.0 if (c == "check" and not elastic) else min(form.f_lo[e], 0.0)
+            S.addCons(q[e] >= lo_f * o)
+            if c == "check" and elastic:
+                soft(-q[e] * (1.0 / _FLOW_UNIT), 0.0, 1.0,
+                     f"{label} flow against its direction [{_FLOW_UNIT:g} kg/s]")
+            dpc = float(min(form.dp_closed[e], Mp))
+            S.addCons(p[a_] - p[b_] <= dpc * (1 - o))
+            S.addCons(p[b_] - p[a_] <= dpc * (1 - o))
+        elif c in ("reg", "cs"):
+            a, b = ind[(e, "active")], ind[(e, "bypass")]
+            if e in built:      # in operation exactly when built
+                S.addCons(built[e] - a == 0.0)
+            S.addCons(q[e] <= max(form.f_hi[e], 0.0) * (a + b))
+            pin = pins.get(e)
+            if pin is not None and pin[0] == "p_out" and (_var(a) or a == 1.0):
+                S.addCons(p[b_] - float(pin[1]) <= Mp * (1 - a))
+                S.addCons(float(pin[1]) - p[b_] <= Mp * (1 - a))
+            elif pin is not None and pin[0] == "flow" and (_var(a) or a == 1.0):
+                fb = max(float(form.f_hi[e]), -float(form.f_lo[e]), abs(float(pin[1])))
+                S.addCons(q[e] - float(pin[1]) <= 2 * fb * (1 - a))
+                S.addCons(float(pin[1]) - q[e] <= 2 * fb * (1 - a))
+            elif pin is not None and pin[0] not in ("p_out", "flow", "ratio"):
+                raise InputError(f"{md.kind[e]} '{md.edge_ids[e]}': set point '{pin[0]}' is not "
+                                 "p_out, ratio or flow")
+            if elastic:   # gas against the direction of a regulator or station, by its slack
+                soft(-q[e] * (1.0 / _FLOW_UNIT) + min(form.f_lo[e], 0.0) * b * (1.0 / _FLOW_UNIT), 0.0, 1.0,
+                     f"{label} flow against its direction [{_FLOW_UNIT:g} kg/s]")
+                S.chgVarLb(q[e], min(float(form.f_lo[e]), -max(float(form.f_hi[e]), 1.0)))
+            else:
+                S.addCons(q[e] >= min(form.f_lo[e], 0.0) * b)
+            if _var(b):
+                S.addCons(p[a_] - p[b_] <= Mp * (1 - b))
+                S.addCons(p[b_] - p[a_] <= Mp * (1 - b))
+            elif b == 1.0:
+                S.addCons(p[a_] == p[b_])
+            li, lo = float(form.loss_in[e]), float(form.loss_out[e])
+            passes = a + b
+            pin_min = form.p_in_min[e]
+            if np.isfinite(pin_min):
+                lim = pin_min + (0 if proof else _margin(form, e))
+                if _var(passes) or passes == 1.0:
+                    soft(-p[a_] - Mp * (1 - passes), -lim, 1.0, f"{label} inlet pressure below its minimum [bar]")
+            pout_max = form.p_out_max[e]
+            if np.isfinite(pout_max):
+                lim = pout_max - (0 if proof else _margin(form, e))
+                if _var(passes) or passes == 1.0:
+                    soft(p[b_] - Mp * (1 - passes), lim, 1.0, f"{label} outlet pressure above its maximum [bar]")
+            if not (_var(a) or a == 1.0):
+                continue
+            if c == "reg":
+                drop = (p[a_] - li) - (p[b_] + lo)
+                S.addCons(drop >= form.dp_min[e] - (Mp + form.dp_min[e]) * (1 - a))
+                if np.isfinite(form.dp_max[e]) and form.dp_max[e] < Mp:
+                    S.addCons(drop <= form.dp_max[e] + 2 * Mp * (1 - a))
+            else:
+                rmax = float(form.rmax_eff()[e])
+                rmin = float(form.ratio_min[e])
+                if rmin > rmax:
+                    if a == 1.0:
+                        S.addCons(q[e] <= -1.0)   # infeasible by data: the model says so
+                    else:
+                        S.addCons(a == 0)
+                    continue
+                if elastic:   # the ratio limit becomes soft: r may go up to the pressure range
+                    r_lim, rmax = rmax, max(rmax, top + form.loss_out[e])
+                r = S.addVar(lb=1.0, ub=max(rmax, 1.0), name=f"{prefix}r{e}")
+                ratio_var[e] = r
+                if pin is not None and pin[0] == "ratio":
+                    S.addCons(r - float(pin[1]) <= (rmax + float(pin[1])) * (1 - a))
+                    S.addCons(float(pin[1]) - r <= (rmax + float(pin[1])) * (1 - a))
+                if elastic and r_lim < rmax:
+                    soft(r, r_lim, 1.0, f"{label} pressure ratio above its maximum [-]")
+                pin_ = p[a_] - li
+                pout_ = p[b_] + lo
+                Mr = Mp * (rmax + 1.0)
+                S.addCons(pin_ >= 1.0 - Mp * (1 - a))
+                S.addCons(pout_ - r * pin_ <= Mr * (1 - a))
+                S.addCons(r * pin_ - pout_ <= Mr * (1 - a))
+                S.addCons(r >= rmin - (rmin - 1.0) * (1 - a))
+                if _var(a):
+                    S.addCons(r - 1.0 <= (rmax - 1.0) * a)     # r = 1 when not in operation
+                pw = float(form.pw_lo[e] if proof else form.pw[e])
+                ex = float(form.ex_lo[e] if proof else form.ex[e])
+                qa = S.addVar(lb=0.0, ub=max(form.f_hi[e], 0.0), name=f"{prefix}qa{e}")   # flow in operation
+                S.addCons(qa <= q[e] + max(-form.f_lo[e], 0.0) * (1 - a))
+                S.addCons(qa >= q[e] - max(form.f_hi[e], 0.0) * (1 - a))
+                S.addCons(qa <= max(form.f_hi[e], 0.0) * a)
+                w = S.addVar(lb=0.0, ub=float(rmax ** ex - 1.0) + 1e-9, name=f"{prefix}w{e}")   # r^ex − 1
+                if relax:
+                    S.addCons(w + 1.0 <= r ** ex)     # w below r^ex − 1 only eases the power row
+                else:
+                    S.addCons(w + 1.0 == r ** ex)
+                power = pw * qa * w
+                power_terms[e] = power
+                ratio_terms.append(r - 1.0)
+                if np.isfinite(form.power_max[e]):
+                    soft(qa * w * (pw / form.power_max[e]), 1.0 - (0 if proof else 1e-4), 10.0,
+                         f"{label} power above its maximum [share]")
+
+    return NetworkRows(p=p, q=q, ind=ind, binaries=binaries, ydec=ydec, ratio_var=ratio_var,
+                       power=power_terms, ratio_terms=ratio_terms, drop_terms=drop_terms,
+                       slack_terms=slack_terms, labels=labels, top=top)
+
+
 def _var(x) -> bool:
     return not isinstance(x, (int, float))
 
@@ -433,7 +517,7 @@ def _margin(form, e) -> float:
     return float(form.margin_bar)
 
 
-def _law_rows(S, form, j, e, p, pi, q, relax, guide=False, big=None):
+def _law_rows(S, form, j, e, p, pi, q, relax, guide=False, big=None, prefix=""):
     md = form.md
     a_, b_ = int(md.u[e]), int(md.v[e])
     if not relax:
@@ -448,11 +532,11 @@ def _law_rows(S, form, j, e, p, pi, q, relax, guide=False, big=None):
         es_lo, es_hi = float(form.es_lo[j]), float(form.es_hi[j])
         k_lo, k_hi = float(form.k_lo[j]), float(form.k_hi[j])
     M = big if big is not None else form.p_top ** 2 * 2.0
-    qp = S.addVar(lb=0.0, ub=qp_max, name=f"qp{e}")
-    qn = S.addVar(lb=0.0, ub=qn_max, name=f"qn{e}")
+    qp = S.addVar(lb=0.0, ub=qp_max, name=f"{prefix}qp{e}")
+    qn = S.addVar(lb=0.0, ub=qn_max, name=f"{prefix}qn{e}")
     S.addCons(q[e] == qp - qn)
     if qp_max > 0 and qn_max > 0:
-        d = S.addVar(vtype="B", name=f"d{e}")
+        d = S.addVar(vtype="B", name=f"{prefix}d{e}")
         S.addCons(qp <= qp_max * d)
         S.addCons(qn <= qn_max * (1 - d))
         fwd, bwd = 1 - d, d         # relaxation terms: M·(1 − d) forward, M·d backward
@@ -467,10 +551,48 @@ def _law_rows(S, form, j, e, p, pi, q, relax, guide=False, big=None):
     if bwd is not None:
         S.addCons(k_lo * qn * qn - es_hi * vb + ua <= M * bwd)
         S.addCons(es_lo * vb - ua - k_hi * qn_max * qn <= M * bwd)
-    t = S.addVar(lb=0.0, name=f"t{e}")
+    t = S.addVar(lb=0.0, name=f"{prefix}t{e}")
     S.addCons(t >= ua - vb)
     S.addCons(t >= vb - ua)
     return t
+
+
+def _alternative_rows(S, form, g, p, pi, q, relax, vlo, vhi) -> None:
+    """Rows of one group of alternative parallel law elements (``add_network`` notes)."""
+    from pyscipopt import quicksum
+
+    if relax:
+        raise InputError("alternative law elements (expansion) need the exact variant")
+    md = form.md
+    edges, xs = list(g["edges"]), list(g["x"])
+    e0 = edges[0]
+    a_, b_ = int(md.u[e0]), int(md.v[e0])
+    js = [int(np.searchsorted(form.law, e)) for e in edges]
+    es = float(form.es[js[0]])         # e^S: elevation and Z, not the diameter
+    # tight bounds (loose ones make SCIP's spatial branching fragile): an element's flow is at
+    # most what the widest pressure difference drives through it, and 0 unless it is built
+    # (vlo, vhi: the pressure variables' bounds, wide open in the elastic model)
+    lo_u, lo_v = max(float(vlo[a_]), 1.0) ** 2, max(float(vlo[b_]), 1.0) ** 2
+    hi_u, hi_v = float(vhi[a_]) ** 2, float(vhi[b_]) ** 2
+    fwd_max, bwd_max = max(hi_u - es * lo_v, 0.0), max(es * hi_v - lo_u, 0.0)
+    terms = []
+    for e, j, x in zip(edges, js, xs):
+        k = float(form.k[j])
+        q_hi = min(max(float(form.f_hi[e]), 0.0), np.sqrt(fwd_max / k) if k > 0 else np.inf)
+        q_lo = max(min(float(form.f_lo[e]), 0.0), -np.sqrt(bwd_max / k) if k > 0 else -np.inf)
+        S.chgVarLb(q[e], q_lo)
+        S.chgVarUb(q[e], q_hi)
+        S.addCons(q[e] <= q_hi * x)
+        S.addCons(q[e] >= q_lo * x)
+        terms.append(k * q[e] * abs(q[e]))
+    gap = pi[a_] - es * pi[b_] - quicksum(terms)
+    if g.get("required"):
+        S.addCons(gap == 0.0)
+    else:
+        on = quicksum(xs)
+        M = max(fwd_max, bwd_max) * (1.0 + 1e-9) + 1e-6
+        S.addCons(gap <= M * (1 - on))
+        S.addCons(gap >= -M * (1 - on))
 
 
 def _balance_drop(form) -> np.ndarray:
