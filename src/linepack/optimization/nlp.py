@@ -58,9 +58,11 @@ _FLOW_UNIT = 10.0          # kg/s of wrong-way flow that weigh as much as 1 bar 
 def _casadi():
     try:
         import casadi
-    except ImportError:  # pragma: no cover - exercised where the extra is absent
-        raise InputError("nomination validation needs CasADi (IPOPT): "
-                         "pip install -e \".[optimize]\"") from None
+    except ImportError:
+        from linepack.optimization.minlp import INSTALL_HINT
+
+        raise InputError("the optimisation problems need CasADi (IPOPT), from the extra 'minlp': "
+                         f"{INSTALL_HINT}") from None
     return casadi
 
 

@@ -313,7 +313,7 @@ def _search(network: Network, scenario: Scenario, controls: Controls | None = No
     ------
     InputError
         Bad input (named), a part of the network whose nominations do not balance, or
-        CasADi not installed (``pip install -e ".[optimize]"``).
+        CasADi not installed (``pip install -e ".[minlp]"``).
     """
     from linepack.problems import model, steady
     from linepack.problems.capacity import check_limits
