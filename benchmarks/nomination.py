@@ -32,6 +32,7 @@ import numpy as np
 
 import linepack
 from linepack.problems.capacity import check_limits
+from linepack.problems.operation import station_table
 
 GASLIB = Path(__file__).resolve().parents[1] / "tests" / "data" / "gaslib"
 
@@ -101,12 +102,11 @@ def bench_operation(limit):
         res = linepack.optimize_operation(c.network, c.scenario, c.controls, time_limit=limit)
         sec = time.perf_counter() - t
         d = linepack.simulate(c.network, c.scenario, c.controls)
-        st = d.edges[d.edges["kind"] == "compressorStation"]
-        on = st["mode"].astype(str).str.startswith("active")
-        p_def = float(np.nansum(np.where(on, st["power_mw"], 0.0)))
         v_def = check_limits(c.network, d)
-        # the same drive efficiency and LHV: fuel is proportional to power
-        fuel_def = p_def * res.fuel_mcm_d / res.power_mw if res.power_mw > 0 else float("nan")
+        # the default rule's stations, with the same drive efficiency and LHV as the optimum's
+        tab, _ = station_table(c.network, d, res.drive_efficiency, res.lhv_j_kg,
+                               d.options["normal_density"])
+        p_def, fuel_def = float(tab["power_mw"].sum()), float(tab["fuel_mcm_d"].sum())
         print(f"operation {Path(target).stem}{' / ' + scn if scn else ''}: {res.status} in {sec:.1f} s; "
               f"least-fuel {res.power_mw:.2f} MW, {res.fuel_mcm_d:.4f} mcm/d ({res.fuel_pct:.3f} % of "
               f"throughput), limits violated: {len(res.violations)}; default rule {p_def:.2f} MW, "

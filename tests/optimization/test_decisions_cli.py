@@ -143,3 +143,33 @@ def test_optimize_operation_rejects_a_time_limit_not_above_zero():
     net, scn = _line()
     with pytest.raises(linepack.InputError, match="time limit must be > 0"):
         linepack.optimize_operation(net, scn, time_limit=0.0)
+
+
+# ---- least-fuel operation against the default control rule ------------------------------------
+GASLIB = __import__("pathlib").Path(__file__).resolve().parents[1] / "data" / "gaslib"
+
+
+@pytest.mark.parametrize("target, scenario", [
+    (str(GASLIB / "GasLib-40" / "GasLib-40.net"), None),
+    ("central-asia", "transit-11bcm-target-one-string-compressed")])
+def test_least_fuel_operation_holds_every_limit_and_burns_no_more_than_the_default_rule(target, scenario):
+    """The operation found is simulated by simulate (every limit held) and its fuel, with the same
+    drive efficiency and LHV, is not above the fuel of the case's own controls (the default rule):
+    the default rule's set points are one feasible operation of the same nomination."""
+    from linepack.problems.capacity import check_limits
+    from linepack.problems.operation import station_table
+
+    c = linepack.open_case(target, scenario)
+    res = linepack.optimize_operation(c.network, c.scenario, c.controls, time_limit=120)
+    assert res.status == "optimal" and res.violations == []
+    again = linepack.simulate(c.network, res.scenario, res.controls)
+    assert check_limits(c.network, again) == []
+    default = linepack.simulate(c.network, c.scenario, c.controls)
+    assert check_limits(c.network, default) == []
+    tab, _ = station_table(c.network, default, res.drive_efficiency, res.lhv_j_kg,
+                           default.options["normal_density"])
+    assert res.fuel_mcm_d <= float(tab["fuel_mcm_d"].sum()) * (1 + 1e-9) + 1e-12
+    # fuel = shaft power / (η_drive · LHV), per station
+    np.testing.assert_allclose(res.stations["fuel_kg_s"],
+                               res.stations["power_mw"] * 1e6 / (res.drive_efficiency * res.lhv_j_kg),
+                               rtol=1e-12)

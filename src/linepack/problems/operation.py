@@ -61,6 +61,8 @@ class OperationResult:
     nomination : NominationResult
         The validation the operation started from.
     seconds : float
+    drive_efficiency, lhv_j_kg : float
+        The station drive efficiency [-] and fuel lower heating value [J/kg] the fuel figures use.
     """
 
     status: str
@@ -75,6 +77,8 @@ class OperationResult:
     violations: list
     nomination: Any = field(repr=False)
     seconds: float
+    drive_efficiency: float = float("nan")
+    lhv_j_kg: float = float("nan")
 
 
 def station_table(network: Network, result, drive_efficiency: float, lhv_j_kg: float,
@@ -161,7 +165,7 @@ def optimize_operation(network: Network, scenario: Scenario | None = None, contr
         fm = float(tab["fuel_mcm_d"].sum()) if len(tab) else 0.0
         fp = float(tab["fuel_pct"].sum()) if len(tab) else 0.0
         return OperationResult(status, objective, ctl, scn, result, tab, pw, fm, fp, list(viols), nom,
-                               time.perf_counter() - t0)
+                               time.perf_counter() - t0, form.drive_efficiency, form.lhv)
 
     if nom.status != "validated" or nom.modes is None:
         status = "infeasible" if nom.status == "infeasible" else "undecided"
