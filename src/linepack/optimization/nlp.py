@@ -93,7 +93,12 @@ class FixedStateNLP:
     """The continuous programme for fixed element modes (``mode`` per connection)."""
 
     def __init__(self, md, mode: np.ndarray, margin_bar: float, p_start, m_start, objective: str = "lift",
-                 max_seconds: float | None = None):
+                 max_seconds: float | None = None, cache: dict | None = None):
+        """``cache``: a dict shared by the programmes of one network (a sweep of nominations):
+        IPOPT's solvers are built once per structure (the modes, the balance rows, the nodes
+        with pressure bounds, the held nodes) and reused; the nomination's flows, its flow scale
+        and reference pressure enter them as parameters, its bounds as numbers. A cached solver
+        keeps the wall-time limit of ``cache["max_seconds"]`` (else that of its first use)."""
         ca = _casadi()
         self.md, self.mode = md, mode
         kind = md.kind
@@ -124,6 +129,8 @@ class FixedStateNLP:
         PW = ca.SX.sym("pw", cs.size)                    # W per (flow unit) per (r^e − 1)
         EXP = ca.SX.sym("ex", cs.size)                   # (κ − 1)/κ
         EPS2 = ca.SX.sym("eps2")                         # |m| ≈ √(m² + ε²) (flow units²)
+        FS = ca.SX.sym("fs")                             # kg/s per flow unit
+        IPREF2 = ca.SX.sym("ipref2")                     # 1 / p_ref² [bar⁻²]
         g, lbg, ubg = [], [], []
 
         slacks, weights = [], []
@@ -157,12 +164,16 @@ class FixedStateNLP:
         keep = self._balance_rows(md, u, v)
         if keep.size:
             Ak = A[keep].tocsc()
-            rows(ca.mtimes(ca.DM(Ak), M) + md.inj[keep] / self.fs, 0.0, 0.0)
+            INJ = ca.SX.sym("inj", keep.size)            # nominated inflow / fs
+            rows(ca.mtimes(ca.DM(Ak), M) + INJ, 0.0, 0.0)
+        else:
+            INJ = ca.SX.sym("inj", 0)
+        self.inj_par = md.inj[keep] / self.fs
         if law.size:
             mu_, mv_ = u[law], v[law]
             ml = M[law.tolist()]
             rows((P[mu_.tolist()] ** 2 - ES * P[mv_.tolist()] ** 2
-                  - K * ml * ca.sqrt(ml ** 2 + EPS2)) / p_ref ** 2, 0.0, 0.0)
+                  - K * ml * ca.sqrt(ml ** 2 + EPS2)) * IPREF2, 0.0, 0.0)
         if const.size:
             mc = M[const.tolist()]
             dp = md.dp_const[e[const]] / BAR
@@ -245,7 +256,7 @@ class FixedStateNLP:
         check = np.flatnonzero((k_e == "checkValve") & (md_ != "closed"))
         fwd = np.concatenate([reg, cs, check])
         if fwd.size:  # regulators and stations in operation, and check valves, pass gas forward only
-            at_least(M[fwd.tolist()] * (self.fs / _FLOW_UNIT), 0.0, 1.0,
+            at_least(M[fwd.tolist()] * (FS / _FLOW_UNIT), 0.0, 1.0,
                      f"flow against its direction [{_FLOW_UNIT:g} kg/s]", edges=e[fwd])
         lift = ca.sum1(P[v[cs].tolist()] - P[u[cs].tolist()]) if cs.size else 0.0
         S = ca.vertcat(*slacks)
@@ -267,19 +278,34 @@ class FixedStateNLP:
         self.lbx = np.r_[p_lb, m_lb, np.zeros(ns)]
         self.ubx = np.r_[p_ub, m_ub, np.full(ns, np.inf)]
         self.lbg, self.ubg = np.concatenate(lbg), np.concatenate(ubg)
-        par = ca.vertcat(ES, K, PW, EXP, EPS2)
+        par = ca.vertcat(ES, K, PW, EXP, EPS2, INJ, FS, IPREF2)
+        self.extra_par = np.r_[self.inj_par, self.fs, 1.0 / p_ref ** 2]
         nlp = {"x": x, "f": obj, "g": ca.vertcat(*g), "p": par}
+        self.deadline = None if max_seconds is None else time.perf_counter() + max_seconds
+        key = None
+        if cache is not None:
+            # everything else in the expressions is the network's own (one network per cache)
+            key = (objective, tuple(mode), keep.tobytes(), lo_b.tobytes(), hi_b.tobytes(),
+                   held.tobytes(), ns, self.lbg.size)
+            if "max_seconds" in cache:
+                max_seconds = cache["max_seconds"]
         opts = {"ipopt.print_level": 0, "print_time": False, "ipopt.sb": "yes",
                 "ipopt.tol": 1e-9, "ipopt.constr_viol_tol": 1e-9, "ipopt.max_iter": 3000,
                 "ipopt.mu_strategy": "adaptive"}
         if max_seconds is not None:
             opts["ipopt.max_wall_time"] = max(float(max_seconds), 0.05)
-        self.deadline = None if max_seconds is None else time.perf_counter() + max_seconds
-        self.cold = ca.nlpsol("nomination", "ipopt", nlp, opts)
-        # the refresh rounds start from the previous optimum and its multipliers
-        self.warm = ca.nlpsol("nomination_warm", "ipopt", nlp, {
-            **opts, "ipopt.warm_start_init_point": "yes", "ipopt.mu_init": 1e-6,
-            "ipopt.warm_start_bound_push": 1e-9, "ipopt.warm_start_mult_bound_push": 1e-9})
+        if key is not None and key in cache:
+            self.cold, self.warm = cache[key]
+            self.reused = True
+        else:
+            self.cold = ca.nlpsol("nomination", "ipopt", nlp, opts)
+            # the refresh rounds start from the previous optimum and its multipliers
+            self.warm = ca.nlpsol("nomination_warm", "ipopt", nlp, {
+                **opts, "ipopt.warm_start_init_point": "yes", "ipopt.mu_init": 1e-6,
+                "ipopt.warm_start_bound_push": 1e-9, "ipopt.warm_start_mult_bound_push": 1e-9})
+            self.reused = False
+            if key is not None:
+                cache[key] = (self.cold, self.warm)
         if not np.any(m_start[e]) and keep.size:   # minimum-norm flows that meet the balances
             m_start = np.zeros(md.m)
             m_start[e] = spla.lsqr(Ak, -md.inj[keep], atol=1e-10, btol=1e-10)[0]
@@ -337,7 +363,7 @@ class FixedStateNLP:
             eps2 = 1e-6 if k == 0 else 1e-12
             solver = self.cold if k == 0 else self.warm
             with interrupts.watched():    # CasADi drops Ctrl-C/SIGTERM: raise it after the solve
-                sol = solver(x0=x0, p=np.r_[np.concatenate(coef), eps2], lbx=self.lbx, ubx=self.ubx,
+                sol = solver(x0=x0, p=np.r_[np.concatenate(coef), eps2, self.extra_par], lbx=self.lbx, ubx=self.ubx,
                              lbg=self.lbg, ubg=self.ubg, **lam)
             success = bool(solver.stats()["success"])
             x0 = np.asarray(sol["x"]).ravel()
