@@ -346,28 +346,36 @@ class FixedStateNLP:
         pw = md.eos.z(p_s, md.T, md.gas) * md.R * md.T / ex / eta * self.fs
         return es, k, pw, ex
 
-    def solve(self, p_bar, m):
+    def solve(self, p_bar, m, lam0=None, law_gap: float = _LAW_GAP):
         """Solve, refreshing λ and Z from the solution until the frozen laws hold with the
         refreshed ones (to :data:`_LAW_GAP` of p_ref², at most :data:`_MAX_REFRESH` rounds: where
         the optimum is not unique, e.g. flows round a loop of an infeasible case, the rounds may
-        not settle further); returns (p_bar, m, violation, IPOPT's success)."""
+        not settle further); returns (p_bar, m, violation, IPOPT's success).
+
+        ``lam0``: multipliers of a programme of the same structure (``self.lam`` after its solve;
+        a sweep's previous nomination): the first round is then a warm start without the
+        smoothing of |m|, and may be the last where λ and Z do not move. ``law_gap``: the refresh
+        tolerance (× p_ref²)."""
         md = self.md
         x0 = self.x0
         coef = self.coefficients(p_bar, m)
         success = False
-        lam = {}
+        warm0 = (lam0 is not None and np.size(lam0.get("lam_x0", [])) == self.lbx.size
+                 and np.size(lam0.get("lam_g0", [])) == self.lbg.size)
+        lam = dict(lam0) if warm0 else {}
         for k in range(_MAX_REFRESH):
             if k > 0 and self.deadline is not None and time.perf_counter() > self.deadline:
                 break
             # the first solve smooths |m| over 0.1 % of the flow scale, the rounds after it over 1e-6
-            eps2 = 1e-6 if k == 0 else 1e-12
-            solver = self.cold if k == 0 else self.warm
+            eps2 = 1e-6 if k == 0 and not warm0 else 1e-12
+            solver = self.cold if k == 0 and not warm0 else self.warm
             with interrupts.watched():    # CasADi drops Ctrl-C/SIGTERM: raise it after the solve
                 sol = solver(x0=x0, p=np.r_[np.concatenate(coef), eps2, self.extra_par], lbx=self.lbx, ubx=self.ubx,
                              lbg=self.lbg, ubg=self.ubg, **lam)
             success = bool(solver.stats()["success"])
+            self.rounds = k + 1
             x0 = np.asarray(sol["x"]).ravel()
-            lam = {"lam_x0": sol["lam_x"], "lam_g0": sol["lam_g"]}
+            lam = {"lam_x0": np.asarray(sol["lam_x"]).ravel(), "lam_g0": np.asarray(sol["lam_g"]).ravel()}
             p_bar = x0[:md.n]
             m = np.zeros(md.m)
             m[self.edges] = x0[md.n:md.n + self.edges.size] * self.fs
@@ -377,8 +385,9 @@ class FixedStateNLP:
             mm = m[el] / self.fs
             gap = np.abs((new[0] - coef[0]) * p_bar[md.v[el]] ** 2 + (new[1] - coef[1]) * mm * np.abs(mm))
             coef = new
-            if k > 0 and (not gap.size or gap.max() <= _LAW_GAP * (md.p_ref / BAR) ** 2):
+            if (k > 0 or warm0) and (not gap.size or gap.max() <= law_gap * (md.p_ref / BAR) ** 2):
                 break
+        self.lam = lam
         slack = x0[md.n + self.edges.size:]
         viol = float(self.weights @ slack)
         given = sorted(((float(w * x), lab, el) for w, x, lab, el

@@ -527,7 +527,7 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
     n_prog = 0
     best = None            # (violation, mode, p, m, shortfalls, choice)
 
-    def nlp(mode, p_start, m_start, choice, details=False):
+    def nlp(mode, p_start, m_start, choice, details=False, lam0=None):
         nonlocal n_prog, best
         if left() <= 0:
             return None
@@ -538,7 +538,12 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
             return None
         n_prog += 1
         tn = time.perf_counter()
-        p, m, viol, ok = prog.solve(p_start, m_start)
+        if _reuse is not None and "law_gap" in _reuse:
+            p, m, viol, ok = prog.solve(p_start, m_start, lam0=lam0, law_gap=_reuse["law_gap"])
+        else:
+            p, m, viol, ok = prog.solve(p_start, m_start, lam0=lam0)
+        if _reuse is not None and ok:
+            _reuse.setdefault("lam", {})[tuple(mode)] = prog.lam
         timings["nlp"] = timings.get("nlp", 0.0) + time.perf_counter() - tn
         viol = viol if ok else np.inf
         if best is None or viol < best[0]:
@@ -578,7 +583,8 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
     if _reuse is not None and _reuse.get("previous") is not None:
         pm, pp, pq, pc = _reuse["previous"]
         tw = time.perf_counter()
-        got = nlp(np.asarray(pm, dtype=object).copy(), pp, pq, list(pc))
+        got = nlp(np.asarray(pm, dtype=object).copy(), pp, pq, list(pc),
+                  lam0=_reuse.get("lam", {}).get(tuple(pm)))
         timings["previous"] = time.perf_counter() - tw
         if got is not None and got[0] <= 1e-6:
             out = finish("validated")

@@ -46,11 +46,17 @@ class NominationValidator:
     reuse : bool
         False runs each nomination as :func:`linepack.validate_nomination` alone would (for
         comparison).
+    refresh_tol : float
+        With ``reuse``: the exact programme's refresh of λ and Z stops when no pipe law changes
+        by more than this × p_ref² (a lone validation: 10⁻⁹, which the refresh often reaches only
+        slowly, a few % a round). The default 10⁻⁷ is about 10⁻⁵ bar at 80 bar, a thousandth of
+        the 0.01 bar margin; ``validated`` is still checked by :func:`linepack.simulate`.
     """
 
     def __init__(self, network: Any, controls: Controls | None = None, *, time_limit: float = 300.0,
                  margin_bar: float = 0.01, method: str = "minlp", max_choices: int = 64,
-                 max_repairs: int = 4, reuse: bool = True, friction: Any = None, eos: Any = None,
+                 max_repairs: int = 4, reuse: bool = True, refresh_tol: float = 1e-7,
+                 friction: Any = None, eos: Any = None,
                  viscosity: Any = None, gas: Any = None, temperature: float | None = None):
         from linepack.network.case import Case
 
@@ -70,7 +76,9 @@ class NominationValidator:
         self.kw = dict(time_limit=time_limit, margin_bar=margin_bar, method=method,
                        max_choices=max_choices, max_repairs=max_repairs)
         self.reuse = bool(reuse)
-        self._state: dict = {}
+        self._state: dict = {"law_gap": float(refresh_tol)}
+        if not (0 < self._state["law_gap"] < 1e-3):
+            raise InputError(f"NominationValidator: refresh_tol must be in (0, 1e-3) (got {refresh_tol!r})")
         try:
             if float(time_limit) > 0:
                 self._state["max_seconds"] = float(time_limit)
