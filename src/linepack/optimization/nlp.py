@@ -93,12 +93,17 @@ class FixedStateNLP:
     """The continuous programme for fixed element modes (``mode`` per connection)."""
 
     def __init__(self, md, mode: np.ndarray, margin_bar: float, p_start, m_start, objective: str = "lift",
-                 max_seconds: float | None = None, cache: dict | None = None):
+                 max_seconds: float | None = None, cache: dict | None = None, fuel=None):
         """``cache``: a dict shared by the programmes of one network (a sweep of nominations):
         IPOPT's solvers are built once per structure (the modes, the balance rows, the nodes
         with pressure bounds, the held nodes) and reused; the nomination's flows, its flow scale
         and reference pressure enter them as parameters, its bounds as numbers. A cached solver
-        keeps the wall-time limit of ``cache["max_seconds"]`` (else that of its first use)."""
+        keeps the wall-time limit of ``cache["max_seconds"]`` (else that of its first use).
+
+        ``fuel``: (η_drive, LHV [J/kg], fuel node position per connection) — every station in
+        operation then draws shaft power / (η_drive · LHV) at its fuel node in the mass balance
+        (:mod:`linepack.problems.fuel`), supplied by the held node, else by the largest entry of
+        its part (the node simulate's check holds)."""
         ca = _casadi()
         self.md, self.mode = md, mode
         kind = md.kind
@@ -161,11 +166,24 @@ class FixedStateNLP:
         # balance of a part is implied by its nominations; it is checked up front)
         A = sp.csr_matrix((np.r_[np.ones(ne), -np.ones(ne)],
                            (np.r_[v, u], np.r_[np.arange(ne), np.arange(ne)])), shape=(n, ne))
-        keep = self._balance_rows(md, u, v)
+        keep = self._balance_rows(md, u, v, supply_first=fuel is not None)
         if keep.size:
             Ak = A[keep].tocsc()
             INJ = ca.SX.sym("inj", keep.size)            # nominated inflow / fs
-            rows(ca.mtimes(ca.DM(Ak), M) + INJ, 0.0, 0.0)
+            bal = ca.mtimes(ca.DM(Ak), M) + INJ
+            if fuel is not None and cs.size:
+                eta_d, lhv, fnode = fuel
+                li0 = np.nan_to_num(md.loss_in[e[cs]] / BAR)
+                lo0 = np.nan_to_num(md.loss_out[e[cs]] / BAR)
+                r_ = (P[v[cs].tolist()] + lo0) / (P[u[cs].tolist()] - li0)
+                burnt = PW * M[cs.tolist()] * (r_ ** EXP - 1.0) / (eta_d * lhv) / FS   # flow units
+                pos = {int(k): i for i, k in enumerate(keep)}
+                rr = [(pos[int(fnode[e[c]])], j) for j, c in enumerate(cs) if int(fnode[e[c]]) in pos]
+                if rr:
+                    B = sp.csc_matrix((np.ones(len(rr)), ([a for a, _ in rr], [b for _, b in rr])),
+                                      shape=(keep.size, cs.size))
+                    bal = bal - ca.mtimes(ca.DM(B), burnt)
+            rows(bal, 0.0, 0.0)
         else:
             INJ = ca.SX.sym("inj", 0)
         self.inj_par = md.inj[keep] / self.fs
@@ -285,7 +303,7 @@ class FixedStateNLP:
         key = None
         if cache is not None:
             # everything else in the expressions is the network's own (one network per cache)
-            key = (objective, tuple(mode), keep.tobytes(), lo_b.tobytes(), hi_b.tobytes(),
+            key = (objective, None if fuel is None else fuel[:2], tuple(mode), keep.tobytes(), lo_b.tobytes(), hi_b.tobytes(),
                    held.tobytes(), ns, self.lbg.size)
             if "max_seconds" in cache:
                 max_seconds = cache["max_seconds"]
@@ -313,7 +331,7 @@ class FixedStateNLP:
                         np.zeros(ns)]
 
     @staticmethod
-    def _balance_rows(md, u, v) -> np.ndarray:
+    def _balance_rows(md, u, v, supply_first: bool = False) -> np.ndarray:
         lab = parts(md.n, u, v)
         nc = lab.max() + 1
         drop = np.zeros(md.n, dtype=bool)
@@ -328,7 +346,8 @@ class FixedStateNLP:
                 raise InputError(f"nodes {names}{' and more' if members.size > 5 else ''} form a part "
                                  f"of the network (under these valve states) whose nominations do not "
                                  f"balance: {total:+.6g} kg/s; entries must equal exits")
-            drop[members[np.argmax(np.abs(md.inj[members]))]] = True
+            # the node left out takes the rest: the largest flow, or (fuel drawn) the largest entry
+            drop[members[np.argmax(md.inj[members] if supply_first else np.abs(md.inj[members]))]] = True
         return np.flatnonzero(~drop)
 
     def coefficients(self, p_bar, m):
