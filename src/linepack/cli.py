@@ -771,13 +771,15 @@ def optimize(
     time_limit: float = typer.Option(300.0, "--time-limit", help="Wall-clock budget, s (> 0)."),
     margin_bar: float = typer.Option(0.01, "--margin", min=0.0, help="Pressure bounds tightened by this much, bar."),
     drive_efficiency: Optional[float] = typer.Option(None, "--drive-efficiency", help="Station drive efficiency (default 0.35)."),
+    fuel_gas: bool = typer.Option(False, "--fuel-gas", help="Draw each station's fuel from the network (at GasLib's fuelGasVertex, else the inlet; the largest entry supplies it) in the optimisation and its check by simulation."),
 ) -> None:
     """Least fuel (or power) operation: station states, ratios, power and fuel under every limit."""
     opened = linepack.open_case(target, scenario)
     _need_scenario(opened)
     res = linepack.optimize_operation(opened.network, opened.scenario, opened.controls,
                                       objective=objective, time_limit=time_limit,
-                                      margin_bar=margin_bar, drive_efficiency=drive_efficiency)
+                                      margin_bar=margin_bar, drive_efficiency=drive_efficiency,
+                                      fuel_gas=fuel_gas)
     t = Table(title=f"optimal operation ({objective}) — {opened.scenario.name or 'scenario'}")
     for c in ("station", "state", "ratio", "power MW", "fuel mcm/d", "fuel % of throughput"):
         t.add_column(c)

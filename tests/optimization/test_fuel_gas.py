@@ -142,3 +142,20 @@ def test_optimize_operation_with_fuel_drawn_holds_every_limit_and_the_entry_supp
     assert off.result.nodes.at["src", "inflow_kg_s"] == pytest.approx(50.0, rel=1e-9)
     # drawing the fuel costs power: the station lifts the extra flow's pressure drop too
     assert on.power_mw > off.power_mw
+
+
+def test_cli_optimize_fuel_gas_prints_the_fuel_the_api_draws(tmp_path, capsys):
+    pytest.importorskip("casadi", reason="needs the 'minlp' extra (CasADi)")
+    pytest.importorskip("pyscipopt", reason="needs the 'minlp' extra (PySCIPOpt)")
+    from linepack import Case
+    from linepack.cli import main
+
+    net, scn = _net(held=False)
+    path = tmp_path / "cs.json"
+    linepack.write_native(Case(net, {"nom": scn}, {"nom": Controls(None)}, {"nom": "nom"}), path)
+    api = linepack.optimize_operation(linepack.open_case(str(path)), time_limit=30, fuel_gas=True)
+    assert main(["optimize", str(path), "--fuel-gas", "--time-limit", "30"]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if "│ cs " in line or line.strip().startswith("cs "))
+    assert f"{api.stations.at['cs', 'fuel_mcm_d']:.4f}" in row
+    assert "status: optimal" in out
