@@ -46,7 +46,7 @@ def test_sweep_validates_each_nomination_from_the_previous_solution(cases, monke
     net = cases[0].network
     out = linepack.validate_nominations(net, {d: c.scenario for d, c in zip(DAYS, cases)}, time_limit=60)
     assert list(out) == DAYS
-    for day, c in zip(DAYS, cases):
+    for day in DAYS:
         r = out[day]
         assert r.status == "validated" and r.feasible, (day, r.shortfalls[:3])
         assert check_limits(net, linepack.simulate(net, r.scenario, r.controls), tol_bar=1e-6) == []
