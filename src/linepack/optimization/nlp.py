@@ -53,6 +53,8 @@ _FREE = ("controlValve", "compressorStation")
 #: the balance rows (or the held one) takes the rest. [-]
 BALANCE_TOL = 1e-3
 _FLOW_UNIT = 10.0          # kg/s of wrong-way flow that weigh as much as 1 bar of violation
+#: Solvers a sweep's cache keeps (structures of modes and bounds; the oldest is dropped).
+CACHE_SIZE = 64
 
 
 def _casadi():
@@ -323,6 +325,9 @@ class FixedStateNLP:
                 "ipopt.warm_start_bound_push": 1e-9, "ipopt.warm_start_mult_bound_push": 1e-9})
             self.reused = False
             if key is not None:
+                solvers = [k for k in cache if isinstance(k, tuple)]
+                if len(solvers) >= CACHE_SIZE:      # the oldest structure goes
+                    del cache[solvers[0]]
                 cache[key] = (self.cold, self.warm)
         if not np.any(m_start[e]) and keep.size:   # minimum-norm flows that meet the balances
             m_start = np.zeros(md.m)

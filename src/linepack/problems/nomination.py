@@ -543,7 +543,11 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
         else:
             p, m, viol, ok = prog.solve(p_start, m_start, lam0=lam0)
         if _reuse is not None and ok:
-            _reuse.setdefault("lam", {})[tuple(mode)] = prog.lam
+            lams = _reuse.setdefault("lam", {})
+            lams.pop(tuple(mode), None)
+            lams[tuple(mode)] = prog.lam
+            while len(lams) > 16:           # the multipliers of the 16 latest states
+                del lams[next(iter(lams))]
         timings["nlp"] = timings.get("nlp", 0.0) + time.perf_counter() - tn
         viol = viol if ok else np.inf
         if best is None or viol < best[0]:
