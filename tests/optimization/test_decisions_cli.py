@@ -55,6 +55,7 @@ def _case_file(tmp_path, net, scn, name="line.json"):
     return str(path)
 
 
+@pytest.mark.slow
 def test_cli_capacity_with_free_controls_prints_the_capacity_and_binding_limit(tmp_path, capsys):
     net, scn = _line()
     path = _case_file(tmp_path, net, scn)
@@ -149,6 +150,7 @@ def test_optimize_operation_rejects_a_time_limit_not_above_zero():
 GASLIB = __import__("pathlib").Path(__file__).resolve().parents[1] / "data" / "gaslib"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("target, scenario", [
     (str(GASLIB / "GasLib-40" / "GasLib-40.net"), None),
     ("central-asia", "transit-11bcm-target-one-string-compressed")])

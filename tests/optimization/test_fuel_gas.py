@@ -144,6 +144,7 @@ def test_optimize_operation_with_fuel_drawn_holds_every_limit_and_the_entry_supp
     assert on.power_mw > off.power_mw
 
 
+@pytest.mark.slow
 def test_cli_optimize_fuel_gas_prints_the_fuel_the_api_draws(tmp_path, capsys):
     pytest.importorskip("casadi", reason="needs the 'minlp' extra (CasADi)")
     pytest.importorskip("pyscipopt", reason="needs the 'minlp' extra (PySCIPOpt)")

@@ -32,6 +32,7 @@ def cases(tmp_path_factory):
             for day in DAYS]
 
 
+@pytest.mark.slow
 def test_sweep_validates_each_nomination_from_the_previous_solution(cases, monkeypatch):
     from linepack.optimization import nlp
 
@@ -58,6 +59,7 @@ def test_sweep_validates_each_nomination_from_the_previous_solution(cases, monke
     assert built[-1] is True and built[-2] is True
 
 
+@pytest.mark.slow
 def test_lone_validations_give_the_same_verdicts(cases):
     validator = linepack.NominationValidator(cases[0].network, time_limit=60, reuse=False)
     for c in cases[:2]:
