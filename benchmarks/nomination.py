@@ -7,8 +7,10 @@ not published):
   4.95 s median;
 * the same nomination with every entry and exit doubled: status, the time to the proof (the
   relaxation) and the total, and the limits named;
-* GasLib-134: a subset of the 1,234 daily nominations (every ``--step``-th): status counts, median
-  and p90 time per nomination (anchor 0.05 s median, 1,232 solved);
+* GasLib-134: a subset of the 1,234 daily nominations (every ``--step``-th; ``--step 1 --count
+  1234`` for all): status counts, median and p90 time per nomination (anchor 0.05 s median, 1,232
+  solved), each nomination alone and in a sweep that reuses solvers and the previous solution
+  (``--reuse both``);
 * GasLib-4197 ``nomination_mild_0006`` within ``--limit-4197`` s;
 * ``optimize_operation`` on GasLib-40 and the flagship's compressed 11 bcm/y scenario, station
   power and fuel beside the default control rule's.
@@ -32,6 +34,7 @@ import numpy as np
 
 import linepack
 from linepack.problems.capacity import check_limits
+from linepack.problems.operation import station_table
 
 GASLIB = Path(__file__).resolve().parents[1] / "tests" / "data" / "gaslib"
 
@@ -64,27 +67,38 @@ def bench_double(limit):
           f"total {out.seconds:.2f} s (goal ≤ 10 s); {len(out.infeasible_limits)} limits named")
 
 
-def bench_134(step, limit, count):
+def bench_134(step, limit, count, reuse):
+    """Every ``step``-th nomination (at most ``count``), one network read; ``reuse`` in
+    ("off", "on", "both"): a lone validate_nomination per nomination, a NominationValidator
+    sweep (solvers and the previous solution reused), or both, side by side."""
     z = zipfile.ZipFile(GASLIB / "GasLib-134" / "GasLib-134.zip")
     names = sorted(n for n in z.namelist() if n.endswith(".scn") and "v2" in n)
     pick = names[::step][:count]
     d = tempfile.mkdtemp()
     z.extract("GasLib-134-v2.net", d)
-    times, status = [], Counter()
+    cases = []
     for n in pick:
         z.extract(n, d)
-        c = linepack.open_case(os.path.join(d, "GasLib-134-v2.net"), os.path.join(d, n))
-        out = linepack.validate_nomination(c.network, c.scenario, time_limit=limit)
-        if out.status == "validated":   # the controls found pass simulate's limit check
-            res = linepack.simulate(c.network, out.scenario, out.controls)
-            assert check_limits(c.network, res, tol_bar=1e-6) == []
-        times.append(out.seconds)
-        status[out.status] += 1
-        if out.status != "validated":
-            _line(Path(n).stem, out)
-    print(f"GasLib-134: {len(pick)} of {len(names)} nominations (every {step}th): {dict(status)}; "
-          f"median {np.median(times):.2f} s, p90 {np.percentile(times, 90):.2f} s "
-          f"(anchor: 1,232 of 1,234 solved, 0.05 s median)")
+        cases.append((n, linepack.open_case(os.path.join(d, "GasLib-134-v2.net"), os.path.join(d, n))))
+    modes = {"off": [False], "on": [True], "both": [False, True]}[reuse]
+    for on in modes:
+        validator = linepack.NominationValidator(cases[0][1].network, time_limit=limit, reuse=on)
+        times, status, warm = [], Counter(), 0
+        for n, c in cases:
+            out = validator.validate(c.scenario)
+            if out.status == "validated":   # the controls found pass simulate's limit check
+                res = linepack.simulate(c.network, out.scenario, out.controls)
+                assert check_limits(c.network, res, tol_bar=1e-6) == []
+            times.append(out.seconds)
+            status[out.status] += 1
+            warm += "previous" in out.timings and "relaxation" not in out.timings
+            if out.status != "validated":
+                _line(Path(n).stem, out)
+        print(f"GasLib-134 ({'reuse: solvers and previous solution' if on else 'no reuse'}): "
+              f"{len(pick)} of {len(names)} nominations (every {step}th): {dict(status)}; "
+              f"median {np.median(times):.3f} s, p90 {np.percentile(times, 90):.3f} s, "
+              f"total {sum(times):.1f} s; {warm} validated from the previous solution "
+              f"(anchor: 1,232 of 1,234 solved, 0.05 s median)", flush=True)
 
 
 def bench_4197(limit):
@@ -101,12 +115,11 @@ def bench_operation(limit):
         res = linepack.optimize_operation(c.network, c.scenario, c.controls, time_limit=limit)
         sec = time.perf_counter() - t
         d = linepack.simulate(c.network, c.scenario, c.controls)
-        st = d.edges[d.edges["kind"] == "compressorStation"]
-        on = st["mode"].astype(str).str.startswith("active")
-        p_def = float(np.nansum(np.where(on, st["power_mw"], 0.0)))
         v_def = check_limits(c.network, d)
-        # the same drive efficiency and LHV: fuel is proportional to power
-        fuel_def = p_def * res.fuel_mcm_d / res.power_mw if res.power_mw > 0 else float("nan")
+        # the default rule's stations, with the same drive efficiency and LHV as the optimum's
+        tab, _ = station_table(c.network, d, res.drive_efficiency, res.lhv_j_kg,
+                               d.options["normal_density"])
+        p_def, fuel_def = float(tab["power_mw"].sum()), float(tab["fuel_mcm_d"].sum())
         print(f"operation {Path(target).stem}{' / ' + scn if scn else ''}: {res.status} in {sec:.1f} s; "
               f"least-fuel {res.power_mw:.2f} MW, {res.fuel_mcm_d:.4f} mcm/d ({res.fuel_pct:.3f} % of "
               f"throughput), limits violated: {len(res.violations)}; default rule {p_def:.2f} MW, "
@@ -121,13 +134,16 @@ def main():
     ap.add_argument("--limit", type=float, default=300.0)
     ap.add_argument("--step", type=int, default=25)
     ap.add_argument("--count", type=int, default=50)
+    ap.add_argument("--reuse", choices=("off", "on", "both"), default="both",
+                    help="GasLib-134: lone validations, a sweep reusing solvers and the previous "
+                         "solution, or both")
     ap.add_argument("--limit-4197", type=float, default=300.0)
     a = ap.parse_args()
     only = set(a.only.split(","))
     if "double" in only:
         bench_double(10.0)
     if "134" in only:
-        bench_134(a.step, 60.0, a.count)
+        bench_134(a.step, 60.0, a.count, a.reuse)
     if "operation" in only:
         bench_operation(120.0)
     if "582" in only:

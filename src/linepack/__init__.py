@@ -36,6 +36,8 @@ _API = {
     "TransientOptions": "linepack.problems.transient",
     "transit_capacity": "linepack.problems.capacity",
     "validate_nomination": "linepack.problems.nomination",
+    "validate_nominations": "linepack.problems.nominations",
+    "NominationValidator": "linepack.problems.nominations",
     "transit_plan": "linepack.problems.plan",
     "corridor_plan": "linepack.problems.plan",
     "corridor_peak_check": "linepack.problems.plan",

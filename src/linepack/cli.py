@@ -305,14 +305,22 @@ def capacity(
     gas_file: Optional[Path] = typer.Option(None, "--gas-composition", help="JSON file of the gas's mole fractions, e.g. {\"methane\": 0.95, \"ethane\": 0.03, \"nitrogen\": 0.02} (GERG-2008 needs one; GasLib files give bulk data only)."),
     assumptions: Optional[str] = typer.Option(None, "--assumptions", help="Assumption set of the case: low, central or high (central-asia)."),
     fail_on_violation: bool = typer.Option(False, "--fail-on-violation", help="Exit with code 1 when the --target flow (or the case's target) violates a limit."),
+    free_controls: bool = typer.Option(False, "--free-controls", help="Let the operator re-set stations, regulators and valves at every flow tried (a nomination validation per flow; needs the minlp extra)."),
+    time_limit: float = typer.Option(60.0, "--time-limit", help="With --free-controls: wall-clock budget per flow tried, s (> 0)."),
+    rtol: float = typer.Option(1e-4, "--rtol", min=1e-6, max=0.5, help="Relative width of the final bracket."),
 ) -> None:
     """Largest transit flow from an entry to an exit with every limit respected.
+
+    With --free-controls the stations, regulators and valves are re-set at every flow tried
+    (the case's controls give only the modes to keep); without it they keep the case's controls.
 
     Exit codes: 0 done; 1 no feasible flow at all, or, with --fail-on-violation, a target
     flow that violates a limit; 2 bad input; 3 internal error.
     """
     if target_mcm_d is not None and not (math.isfinite(target_mcm_d) and target_mcm_d > 0):
         raise linepack.InputError(f"--target must be a finite flow > 0 mcm/d (got {target_mcm_d:g})")
+    if not (math.isfinite(time_limit) and time_limit > 0):
+        raise linepack.InputError(f"--time-limit must be > 0 s (got {time_limit:g})")
     opened = linepack.open_case(target, scenario, assumptions)
     _need_scenario(opened)
     meta = opened.network.meta
@@ -324,8 +332,10 @@ def capacity(
         target_mcm_d = meta.get("transit_target_mcm_d")
     gas = linepack.read_gas_composition(gas_file) if gas_file is not None else None
     cap = linepack.transit_capacity(opened.network, opened.scenario, opened.controls, entry=entry, exit=exit_,
-                                    friction=friction, eos=eos, target_mcm_d=target_mcm_d, gas=gas)
-    t = Table(title=f"transit capacity {entry} → {exit_}", show_header=False)
+                                    friction=friction, eos=eos, target_mcm_d=target_mcm_d, gas=gas,
+                                    free_controls=free_controls, time_limit=time_limit, rtol=rtol)
+    t = Table(title=f"transit capacity {entry} → {exit_}"
+              + (" (controls free)" if free_controls else ""), show_header=False)
     std = meta.get("standard_to_normal")
     if std:
         q20 = cap.max_mcm_d / float(std)
@@ -913,13 +923,15 @@ def optimize(
     time_limit: float = typer.Option(300.0, "--time-limit", help="Wall-clock budget, s (> 0)."),
     margin_bar: float = typer.Option(0.01, "--margin", min=0.0, help="Pressure bounds tightened by this much, bar."),
     drive_efficiency: Optional[float] = typer.Option(None, "--drive-efficiency", help="Station drive efficiency (default 0.35)."),
+    fuel_gas: bool = typer.Option(False, "--fuel-gas", help="Draw each station's fuel from the network (at GasLib's fuelGasVertex, else the inlet; the largest entry supplies it) in the optimisation and its check by simulation."),
 ) -> None:
     """Least fuel (or power) operation: station states, ratios, power and fuel under every limit."""
     opened = linepack.open_case(target, scenario)
     _need_scenario(opened)
     res = linepack.optimize_operation(opened.network, opened.scenario, opened.controls,
                                       objective=objective, time_limit=time_limit,
-                                      margin_bar=margin_bar, drive_efficiency=drive_efficiency)
+                                      margin_bar=margin_bar, drive_efficiency=drive_efficiency,
+                                      fuel_gas=fuel_gas)
     t = Table(title=f"optimal operation ({objective}) — {opened.scenario.name or 'scenario'}")
     for c in ("station", "state", "ratio", "power MW", "fuel mcm/d", "fuel % of throughput"):
         t.add_column(c)

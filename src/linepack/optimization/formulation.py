@@ -58,21 +58,12 @@ from linepack.units import BAR
 __all__ = ["Formulation", "build_formulation", "DEFAULT_DRIVE_EFFICIENCY", "DEFAULT_LHV",
            "RANGE_WIDEN", "fuel_kg_s"]
 
-#: Efficiency of a station's drive (gas turbine: shaft power / fuel heat at LHV) when none is
-#: given; industrial gas turbines of 5–30 MW are rated at 30–40 % (simple cycle, ISO conditions). [-]
-DEFAULT_DRIVE_EFFICIENCY = 0.35
-#: Lower heating value of the fuel gas when the gas has no composition: 47 MJ/kg, between
-#: methane (50.0 MJ/kg) and a typical H-gas with a few % ethane and inerts. [J/kg]
-DEFAULT_LHV = 47.0e6
+# fuel gas: one definition, in linepack.problems.fuel (defaults documented there)
+from linepack.problems.fuel import DEFAULT_DRIVE_EFFICIENCY, DEFAULT_LHV, fuel_kg_s  # noqa: E402,F401
 #: Relative widening of each sampled coefficient range in the relaxation. [-]
 RANGE_WIDEN = 1e-4
 _SAMPLES = 65
 _FREE = ("controlValve", "compressorStation")
-
-
-def fuel_kg_s(power_w, drive_efficiency, lhv_j_kg):
-    """Fuel drawn by a station's drive: shaft power / (η_drive · LHV). [kg/s]"""
-    return np.asarray(power_w, dtype=float) / (drive_efficiency * lhv_j_kg)
 
 
 @dataclass
@@ -328,16 +319,10 @@ def build_formulation(md, groups=(), fixed_modes=None, margin_bar: float = 0.0,
     if held.size:
         form.p_lo_true[held] = form.p_hi_true[held] = held_bar
     form.law = np.flatnonzero(np.isin(cls, ("pipe", "drag")))
-    if drive_efficiency is not None:
-        if not (0 < drive_efficiency <= 1):
-            raise InputError(f"drive efficiency must be in (0, 1] (got {drive_efficiency})")
-        form.drive_efficiency = float(drive_efficiency)
-    if lhv_j_kg is not None:
-        form.lhv = float(lhv_j_kg)
-    else:
-        ncv = float(getattr(md.gas, "net_calorific_value", np.nan))
-        if np.isfinite(ncv) and ncv > 0:
-            form.lhv = ncv / md.rho_n
+    from linepack.problems.fuel import drive_efficiency_or_default, lower_heating_value
+
+    form.drive_efficiency = drive_efficiency_or_default(drive_efficiency)
+    form.lhv = lower_heating_value(md.gas, md.rho_n, lhv_j_kg)
     _ranges(form)
     p0 = 0.5 * (np.maximum(form.p_lo, 1.0) + form.p_hi)
     form.refresh(p0, np.zeros(m))

@@ -53,14 +53,18 @@ _FREE = ("controlValve", "compressorStation")
 #: the balance rows (or the held one) takes the rest. [-]
 BALANCE_TOL = 1e-3
 _FLOW_UNIT = 10.0          # kg/s of wrong-way flow that weigh as much as 1 bar of violation
+#: Solvers a sweep's cache keeps (structures of modes and bounds; the oldest is dropped).
+CACHE_SIZE = 64
 
 
 def _casadi():
     try:
         import casadi
-    except ImportError:  # pragma: no cover - exercised where the extra is absent
-        raise InputError("nomination validation needs CasADi (IPOPT): "
-                         "pip install -e \".[optimize]\"") from None
+    except ImportError:
+        from linepack.optimization.minlp import INSTALL_HINT
+
+        raise InputError("the optimisation problems need CasADi (IPOPT), from the extra 'minlp': "
+                         f"{INSTALL_HINT}") from None
     return casadi
 
 
@@ -91,7 +95,17 @@ class FixedStateNLP:
     """The continuous programme for fixed element modes (``mode`` per connection)."""
 
     def __init__(self, md, mode: np.ndarray, margin_bar: float, p_start, m_start, objective: str = "lift",
-                 max_seconds: float | None = None):
+                 max_seconds: float | None = None, cache: dict | None = None, fuel=None):
+        """``cache``: a dict shared by the programmes of one network (a sweep of nominations):
+        IPOPT's solvers are built once per structure (the modes, the balance rows, the nodes
+        with pressure bounds, the held nodes) and reused; the nomination's flows, its flow scale
+        and reference pressure enter them as parameters, its bounds as numbers. A cached solver
+        keeps the wall-time limit of ``cache["max_seconds"]`` (else that of its first use).
+
+        ``fuel``: (η_drive, LHV [J/kg], fuel node position per connection) — every station in
+        operation then draws shaft power / (η_drive · LHV) at its fuel node in the mass balance
+        (:mod:`linepack.problems.fuel`), supplied by the held node, else by the largest entry of
+        its part (the node simulate's check holds)."""
         ca = _casadi()
         self.md, self.mode = md, mode
         kind = md.kind
@@ -122,6 +136,8 @@ class FixedStateNLP:
         PW = ca.SX.sym("pw", cs.size)                    # W per (flow unit) per (r^e − 1)
         EXP = ca.SX.sym("ex", cs.size)                   # (κ − 1)/κ
         EPS2 = ca.SX.sym("eps2")                         # |m| ≈ √(m² + ε²) (flow units²)
+        FS = ca.SX.sym("fs")                             # kg/s per flow unit
+        IPREF2 = ca.SX.sym("ipref2")                     # 1 / p_ref² [bar⁻²]
         g, lbg, ubg = [], [], []
 
         slacks, weights = [], []
@@ -152,15 +168,32 @@ class FixedStateNLP:
         # balance of a part is implied by its nominations; it is checked up front)
         A = sp.csr_matrix((np.r_[np.ones(ne), -np.ones(ne)],
                            (np.r_[v, u], np.r_[np.arange(ne), np.arange(ne)])), shape=(n, ne))
-        keep = self._balance_rows(md, u, v)
+        keep = self._balance_rows(md, u, v, supply_first=fuel is not None)
         if keep.size:
             Ak = A[keep].tocsc()
-            rows(ca.mtimes(ca.DM(Ak), M) + md.inj[keep] / self.fs, 0.0, 0.0)
+            INJ = ca.SX.sym("inj", keep.size)            # nominated inflow / fs
+            bal = ca.mtimes(ca.DM(Ak), M) + INJ
+            if fuel is not None and cs.size:
+                eta_d, lhv, fnode = fuel
+                li0 = np.nan_to_num(md.loss_in[e[cs]] / BAR)
+                lo0 = np.nan_to_num(md.loss_out[e[cs]] / BAR)
+                r_ = (P[v[cs].tolist()] + lo0) / (P[u[cs].tolist()] - li0)
+                burnt = PW * M[cs.tolist()] * (r_ ** EXP - 1.0) / (eta_d * lhv) / FS   # flow units
+                pos = {int(k): i for i, k in enumerate(keep)}
+                rr = [(pos[int(fnode[e[c]])], j) for j, c in enumerate(cs) if int(fnode[e[c]]) in pos]
+                if rr:
+                    B = sp.csc_matrix((np.ones(len(rr)), ([a for a, _ in rr], [b for _, b in rr])),
+                                      shape=(keep.size, cs.size))
+                    bal = bal - ca.mtimes(ca.DM(B), burnt)
+            rows(bal, 0.0, 0.0)
+        else:
+            INJ = ca.SX.sym("inj", 0)
+        self.inj_par = md.inj[keep] / self.fs
         if law.size:
             mu_, mv_ = u[law], v[law]
             ml = M[law.tolist()]
             rows((P[mu_.tolist()] ** 2 - ES * P[mv_.tolist()] ** 2
-                  - K * ml * ca.sqrt(ml ** 2 + EPS2)) / p_ref ** 2, 0.0, 0.0)
+                  - K * ml * ca.sqrt(ml ** 2 + EPS2)) * IPREF2, 0.0, 0.0)
         if const.size:
             mc = M[const.tolist()]
             dp = md.dp_const[e[const]] / BAR
@@ -243,7 +276,7 @@ class FixedStateNLP:
         check = np.flatnonzero((k_e == "checkValve") & (md_ != "closed"))
         fwd = np.concatenate([reg, cs, check])
         if fwd.size:  # regulators and stations in operation, and check valves, pass gas forward only
-            at_least(M[fwd.tolist()] * (self.fs / _FLOW_UNIT), 0.0, 1.0,
+            at_least(M[fwd.tolist()] * (FS / _FLOW_UNIT), 0.0, 1.0,
                      f"flow against its direction [{_FLOW_UNIT:g} kg/s]", edges=e[fwd])
         lift = ca.sum1(P[v[cs].tolist()] - P[u[cs].tolist()]) if cs.size else 0.0
         S = ca.vertcat(*slacks)
@@ -265,19 +298,37 @@ class FixedStateNLP:
         self.lbx = np.r_[p_lb, m_lb, np.zeros(ns)]
         self.ubx = np.r_[p_ub, m_ub, np.full(ns, np.inf)]
         self.lbg, self.ubg = np.concatenate(lbg), np.concatenate(ubg)
-        par = ca.vertcat(ES, K, PW, EXP, EPS2)
+        par = ca.vertcat(ES, K, PW, EXP, EPS2, INJ, FS, IPREF2)
+        self.extra_par = np.r_[self.inj_par, self.fs, 1.0 / p_ref ** 2]
         nlp = {"x": x, "f": obj, "g": ca.vertcat(*g), "p": par}
+        self.deadline = None if max_seconds is None else time.perf_counter() + max_seconds
+        key = None
+        if cache is not None:
+            # everything else in the expressions is the network's own (one network per cache)
+            key = (objective, None if fuel is None else fuel[:2], tuple(mode), keep.tobytes(), lo_b.tobytes(), hi_b.tobytes(),
+                   held.tobytes(), ns, self.lbg.size)
+            if "max_seconds" in cache:
+                max_seconds = cache["max_seconds"]
         opts = {"ipopt.print_level": 0, "print_time": False, "ipopt.sb": "yes",
                 "ipopt.tol": 1e-9, "ipopt.constr_viol_tol": 1e-9, "ipopt.max_iter": 3000,
                 "ipopt.mu_strategy": "adaptive"}
         if max_seconds is not None:
             opts["ipopt.max_wall_time"] = max(float(max_seconds), 0.05)
-        self.deadline = None if max_seconds is None else time.perf_counter() + max_seconds
-        self.cold = ca.nlpsol("nomination", "ipopt", nlp, opts)
-        # the refresh rounds start from the previous optimum and its multipliers
-        self.warm = ca.nlpsol("nomination_warm", "ipopt", nlp, {
-            **opts, "ipopt.warm_start_init_point": "yes", "ipopt.mu_init": 1e-6,
-            "ipopt.warm_start_bound_push": 1e-9, "ipopt.warm_start_mult_bound_push": 1e-9})
+        if key is not None and key in cache:
+            self.cold, self.warm = cache[key]
+            self.reused = True
+        else:
+            self.cold = ca.nlpsol("nomination", "ipopt", nlp, opts)
+            # the refresh rounds start from the previous optimum and its multipliers
+            self.warm = ca.nlpsol("nomination_warm", "ipopt", nlp, {
+                **opts, "ipopt.warm_start_init_point": "yes", "ipopt.mu_init": 1e-6,
+                "ipopt.warm_start_bound_push": 1e-9, "ipopt.warm_start_mult_bound_push": 1e-9})
+            self.reused = False
+            if key is not None:
+                solvers = [k for k in cache if isinstance(k, tuple)]
+                if len(solvers) >= CACHE_SIZE:      # the oldest structure goes
+                    del cache[solvers[0]]
+                cache[key] = (self.cold, self.warm)
         if not np.any(m_start[e]) and keep.size:   # minimum-norm flows that meet the balances
             m_start = np.zeros(md.m)
             m_start[e] = spla.lsqr(Ak, -md.inj[keep], atol=1e-10, btol=1e-10)[0]
@@ -285,7 +336,7 @@ class FixedStateNLP:
                         np.zeros(ns)]
 
     @staticmethod
-    def _balance_rows(md, u, v) -> np.ndarray:
+    def _balance_rows(md, u, v, supply_first: bool = False) -> np.ndarray:
         lab = parts(md.n, u, v)
         nc = lab.max() + 1
         drop = np.zeros(md.n, dtype=bool)
@@ -300,7 +351,8 @@ class FixedStateNLP:
                 raise InputError(f"nodes {names}{' and more' if members.size > 5 else ''} form a part "
                                  f"of the network (under these valve states) whose nominations do not "
                                  f"balance: {total:+.6g} kg/s; entries must equal exits")
-            drop[members[np.argmax(np.abs(md.inj[members]))]] = True
+            # the node left out takes the rest: the largest flow, or (fuel drawn) the largest entry
+            drop[members[np.argmax(md.inj[members] if supply_first else np.abs(md.inj[members]))]] = True
         return np.flatnonzero(~drop)
 
     def coefficients(self, p_bar, m):
@@ -318,28 +370,36 @@ class FixedStateNLP:
         pw = md.eos.z(p_s, md.T, md.gas) * md.R * md.T / ex / eta * self.fs
         return es, k, pw, ex
 
-    def solve(self, p_bar, m):
+    def solve(self, p_bar, m, lam0=None, law_gap: float = _LAW_GAP):
         """Solve, refreshing λ and Z from the solution until the frozen laws hold with the
         refreshed ones (to :data:`_LAW_GAP` of p_ref², at most :data:`_MAX_REFRESH` rounds: where
         the optimum is not unique, e.g. flows round a loop of an infeasible case, the rounds may
-        not settle further); returns (p_bar, m, violation, IPOPT's success)."""
+        not settle further); returns (p_bar, m, violation, IPOPT's success).
+
+        ``lam0``: multipliers of a programme of the same structure (``self.lam`` after its solve;
+        a sweep's previous nomination): the first round is then a warm start without the
+        smoothing of |m|, and may be the last where λ and Z do not move. ``law_gap``: the refresh
+        tolerance (× p_ref²)."""
         md = self.md
         x0 = self.x0
         coef = self.coefficients(p_bar, m)
         success = False
-        lam = {}
+        warm0 = (lam0 is not None and np.size(lam0.get("lam_x0", [])) == self.lbx.size
+                 and np.size(lam0.get("lam_g0", [])) == self.lbg.size)
+        lam = dict(lam0) if warm0 else {}
         for k in range(_MAX_REFRESH):
             if k > 0 and self.deadline is not None and time.perf_counter() > self.deadline:
                 break
             # the first solve smooths |m| over 0.1 % of the flow scale, the rounds after it over 1e-6
-            eps2 = 1e-6 if k == 0 else 1e-12
-            solver = self.cold if k == 0 else self.warm
+            eps2 = 1e-6 if k == 0 and not warm0 else 1e-12
+            solver = self.cold if k == 0 and not warm0 else self.warm
             with interrupts.watched():    # CasADi drops Ctrl-C/SIGTERM: raise it after the solve
-                sol = solver(x0=x0, p=np.r_[np.concatenate(coef), eps2], lbx=self.lbx, ubx=self.ubx,
+                sol = solver(x0=x0, p=np.r_[np.concatenate(coef), eps2, self.extra_par], lbx=self.lbx, ubx=self.ubx,
                              lbg=self.lbg, ubg=self.ubg, **lam)
             success = bool(solver.stats()["success"])
+            self.rounds = k + 1
             x0 = np.asarray(sol["x"]).ravel()
-            lam = {"lam_x0": sol["lam_x"], "lam_g0": sol["lam_g"]}
+            lam = {"lam_x0": np.asarray(sol["lam_x"]).ravel(), "lam_g0": np.asarray(sol["lam_g"]).ravel()}
             p_bar = x0[:md.n]
             m = np.zeros(md.m)
             m[self.edges] = x0[md.n:md.n + self.edges.size] * self.fs
@@ -349,8 +409,9 @@ class FixedStateNLP:
             mm = m[el] / self.fs
             gap = np.abs((new[0] - coef[0]) * p_bar[md.v[el]] ** 2 + (new[1] - coef[1]) * mm * np.abs(mm))
             coef = new
-            if k > 0 and (not gap.size or gap.max() <= _LAW_GAP * (md.p_ref / BAR) ** 2):
+            if (k > 0 or warm0) and (not gap.size or gap.max() <= law_gap * (md.p_ref / BAR) ** 2):
                 break
+        self.lam = lam
         slack = x0[md.n + self.edges.size:]
         viol = float(self.weights @ slack)
         given = sorted(((float(w * x), lab, el) for w, x, lab, el

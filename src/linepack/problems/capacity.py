@@ -135,6 +135,7 @@ def transit_capacity(network: Network, scenario: Scenario | None = None, control
                                    optional=True, unit="mcm/d")
     rtol = arg.check_number(f, "rtol", rtol, lower=0.0, strict=True, upper=0.5)
     max_solves = arg.check_integer(f, "max_solves", max_solves, lower=2)
+    time_limit = arg.check_number(f, "time_limit", time_limit, lower=0.0, strict=True, unit="s")
     allowed = ("friction", "eos", "viscosity", "gas", "temperature", "options")
     for k in simulate_kwargs:
         if k not in allowed:

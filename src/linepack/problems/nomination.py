@@ -313,7 +313,7 @@ def _search(network: Network, scenario: Scenario, controls: Controls | None = No
     ------
     InputError
         Bad input (named), a part of the network whose nominations do not balance, or
-        CasADi not installed (``pip install -e ".[optimize]"``).
+        CasADi not installed (``pip install -e ".[minlp]"``).
     """
     from linepack.problems import model, steady
     from linepack.problems.capacity import check_limits
@@ -442,7 +442,8 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
                         *, time_limit: float = 300.0, method: str = "minlp", max_choices: int = 64,
                         max_repairs: int = 4, margin_bar: float = 0.01,
                         friction: Any = None, eos: Any = None, viscosity: Any = None,
-                        gas: Any = None, temperature: float | None = None) -> NominationResult:
+                        gas: Any = None, temperature: float | None = None,
+                        _reuse: dict | None = None) -> NominationResult:
     """Find valve states and regulator/station set points that carry a nomination, or prove
     that none exist.
 
@@ -526,17 +527,27 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
     n_prog = 0
     best = None            # (violation, mode, p, m, shortfalls, choice)
 
-    def nlp(mode, p_start, m_start, choice, details=False):
+    def nlp(mode, p_start, m_start, choice, details=False, lam0=None):
         nonlocal n_prog, best
         if left() <= 0:
             return None
         try:
-            prog = _Programme(md, mode, margin_bar, p_start, m_start, max_seconds=left())
+            prog = _Programme(md, mode, margin_bar, p_start, m_start, max_seconds=left(),
+                              cache=None if _reuse is None else _reuse.setdefault("nlp", {}))
         except InputError:
             return None
         n_prog += 1
         tn = time.perf_counter()
-        p, m, viol, ok = prog.solve(p_start, m_start)
+        if _reuse is not None and "law_gap" in _reuse:
+            p, m, viol, ok = prog.solve(p_start, m_start, lam0=lam0, law_gap=_reuse["law_gap"])
+        else:
+            p, m, viol, ok = prog.solve(p_start, m_start, lam0=lam0)
+        if _reuse is not None and ok:
+            lams = _reuse.setdefault("lam", {})
+            lams.pop(tuple(mode), None)
+            lams[tuple(mode)] = prog.lam
+            while len(lams) > 16:           # the multipliers of the 16 latest states
+                del lams[next(iter(lams))]
         timings["nlp"] = timings.get("nlp", 0.0) + time.perf_counter() - tn
         viol = viol if ok else np.inf
         if best is None or viol < best[0]:
@@ -564,12 +575,25 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
         if status == "validated" and (result is None or viols):
             status = "undecided"
         timings["total"] = time.perf_counter() - t0
+        if _reuse is not None and status == "validated":
+            _reuse["previous"] = (mode, p, m, list(choice))
         return NominationResult(status == "validated", ctl, scn, result, float(viol), viols,
                                 list(shortfalls), pd.Series(p, index=md.node_ids, name="p_bar"),
                                 list(choice) if groups else [], n_prog, timings["total"], err,
                                 status=status, infeasible_limits=list(limits), method="minlp",
                                 timings=timings, modes=mode)
 
+    # a sweep (linepack.problems.nominations): the previous nomination's states and point first
+    if _reuse is not None and _reuse.get("previous") is not None:
+        pm, pp, pq, pc = _reuse["previous"]
+        tw = time.perf_counter()
+        got = nlp(np.asarray(pm, dtype=object).copy(), pp, pq, list(pc),
+                  lam0=_reuse.get("lam", {}).get(tuple(pm)))
+        timings["previous"] = time.perf_counter() - tw
+        if got is not None and got[0] <= 1e-6:
+            out = finish("validated")
+            if out.feasible:
+                return out
     # the relaxation gets at most 40 % of the time: on large networks (GasLib-4197) it may not
     # finish, and the search then starts from the first decisions instead
     rel = solve_minlp(form, "relaxation", objective="none", time_limit=0.4 * left())

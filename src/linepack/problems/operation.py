@@ -15,8 +15,12 @@ Method
 Fuel: a station's drive burns P / (η_drive · LHV) (:func:`linepack.optimization.formulation.fuel_kg_s`;
 η_drive = 0.35 and LHV = the gas's net calorific value per kg, else 47 MJ/kg, unless given).
 With one η_drive and one LHV for every station the least-fuel and least-power operations are the
-same; ``objective`` only names the figure minimised. The fuel is reported, not withdrawn from the
-gas balance of the network.
+same; ``objective`` only names the figure minimised. By default (``fuel_gas=False``) the fuel is
+reported, not withdrawn from the gas balance (nominations balance without it). With
+``fuel_gas=True`` both the least-power programme and the check by :func:`linepack.simulate`
+(``SteadyOptions(fuel_gas=True)``) withdraw it at each station's fuel node (GasLib
+``fuelGasVertex``, else the inlet; :mod:`linepack.problems.fuel`), and the largest entry of each
+part of the network (or its held node) supplies it.
 
 Steps 1 and 3 are heuristics: the operation found is the least power for the states found, not a
 proven global optimum over every state.
@@ -61,6 +65,8 @@ class OperationResult:
     nomination : NominationResult
         The validation the operation started from.
     seconds : float
+    drive_efficiency, lhv_j_kg : float
+        The station drive efficiency [-] and fuel lower heating value [J/kg] the fuel figures use.
     """
 
     status: str
@@ -75,6 +81,8 @@ class OperationResult:
     violations: list
     nomination: Any = field(repr=False)
     seconds: float
+    drive_efficiency: float = float("nan")
+    lhv_j_kg: float = float("nan")
 
 
 def station_table(network: Network, result, drive_efficiency: float, lhv_j_kg: float,
@@ -101,7 +109,7 @@ def station_table(network: Network, result, drive_efficiency: float, lhv_j_kg: f
 def optimize_operation(network: Network, scenario: Scenario | None = None, controls: Controls | None = None, *,
                        objective: str = "fuel", time_limit: float = 300.0, margin_bar: float = 0.01,
                        drive_efficiency: float | None = None, lhv_j_kg: float | None = None,
-                       friction: Any = None, eos: Any = None, viscosity: Any = None,
+                       fuel_gas: bool = False, friction: Any = None, eos: Any = None, viscosity: Any = None,
                        gas: Any = None, temperature: float | None = None) -> OperationResult:
     """The least station power (fuel) under which a nomination is carried within every limit.
 
@@ -114,6 +122,8 @@ def optimize_operation(network: Network, scenario: Scenario | None = None, contr
         Wall-clock budget [s], > 0.
     drive_efficiency, lhv_j_kg : float, optional
         Station drive efficiency [-] and fuel lower heating value [J/kg] (defaults: module notes).
+    fuel_gas : bool
+        Withdraw the fuel from the mass balance (module notes); default False.
     controls, margin_bar, friction, eos, viscosity, gas, temperature
         As in :func:`linepack.validate_nomination`.
 
@@ -138,6 +148,8 @@ def optimize_operation(network: Network, scenario: Scenario | None = None, contr
         raise InputError("optimize_operation needs a scenario (the nomination)")
     if objective not in _OBJECTIVES:
         raise InputError(f"objective must be one of {', '.join(_OBJECTIVES)} (got {objective!r})")
+    if fuel_gas not in (True, False):
+        raise InputError(f"fuel_gas must be True or False (got {fuel_gas!r})")
     phys = dict(friction=friction, eos=eos, viscosity=viscosity, gas=gas, temperature=temperature)
     nom = validate_nomination(network, scenario, controls, time_limit=time_limit,
                               margin_bar=margin_bar, **phys)
@@ -161,11 +173,34 @@ def optimize_operation(network: Network, scenario: Scenario | None = None, contr
         fm = float(tab["fuel_mcm_d"].sum()) if len(tab) else 0.0
         fp = float(tab["fuel_pct"].sum()) if len(tab) else 0.0
         return OperationResult(status, objective, ctl, scn, result, tab, pw, fm, fp, list(viols), nom,
-                               time.perf_counter() - t0)
+                               time.perf_counter() - t0, form.drive_efficiency, form.lhv)
 
     if nom.status != "validated" or nom.modes is None:
         status = "infeasible" if nom.status == "infeasible" else "undecided"
         return finish(status, nom.controls, nom.scenario, nom.result, nom.violations)
+    fuel = None
+    sim_opts = None
+    if fuel_gas:
+        from linepack.problems.fuel import fuel_nodes
+
+        where = fuel_nodes(network)
+        fnode = np.full(md.m, -1, dtype=np.int64)
+        pos = md.edge_ids.get_indexer(where.index)
+        fnode[pos] = md.node_ids.get_indexer(where.to_numpy())
+        fuel = (form.drive_efficiency, form.lhv, fnode)
+        sim_opts = steady.SteadyOptions(fuel_gas=True, drive_efficiency=form.drive_efficiency,
+                                        lhv_j_kg=form.lhv)
+
+    def validated_operation():
+        """The validated operation (its simulation redone with the fuel drawn, if asked)."""
+        if not fuel_gas:
+            return finish("optimal", nom.controls, nom.scenario, nom.result, nom.violations)
+        try:
+            res = steady.simulate(network, nom.scenario, nom.controls, **phys, options=sim_opts)
+            v = check_limits(network, res, tol_bar=1e-6)
+        except LinepackError as exc:
+            return finish("undecided", nom.controls, nom.scenario, None, [str(exc)])
+        return finish("undecided" if v else "optimal", nom.controls, nom.scenario, res, v)
     deadline = t0 + time_limit
     mode = np.asarray(nom.modes, dtype=object).copy()
     p0 = nom.p_bar.reindex(md.node_ids).to_numpy(float)
@@ -176,7 +211,8 @@ def optimize_operation(network: Network, scenario: Scenario | None = None, contr
         if left <= 0:
             return None
         try:
-            prog = FixedStateNLP(md, mode, margin_bar, p, m, objective="power", max_seconds=left)
+            prog = FixedStateNLP(md, mode, margin_bar, p, m, objective="power", max_seconds=left,
+                                 fuel=fuel)
         except InputError:
             return None
         p2, m2, viol, ok = prog.solve(p, m)
@@ -186,7 +222,7 @@ def optimize_operation(network: Network, scenario: Scenario | None = None, contr
 
     best = least_power(mode, p0, m0)
     if best is None:   # keep the validated operation
-        return finish("optimal", nom.controls, nom.scenario, nom.result, nom.violations)
+        return validated_operation()
     # fewer stations: bypass one at a time, least power first
     # (stations a combined decision or the caller's controls set keep their mode)
     active = [e for e in md.stations if mode[e] == "active" and "bypass" in form.modes[e]
@@ -201,12 +237,12 @@ def optimize_operation(network: Network, scenario: Scenario | None = None, contr
     _, p, m = best
     ctl, scn = _controls_and_scenario(md, mode, p, m, scenario)
     try:
-        result = steady.simulate(network, scn, ctl, **phys)
+        result = steady.simulate(network, scn, ctl, **phys, options=sim_opts)
         viols = check_limits(network, result, tol_bar=1e-6)
     except LinepackError:
-        return finish("optimal", nom.controls, nom.scenario, nom.result, nom.violations)
+        return validated_operation()
     if viols:   # the validated operation holds; the cheaper one does not: keep the former
-        return finish("optimal", nom.controls, nom.scenario, nom.result, nom.violations)
+        return validated_operation()
     return finish("optimal", ctl, scn, result, viols)
 
 

@@ -119,6 +119,16 @@ class SteadyOptions:
         one factorisation fewer per solve in scenario sweeps, capacity searches and
         control rounds, for the memory of one factor between solves (about 14 MB at
         50,000 nodes). The answers are the same to the last bit.
+    fuel_gas : bool
+        Withdraw each station's fuel gas, shaft power / (η_drive · LHV), at its fuel node
+        (GasLib ``fuelGasVertex``, else its inlet); the nodes holding a pressure supply it
+        (:mod:`linepack.problems.fuel`). Default False: nominations balance without it and
+        the fuel is only reported.
+    drive_efficiency : float or None
+        η_drive of every station with ``fuel_gas`` (None: 0.35). [-]
+    lhv_j_kg : float or None
+        Lower heating value of the fuel with ``fuel_gas`` (None: the gas's net calorific
+        value per kg, else 47 MJ/kg). [J/kg]
     """
 
     tol: float = 1e-9
@@ -128,6 +138,9 @@ class SteadyOptions:
     reynolds_floor: float = 2000.0
     compiled: bool | None = None
     keep_initial_factor: bool = True
+    fuel_gas: bool = False
+    drive_efficiency: float | None = None
+    lhv_j_kg: float | None = None
 
     def __post_init__(self) -> None:
         from linepack.errors import did_you_mean
@@ -149,10 +162,17 @@ class SteadyOptions:
         object.__setattr__(self, "reynolds_floor",
                            check_number(f, "reynolds_floor", self.reynolds_floor, lower=0.0))
         for name, allowed in (("compiled", (True, False, None)), ("keep_initial_factor",
-                                                                   (True, False))):
+                                                                   (True, False)),
+                              ("fuel_gas", (True, False))):
             v = getattr(self, name)
             if not any(v is a for a in allowed):
                 raise argument_error(f, name, v, " or ".join(map(str, allowed)))
+        if self.drive_efficiency is not None:
+            object.__setattr__(self, "drive_efficiency", check_number(
+                f, "drive_efficiency", self.drive_efficiency, lower=0.0, strict=True, upper=1.0))
+        if self.lhv_j_kg is not None:
+            object.__setattr__(self, "lhv_j_kg", check_number(f, "lhv_j_kg", self.lhv_j_kg, lower=0.0,
+                                                              strict=True, unit="J/kg"))
 
     @classmethod
     def coerce(cls, options: Any, function: str = "simulate") -> "SteadyOptions":
@@ -946,11 +966,14 @@ def simulate(network: Network | Case, scenario: Scenario | None = None, controls
     arg.check_physics("simulate", gas=kwargs["gas"], temperature=kwargs["temperature"])
     kwargs["options"] = SteadyOptions.coerce(kwargs["options"], "simulate")
     groups = network.meta.get("combined_decisions") if isinstance(network, Network) else None
+    run = _simulate
+    if kwargs["options"].fuel_gas and scenario is not None:
+        run = _simulate_fuel
     if controls is None and groups and scenario is not None:
         from linepack.problems.decisions import choose_decisions
 
         pick = choose_decisions(network, scenario, groups,
-                                lambda ctl: _simulate(network, scenario, ctl, **kwargs))
+                                lambda ctl: run(network, scenario, ctl, **kwargs))
         if pick.result is not None:
             pick.result.options["controls"] = (
                 f"GasLib combined decisions {pick.choice} (heuristic of "
@@ -958,7 +981,7 @@ def simulate(network: Network | Case, scenario: Scenario | None = None, controls
             return pick.result
         controls = pick.controls  # no solution with any tried: diagnose the first choice
     try:
-        return _simulate(network, scenario, controls, **kwargs)
+        return run(network, scenario, controls, **kwargs)
     except Infeasible as exc:
         if exc.detail.get("diagnosed") or scenario is None:
             raise
@@ -1204,6 +1227,18 @@ def _advice(network, demand_binds: bool) -> str:
         levers.append("check the valve and station settings")
     head = "reduce the demand or " if demand_binds else ""
     return head + ", ".join(levers[:-1]) + (" or " if len(levers) > 1 else "") + levers[-1]
+
+
+def _simulate_fuel(network, scenario, controls, **kwargs) -> SteadyResult:
+    """:func:`_simulate` with the stations' fuel gas withdrawn (:mod:`linepack.problems.fuel`)."""
+    from linepack.problems.fuel import simulate_with_fuel
+
+    physics = _resolve_physics(network, scenario, kwargs["friction"], kwargs["eos"], kwargs["viscosity"],
+                               kwargs["gas"], kwargs["temperature"])
+    g = physics[3]
+    return simulate_with_fuel(
+        lambda scn, p, m: _simulate(network, scn, controls, **kwargs, p_guess=p, m_guess=m),
+        network, scenario, kwargs["options"], g, float(g.normal_density))
 
 
 def _simulate(network, scenario, controls, *, friction, eos, viscosity, gas, temperature,
