@@ -922,7 +922,7 @@ def optimize(
     objective: str = typer.Option("fuel", "--objective", help="fuel or power (the same optimum with one drive efficiency and LHV)."),
     time_limit: float = typer.Option(300.0, "--time-limit", help="Wall-clock budget, s (> 0)."),
     margin_bar: float = typer.Option(0.01, "--margin", min=0.0, help="Pressure bounds tightened by this much, bar."),
-    drive_efficiency: Optional[float] = typer.Option(None, "--drive-efficiency", help="Station drive efficiency (default 0.35)."),
+    drive_efficiency: Optional[float] = typer.Option(None, "--drive-efficiency", help="Station drive efficiency for every station (default: the case's labelled per-station figure, else 0.35)."),
     fuel_gas: bool = typer.Option(False, "--fuel-gas", help="Draw each station's fuel from the network (at GasLib's fuelGasVertex, else the inlet; the largest entry supplies it) in the optimisation and its check by simulation."),
 ) -> None:
     """Least fuel (or power) operation: station states, ratios, power and fuel under every limit."""

@@ -147,7 +147,7 @@ def test_optimize_operation_holds_every_limit_and_reports_fuel():
     res = linepack.optimize_operation(case.network, case.scenario, time_limit=60)
     assert res.status == "optimal" and res.violations == []
     assert check_limits(case.network, linepack.simulate(case.network, res.scenario, res.controls)) == []
-    assert list(res.stations.columns) == ["state", "ratio", "power_mw", "fuel_kg_s", "fuel_mcm_d", "fuel_pct"]
+    assert list(res.stations.columns) == ["state", "ratio", "power_mw", "drive_efficiency", "fuel_kg_s", "fuel_mcm_d", "fuel_pct"]
     # fuel = power / (0.35 × LHV): the columns agree with each other
     from linepack.optimization.formulation import fuel_kg_s
     lhv = GAS_LHV = res.stations["power_mw"] * 1e6 / (0.35 * res.stations["fuel_kg_s"].where(res.stations["fuel_kg_s"] > 0))

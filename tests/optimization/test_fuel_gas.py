@@ -47,7 +47,7 @@ def test_simulate_draws_the_fuel_at_the_station_inlet_and_the_node_balance_close
     # default: no fuel drawn, the source supplies the sink's 50 kg/s
     assert off.nodes.at["src", "inflow_kg_s"] == pytest.approx(50.0, rel=1e-9)
     drawn = on.options["fuel_gas_drawn"]
-    assert drawn["fuel_node"] == {"cs": "n1"} and drawn["drive_efficiency"] == ETA
+    assert drawn["fuel_node"] == {"cs": "n1"} and drawn["drive_efficiency"] == {"cs": ETA}
     fuel = drawn["fuel_kg_s"]["cs"]
     # fuel = P / (η · LHV) with the station's power in this steady state (to the fixed point's 1e-9)
     assert fuel == pytest.approx(on.edges.at["cs", "power_mw"] * 1e6 / (ETA * LHV), rel=1e-8)
@@ -160,3 +160,22 @@ def test_cli_optimize_fuel_gas_prints_the_fuel_the_api_draws(tmp_path, capsys):
     row = next(line for line in out.splitlines() if "│ cs " in line or line.strip().startswith("cs "))
     assert f"{api.stations.at['cs', 'fuel_mcm_d']:.4f}" in row
     assert "status: optimal" in out
+
+
+def test_station_efficiency_is_the_cases_labelled_figure_everywhere():
+    """One station burns the same fuel for the same power in every output: with no efficiency
+    given, optimize_operation's station table, the fuel drawn by simulate and the report's
+    transit summary all take the built-in central-asia case's labelled per-station figure
+    (meta["station_drive_efficiency"]: 0.28 for the transit route's stations, an assumption of
+    tools/build_central_asia.py), and a number given overrides it for every station."""
+    from linepack.problems.fuel import station_drive_efficiencies
+
+    case = linepack.open_case("central-asia")
+    labelled = case.network.meta["station_drive_efficiency"]
+    eta = station_drive_efficiencies(case.network)
+    assert eta.to_dict() == {c: labelled[c] for c in eta.index}
+    assert eta["cs_beineu"] == 0.28
+    assert set(station_drive_efficiencies(case.network, 0.4)) == {0.4}
+    assert station_drive_efficiencies(case.network, {"cs_beineu": 0.5})["cs_beineu"] == 0.5
+    with pytest.raises(linepack.InputError, match="cs_nowhere"):
+        station_drive_efficiencies(case.network, {"cs_nowhere": 0.5})

@@ -114,6 +114,9 @@ class Formulation:
     margin_bar: float = 0.0
     drive_efficiency: float = DEFAULT_DRIVE_EFFICIENCY
     lhv: float = DEFAULT_LHV
+    #: η_drive by connection (NaN where not a station): the value given, else the case's
+    #: labelled per-station figure, else the default (problems.fuel.station_drive_efficiencies)
+    station_eta: np.ndarray = field(default=None, repr=False)
 
     # ----------------------------------------------------------------------------------
     def refresh(self, p_bar, q) -> None:
@@ -245,7 +248,7 @@ def _ranges(form: Formulation) -> None:
 
 
 def build_formulation(md, groups=(), fixed_modes=None, margin_bar: float = 0.0,
-                      drive_efficiency: float | None = None, lhv_j_kg: float | None = None
+                      drive_efficiency: float | dict | None = None, lhv_j_kg: float | None = None
                       ) -> Formulation:
     """The formulation of ``md`` (a :class:`~linepack.problems.model.NetworkModel`).
 
@@ -319,9 +322,15 @@ def build_formulation(md, groups=(), fixed_modes=None, margin_bar: float = 0.0,
     if held.size:
         form.p_lo_true[held] = form.p_hi_true[held] = held_bar
     form.law = np.flatnonzero(np.isin(cls, ("pipe", "drag")))
-    from linepack.problems.fuel import drive_efficiency_or_default, lower_heating_value
+    from linepack.problems.fuel import (drive_efficiency_or_default, lower_heating_value,
+                                        station_drive_efficiencies)
 
-    form.drive_efficiency = drive_efficiency_or_default(drive_efficiency)
+    form.drive_efficiency = drive_efficiency_or_default(
+        None if isinstance(drive_efficiency, dict) else drive_efficiency)
+    form.station_eta = np.full(m, np.nan)
+    etas = station_drive_efficiencies(md.net, drive_efficiency)
+    pos = md.edge_ids.get_indexer(etas.index)
+    form.station_eta[pos[pos >= 0]] = etas.to_numpy(float)[pos >= 0]
     form.lhv = lower_heating_value(md.gas, md.rho_n, lhv_j_kg)
     _ranges(form)
     p0 = 0.5 * (np.maximum(form.p_lo, 1.0) + form.p_hi)

@@ -95,17 +95,22 @@ class FixedStateNLP:
     """The continuous programme for fixed element modes (``mode`` per connection)."""
 
     def __init__(self, md, mode: np.ndarray, margin_bar: float, p_start, m_start, objective: str = "lift",
-                 max_seconds: float | None = None, cache: dict | None = None, fuel=None):
+                 max_seconds: float | None = None, cache: dict | None = None, fuel=None,
+                 station_weight=None):
         """``cache``: a dict shared by the programmes of one network (a sweep of nominations):
         IPOPT's solvers are built once per structure (the modes, the balance rows, the nodes
         with pressure bounds, the held nodes) and reused; the nomination's flows, its flow scale
         and reference pressure enter them as parameters, its bounds as numbers. A cached solver
         keeps the wall-time limit of ``cache["max_seconds"]`` (else that of its first use).
 
-        ``fuel``: (η_drive, LHV [J/kg], fuel node position per connection) — every station in
+        ``fuel``: (η_drive — one number, or an array by connection —, LHV [J/kg], fuel node
+        position per connection) — every station in
         operation then draws shaft power / (η_drive · LHV) at its fuel node in the mass balance
         (:mod:`linepack.problems.fuel`), supplied by the held node, else by the largest entry of
-        its part (the node simulate's check holds)."""
+        its part (the node simulate's check holds).
+
+        ``station_weight``: with ``objective="power"``, a weight per connection on each
+        station's shaft power (least fuel with a drive efficiency per station: ∝ 1/η_drive)."""
         ca = _casadi()
         self.md, self.mode = md, mode
         kind = md.kind
@@ -175,10 +180,11 @@ class FixedStateNLP:
             bal = ca.mtimes(ca.DM(Ak), M) + INJ
             if fuel is not None and cs.size:
                 eta_d, lhv, fnode = fuel
+                eta_d = np.broadcast_to(np.asarray(eta_d, dtype=float), (md.m,))[e[cs]]
                 li0 = np.nan_to_num(md.loss_in[e[cs]] / BAR)
                 lo0 = np.nan_to_num(md.loss_out[e[cs]] / BAR)
                 r_ = (P[v[cs].tolist()] + lo0) / (P[u[cs].tolist()] - li0)
-                burnt = PW * M[cs.tolist()] * (r_ ** EXP - 1.0) / (eta_d * lhv) / FS   # flow units
+                burnt = PW * M[cs.tolist()] * (r_ ** EXP - 1.0) / ca.DM(eta_d * lhv) / FS   # flow units
                 pos = {int(k): i for i, k in enumerate(keep)}
                 rr = [(pos[int(fnode[e[c]])], j) for j, c in enumerate(cs) if int(fnode[e[c]]) in pos]
                 if rr:
@@ -285,6 +291,8 @@ class FixedStateNLP:
         if objective == "power" and cs.size:
             ratio_all = (P[v[cs].tolist()] + lo[cs]) / (P[u[cs].tolist()] - li[cs])
             shaft = PW * M[cs.tolist()] * (ratio_all ** EXP - 1.0) * 1e-6       # MW
+            if station_weight is not None:
+                shaft = shaft * ca.DM(np.asarray(station_weight, dtype=float)[e[cs]])
             obj = obj + _POWER_WEIGHT * ca.sum1(shaft)
         else:
             obj = obj + _LIFT_WEIGHT * lift
@@ -305,7 +313,9 @@ class FixedStateNLP:
         key = None
         if cache is not None:
             # everything else in the expressions is the network's own (one network per cache)
-            key = (objective, None if fuel is None else fuel[:2], tuple(mode), keep.tobytes(), lo_b.tobytes(), hi_b.tobytes(),
+            key = (objective, None if station_weight is None else
+                   np.asarray(station_weight, dtype=float).tobytes(), None if fuel is None else
+                   (np.asarray(fuel[0], dtype=float).tobytes(), fuel[1]), tuple(mode), keep.tobytes(), lo_b.tobytes(), hi_b.tobytes(),
                    held.tobytes(), ns, self.lbg.size)
             if "max_seconds" in cache:
                 max_seconds = cache["max_seconds"]

@@ -183,6 +183,12 @@ def outlet_temperature(p_in, p_out, t_in, kappa, efficiency=1.0):
     return _out(t_in * (1.0 + ((p_out / p_in) ** e - 1.0) / eta))
 
 
+#: Efficiency of a station's drive (shaft power / fuel heat at the net calorific value) where a
+#: case gives none: industrial gas turbines of 5–30 MW in simple cycle are rated at 30–40 % at
+#: ISO conditions (the built-in central-asia case labels 0.28 and 0.34 per station). [-]
+DEFAULT_DRIVE_EFFICIENCY = 0.35
+
+
 def fuel_gas_flow(shaft_power, drive_efficiency, net_calorific_value):
     """Fuel gas burnt by the drive of a compressor: shaft power / (η_drive · NCV). [m³/s]
 

@@ -32,14 +32,11 @@ import numpy as np
 import pandas as pd
 
 from linepack.errors import InputError, NotConverged
-from linepack.physics.compressor import fuel_gas_flow
+from linepack.physics.compressor import DEFAULT_DRIVE_EFFICIENCY, fuel_gas_flow
 
 __all__ = ["DEFAULT_DRIVE_EFFICIENCY", "DEFAULT_LHV", "fuel_kg_s", "lower_heating_value",
-           "fuel_nodes", "station_fuel", "simulate_with_fuel"]
+           "fuel_nodes", "station_drive_efficiencies", "station_fuel", "simulate_with_fuel"]
 
-#: Efficiency of a station's drive (gas turbine: shaft power / fuel heat at LHV) when none is
-#: given. [-]
-DEFAULT_DRIVE_EFFICIENCY = 0.35
 #: Lower heating value of the fuel gas when the gas has no composition. [J/kg]
 DEFAULT_LHV = 47.0e6
 #: Rounds of the fuel fixed point before simulate gives up (NotConverged).
@@ -76,6 +73,33 @@ def drive_efficiency_or_default(value: float | None) -> float:
     return v
 
 
+def station_drive_efficiencies(network, value=None) -> pd.Series:
+    """Station id → η_drive [-]: ``value`` where given (one number for every station, or
+    ``{station id: number}``), else the case's labelled ``meta["station_drive_efficiency"]``
+    (the built-in central-asia case gives one per station), else
+    :data:`DEFAULT_DRIVE_EFFICIENCY`. The report, the plan and the optimisation problems all
+    take a station's efficiency from here or from the same case field, so one station burns the
+    same fuel for the same power in every output."""
+    conns = network.connections
+    cs = conns.index[conns["kind"] == "compressorStation"]
+    labelled = (getattr(network, "meta", None) or {}).get("station_drive_efficiency") or {}
+    if isinstance(value, dict):
+        unknown = sorted(set(map(str, value)) - set(map(str, cs)))
+        if unknown:
+            raise InputError(f"drive efficiency given for '{unknown[0]}', which is not a compressor "
+                             f"station of the network")
+    out = {}
+    for cid in cs:
+        if isinstance(value, dict):
+            v = value.get(cid, labelled.get(cid))
+        elif value is not None:
+            v = value
+        else:
+            v = labelled.get(cid)
+        out[cid] = drive_efficiency_or_default(v)
+    return pd.Series(out, index=cs, dtype=float, name="drive_efficiency")
+
+
 def fuel_nodes(network) -> pd.Series:
     """Station id → the node its fuel is drawn at (GasLib ``fuelGasVertex``, else the inlet)."""
     conns = network.connections
@@ -90,10 +114,13 @@ def fuel_nodes(network) -> pd.Series:
     return pd.Series(out, dtype=object, name="fuel_node")
 
 
-def station_fuel(result, drive_efficiency: float, lhv_j_kg: float) -> pd.Series:
+def station_fuel(result, drive_efficiency, lhv_j_kg: float) -> pd.Series:
     """Fuel of every station of a steady result [kg/s]: in operation, from its shaft power;
-    bypassed or closed, none."""
+    bypassed or closed, none. ``drive_efficiency``: one number, or a Series by station id
+    (:func:`station_drive_efficiencies`)."""
     e = result.edges[result.edges["kind"] == "compressorStation"]
+    if isinstance(drive_efficiency, pd.Series):
+        drive_efficiency = drive_efficiency.reindex(e.index).to_numpy(float)
     state = e["mode"].astype(str).str.split(":", n=1).str[0].to_numpy()
     power = np.where(state == "active", np.nan_to_num(e["power_mw"].to_numpy(float)), 0.0) * 1e6
     return pd.Series(np.asarray(fuel_kg_s(power, drive_efficiency, lhv_j_kg), dtype=float),
@@ -107,7 +134,7 @@ def simulate_with_fuel(run, network, scenario, opts, gas, rho_n):
     inner solve); the result's ``options["fuel_gas_drawn"]`` gives the fuel by station [kg/s], the
     node it was drawn at, η_drive, the LHV and the rounds.
     """
-    eta = drive_efficiency_or_default(opts.drive_efficiency)
+    eta = station_drive_efficiencies(network, opts.drive_efficiency)
     lhv = lower_heating_value(gas, rho_n, opts.lhv_j_kg)
     where = fuel_nodes(network)
     base = scenario.nodes.copy()
@@ -133,5 +160,6 @@ def simulate_with_fuel(run, network, scenario, opts, gas, rho_n):
                            f"{float(np.max(np.abs((new - fuel).to_numpy()), initial=0.0)):.3g} kg/s)")
     res.options["fuel_gas_drawn"] = {"fuel_kg_s": {str(c): float(v) for c, v in fuel.items()},
                                "fuel_node": {str(c): str(n) for c, n in where.items()},
-                               "drive_efficiency": eta, "lhv_j_kg": lhv, "rounds": k}
+                               "drive_efficiency": {str(c): float(v) for c, v in eta.items()},
+                               "lhv_j_kg": lhv, "rounds": k}
     return res

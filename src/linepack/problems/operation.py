@@ -13,9 +13,10 @@ Method
    them and every limit is checked.
 
 Fuel: a station's drive burns P / (η_drive · LHV) (:func:`linepack.optimization.formulation.fuel_kg_s`;
-η_drive = 0.35 and LHV = the gas's net calorific value per kg, else 47 MJ/kg, unless given).
-With one η_drive and one LHV for every station the least-fuel and least-power operations are the
-same; ``objective`` only names the figure minimised. By default (``fuel_gas=False``) the fuel is
+η_drive as given, else the case's labelled per-station figure (``meta["station_drive_efficiency"]``,
+the same one the report and the plan use), else 0.35; LHV = the gas's net calorific value per kg,
+else 47 MJ/kg, unless given). ``objective="fuel"`` weighs each station's power by 1/η_drive; with
+one η_drive for every station the least-fuel and least-power operations are the same. By default (``fuel_gas=False``) the fuel is
 reported, not withdrawn from the gas balance (nominations balance without it). With
 ``fuel_gas=True`` both the least-power programme and the check by :func:`linepack.simulate`
 (``SteadyOptions(fuel_gas=True)``) withdraw it at each station's fuel node (GasLib
@@ -65,8 +66,11 @@ class OperationResult:
     nomination : NominationResult
         The validation the operation started from.
     seconds : float
-    drive_efficiency, lhv_j_kg : float
-        The station drive efficiency [-] and fuel lower heating value [J/kg] the fuel figures use.
+    drive_efficiency : pandas.Series
+        The drive efficiency of each station [-] the fuel figures use (the value given, else the
+        case's labelled per-station figure, else the default).
+    lhv_j_kg : float
+        The fuel's lower heating value [J/kg].
     """
 
     status: str
@@ -81,17 +85,23 @@ class OperationResult:
     violations: list
     nomination: Any = field(repr=False)
     seconds: float
-    drive_efficiency: float = float("nan")
+    drive_efficiency: Any = None
     lhv_j_kg: float = float("nan")
 
 
-def station_table(network: Network, result, drive_efficiency: float, lhv_j_kg: float,
+def station_table(network: Network, result, drive_efficiency, lhv_j_kg: float,
                   rho_n: float) -> tuple[pd.DataFrame, float]:
-    """Per-station state, ratio, power and fuel of a simulation; and the throughput [kg/s]
-    (the total taken at the exits)."""
+    """Per-station state, ratio, power, drive efficiency and fuel of a simulation; and the
+    throughput [kg/s] (the total taken at the exits). ``drive_efficiency``: one number, a
+    ``{station id: η}`` dict or Series, or None (:func:`linepack.problems.fuel.station_drive_efficiencies`)."""
     from linepack.optimization.formulation import fuel_kg_s
+    from linepack.problems.fuel import station_drive_efficiencies
 
     e = result.edges[result.edges["kind"] == "compressorStation"]
+    if isinstance(drive_efficiency, pd.Series):
+        drive_efficiency = drive_efficiency.to_dict()
+    eta = station_drive_efficiencies(network, drive_efficiency).reindex(e.index).to_numpy(float)
+    drive_efficiency = eta
     state = e["mode"].astype(str).str.split(":", n=1).str[0].to_numpy()
     # a station bypassed or closed draws no power (the result's figure for it is the losses')
     power = np.where(state == "active", np.nan_to_num(e["power_mw"].to_numpy(float)), 0.0)
@@ -99,7 +109,8 @@ def station_table(network: Network, result, drive_efficiency: float, lhv_j_kg: f
     inflow = result.nodes["inflow_kg_s"].to_numpy(float)
     through = float(np.sum(np.maximum(-inflow, 0.0)))
     tab = pd.DataFrame({"state": state,
-                        "ratio": e["ratio"].to_numpy(float), "power_mw": power, "fuel_kg_s": fuel,
+                        "ratio": e["ratio"].to_numpy(float), "power_mw": power,
+                        "drive_efficiency": eta, "fuel_kg_s": fuel,
                         "fuel_mcm_d": fuel * 86400.0 / rho_n / 1e6,
                         "fuel_pct": 100.0 * fuel / through if through > 0 else np.nan},
                        index=e.index)
@@ -158,6 +169,7 @@ def optimize_operation(network: Network, scenario: Scenario | None = None, contr
     prepare(md)
     groups = network.meta.get("combined_decisions") or []
     form = build_formulation(md, groups, None, margin_bar, drive_efficiency, lhv_j_kg)
+    etas = pd.Series(form.station_eta, index=md.edge_ids).dropna()
     named = {int(i) for g in groups for d in g["decisions"]
              for i in md.edge_ids.get_indexer(list(d["controls"])) if i >= 0}
     if controls is not None and len(controls.table):
@@ -165,15 +177,15 @@ def optimize_operation(network: Network, scenario: Scenario | None = None, contr
 
     def finish(status, ctl, scn, result, viols):
         if result is not None:
-            tab, _ = station_table(network, result, form.drive_efficiency, form.lhv, md.rho_n)
+            tab, _ = station_table(network, result, etas, form.lhv, md.rho_n)
         else:
-            tab = pd.DataFrame(columns=["state", "ratio", "power_mw", "fuel_kg_s", "fuel_mcm_d",
+            tab = pd.DataFrame(columns=["state", "ratio", "power_mw", "drive_efficiency", "fuel_kg_s", "fuel_mcm_d",
                                         "fuel_pct"])
         pw = float(tab["power_mw"].sum()) if len(tab) else 0.0
         fm = float(tab["fuel_mcm_d"].sum()) if len(tab) else 0.0
         fp = float(tab["fuel_pct"].sum()) if len(tab) else 0.0
         return OperationResult(status, objective, ctl, scn, result, tab, pw, fm, fp, list(viols), nom,
-                               time.perf_counter() - t0, form.drive_efficiency, form.lhv)
+                               time.perf_counter() - t0, etas, form.lhv)
 
     if nom.status != "validated" or nom.modes is None:
         status = "infeasible" if nom.status == "infeasible" else "undecided"
@@ -187,8 +199,8 @@ def optimize_operation(network: Network, scenario: Scenario | None = None, contr
         fnode = np.full(md.m, -1, dtype=np.int64)
         pos = md.edge_ids.get_indexer(where.index)
         fnode[pos] = md.node_ids.get_indexer(where.to_numpy())
-        fuel = (form.drive_efficiency, form.lhv, fnode)
-        sim_opts = steady.SteadyOptions(fuel_gas=True, drive_efficiency=form.drive_efficiency,
+        fuel = (np.nan_to_num(form.station_eta, nan=1.0), form.lhv, fnode)
+        sim_opts = steady.SteadyOptions(fuel_gas=True, drive_efficiency=drive_efficiency,
                                         lhv_j_kg=form.lhv)
 
     def validated_operation():
@@ -206,19 +218,27 @@ def optimize_operation(network: Network, scenario: Scenario | None = None, contr
     p0 = nom.p_bar.reindex(md.node_ids).to_numpy(float)
     m0 = nom.result.edges["m_kg_s"].reindex(md.edge_ids).to_numpy(float)
 
+    # least fuel weighs each station's power by 1/η_drive (normalised to the mean η): with one
+    # η for every station it is the least power
+    weight = None
+    if objective == "fuel" and len(etas):
+        w = np.ones(md.m)
+        w[md.edge_ids.get_indexer(etas.index)] = float(etas.mean()) / etas.to_numpy(float)
+        weight = w if np.ptp(w) > 0 else None
+
     def least_power(mode, p, m):
         left = deadline - time.perf_counter()
         if left <= 0:
             return None
         try:
             prog = FixedStateNLP(md, mode, margin_bar, p, m, objective="power", max_seconds=left,
-                                 fuel=fuel)
+                                 fuel=fuel, station_weight=weight)
         except InputError:
             return None
         p2, m2, viol, ok = prog.solve(p, m)
         if not ok or viol > 1e-6:
             return None
-        return _power_w(form, md, mode, p2, m2), p2, m2
+        return _power_w(form, md, mode, p2, m2, weight=weight), p2, m2
 
     best = least_power(mode, p0, m0)
     if best is None:   # keep the validated operation
@@ -227,7 +247,8 @@ def optimize_operation(network: Network, scenario: Scenario | None = None, contr
     # (stations a combined decision or the caller's controls set keep their mode)
     active = [e for e in md.stations if mode[e] == "active" and "bypass" in form.modes[e]
               and e not in named]
-    order = sorted(active, key=lambda e: _power_w(form, md, mode, best[1], best[2], only=e))
+    order = sorted(active, key=lambda e: _power_w(form, md, mode, best[1], best[2], only=e,
+                                                  weight=weight))
     for e in order:
         trial = mode.copy()
         trial[e] = "bypass"
@@ -246,8 +267,9 @@ def optimize_operation(network: Network, scenario: Scenario | None = None, contr
     return finish("optimal", ctl, scn, result, viols)
 
 
-def _power_w(form, md, mode, p_bar, m, only=None) -> float:
-    """Total isentropic shaft power of the stations in operation at pressures ``p_bar`` [W]."""
+def _power_w(form, md, mode, p_bar, m, only=None, weight=None) -> float:
+    """Total isentropic shaft power of the stations in operation at pressures ``p_bar`` [W]
+    (each station's times ``weight[e]`` where a weight by connection is given)."""
     form.refresh(p_bar, m)
     total = 0.0
     for e in ([only] if only is not None else md.stations):
@@ -256,6 +278,7 @@ def _power_w(form, md, mode, p_bar, m, only=None) -> float:
         pin = p_bar[md.u[e]] - form.loss_in[e]
         pout = p_bar[md.v[e]] + form.loss_out[e]
         r = max(pout / max(pin, 1e-9), 1.0)
-        total += float(form.pw[e] * m[e] * (r ** form.ex[e] - 1.0))
+        w = 1.0 if weight is None else float(weight[e])
+        total += w * float(form.pw[e] * m[e] * (r ** form.ex[e] - 1.0))
     return total
 

@@ -47,7 +47,7 @@ import pandas as pd
 
 from linepack.errors import InputError, did_you_mean
 from linepack.network.network import Controls, Network, Scenario
-from linepack.physics.compressor import fuel_gas_flow
+from linepack.physics.compressor import DEFAULT_DRIVE_EFFICIENCY, fuel_gas_flow
 from linepack.problems.capacity import transit_capacity
 from linepack.problems.steady import simulate
 from linepack.units import BAR, DAY
@@ -252,7 +252,7 @@ def transit_plan(network: Network, scenario: Scenario, controls: Controls | None
         active = (e["kind"] == "compressorStation") & e["mode"].astype(str).str.startswith("active")
         total = 0.0
         for cid in e.index[active.to_numpy()]:
-            eta = (drive_efficiency.get(cid, 0.30) if isinstance(drive_efficiency, dict)
+            eta = (drive_efficiency.get(cid, DEFAULT_DRIVE_EFFICIENCY) if isinstance(drive_efficiency, dict)
                    else drive_efficiency)
             pw = float(e.at[cid, "power_mw"]) * 1e6
             if math.isfinite(pw) and pw > 0:
@@ -463,7 +463,7 @@ def stations_needed(network: Network, scenario: Scenario, controls: Controls | N
         active = (e["kind"] == "compressorStation") & e["mode"].astype(str).str.startswith("active")
         total = 0.0
         for cid in e.index[active.to_numpy() & e.index.isin(sorted(mine))]:
-            eta = (drive_efficiency.get(cid, 0.30) if isinstance(drive_efficiency, dict)
+            eta = (drive_efficiency.get(cid, DEFAULT_DRIVE_EFFICIENCY) if isinstance(drive_efficiency, dict)
                    else drive_efficiency)
             pw = float(e.at[cid, "power_mw"]) * 1e6
             if math.isfinite(pw) and pw > 0:

@@ -503,7 +503,8 @@ def transit_summary(network: Any, result: Any, *, drive_efficiency: dict | float
     drive_efficiency
         Thermal efficiency of the compressor drivers, one number or ``{station id:
         value}``; default ``meta["station_drive_efficiency"]`` (a labelled assumption
-        of the case), else 0.30. [-]
+        of the case), else
+        :data:`linepack.physics.compressor.DEFAULT_DRIVE_EFFICIENCY` (0.35). [-]
     fuel_price_usd_per_1000m3
         Value of fuel gas per 1000 standard m³ (20 °C); default
         ``meta["fuel_price_usd_per_1000m3"]["central"]``, else none (no cost figure).
@@ -576,11 +577,11 @@ def transit_summary(network: Any, result: Any, *, drive_efficiency: dict | float
         if row["kind"] != "compressorStation":
             continue
         if isinstance(drive_efficiency, dict):
-            eta = float(drive_efficiency.get(cid, eff_meta.get(cid, 0.30)))
+            eta = float(drive_efficiency.get(cid, eff_meta.get(cid, comp_law.DEFAULT_DRIVE_EFFICIENCY)))
         elif drive_efficiency is not None:
             eta = float(drive_efficiency)
         else:
-            eta = float(eff_meta.get(cid, 0.30))
+            eta = float(eff_meta.get(cid, comp_law.DEFAULT_DRIVE_EFFICIENCY))
         active = _base_mode(pd.Series([row["mode"]])).iloc[0] in ("active", "")
         power_w = float(row["power_mw"]) * 1e6 if active and math.isfinite(row["power_mw"]) else 0.0
         fuel0 = float(comp_law.fuel_gas_flow(max(power_w, 0.0), eta, ncv)) * DAY / 1e6
