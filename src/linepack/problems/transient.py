@@ -70,6 +70,7 @@ from scipy.sparse.linalg import splu
 from linepack import jit
 from linepack.errors import InputError, NotConverged, did_you_mean
 from linepack.network.network import Controls, Network, Scenario
+from linepack.numerics.linsolve import FactorSolve
 from linepack.physics import compiled
 from linepack.physics import element_laws as laws
 from linepack.problems.model import (ALG, FLOW, LAW, OFF, NetworkModel, apply_control_rule,
@@ -408,6 +409,8 @@ class _System:
         # Z as a polynomial in p where the model has that form (no per-call checks)
         self.zpoly = md.eos.z_polynomial(T, gas) if hasattr(md.eos, "z_polynomial") else None
         self.pipe_kernel = None
+        self.fused = None
+        self.compiled_solve = False
         self.is_res = md.kind[self.sp] == "resistor"
         self._gas = gas
         self._T = T
@@ -432,6 +435,7 @@ class _System:
         self.flow_scale = max(md.flow_scale, 1.0)
         self.droop = _DROOP * float(md.p_ref) / self.flow_scale
         self._zeros_ns = np.zeros(ns)
+        self._zeros_pt = np.zeros(npt)
         # incidence of the flows (segments, then elements) on the points: + in, − out
         fcols = np.arange(ns + nsp)
         self.incidence = sp.csr_matrix(
@@ -451,6 +455,15 @@ class _System:
         self.i_law = np.flatnonzero(st == LAW)
         self.row_scale_sp = np.where((self.st == FLOW) | (self.st == OFF), 1.0 / self.flow_scale,
                                      1.0 / self.p_ref)
+        # the same relations per element for the compiled residual: 0 algebraic, 1 flow,
+        # 2 pressure-loss law (evaluated in numpy), 3 none
+        code = np.full(self.nsp, 3, dtype=np.int64)
+        code[self.i_alg], code[self.i_fl], code[self.i_law] = 0, 1, 2
+        self.sp_code = code
+        self.sp_q = np.zeros(self.nsp)
+        self.sp_q[self.i_fl] = self.q_fl
+        self.sp_a = np.ascontiguousarray(self.a, dtype=float)
+        self.sp_b = np.ascontiguousarray(self.b, dtype=float)
 
     def set_held(self, held: np.ndarray):
         """Points whose pressure is held (bool over points)."""
@@ -467,11 +480,21 @@ class _System:
             raise InputError("TransientOptions(compiled=True) needs numba (pip install "
                              "'linepack[fast]'); got no importable numba")
         g, md = self.g, self.md
+        self.compiled_solve = True   # the LU solves by compiled triangular sweeps
         law = compiled.pipe_law(md.friction, md.eos, md.visc, self._T, self._gas, g.rr, g.D, g.dx,
                                 g.zeta, g.dh, self.opts.reynolds_floor, _RE_TINY)
         if law is not None:
             start, end = g.start.astype(np.int64), g.end.astype(np.int64)
             self.pipe_kernel = lambda p, m: law(p, start, end, m)
+            if self.zpoly is not None:
+                # the whole residual in one compiled pass (after the pipe law's)
+                self.fused = jit.compiled(_fused_residual)
+                self._start, self._end = start, end
+                self._su, self._sv = self.su.astype(np.int64), self.sv.astype(np.int64)
+                self._buf = {k: np.empty(n) for k, n in (
+                    ("rho", g.npt), ("drho", g.npt), ("q", g.npt), ("G", g.ns), ("G1", g.ns),
+                    ("G2", g.ns), ("Gm", g.ns), ("su", self.nsp), ("sv", self.nsp),
+                    ("sm", self.nsp))}
 
     def density(self, p):
         if self.zpoly is not None:
@@ -533,6 +556,7 @@ class _System:
             f, f1, f2, fm = laws.quadratic_resistor(pu[law], pv[law], ms[law], mabs, md.drag[e],
                                                     md.diameter[e], z_up, self._T, self.R, up)
             r[law], du[law], dv[law], dm[law] = f, f1, f2, fm
+        self._law_residual = r
         return r, du, dv, dm
 
     def netflow(self, m, ms):
@@ -560,6 +584,46 @@ class _System:
             self.r_const = -self.v_dt * old["rho"] - (1 - theta) * old["q"] - theta * inj_new
 
     def residual(self, x):
+        """``(raw, scaled residual, (ρ, net flow + injection, G), max |scaled|)``; the
+        arrays of the compiled path are buffers, valid until the next call."""
+        if self.fused is not None:
+            return self._residual_fused(x)
+        raw, scaled, aux = self._residual_numpy(x)
+        norm = float(np.max(np.abs(scaled))) if scaled.size else 0.0
+        return raw, scaled, aux, norm
+
+    def _residual_fused(self, x):
+        g, b = self.g, self._buf
+        F, F1, F2, Fm = self.pipe_kernel(x[:self.npt], x[self.npt:self.npt + self.ns])
+        transient = self.dt is not None
+        inertia = transient and self.opts.inertia
+        old = self.old
+        out = np.empty(self.N)
+        c0, c1, c2 = self.zpoly
+        norm = self.fused(
+            x, self.npt, self.ns, self._start, self._end, self._su, self._sv, F, F1, F2, Fm,
+            float(c0), float(c1), float(c2), float(self.R * self.T), transient,
+            self.v_dt if transient else self._zeros_pt, float(self.theta),
+            self.r_const if transient else self._zeros_pt, self.inj_new, self.held,
+            self.held_value, self.sp_code, self.sp_a, self.sp_b, self.sp_q, float(self.droop),
+            inertia, self.c_in, float(self.theta_m), old["m"] if inertia else self._zeros_ns,
+            old["G"] if inertia else self._zeros_ns, self.row_scale_pt, 1.0 / self.p_ref,
+            self.row_scale_sp, out, b["rho"], b["drho"], b["q"], b["G"], b["G1"], b["G2"],
+            b["Gm"], b["su"], b["sv"], b["sm"])
+        if self.i_law.size:   # pressure-loss elements: numpy (few), patched in
+            law = self.i_law
+            ms = x[self.npt + self.ns:]
+            _, du, dv, dm = self.specials(x[:self.npt], ms)
+            rs = self._law_residual
+            k = self.npt + self.ns + law
+            out[k] = rs[law] * self.row_scale_sp[law]
+            b["su"][law], b["sv"][law], b["sm"][law] = du[law], dv[law], dm[law]
+            sub = np.abs(out[k])
+            norm = max(norm, float(np.max(sub))) if np.all(np.isfinite(sub)) else math.nan
+        self._cache = (b["drho"], b["G1"], b["G2"], b["Gm"], b["su"], b["sv"], b["sm"])
+        return None, out, (b["rho"], b["q"], b["G"]), norm
+
+    def _residual_numpy(self, x):
         p, m, ms = self.split(x)
         rho, drho = self.density(p)
         G, G1, G2, Gm = self.momentum(p, m)
@@ -611,17 +675,17 @@ def _newton(sysm: _System, x0: np.ndarray, lu_box: dict, stats: dict, full: bool
     last = math.inf
     age = 0
     for it in range(opts.max_iter + 1):
-        raw, r, aux = sysm.residual(x)
-        norm = float(np.max(np.abs(r))) if r.size else 0.0
+        raw, r, aux, norm = sysm.residual(x)
         if not np.isfinite(norm):
             return None, raw
         if norm <= opts.tol:
-            return x, aux
+            return x, tuple(a.copy() for a in aux)
         if it == opts.max_iter:
             break
         if full or lu_box.get("lu") is None or norm > _CHORD_RATE * last or age >= _CHORD_MAX:
             try:
-                lu_box["lu"] = splu(sysm.jacobian(), permc_spec=_ORDERING)
+                lu_box["lu"] = FactorSolve(splu(sysm.jacobian(), permc_spec=_ORDERING),
+                                           sysm.compiled_solve)
             except RuntimeError:   # singular
                 lu_box["lu"] = None
                 return None, raw
@@ -1230,3 +1294,88 @@ class _Recorder:
             steps=steps,
             newton_iterations=stats["iterations"], factorizations=stats["factorizations"],
             options=options, final_state=final or {})
+
+
+def _fused_residual(x, npt, ns, start, end, su, sv, F, F1, F2, Fm, c0, c1, c2, rt, transient,
+                    v_dt, theta, r_const, inj, held, held_value, sp_code, sp_a, sp_b, sp_q,
+                    droop, inertia, c_in, theta_m, old_m, old_G, row_scale_pt, inv_pref,
+                    row_scale_sp, out, rho, drho, q, G, G1, G2, Gm, su_, sv_,
+                    sm_):  # pragma: no cover - runs compiled
+    """:meth:`_System._residual_numpy` in one compiled pass, term by term the same
+    formulas (the pipe law ``F, F1, F2, Fm`` of the segments given; pressure-loss elements,
+    code 2, left at zero for the caller). Fills ``out`` (scaled residual) and the buffers;
+    returns max |out| (NaN if any entry is not finite)."""
+    nsp = su.shape[0]
+    # point densities (Z a polynomial in p) and the net flow into each point
+    for i in range(npt):
+        p = x[i]
+        z = c0 + p * (c1 + c2 * p)
+        dz = c1 + 2.0 * c2 * p
+        rho[i] = p / (z * rt)
+        drho[i] = (z - p * dz) / (z * z * rt)
+        q[i] = 0.0
+    for k in range(ns):
+        mk = x[npt + k]
+        q[end[k]] += mk
+        q[start[k]] -= mk
+    for e in range(nsp):
+        me = x[npt + ns + e]
+        q[sv[e]] += me
+        q[su[e]] -= me
+    norm = 0.0
+    bad = False
+    for i in range(npt):
+        if held[i]:
+            r = x[i] - held_value[i]
+        elif transient:
+            r = v_dt[i] * rho[i] - theta * q[i] + r_const[i]
+        else:
+            r = -(q[i] + inj[i])
+        q[i] += inj[i]
+        v = r * row_scale_pt[i]
+        out[i] = v
+        a = abs(v)
+        if a > norm:
+            norm = a
+        elif not a <= norm:
+            bad = True
+    # segments: G = F/(p1 + p2) and its partials
+    for k in range(ns):
+        s = x[start[k]] + x[end[k]]
+        gk = F[k] / s
+        G[k] = gk
+        G1[k] = (F1[k] - gk) / s
+        G2[k] = (F2[k] - gk) / s
+        Gm[k] = Fm[k] / s
+        if inertia:
+            r = c_in[k] * (x[npt + k] - old_m[k]) - theta_m * gk - (1 - theta_m) * old_G[k]
+        else:
+            r = -gk
+        v = r * inv_pref
+        out[npt + k] = v
+        a = abs(v)
+        if a > norm:
+            norm = a
+        elif not a <= norm:
+            bad = True
+    # non-pipe connections
+    for e in range(nsp):
+        me = x[npt + ns + e]
+        c = sp_code[e]
+        if c == 0:
+            r = x[sv[e]] - sp_a[e] * x[su[e]] - sp_b[e] + droop * me
+            su_[e], sv_[e], sm_[e] = -sp_a[e], 1.0, droop
+        elif c == 1:
+            r = me - sp_q[e]
+            su_[e], sv_[e], sm_[e] = 0.0, 0.0, 1.0
+        else:
+            r = 0.0
+            su_[e], sv_[e], sm_[e] = 0.0, 0.0, 0.0
+        v = r * row_scale_sp[e]
+        out[npt + ns + e] = v
+        a = abs(v)
+        if a > norm:
+            norm = a
+        elif not a <= norm:
+            bad = True
+    return math.nan if bad else norm
