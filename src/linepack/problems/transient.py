@@ -888,8 +888,11 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
 
     lu_box: dict = {}
     prev = None   # (state, step) before the last step, for the predictor
-    auto_sp = md.special[ctl.auto[md.special]]   # the elements the control rule may switch
+    auto_pos = np.flatnonzero(ctl.auto[md.special])
+    auto_sp = md.special[auto_pos]   # the elements the control rule may switch
     rule_on = auto_sp.size > 0
+    gate = _RuleGate(md, auto_sp)
+    gate.rebuild(ctl, const_dir)
     rule_flows = np.zeros(md.m)
     rounds = 0    # control-rule rounds of the current step
     log: list = []   # (time, element, from, to) of every automatic switch
@@ -902,6 +905,7 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
     for t_next in grid_t[1:]:
         if t in ev_at:   # an event at t acts on the steps after t
             _apply_event(md, ctl, ev_at[t], sysm, const_dir)
+            gate.rebuild(ctl, const_dir)
             lu_box["lu"] = None
             prev = None
         # advance from t to t_next, halving the step where Newton fails
@@ -930,7 +934,7 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
                 continue
             rho_n, q_n, G_n = aux
             p_n, m_n, ms_n = sysm.split(x_new)
-            if rule_on and rounds < _RULE_ROUNDS:
+            if rule_on and rounds < _RULE_ROUNDS and gate.maybe(p_n, ms_n[auto_pos]):
                 # the control rule of the steady model on the new state: an automatic
                 # regulator or station that switches makes the step be solved again
                 before = ctl.mode[auto_sp]
@@ -941,6 +945,7 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
                         i = auto_sp[k]
                         log.append((t + h, str(md.edge_ids[i]), str(before[k]), str(ctl.mode[i])))
                     sysm.set_states(*edge_states(md, ctl, const_dir))
+                    gate.rebuild(ctl, const_dir)
                     lu_box["lu"] = None
                     prev = None
                     continue
@@ -1141,6 +1146,72 @@ def _breakdown_message(md, grid, x, t, h) -> str:
     return (f"physics breakdown at t = {t / 3600:.4g} h ({t:.6g} s): the time step has no "
             f"solution (tried down to {h:.3g} s); the pressure falls towards zero near {where} "
             f"(last {p[i] / BAR:.4g} bar); results are kept up to t = {t:.6g} s")
+
+
+class _RuleGate:
+    """A cheap necessary condition for :func:`~linepack.problems.model.apply_control_rule`
+    to change anything: the rule's float comparisons of the automatic elements, with the
+    thresholds their current modes, set points and directions select (computed by
+    :meth:`rebuild` after every switch or event), in a few vectorised passes instead of
+    the rule's sixty. Each comparison is the rule's own expression, so where the gate says
+    no, the rule would return ``False`` and change nothing; where it says maybe, the rule
+    is called. (A rule that gains a new trigger must gain it here too; the tests compare
+    both on random states.)"""
+
+    def __init__(self, md: NetworkModel, which: np.ndarray):
+        self.md, self.s = md, which
+        self.u, self.v = md.u[which], md.v[which]
+        self.loss_in, self.loss_out = md.loss_in[which], md.loss_out[which]
+        self.tol_f = 1e-6 * md.flow_scale     # as in apply_control_rule
+        self.tol_p = 1e-3
+
+    def rebuild(self, ctl, const_dir) -> None:
+        md, s, tol_p, tol_f = self.md, self.s, self.tol_p, self.tol_f
+        k, mode, spt, val = md.kind[s], ctl.mode[s], ctl.setpoint[s], ctl.value[s]
+        inf = np.full(s.size, np.inf)
+        act = (mode == "active") & (spt == "p_out")
+        reg = act & (k == "controlValve")
+        cs = act & (k == "compressorStation")
+        # pu − loss_in below / above these: to bypass
+        self.a_lo = np.where(reg, val + self.loss_out - tol_p, -inf)
+        self.a_hi = np.where(cs, val + self.loss_out + tol_p, inf)
+        # reverse flow closes or bypasses; constant-loss resistors flip against their direction
+        cr = md.const_resistor[s]
+        cd = const_dir[s]
+        chk = k == "checkValve"
+        neg = reg | cs | (chk & (mode != "closed")) | (cr & (cd > 0))
+        pos = cr & (cd < 0)
+        self.f_lo = np.where(neg, -tol_f, -inf)
+        self.f_hi = np.where(pos, tol_f, inf)
+        # bypassed elements with forward flow return to their set point
+        byp = mode == "bypass"
+        self.b_hi = np.where(byp & (k == "controlValve"), val + tol_p, inf)
+        self.b_lo = np.where(byp & (k == "compressorStation"), val - tol_p, -inf)
+        # closed check valves reopen when the inlet is higher
+        self.c_on = chk & (mode == "closed")
+        # stations at a set point that would need more than their largest ratio
+        rmax = md.ratio_max[s]
+        self.i_ratio = np.flatnonzero(cs & np.isfinite(rmax))
+        self.r_max = rmax[self.i_ratio] * (1 + 1e-9)
+
+    def maybe(self, p, flow_sp) -> bool:
+        """Whether the rule may switch something at pressures ``p`` [Pa] (nodes) and the flows
+        of the gate's elements ``flow_sp`` [kg/s]."""
+        pu, pv, f = p[self.u], p[self.v], flow_sp
+        x = pu - self.loss_in
+        if np.any((x < self.a_lo) | (x > self.a_hi) | (f < self.f_lo) | (f > self.f_hi)
+                  | ((f > self.tol_f) & ((pv > self.b_hi) | (pv < self.b_lo)))):
+            return True
+        if self.c_on.any() and np.any(self.c_on & (pu > pv + self.tol_p)):
+            return True
+        if self.i_ratio.size:
+            i = self.i_ratio
+            den = x[i]
+            if not np.all(den > 0):
+                return True
+            if np.any((pv[i] + self.loss_out[i]) / den > self.r_max):
+                return True
+        return False
 
 
 @dataclass
