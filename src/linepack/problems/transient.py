@@ -97,6 +97,7 @@ _ORDERING = "COLAMD"
 _RULE_ROUNDS = 4         # control-rule rounds (re-solves) per time step at most
 _CHORD_RATE = 0.5        # reuse the LU factors while the residual falls at least this fast
 _CHORD_MAX = 10          # and for at most this many iterations on one factor
+_PROFILE_TABLE_MAX = 4_000_000   # profile values kept for all grid times at most (32 MB)
 _TIME_UNITS = {"time_s": 1.0, "time_min": 60.0, "time_h": 3600.0}
 
 
@@ -277,6 +278,17 @@ def _profile_at(prof: _Profile, t: float, interpolation: str) -> np.ndarray:
     return prof.values[k] * (1.0 - w) + prof.values[k + 1] * w
 
 
+def _profile_table(prof: _Profile, t: np.ndarray, interpolation: str) -> np.ndarray:
+    """:func:`_profile_at` at every time of ``t`` (one row each), with the same arithmetic."""
+    times = prof.times
+    k = np.searchsorted(times, t, side="right") - 1
+    if interpolation == "step" or times.size == 1:
+        return prof.values[np.maximum(k, 0)]
+    k = np.clip(k, 0, times.size - 2)
+    w = np.clip((t - times[k]) / (times[k + 1] - times[k]), 0.0, 1.0)[:, None]
+    return prof.values[k] * (1.0 - w) + prof.values[k + 1] * w
+
+
 def _parse_events(events, md: NetworkModel) -> list[tuple[float, pd.DataFrame]]:
     """Events grouped by time: ``[(t, controls table)]`` with values in SI."""
     if events is None:
@@ -436,6 +448,7 @@ class _System:
         self.droop = _DROOP * float(md.p_ref) / self.flow_scale
         self._zeros_ns = np.zeros(ns)
         self._zeros_pt = np.zeros(npt)
+        self._v_dt_of = None
         # incidence of the flows (segments, then elements) on the points: + in, − out
         fcols = np.arange(ns + nsp)
         self.incidence = sp.csr_matrix(
@@ -580,7 +593,8 @@ class _System:
         self.theta_m = theta if inertia else 1.0
         # the parts of the point balances fixed for this solve
         if dt is not None:
-            self.v_dt = self.g.volume / dt
+            if dt != self._v_dt_of:
+                self.v_dt, self._v_dt_of = self.g.volume / dt, dt
             self.r_const = -self.v_dt * old["rho"] - (1 - theta) * old["q"] - theta * inj_new
 
     def residual(self, x):
@@ -696,8 +710,7 @@ def _newton(sysm: _System, x0: np.ndarray, lu_box: dict, stats: dict, full: bool
         age += 1
         stats["iterations"] += 1
         x = x - dx
-        p = x[:sysm.npt]
-        if not np.all(p > 0):
+        if not x[:sysm.npt].min() > 0:
             # damp the step to keep pressures positive (a full step through zero pressure)
             pos = dx[:sysm.npt] > 0
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -837,12 +850,19 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
     hv_fixed = np.zeros(grid.npt)
     hv_fixed[:md.n] = np.where(held_node, np.nan_to_num(held_value0), 0.0)
 
+    if prof is not None:
+        prof_hn, prof_hc = prof.node[prof.held], np.flatnonzero(prof.held)
+        prof_in, prof_ic = prof.node[~prof.held], np.flatnonzero(~prof.held)
+    prof_rows: dict = {}   # the profile at the grid times (filled below)
+
     def boundary(t):
         inj, hv = inj_fixed.copy(), hv_fixed.copy()
         if prof is not None:
-            v = _profile_at(prof, t, opts.interpolation)
-            hv[prof.node[prof.held]] = v[prof.held]
-            inj[prof.node[~prof.held]] = v[~prof.held]
+            v = prof_rows.get(t)
+            if v is None:
+                v = _profile_at(prof, t, opts.interpolation)
+            hv[prof_hn] = v[prof_hc]
+            inj[prof_in] = v[prof_ic]
         return inj, hv
 
     stats = {"iterations": 0, "factorizations": 0}
@@ -859,6 +879,8 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
     grid_t = np.unique(np.concatenate([grid_t, outs, ev_times, [duration_s]]))
     grid_t = grid_t[np.concatenate([[True], np.diff(grid_t) > 1e-9 * dt_s])]
     out_times = np.unique(np.concatenate([outs, [duration_s]]))
+    if prof is not None and grid_t.size * prof.values.shape[1] <= _PROFILE_TABLE_MAX:
+        prof_rows.update(zip(grid_t.tolist(), _profile_table(prof, grid_t, opts.interpolation)))
     # each event at the grid time it was merged into (exact keys for the loop's lookups)
     ev_at: dict = {}
     for t_ev, tab in ev:
@@ -891,7 +913,7 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
     auto_pos = np.flatnonzero(ctl.auto[md.special])
     auto_sp = md.special[auto_pos]   # the elements the control rule may switch
     rule_on = auto_sp.size > 0
-    gate = _RuleGate(md, auto_sp)
+    gate = _RuleGate(md, auto_sp, compiled=sysm.compiled_solve)
     gate.rebuild(ctl, const_dir)
     rule_flows = np.zeros(md.m)
     rounds = 0    # control-rule rounds of the current step
@@ -902,10 +924,17 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
     steps = 0
     t = 0.0
     theta = float(opts.theta)
-    for t_next in grid_t[1:]:
+    wanted = np.zeros(grid_t.size, dtype=bool)
+    k_out = np.searchsorted(grid_t, out_times - 1e-6)
+    ok = k_out < grid_t.size
+    wanted[k_out[ok][np.abs(grid_t[k_out[ok]] - out_times[ok])
+                     <= 1e-6 * np.maximum(1.0, grid_t[k_out[ok]])]] = True
+    for i_next in range(1, grid_t.size):
+        t_next = float(grid_t[i_next])
         if t in ev_at:   # an event at t acts on the steps after t
             _apply_event(md, ctl, ev_at[t], sysm, const_dir)
             gate.rebuild(ctl, const_dir)
+            viol.modes_changed()
             lu_box["lu"] = None
             prev = None
         # advance from t to t_next, halving the step where Newton fails
@@ -917,13 +946,13 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
             sysm.prepare(h, theta, old, inj, hv)
             # predictor: the last step's change, scaled to this step (not across an event)
             guess = x if prev is None else x + (x - prev[0]) * (h / prev[1])
-            if not np.all(guess[:grid.npt] > 0):   # extrapolated through zero: no predictor
+            if not guess[:grid.npt].min() > 0:   # extrapolated through zero: no predictor
                 guess = x
             x_new, aux = _newton(sysm, guess, lu_box, stats)
             if x_new is None and lu_box.get("lu") is not None:
                 lu_box["lu"] = None
                 x_new, aux = _newton(sysm, x, lu_box, stats)
-            if x_new is None or np.min(x_new[:grid.npt]) <= _P_BREAKDOWN:
+            if x_new is None or x_new[:grid.npt].min() <= _P_BREAKDOWN:
                 halvings += 1
                 if halvings > _MAX_HALVINGS:
                     status = "breakdown"
@@ -946,16 +975,20 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
                         log.append((t + h, str(md.edge_ids[i]), str(before[k]), str(ctl.mode[i])))
                     sysm.set_states(*edge_states(md, ctl, const_dir))
                     gate.rebuild(ctl, const_dir)
+                    viol.modes_changed()
                     lu_box["lu"] = None
                     prev = None
                     continue
             rounds = 0
             ctl.switches[:] = 0
             N_n = q_n - inj            # net flow of pipes and elements into each point
-            # held points: the supply that closes the θ-balance
-            stored = grid.volume * (rho_n - old["rho"]) / h
-            s_n = np.where(held_pt, (stored - theta * N_n - (1 - theta) * old["q"]) / theta, inj)
-            cum += h * float(np.sum(theta * s_n + (1 - theta) * s))
+            # held points: the supply that closes the θ-balance (elsewhere the injection)
+            s_n = inj.copy()
+            hi = sysm.held_idx
+            stored = grid.volume[hi] * (rho_n[hi] - old["rho"][hi]) / h
+            s_n[hi] = (stored - theta * N_n[hi] - (1 - theta) * old["q"][hi]) / theta
+            # supplies sit on the nodes only (interior points take none)
+            cum += h * float((theta * s_n[:md.n] + (1 - theta) * s[:md.n]).sum())
             s = s_n
             old = {"rho": rho_n, "q": N_n + s_n, "G": G_n, "m": m_n.copy()}
             prev = (x, h)
@@ -968,7 +1001,7 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
         if status != "completed":
             break
         t = t_next
-        if rec.wants(t):
+        if wanted[i_next]:
             rec.record(t, x, s, cum, ctl)
             if progress is not None:
                 progress(t, duration_s)
@@ -1158,8 +1191,9 @@ class _RuleGate:
     is called. (A rule that gains a new trigger must gain it here too; the tests compare
     both on random states.)"""
 
-    def __init__(self, md: NetworkModel, which: np.ndarray):
+    def __init__(self, md: NetworkModel, which: np.ndarray, compiled: bool = False):
         self.md, self.s = md, which
+        self._loop = jit.compiled(_gate_loop) if compiled and which.size else None
         self.u, self.v = md.u[which], md.v[which]
         self.loss_in, self.loss_out = md.loss_in[which], md.loss_out[which]
         self.tol_f = 1e-6 * md.flow_scale     # as in apply_control_rule
@@ -1193,10 +1227,16 @@ class _RuleGate:
         rmax = md.ratio_max[s]
         self.i_ratio = np.flatnonzero(cs & np.isfinite(rmax))
         self.r_max = rmax[self.i_ratio] * (1 + 1e-9)
+        self.r_max_all = np.full(s.size, np.inf)
+        self.r_max_all[self.i_ratio] = self.r_max
 
     def maybe(self, p, flow_sp) -> bool:
         """Whether the rule may switch something at pressures ``p`` [Pa] (nodes) and the flows
         of the gate's elements ``flow_sp`` [kg/s]."""
+        if self._loop is not None:
+            return self._loop(p, flow_sp, self.u, self.v, self.loss_in, self.loss_out, self.a_lo,
+                              self.a_hi, self.f_lo, self.f_hi, self.b_lo, self.b_hi, self.c_on,
+                              self.r_max_all, self.tol_f, self.tol_p)
         pu, pv, f = p[self.u], p[self.v], flow_sp
         x = pu - self.loss_in
         if np.any((x < self.a_lo) | (x > self.a_hi) | (f < self.f_lo) | (f > self.f_hi)
@@ -1212,6 +1252,28 @@ class _RuleGate:
             if np.any((pv[i] + self.loss_out[i]) / den > self.r_max):
                 return True
         return False
+
+
+def _gate_loop(p, f, u, v, loss_in, loss_out, a_lo, a_hi, f_lo, f_hi, b_lo, b_hi, c_on, r_max,
+               tol_f, tol_p):  # pragma: no cover - runs compiled
+    """:meth:`_RuleGate.maybe` as one loop (compiled)."""
+    for e in range(f.shape[0]):
+        pu = p[u[e]]
+        pv = p[v[e]]
+        fe = f[e]
+        x = pu - loss_in[e]
+        if x < a_lo[e] or x > a_hi[e] or fe < f_lo[e] or fe > f_hi[e]:
+            return True
+        if fe > tol_f and (pv > b_hi[e] or pv < b_lo[e]):
+            return True
+        if c_on[e] and pu > pv + tol_p:
+            return True
+        if r_max[e] < np.inf:
+            if not x > 0:
+                return True
+            if (pv + loss_out[e]) / x > r_max[e]:
+                return True
+    return False
 
 
 @dataclass
@@ -1232,6 +1294,38 @@ class _Violations:
 
     def check(self, t, p, md, ctl):
         pn = p[:md.n]
+        # the common case, nothing new: bounds not yet violated, and station ratios against
+        # the loosest of their limits (for the modes of the last :meth:`modes_changed`)
+        fast = getattr(self, "_fast", None)
+        if fast is not None:
+            lo, hi, u, v, r_lo, r_hi = fast
+            if not ((pn < lo) | (pn > hi)).any():
+                if u.size == 0:
+                    return
+                ratio = pn[v] / pn[u]
+                if not ((ratio > r_hi) | (ratio < r_lo)).any():
+                    return
+        self._check(t, pn, md, ctl)
+        self._fast = self._thresholds(md, ctl)
+
+    def modes_changed(self) -> None:
+        """The element modes changed (an event or a switch): the fast test is rebuilt."""
+        self._fast = None
+
+    def _thresholds(self, md, ctl):
+        """Node bounds not yet violated; per station or regulator that is active, the ratio
+        band outside which some limit not yet reported would be violated."""
+        lo = np.where(self.seen_lo, -np.inf, self.lo)
+        hi = np.where(self.seen_hi, np.inf, self.hi)
+        cs = self.cs
+        active = ctl.mode[cs] == "active"
+        up = np.where(active & ~self.seen_cs[0], self.cs_max, np.inf)
+        up = np.minimum(up, np.where(active & self.reg & ~self.seen_cs[2], 1 + 1e-9, np.inf))
+        down = np.where(active & ~self.reg & ~self.seen_cs[1], 1 - 1e-9, -np.inf)
+        keep = np.isfinite(up) | np.isfinite(down)
+        return lo, hi, md.u[cs][keep], md.v[cs][keep], down[keep], up[keep]
+
+    def _check(self, t, pn, md, ctl):
         if self.lo is None:
             self.lo = np.nan_to_num(md.p_min * (1 - 1e-12), nan=-np.inf)
             self.hi = np.nan_to_num(md.p_max * (1 + 1e-12), nan=np.inf)
