@@ -194,17 +194,13 @@ class FactorSolve:
             from linepack import jit
 
             n = lu.shape[0]
-            L = sp.tril(lu.L, -1, format="csc")      # unit diagonal: not stored
-            U = lu.U.tocsc()
-            diag = U.diagonal()
-            U = sp.triu(U, 1, format="csc")
-            self._args = (np.ascontiguousarray(lu.perm_r, dtype=np.int64),
-                          np.ascontiguousarray(lu.perm_c, dtype=np.int64),
-                          L.indptr.astype(np.int64), L.indices.astype(np.int64),
-                          np.ascontiguousarray(L.data, dtype=float),
-                          U.indptr.astype(np.int64), U.indices.astype(np.int64),
-                          np.ascontiguousarray(U.data, dtype=float),
-                          np.ascontiguousarray(diag, dtype=float))
+            L, U = lu.L, lu.U          # CSC; L with its unit diagonal stored
+            up, ui = U.indptr, U.indices
+            diag_pos = jit.compiled(_diagonal_positions)(up, ui, n)
+            if n and diag_pos.min() < 0:   # pragma: no cover - SuperLU stores every pivot
+                return
+            self._args = (lu.perm_r, lu.perm_c, L.indptr, L.indices, L.data, up, ui, U.data,
+                          diag_pos)
             self._work = np.empty(n)
             self._kernel = jit.compiled(_lu_solve)
 
@@ -217,24 +213,39 @@ class FactorSolve:
         return out
 
 
-def _lu_solve(b, perm_r, perm_c, lp, li, lx, up, ui, ux, diag, y, x):  # pragma: no cover - compiled
+def _diagonal_positions(up, ui, n):  # pragma: no cover - runs compiled
+    """Position of each column's diagonal entry in a CSC matrix (-1 where none)."""
+    pos = np.full(n, -1, dtype=np.int64)
+    for j in range(n):
+        for k in range(up[j], up[j + 1]):
+            if ui[k] == j:
+                pos[j] = k
+                break
+    return pos
+
+
+def _lu_solve(b, perm_r, perm_c, lp, li, lx, up, ui, ux, diag_pos, y, x):  # pragma: no cover - compiled
     n = b.shape[0]
     # y = Pr·b: row i of A is row perm_r[i] of L·U
     for i in range(n):
         y[perm_r[i]] = b[i]
-    # L (unit diagonal; strictly lower part given): forward, by columns
+    # L (unit diagonal): forward, by columns, over the entries below the diagonal
     for j in range(n):
         yj = y[j]
         if yj != 0.0:
             for k in range(lp[j], lp[j + 1]):
-                y[li[k]] -= lx[k] * yj
-    # U (diagonal apart; strictly upper part given): backward, by columns
+                r = li[k]
+                if r > j:
+                    y[r] -= lx[k] * yj
+    # U: backward, by columns, over the entries above the diagonal
     for j in range(n - 1, -1, -1):
-        yj = y[j] / diag[j]
+        yj = y[j] / ux[diag_pos[j]]
         y[j] = yj
         if yj != 0.0:
             for k in range(up[j], up[j + 1]):
-                y[ui[k]] -= ux[k] * yj
+                r = ui[k]
+                if r < j:
+                    y[r] -= ux[k] * yj
     # x = Pc·y: column perm_c[i] of L·U is unknown i
     for i in range(n):
         x[i] = y[perm_c[i]]

@@ -561,16 +561,20 @@ class _System:
         dm[fl] = 1.0
         law = self.i_law
         if law.size:
-            e = self.sp[law]
-            md = self.md
-            up = ms[law] >= 0
-            z_up = md.eos.z(np.where(up, pu[law], pv[law]), self._T, self._gas)
-            mabs = np.maximum(np.abs(ms[law]), 1e-9)
-            f, f1, f2, fm = laws.quadratic_resistor(pu[law], pv[law], ms[law], mabs, md.drag[e],
-                                                    md.diameter[e], z_up, self._T, self.R, up)
-            r[law], du[law], dv[law], dm[law] = f, f1, f2, fm
-        self._law_residual = r
+            r[law], du[law], dv[law], dm[law] = self._law(p, ms)
         return r, du, dv, dm
+
+    def _law(self, p, ms):
+        """Residual and partials (u, v, m) of the elements with a pressure-loss law."""
+        law = self.i_law
+        e = self.sp[law]
+        md = self.md
+        pu, pv, m = p[self.su[law]], p[self.sv[law]], ms[law]
+        up = m >= 0
+        z_up = md.eos.z(np.where(up, pu, pv), self._T, self._gas)
+        mabs = np.maximum(np.abs(m), 1e-9)
+        return laws.quadratic_resistor(pu, pv, m, mabs, md.drag[e], md.diameter[e], z_up,
+                                       self._T, self.R, up)
 
     def netflow(self, m, ms):
         g = self.g
@@ -626,12 +630,10 @@ class _System:
             b["Gm"], b["su"], b["sv"], b["sm"])
         if self.i_law.size:   # pressure-loss elements: numpy (few), patched in
             law = self.i_law
-            ms = x[self.npt + self.ns:]
-            _, du, dv, dm = self.specials(x[:self.npt], ms)
-            rs = self._law_residual
+            rs, du, dv, dm = self._law(x[:self.npt], x[self.npt + self.ns:])
             k = self.npt + self.ns + law
-            out[k] = rs[law] * self.row_scale_sp[law]
-            b["su"][law], b["sv"][law], b["sm"][law] = du[law], dv[law], dm[law]
+            out[k] = rs * self.row_scale_sp[law]
+            b["su"][law], b["sv"][law], b["sm"][law] = du, dv, dm
             sub = np.abs(out[k])
             norm = max(norm, float(np.max(sub))) if np.all(np.isfinite(sub)) else math.nan
         self._cache = (b["drho"], b["G1"], b["G2"], b["Gm"], b["su"], b["sv"], b["sm"])
