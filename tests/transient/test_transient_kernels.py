@@ -51,6 +51,21 @@ def gaslib11():
     return net, scn, pd.DataFrame(cols)
 
 
+def gaslib24():
+    """GasLib-24: a resistor with a drag factor (the quadratic law), stations, valves."""
+    net, scn = linepack.read_gaslib(f"{GASLIB}/GasLib-24/GasLib-24.net",
+                                    f"{GASLIB}/GasLib-24/GasLib-24.scn")
+    exits = scn.nodes.index[scn.nodes["inflow_kg_s"] < 0]
+    base = scn.nodes.loc[exits, "inflow_kg_s"].to_numpy(float)
+    cols = {"time_h": [0, 1, 2, 3]}
+    for k, nid in enumerate(exits):
+        cols[f"{nid}.inflow_kg_s"] = base[k] * np.array([1.0, 1.1, 0.95, 1.0])
+    return net, scn, pd.DataFrame(cols)
+
+
+CASES = {"gaslib11": gaslib11, "gaslib24": gaslib24, "regulator": lambda: regulator_net()}
+
+
 def _capture_systems(monkeypatch):
     """Every (system, iterate) _newton sees during a run."""
     seen = []
@@ -69,24 +84,25 @@ def _capture_systems(monkeypatch):
     ("gaslib11", TransientOptions(compiled=True)),
     ("gaslib11", TransientOptions(compiled=True, theta=0.5, inertia=True, dx_max=5e3)),
     ("regulator", TransientOptions(compiled=True, inertia=True)),
+    ("gaslib24", TransientOptions(compiled=True)),
 ])
 def test_compiled_residual_and_jacobian_equal_numpy(monkeypatch, case, options):
     """The fused residual (and the Jacobian values it leaves) agree with the numpy residual to
     1e-12 of the residual scale, at the iterates of a run and 1 % away from them, in the steady
-    start (no storage) and in time steps (θ, inertia)."""
-    net, scn, prof = gaslib11() if case == "gaslib11" else regulator_net()
+    start (no storage) and in time steps (θ, inertia), with the resistor's compiled law."""
+    net, scn, prof = CASES[case]()
     seen = _capture_systems(monkeypatch)
     res = linepack.simulate_transient(net, scn, duration="3h", dt="10min", profile=prof,
                                       options=options)
     assert res.completed
     sysm = seen[0][0]
     assert sysm.fused is not None
+    if case == "gaslib24":
+        assert sysm.i_law.size and sysm.law_kernel is not None
     rng = np.random.default_rng(3)
     picks = [0, 1, len(seen) // 2, len(seen) - 1]
-    kinds = set()
     for i in picks:
         _, x, dt = seen[i]
-        kinds.add(dt is None)
         # the system keeps its last preparation (a time step): both residuals must agree
         # at any state
         for xx in (x, x * (1 + 0.01 * rng.uniform(-1, 1, x.size))):
@@ -127,12 +143,13 @@ def test_compiled_residual_in_the_steady_start(monkeypatch):
     ("gaslib11", dict()),
     ("gaslib11", dict(theta=0.5, inertia=True, dx_max=5e3)),
     ("regulator", dict()),
+    ("gaslib24", dict()),
 ])
 def test_compiled_and_numpy_runs_agree(case, options):
     """A whole run with the compiled residual, LU solves and rule gate gives the numpy run's
     answer within the Newton tolerance (tol 1e-12: pressures to 1e-9, the same switches at
     the same times, the same violations)."""
-    net, scn, prof = gaslib11() if case == "gaslib11" else regulator_net()
+    net, scn, prof = CASES[case]()
     kw = dict(duration="8h" if case == "regulator" else "3h", dt="10min", output_dt="10min",
               profile=prof)
     if case == "regulator":
@@ -189,7 +206,7 @@ def gate_net():
 
 @pytest.mark.parametrize("compiled", [False, pytest.param(True, marks=needs_numba)])
 def test_rule_gate_never_hides_a_switch(compiled):
-    """On 4,000 random states (modes, set points, directions, pressures, flows, many of them
+    """On 600 random states (modes, set points, directions, pressures, flows, many of them
     near the rule's thresholds) the gate says 'maybe' wherever the control rule changes
     something; it says 'no' on a good share of the rest (it is a real filter)."""
     net, scn = gate_net()
@@ -208,7 +225,8 @@ def test_rule_gate_never_hides_a_switch(compiled):
              "compressorStation": ["active", "bypass"], "checkValve": ["auto", "closed"],
              "resistor": [""]}
     said_no = changed_count = 0
-    for _ in range(4000):
+    numpy_gate = tr._RuleGate(md, sp_, compiled=False)
+    for _ in range(600):
         ctl = M.EdgeControl(ctl0.mode.copy(), ctl0.setpoint.copy(), ctl0.value.copy(),
                             ctl0.auto.copy(), ctl0.switches.copy())
         for i in sp_:
@@ -230,7 +248,6 @@ def test_rule_gate_never_hides_a_switch(compiled):
         flow[sp_] = rng.choice([-1, 1], sp_.size) * rng.choice([0.5, 2.0, 1e3], sp_.size) * tol_f
         gate.rebuild(ctl, const_dir)
         maybe = gate.maybe(p, flow[sp_])
-        numpy_gate = tr._RuleGate(md, sp_, compiled=False)
         numpy_gate.rebuild(ctl, const_dir)
         assert maybe == numpy_gate.maybe(p, flow[sp_])
         changed = M.apply_control_rule(md, ctl, tr._State(p, flow), const_dir.copy(), sp_)
@@ -239,7 +256,7 @@ def test_rule_gate_never_hides_a_switch(compiled):
             assert maybe
         else:
             said_no += not maybe
-    assert changed_count > 400 and said_no > 400
+    assert changed_count > 200 and said_no > 60     # about 73 % and 27 % (seed 17)
 
 
 # ------------------------------------------------------------------------ violations, profile

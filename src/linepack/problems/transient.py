@@ -422,6 +422,7 @@ class _System:
         self.zpoly = md.eos.z_polynomial(T, gas) if hasattr(md.eos, "z_polynomial") else None
         self.pipe_kernel = None
         self.fused = None
+        self.law_kernel = None
         self.compiled_solve = False
         self.is_res = md.kind[self.sp] == "resistor"
         self._gas = gas
@@ -500,8 +501,11 @@ class _System:
             start, end = g.start.astype(np.int64), g.end.astype(np.int64)
             self.pipe_kernel = lambda p, m: law(p, start, end, m)
             if self.zpoly is not None:
-                # the whole residual in one compiled pass (after the pipe law's)
+                # the whole residual in one compiled pass (after the pipe law's), resistors
+                # by their compiled law
                 self.fused = jit.compiled(_fused_residual)
+                self.law_kernel = compiled.resistor_law(md.eos, self._T, self._gas, self.R,
+                                                        md.drag[self.sp], md.diameter[self.sp])
                 self._start, self._end = start, end
                 self._su, self._sv = self.su.astype(np.int64), self.sv.astype(np.int64)
                 self._buf = {k: np.empty(n) for k, n in (
@@ -567,6 +571,8 @@ class _System:
     def _law(self, p, ms):
         """Residual and partials (u, v, m) of the elements with a pressure-loss law."""
         law = self.i_law
+        if self.law_kernel is not None:
+            return self.law_kernel(p, self._su, self._sv, ms, law)
         e = self.sp[law]
         md = self.md
         pu, pv, m = p[self.su[law]], p[self.sv[law]], ms[law]
