@@ -130,7 +130,9 @@ class TransientOptions:
     compiled : bool or None
         Evaluate the segments' momentum law with the compiled pipe law of
         :mod:`linepack.physics.compiled` (needs numba, extra ``fast``; for the models it
-        fuses, others stay numpy). ``None``: where numba is already loaded, or installed and
+        fuses, others stay numpy), and then the whole residual, the resistors' law, the LU
+        solves and the control-rule test in compiled loops (the same formulas as the numpy
+        path). ``None``: where numba is already loaded, or installed and
         the run is long (segments × steps ≥ 10⁶, where the ~0.4 s numba import pays back).
     """
 
