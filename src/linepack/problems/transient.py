@@ -1434,8 +1434,8 @@ class _Recorder:
         power = np.full(md.m, np.nan)
         if md.stations.size:
             cs = md.stations
-            zu = md.eos.z(pn[md.u], md.T, md.gas)
-            power = station_power(md, f_in, pn[md.u], pn[md.v], zu)
+            # (station_power takes Z at the suction pressure itself; its zu is unused)
+            power = station_power(md, f_in, pn[md.u], pn[md.v], None)
             off = ctl.mode[cs] != "active"
             power[cs[off]] = np.nan
         inflow = supply[:md.n].copy()
