@@ -106,6 +106,12 @@ def _main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks of 
     _STATE["debug"] = debug
 
 
+#: a progress bar (rich, on a terminal) appears once a run has taken this long [s]
+_PROGRESS_AFTER_S = 1.0
+#: violations listed one by one in a transient summary (the rest counted)
+_MAX_LISTED = 10
+
+
 def _target_arg(default: Optional[str] = None):
     """The case argument; required (a usage error, exit 2, when missing) unless given a default."""
     return typer.Argument(... if default is None else default,
@@ -207,6 +213,7 @@ def simulate(
     report: Optional[Path] = typer.Option(None, "--report", help="Write a self-contained HTML report (its folder must exist)."),
     assumptions: Optional[str] = typer.Option(None, "--assumptions", help="Assumption set of the case: low, central or high (central-asia)."),
     fail_on_violation: bool = typer.Option(False, "--fail-on-violation", help="Exit with code 1 when the steady state violates any limit (the result and report files are still written)."),
+    with_plan: bool = typer.Option(False, "--with-plan", help="With --report: also compute the path to the transit target (as 'linepack plan') and the gasification options (as 'linepack options') and put their tables in the report; adds about half a minute for central-asia."),
 ) -> None:
     """Simulate the steady state of a network and print a summary.
 
@@ -220,8 +227,14 @@ def simulate(
     """
     _check_output(output, "--output", folder=output is not None and output.suffix.lower() != ".json")
     _check_output(report, "--report")
+    if with_plan and report is None:
+        raise linepack.InputError("--with-plan puts the plan and options tables in the report: "
+                                  "give --report FILE.html too")
     opened = linepack.open_case(target, scenario, assumptions)
     _need_scenario(opened)
+    if with_plan and not _has_plan_or_options(opened.network.meta):
+        raise linepack.InputError(f"--with-plan: '{target}' carries no plan candidates "
+                                  "(meta.plan) and no options to compare (meta.options_compared)")
     ctl = opened.controls
     if controls is not None:
         ctl = linepack.read_controls(controls, opened.network)
@@ -240,9 +253,44 @@ def simulate(
             result.to_csv(output)
         out.print(f"results written to {output}")
     if report is not None:
-        linepack.write_report(opened.network, result, report, route=opened.network.meta.get("transit_route"))
+        extras: dict = {}
+        if with_plan:
+            import time
+
+            start = time.perf_counter()
+            extras = _plan_and_options(target, assumptions, friction, eos)
+            out.print(f"plan and options for the report computed in "
+                      f"{time.perf_counter() - start:.1f} s")
+        linepack.write_report(opened.network, result, report, route=opened.network.meta.get("transit_route"),
+                              scenario=opened.scenario, **extras)
         out.print(f"report written to {report}")
     _fail_on_violation(fail_on_violation, result)
+
+
+def _has_plan_or_options(meta: dict) -> bool:
+    return bool((meta.get("plan") or {}).get("candidates")
+                or ((meta.get("options_compared") or {}).get("families")))
+
+
+def _plan_and_options(target: str, assumptions: Optional[str], friction: str, eos: str) -> dict:
+    """The report's plan and options tables, computed as 'linepack plan' and 'linepack options'
+    compute them (their defaults: the case's target and plan base scenario, every family)."""
+    first = linepack.open_case(target, None, assumptions)
+    meta = first.network.meta
+    extras: dict = {}
+    if (meta.get("plan") or {}).get("candidates"):
+        base = (meta.get("plan") or {}).get("base_scenario")
+        opened = linepack.open_case(target, base, assumptions) if base else first
+        _need_scenario(opened)
+        extras["plan"] = linepack.corridor_plan(opened.network, opened.scenario, opened.controls,
+                                                friction=friction, eos=eos)
+        extras["plan_note"] = f" (base scenario {opened.scenario.name})"
+    fams = (meta.get("options_compared") or {}).get("families") or {}
+    if fams:
+        case = getattr(first, "case", first)
+        extras["options"] = {name: linepack.compare_options(case, name, friction=friction, eos=eos)
+                             for name in fams}
+    return extras
 
 
 @app.command()
@@ -677,13 +725,22 @@ def transient(
     dx_km: float = typer.Option(10.0, "--dx-km", help="Longest pipe segment, km."),
     theta: float = typer.Option(1.0, "--theta", help="1 = backward Euler, 0.5 = Crank-Nicolson."),
     inertia: bool = typer.Option(False, "--inertia", help="Keep the inertia term (fast transients)."),
+    interpolation: str = typer.Option("linear", "--interpolation", help="Between profile rows: linear, or step (each row's values hold until the next)."),
     friction: str = typer.Option("nikuradse", "--friction"),
     eos: str = typer.Option("papay", "--eos"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write results: a .csv or .parquet file (pressures, flows, totals side by side), or a folder for one CSV per table."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write results: a .csv or .parquet file (pressures, flows, totals side by side), or a folder for one CSV per table (created if missing; the folder it is in must exist)."),
     report: Optional[Path] = typer.Option(None, "--report", help="Write an offline HTML report: pressure over time, linepack curve, violations."),
     report_nodes: Optional[str] = typer.Option(None, "--report-nodes", help="Comma-separated node ids drawn in the report (default: held nodes, lowest pressure, largest exits)."),
+    fail_on_violation: bool = typer.Option(False, "--fail-on-violation", help="Exit with code 1 when a limit is violated at any time step (the result and report files are still written)."),
 ) -> None:
-    """Simulate the network over time from its steady state (profiles and control events)."""
+    """Simulate the network over time from its steady state (profiles and control events).
+
+    Violated limits lead the summary, earliest first, with the first time each occurred.
+
+    Exit codes: 0 completed (limits may be violated: see the summary), 1 physics breakdown
+    (the results up to then are written) or, with --fail-on-violation, a violated limit;
+    2 bad input (nothing written); 3 internal error.
+    """
     import time
 
     import pandas as pd
@@ -695,8 +752,10 @@ def transient(
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
             raise linepack.InputError(f"{what} '{path}': not a readable CSV ({exc})") from None
 
-    if not (hours > 0):
-        raise linepack.InputError(f"--hours must be > 0 (got {hours:g})")
+    if not (math.isfinite(hours) and hours > 0):
+        raise linepack.InputError(f"--hours must be a finite number > 0 (got {hours:g})")
+    table_file = output is not None and output.suffix.lower() in (".csv", ".parquet")
+    _check_output(output, "--output", folder=output is not None and not table_file)
     _check_output(report, "--report")
     opened = linepack.open_case(target, scenario)
     chosen = None
@@ -710,21 +769,32 @@ def transient(
     ctl = linepack.read_controls(controls, opened.network) if controls is not None else opened.controls
     prof = table(profile, "profile") if profile is not None else None
     evs = table(events, "events") if events is not None else None
-    opts = linepack.TransientOptions(theta=theta, dx_max=dx_km * 1e3, inertia=inertia)
+    opts = linepack.TransientOptions(theta=theta, dx_max=dx_km * 1e3, inertia=inertia,
+                                     interpolation=interpolation)
     # the bar appears only on runs longer than a second
     with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task("simulating", total=hours * 3600.0, visible=False)
         t_start = time.monotonic()
 
         def tick(t, total):
-            if time.monotonic() - t_start > 1.0:
+            if time.monotonic() - t_start > _PROGRESS_AFTER_S:
                 bar.update(task, completed=t, visible=True)
         res = linepack.simulate_transient(opened.network, opened.scenario, ctl, duration=hours * 3600.0,
                                           dt=dt, output_dt=output_dt, profile=prof, events=evs,
                                           friction=friction, eos=eos, progress=tick, options=opts)
     tot = res.totals
+    viol = res.violations.sort_values("first_time_s", kind="stable")
+    if len(viol):
+        out.print(Text(f"{len(viol)} limit violation(s), earliest first:", "bold red"))
+        for _, r in viol.head(_MAX_LISTED).iterrows():
+            unit = " bar" if str(r["limit"]).startswith("p_") else ""
+            out.print(f"  - {r['kind']} '{r['element']}': {r['limit']} {r['bound']:.4g}{unit} "
+                      f"first violated at t = {float(r['first_time_s']) / 3600:.4g} h "
+                      f"({r['value']:.6g}{unit})", soft_wrap=True)
+        if len(viol) > _MAX_LISTED:
+            out.print(f"  and {len(viol) - _MAX_LISTED} more (--output writes them all)")
     t = Table(title=f"transient {hours:g} h, dt {dt}", show_header=False)
-    t.add_row("status", res.status)
+    t.add_row("status", res.status + (f"; {len(viol)} limit(s) violated" if len(viol) else ""))
     t.add_row("steps / Newton iterations / LU factorisations", f"{res.steps} / {res.newton_iterations} / {res.factorizations}")
     t.add_row("linepack start → end", f"{tot['linepack_mcm'].iloc[0]:.4f} → {tot['linepack_mcm'].iloc[-1]:.4f} mcm (0 °C)")
     p = res.pressure_bar
@@ -734,13 +804,9 @@ def transient(
     t.add_row("automatic control switches", str(len(res.control_log)))
     out.print(t)
     if output is not None:
-        if output.suffix.lower() == ".csv":
-            output.parent.mkdir(parents=True, exist_ok=True)
-            tmp = output.with_name(output.name + ".tmp")
-            res.to_frame().to_csv(tmp)
-            tmp.replace(output)
-        elif output.suffix.lower() == ".parquet":
-            res.to_frame().to_parquet(output)
+        # the results up to a breakdown are written too (then exit 1 below)
+        if table_file:
+            res.write_table(output)
         else:
             res.to_csv(output)
         out.print(f"results written to {output}")
@@ -751,6 +817,7 @@ def transient(
     if not res.completed:
         err.print(res.message, markup=False, soft_wrap=True)
         raise typer.Exit(EXIT_SOLVER)
+    _fail_on_violation(fail_on_violation, res)
 
 
 @app.command()

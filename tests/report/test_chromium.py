@@ -307,3 +307,97 @@ def test_flagship_report_in_chromium(tmp_path):
     if keep:
         Path(keep).mkdir(parents=True, exist_ok=True)
         shutil.copy(shot, Path(keep) / shot.name)
+
+
+# -- the new sections of the flagship report (tables, plan, options, assumptions) ------------
+_SECTIONS = ("map-section", "profile-section", "nodes-section", "pipes-section", "plan-section",
+             "options-section", "assumptions-section")
+
+
+@pytest.mark.slow
+def test_flagship_report_sections_in_chromium(tmp_path, capsys):
+    """``linepack simulate central-asia --report r.html --with-plan`` writes a report whose
+    new sections render in Chromium: the node table has a row per node and the pipe table one
+    per pipe, both sort on a click, the assumptions list every labelled assumption of the
+    case, the plan and options tables are there, the map names the border point, the profile
+    legend names both bounds, two plots drew, no console or page error; a PNG of each section
+    is saved under ``tmp_path`` (and ``$LINEPACK_ARTIFACTS`` when set) and is not blank."""
+    import os
+    import shutil
+
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="this test drives chromium with playwright (extra 'web')")
+    import linepack
+    from linepack.cli import main
+    from linepack.report.html import MAP_DIV_ID, PROFILE_DIV_ID
+
+    html = tmp_path / "central-asia.html"
+    rc = main(["simulate", "central-asia", "--report", str(html), "--with-plan"])
+    printed = capsys.readouterr().out
+    assert rc == 0 and html.is_file(), printed[-2000:]
+    assert "plan and options for the report computed in" in printed
+    assert html.stat().st_size < 1_500_000          # still small enough to mail
+    opened = linepack.open_case("central-asia", None, None)
+    n_nodes = len(opened.network.nodes)
+    n_pipes = int((opened.network.connections["kind"] == "pipe").sum())
+    n_assumptions = len(opened.network.meta["assumptions"])
+
+    console, errors, requests, shots = [], [], [], {}
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        try:
+            page = browser.new_page(viewport={"width": WIDTH, "height": 1000})
+            page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(html.resolve().as_uri())
+            for div in (MAP_DIV_ID, PROFILE_DIV_ID):
+                page.wait_for_selector(f"#{div} svg.main-svg", timeout=30000)
+            n_plots = page.locator(".js-plotly-plot").count()
+            visible = {s: page.locator(f"#{s}").is_visible() for s in _SECTIONS}
+            rows = {t: page.locator(f"#{t} tbody tr").count()
+                    for t in ("node-table", "pipe-table", "assumption-table", "plan-steps",
+                              "plan-screen", "options-north", "options-east")}
+            map_text = page.locator(f"#{MAP_DIV_ID}").inner_text()
+            legend = page.locator(f"#{PROFILE_DIV_ID} g.legend").text_content()
+            # sort the node table by pressure: ascending, then descending
+            page.locator("#node-table th", has_text="p [bar abs]").first.click()
+            col = page.eval_on_selector_all(
+                "#node-table tbody tr", "rs => rs.map(r => parseFloat(r.cells[3].firstChild"
+                ".textContent.replace(/\\s/g, '')))")
+            page.locator("#node-table th", has_text="p [bar abs]").first.click()
+            col_desc = page.eval_on_selector_all(
+                "#node-table tbody tr", "rs => rs.map(r => parseFloat(r.cells[3].firstChild"
+                ".textContent.replace(/\\s/g, '')))")
+            markers = page.locator("#node-table sup.m").count()
+            for s in _SECTIONS:
+                shots[s] = tmp_path / f"central-asia-{s}.png"
+                page.locator(f"#{s}").screenshot(path=str(shots[s]))
+        finally:
+            browser.close()
+
+    bad = [line for line in console
+           if re.search(r"Security Policy|Refused|Failed|Uncaught|error", line, re.I)]
+    assert bad == [] and errors == []
+    assert [u for u in requests if not u.startswith("file://")] == []
+    assert n_plots == 2 and all(visible.values()), visible
+    assert rows["node-table"] == n_nodes and rows["pipe-table"] == n_pipes
+    assert rows["assumption-table"] == n_assumptions
+    assert rows["plan-steps"] >= 1 and rows["plan-screen"] >= 1
+    assert rows["options-north"] >= 2 and rows["options-east"] >= 1
+    assert markers > n_nodes                        # bounds and demands carry their labels
+    assert "GIS Karakalpakiya" in map_text and "Shymkent" in map_text
+    assert "p_min (lower bound)" in legend and "p_max (upper bound)" in legend
+    assert col == sorted(col) and col_desc == sorted(col, reverse=True)
+    keep = os.environ.get("LINEPACK_ARTIFACTS")
+    for s, png in shots.items():
+        img = read_png(png)[:, :, :3]
+        assert img.shape[1] > 1000 and img.shape[0] > 150, (s, img.shape)
+        key = (img[..., 0].astype(np.int32) << 16) | (img[..., 1].astype(np.int32) << 8) \
+            | img[..., 2]
+        assert len(np.unique(key)) > 20, s       # text and lines, not a blank box
+        if keep:
+            Path(keep).mkdir(parents=True, exist_ok=True)
+            shutil.copy(png, Path(keep) / png.name)

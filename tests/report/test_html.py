@@ -289,8 +289,15 @@ def test_flagship_report_is_small_and_self_contained(tmp_path):
     res = _parse(text)
     assert res.scripts_with_src == []
     assert not re.search(r"""<script[^>]*\bsrc\s*=""", text, re.I)
-    assert not re.search(r"https?://", _without_plotlyjs(text))
-    assert {MAP_DIV_ID, PROFILE_DIV_ID, "transit-section"} <= res.ids
+    assert [r for r in res.refs if re.match(r"\s*(https?:|//|ftp:)", r[2], re.I)] == []
+    # The one place with URLs is the text of the cited sources (never a link or a resource).
+    ours = _without_plotlyjs(text)
+    start = ours.index('<section id="assumptions-section">')
+    end = ours.index("</section>", start)
+    assert not re.search(r"https?://", ours[:start] + ours[end:])
+    assert not re.search(r"""(href|src)\s*=\s*["']?\s*https?:""", ours[start:end], re.I)
+    assert {MAP_DIV_ID, PROFILE_DIV_ID, "transit-section", "nodes-section", "pipes-section",
+            "assumptions-section"} <= res.ids
 
 
 # -- contents --------------------------------------------------------------------------------
@@ -322,8 +329,13 @@ def test_map_and_profile_are_present(report):
         assert needle in hover, needle
     pdata, playout = _figure(text, PROFILE_DIV_ID)
     by_name = {t["name"]: t for t in pdata}
-    assert {"pressure", "p_min", "p_max", "compressor stations"} <= set(by_name)
-    assert by_name["p_min"]["line"]["dash"] == "dash" and by_name["p_max"]["line"]["dash"] == "dash"
+    assert {"pressure", "p_min (lower bound)", "p_max (upper bound)",
+            "compressor stations"} <= set(by_name)
+    # distinct bound styles, both in the legend: p_min dashed red, p_max dotted dark
+    low, high = by_name["p_min (lower bound)"]["line"], by_name["p_max (upper bound)"]["line"]
+    assert (low["dash"], low["color"]) == ("dash", "#b42318")
+    assert (high["dash"], high["color"]) == ("dot", "#1d2733")
+    assert playout.get("showlegend") is not False
     assert playout["xaxis"]["title"]["text"] == "distance along route [km]"
     assert playout["yaxis"]["title"]["text"] == "pressure [bar, absolute]"
 

@@ -14,6 +14,7 @@ import linepack
 from linepack.cli import main
 from linepack.report.transient import (
     LINEPACK_DIV_ID,
+    POWER_DIV_ID,
     PRESSURE_DIV_ID,
     default_report_nodes,
     write_transient_report,
@@ -77,6 +78,33 @@ def test_unknown_node_and_missing_folder_are_input_errors(run, tmp_path):
     with pytest.raises(linepack.InputError, match="does not exist"):
         write_transient_report(res, tmp_path / "no" / "t.html")
     assert not (tmp_path / "t.html").exists()
+
+
+def test_chosen_pipes_linepack_and_station_power(run, tmp_path):
+    """linepack_pipes adds the summed linepack of those pipes (mcm at 0 °C, the total's own
+    conversion); the power section draws the stations that compress (GasLib-11's station,
+    read from the result's table) or the chosen ones; unknown ids are named."""
+    _, res = run
+    pipes = [c for c in res.linepack_kg.columns][:2]
+    html = write_transient_report(res, tmp_path / "t.html", ["exit01"], linepack_pipes=pipes,
+                                  linepack_label="two pipes").read_text(encoding="utf-8")
+    total, part = _figure(html, LINEPACK_DIV_ID)[:2]
+    kg_per_mcm = res.totals["linepack_kg"].iloc[0] / res.totals["linepack_mcm"].iloc[0]
+    assert part["name"] == "two pipes"
+    assert part["y"] == pytest.approx((res.linepack_kg[pipes].sum(axis=1) / kg_per_mcm).tolist(),
+                                      rel=1e-12)
+    compressing = [c for c in res.station_power_mw.columns
+                   if (res.station_power_mw[c].fillna(0) > 0).any()]
+    assert compressing
+    power = {t["name"]: t for t in _figure(html, POWER_DIV_ID)}
+    assert set(power) == set(compressing)
+    c = compressing[0]
+    assert power[c]["y"] == pytest.approx(res.station_power_mw[c].fillna(0).tolist(), rel=1e-12)
+    with pytest.raises(linepack.InputError, match="linepack_pipes: 'nope' is not in the result"):
+        write_transient_report(res, tmp_path / "u.html", linepack_pipes=["nope"])
+    with pytest.raises(linepack.InputError, match="stations: 'CSX' is not in the result"):
+        write_transient_report(res, tmp_path / "u.html", stations=["CSX"])
+    assert not (tmp_path / "u.html").exists()
 
 
 def test_cli_report(tmp_path, capsys):

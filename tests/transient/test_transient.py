@@ -356,6 +356,33 @@ def test_result_exports(tmp_path):
     assert "c.p_bar" in res.to_frame().columns
 
 
+def test_table_exports_are_whole_or_none(tmp_path, monkeypatch):
+    """write_table writes the wide table as CSV or Parquet (read back equal); another suffix
+    is an input error; a Parquet export that fails midway (here: no engine for the third
+    table) leaves no file and says what is missing."""
+    res = _run()
+    wide = res.to_frame()
+    back = pd.read_csv(res.write_table(tmp_path / "w.csv"), index_col=0)
+    np.testing.assert_allclose(back.to_numpy(), wide.to_numpy())
+    back = pd.read_parquet(res.write_table(tmp_path / "w.parquet"))
+    np.testing.assert_allclose(back.to_numpy(), wide.to_numpy())
+    with pytest.raises(InputError, match=r"expected a .csv or .parquet file"):
+        res.write_table(tmp_path / "w.xlsx")
+    calls = []
+    real = pd.DataFrame.to_parquet
+
+    def flaky(self, *a, **k):
+        calls.append(1)
+        if len(calls) == 3:
+            raise ImportError("Unable to find a usable engine")
+        return real(self, *a, **k)
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", flaky)
+    with pytest.raises(InputError, match="Parquet output needs pyarrow or fastparquet"):
+        res.to_parquet(tmp_path / "pq")
+    assert not (tmp_path / "pq").exists() or not any((tmp_path / "pq").iterdir())
+
+
 def test_initial_of_another_network_is_refused():
     """An initial state that is not a steady result of this network names what is missing."""
     net, scn = two_pipes()

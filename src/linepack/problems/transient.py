@@ -84,6 +84,7 @@ __all__ = ["simulate_transient", "TransientOptions"]
 _RE_TINY = 1e-8          # Reynolds number standing in for zero flow (λ·Re stays finite)
 _MAX_HALVINGS = 6        # a failing step is halved at most this often before breakdown
 _P_BREAKDOWN = 1e3       # a pressure at or below this is a breakdown [Pa]
+_P_TOL = 0.1             # pressure tolerance of the limit checks [Pa] (1e-6 bar, as steady)
 # Every algebraic pressure relation (open valve, short pipe, station or regulator set point)
 # carries a droop of this share of the reference pressure at the flow scale: zero-loss
 # connections in parallel or in loops then split their flow evenly instead of leaving it
@@ -199,8 +200,31 @@ def _time_column(df: pd.DataFrame, what: str) -> tuple[str, np.ndarray]:
     bad = np.flatnonzero(~np.isfinite(t))
     if bad.size:
         r = int(bad[0])
-        raise InputError(f"{what}: row {r + 1}: time {col.iloc[r]!r} in column '{c}' is not a number")
+        raise InputError(f"{what}: row {r + 1}: time {_cell(col.iloc[r])} in column '{c}' is not "
+                         "a finite number")
     return c, t
+
+
+def _cell(v: Any) -> str:
+    """A table cell as the user wrote it: 'empty' for a missing value, text quoted."""
+    if v is None or (isinstance(v, (float, np.floating)) and np.isnan(v)) or (
+            isinstance(v, str) and not v.strip()):
+        return "empty"
+    if isinstance(v, str):
+        return repr(v)
+    return str(v.item() if isinstance(v, np.generic) else v)
+
+
+def _numbers(col: pd.Series, what: str, name: str) -> np.ndarray:
+    """A column of numbers; a cell that holds something else than a number or nothing is
+    named (row and column). Empty cells are NaN."""
+    v = pd.to_numeric(col, errors="coerce").to_numpy(float)
+    given = ~col.isna().to_numpy() & ~col.astype(str).str.strip().isin(["", "nan", "NaN"]).to_numpy()
+    bad = np.flatnonzero(given & ~np.isfinite(v))
+    if bad.size:
+        r = int(bad[0])
+        raise InputError(f"{what}: row {r + 1}, column '{name}': not a number ({_cell(col.iloc[r])})")
+    return v
 
 
 def _check_increasing(t: np.ndarray, col: str, what: str, strict: bool = True) -> None:
@@ -252,7 +276,7 @@ def _parse_profile(profile, md: NetworkModel) -> _Profile | None:
         if bad.size:
             r = int(bad[0])
             raise InputError(f"profile: row {r + 1}, column '{c}': not a number "
-                             f"({profile[c].iloc[r]!r})")
+                             f"({_cell(profile[c].iloc[r])})")
         if qty == "p_bar":
             bad = np.flatnonzero(v <= 0)
             if bad.size:
@@ -304,6 +328,8 @@ def _parse_events(events, md: NetworkModel) -> list[tuple[float, pd.DataFrame]]:
     if len(events) == 0:
         return []
     col, t = _time_column(events, what)
+    # several events may share a time (they act together); a time that goes back is a typo
+    _check_increasing(t, col, what, strict=False)
     if "element" not in events.columns:
         raise InputError("events: needs a column 'element' (connection id)")
     ids = events["element"].astype(str).to_numpy()
@@ -313,6 +339,12 @@ def _parse_events(events, md: NetworkModel) -> list[tuple[float, pd.DataFrame]]:
         r = int(bad[0])
         raise InputError(f"events: row {r + 1}: connection '{ids[r]}' is not in the network"
                          f"{did_you_mean(ids[r], md.edge_ids)}")
+    twice = pd.DataFrame({"t": t, "id": ids}).duplicated(keep="first").to_numpy()
+    if twice.any():
+        r = int(np.flatnonzero(twice)[0])
+        first = int(np.flatnonzero((t == t[r]) & (ids == ids[r]))[0])
+        raise InputError(f"events: row {r + 1}: a second event for '{ids[r]}' at {t[r]:g} s "
+                         f"(row {first + 1} is the first); give one event per element and time")
     neg = np.flatnonzero(t < 0)
     if neg.size:
         r = int(neg[0])
@@ -320,11 +352,11 @@ def _parse_events(events, md: NetworkModel) -> list[tuple[float, pd.DataFrame]]:
     tab = pd.DataFrame({"mode": events.get("mode", pd.Series(["active"] * len(events))).astype(str),
                         "setpoint": events.get("setpoint", pd.Series([""] * len(events)))
                         .fillna("").astype(str),
-                        "value": pd.to_numeric(events.get("value", pd.Series([np.nan] * len(events))),
-                                               errors="coerce")})
+                        "value": _numbers(events["value"], what, "value")
+                        if "value" in events.columns else np.full(len(events), np.nan)})
     tab.index = pd.Index(ids, name="id")
     if "value_bar" in events.columns:
-        vb = pd.to_numeric(events["value_bar"], errors="coerce").to_numpy(float)
+        vb = _numbers(events["value_bar"], what, "value_bar")
         tab["value"] = np.where(np.isfinite(vb), vb * BAR, tab["value"].to_numpy(float))
     out = []
     order = np.argsort(t, kind="stable")
@@ -1337,8 +1369,10 @@ class _Violations:
 
     def _check(self, t, pn, md, ctl):
         if self.lo is None:
-            self.lo = np.nan_to_num(md.p_min * (1 - 1e-12), nan=-np.inf)
-            self.hi = np.nan_to_num(md.p_max * (1 + 1e-12), nan=np.inf)
+            # the steady results' pressure tolerance (linepack.results.limits, 1e-6 bar): a
+            # pressure packed up to a set point equal to the bound is not a violation
+            self.lo = np.nan_to_num(md.p_min - _P_TOL, nan=-np.inf)
+            self.hi = np.nan_to_num(md.p_max + _P_TOL, nan=np.inf)
             self.seen_lo = np.zeros(md.n, dtype=bool)
             self.seen_hi = np.zeros(md.n, dtype=bool)
         new_lo = (pn < self.lo) & ~self.seen_lo
@@ -1365,8 +1399,11 @@ class _Violations:
             return
         active = ctl.mode[cs] == "active"
         ratio = pn[md.v[cs]] / pn[md.u[cs]]
-        new = np.stack([active & (ratio > self.cs_max), active & ~self.reg & (ratio < 1 - 1e-9),
-                        active & self.reg & (ratio > 1 + 1e-9)]) & ~self.seen_cs
+        # outlet below / above the inlet by more than the pressure tolerance of the checks
+        lower = pn[md.v[cs]] < pn[md.u[cs]] - _P_TOL
+        higher = pn[md.v[cs]] > pn[md.u[cs]] + _P_TOL
+        new = np.stack([active & (ratio > self.cs_max), active & ~self.reg & lower,
+                        active & self.reg & higher]) & ~self.seen_cs
         if new.any():
             self.seen_cs |= new
             for k in np.flatnonzero(new[0]):

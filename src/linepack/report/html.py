@@ -8,13 +8,19 @@ lines (no map tiles, no topojson download, no web fonts), and a Content-Security
 forbids the page to load anything at all. The file holds
 
 1. a KPI header (delivered flow, entries, lowest pressure margin and where, total
-   linepack, violations, solver status),
+   linepack, violations, solver status) and the corridor transit of a corridor case,
 2. a map of the network: pipes with line width by |flow| and colour by mean pressure,
-   compressor stations, control valves, valves, entries and exits marked, hover texts
-   with ids and figures, country outlines under it,
-3. the pressure profile along a route with the p_min/p_max bounds,
-4. the station table and
-5. the limit-violation table.
+   compressor stations, control valves, valves, entries and exits marked, entries, exits
+   and stations named, hover texts with ids, names and figures, country outlines under it,
+3. the pressure profile along a route with the p_min (dashed red) and p_max (dotted dark)
+   bounds,
+4. the station table,
+5. sortable node and pipe tables (absolute pressures, bounds, margin, supply/demand and flows
+   in mcm/d at 0 °C and 20 °C, length, diameter, velocity, pressure drop, linepack) with the
+   provenance labels of each figure (see :mod:`linepack.report.provenance`),
+6. the path to the transit target and the options compared, when the caller passes them,
+7. the limit-violation table and
+8. the labelled assumptions and the cited sources of the case, when it carries them.
 
 The report reads a network and a result (see :func:`linepack.report.summarize` for the
 columns); it never calls a solver. plotly (the ``[plot]`` extra) is imported only when
@@ -68,8 +74,20 @@ PLOTLY_BASIC_JS = Path(__file__).resolve().parent / "assets" / "plotly-basic.min
 _BASIC_TRACE_TYPES = frozenset({"scatter", "bar", "pie"})
 
 _PRESSURE_SCALE = "Viridis"
+#: Line styles of the pressure bounds in the profile: p_min dashed red, p_max dotted dark.
+_P_MIN_LINE = {"color": "#b42318", "dash": "dash", "width": 2.0}
+_P_MAX_LINE = {"color": "#1d2733", "dash": "dot", "width": 2.0}
 _N_COLOURS = 16            # pipe colour classes along the pressure scale
 _WIDTH_RANGE = (1.0, 10.0)  # pipe line width for zero and for the largest |flow| [px]
+_MAX_MAP_LABELS = 60        # entries/exits named on the map (more: hover texts only)
+
+
+def _short_name(alias: Any, nid: str) -> str:
+    """A short place name for a map label: the alias up to its first ':', ',', ' (' or
+    ' offtake' or ' city', when that leaves 3 to 28 characters; else the node id."""
+    text = "" if alias is None or (isinstance(alias, float) and math.isnan(alias)) else str(alias)
+    short = re.split(r":|,| \(| offtake| city", text, maxsplit=1)[0].strip()
+    return short if 3 <= len(short) <= 28 else str(nid)
 
 #: The page may load nothing: every script, style and image is inline or a data: URL.
 _CSP = ("default-src 'none'; script-src 'unsafe-inline'; "
@@ -95,6 +113,7 @@ header h1 { margin: 16px 0 4px; font-size: 26px; }
 .kpi.bad .value { color: var(--bad); }
 .kpi.good .value { color: var(--ok); }
 h2 { font-size: 19px; margin: 18px 0 8px; }
+h3 { font-size: 15px; margin: 14px 0 6px; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 8px; }
 .note { color: var(--muted); font-size: 13px; margin: 6px 0; }
 table { border-collapse: collapse; width: 100%; background: #fff; font-size: 13px; }
@@ -103,7 +122,39 @@ th { background: #eef1f5; position: sticky; top: 0; }
 td.text, th.text { text-align: left; }
 tr.bad td { color: var(--bad); }
 footer { color: var(--muted); font-size: 12px; padding-bottom: 32px; }
+.scroll { max-height: 560px; overflow: auto; }
+table.compact { font-size: 12px; }
+table.compact th, table.compact td { padding: 3px 6px; white-space: nowrap; }
+table.compact th { white-space: normal; vertical-align: bottom; min-width: 54px; }
+table.compact td.text { white-space: normal; max-width: 260px; }
+table.compact td.wrap { min-width: 320px; max-width: 560px; }
+table.sortable th { cursor: pointer; user-select: none; }
+table.sortable th[data-dir="asc"]::after { content: " ▲"; }
+table.sortable th[data-dir="desc"]::after { content: " ▼"; }
+table.compact td.first { white-space: nowrap; }
+table.compact td.wide { min-width: 240px; }
+table.compact td.small { font-size: 11px; color: var(--muted); }
+sup.m { font-size: 9px; color: #8a4b00; margin-left: 2px; font-weight: 600; }
+table.compact td.basis { color: var(--muted); min-width: 440px; max-width: 640px; font-size: 11px; }
+.badge { display: inline-block; border: 1px solid #f5b25b; background: #fff4e5; color: #8a4b00;
+         border-radius: 4px; padding: 0 5px; font-size: 12px; }
 """
+
+#: Click a header of a ``table.sortable`` to sort by that column (numbers as numbers).
+_SORT_JS = (
+    "document.addEventListener('click',function(e){var th=e.target.closest&&"
+    "e.target.closest('table.sortable th');if(!th)return;var t=th.closest('table'),"
+    "b=t.tBodies[0],i=Array.prototype.indexOf.call(th.parentNode.children,th),"
+    "d=th.getAttribute('data-dir')==='asc'?-1:1;"
+    "Array.prototype.forEach.call(th.parentNode.children,function(h){h.removeAttribute('data-dir')});"
+    "th.setAttribute('data-dir',d>0?'asc':'desc');"
+    "function v(c){var s=c.firstChild?c.firstChild.textContent:'';"
+    "var n=parseFloat(s.replace(/[\\u2009\\s]/g,'').replace('\\u2212','-'));"
+    "return isNaN(n)?null:n}"
+    "var r=Array.prototype.slice.call(b.rows);r.sort(function(x,y){var a=v(x.cells[i]),"
+    "c=v(y.cells[i]);if(a!==null||c!==null){if(a===null)return 1;if(c===null)return -1;"
+    "return d*(a-c)}return d*x.cells[i].textContent.localeCompare(y.cells[i].textContent)});"
+    "r.forEach(function(x){b.appendChild(x)})});")
 
 
 # -- small helpers ---------------------------------------------------------------------------
@@ -275,7 +326,9 @@ def _edge_hover(cid: str, r: Mapping[str, Any], net: Mapping[str, Any]) -> str:
     if math.isfinite(m) and m < 0:
         a, b = b, a
     mode = f" – {_e(r['mode'])}" if r["mode"] else ""
-    lines = [f"<b>{_e(r['kind'])} {_e(cid)}</b>{mode}", f"flow {_e(a)} → {_e(b)}",
+    alias = net.get("alias")
+    alias = f"<br>{_e(alias)}" if isinstance(alias, str) and alias else ""
+    lines = [f"<b>{_e(r['kind'])} {_e(cid)}</b>{mode}{alias}", f"flow {_e(a)} → {_e(b)}",
              f"|q| {_fmt(abs(r['q_mcm_d']), 3, 'mcm/d')} ({_fmt(abs(m), 1, 'kg/s')})",
              f"p {_fmt(r['p_in_bar'], 2)} → {_fmt(r['p_out_bar'], 2, 'bar')} (from → to)"]
     if r["kind"] == "pipe":
@@ -429,6 +482,16 @@ def _map_figure(go: Any, network: Any, nodes: pd.DataFrame, edges: pd.DataFrame,
             hovertemplate="%{text}<extra></extra>",
             marker=dict(size=10, color="rgba(0,0,0,0)")))
 
+    # Names of the compressor stations (small, beside their markers).
+    cs = np.flatnonzero((drawn["kind"] == "compressorStation").to_numpy())
+    if 0 < len(cs) <= _MAX_MAP_LABELS:
+        fig.add_trace(go.Scatter(
+            x=xmid[cs], y=ymid[cs], mode="markers+text", name="station names",
+            text=[_e(_short_name(conn_rows[drawn.index[k]].get("alias"), drawn.index[k]))
+                  for k in cs], textposition="middle left",
+            marker=dict(size=18, color="rgba(0,0,0,0)"),
+            textfont=dict(color="#8a2a1f", size=9), hoverinfo="skip", showlegend=False))
+
     # Colour bar of the pipe pressure (an invisible trace carries it).
     fig.add_trace(go.Scatter(
         x=[xy["x"].iloc[0]], y=[xy["y"].iloc[0]], mode="markers", showlegend=False,
@@ -463,6 +526,34 @@ def _map_figure(go: Any, network: Any, nodes: pd.DataFrame, edges: pd.DataFrame,
             hovertemplate="%{text}<extra></extra>",
             marker=dict(symbol=symbol, size=size, color=colour, opacity=1.0,
                         line=dict(color="#1d2733", width=1 if base else 0))))
+    # Names of the entries and exits (and the case's transit entry and exit) on the map.
+    meta = getattr(network, "meta", None) or {}
+    named = drawn_nodes[drawn_nodes["kind"].isin(("source", "sink"))
+                        | drawn_nodes.index.isin([meta.get("transit_entry"),
+                                                  meta.get("transit_exit")])]
+    if 0 < len(named) <= _MAX_MAP_LABELS:
+        lx, ly, lt, lpos, seen = [], [], [], [], []
+        for nid, r in named.iterrows():
+            label = _short_name(r.get("alias", ""), nid)
+            x_, y_ = float(xy.at[nid, "x"]), float(xy.at[nid, "y"])
+            # one label per name and place (co-located offtakes of two options)
+            if any(t == label and abs(x_ - a) < 0.5 and abs(y_ - b) < 0.5 for t, a, b in seen):
+                continue
+            pos = "bottom" if r["kind"] == "sink" else "top"
+            near = [p_ for (_, a, b), p_ in zip(seen, lpos)
+                    if abs(x_ - a) < 2.5 and abs(y_ - b) < 0.9]
+            if any(p_.startswith(pos) for p_ in near):
+                pos = "top" if pos == "bottom" else "bottom"
+            seen.append((label, x_, y_))
+            lx.append(x_)
+            ly.append(y_)
+            lt.append(_e(label))
+            lpos.append(f"{pos} right")
+        # invisible markers the size of the symbols keep each name beside its symbol
+        fig.add_trace(go.Scatter(
+            x=lx, y=ly, text=lt, mode="markers+text", name="names", textposition=lpos,
+            marker=dict(size=16, color="rgba(0,0,0,0)"),
+            textfont=dict(color="#1d2733", size=11), hoverinfo="skip", showlegend=False))
     bad = drawn_nodes[drawn_nodes["violation_bar"] > 0]
     if len(bad):
         fig.add_trace(go.Scatter(
@@ -495,15 +586,20 @@ def _profile_figure(go: Any, profile: pd.DataFrame, title: str) -> Any:
     """Pressure along the route (km vs bar absolute) with dashed bounds."""
     fig = go.Figure()
     x = profile["distance_km"]
-    hover = [f"<b>{_e(r.kind)} {_e(r.node)}</b><br>{_fmt(r.distance_km, 1, 'km')} from start"
+    names = profile["name"] if "name" in profile.columns else pd.Series("", index=profile.index)
+    hover = [f"<b>{_e(r.kind)} {_e(r.node)}</b>"
+             + (f"<br>{_e(name)}" if isinstance(name, str) and name else "")
+             + f"<br>{_fmt(r.distance_km, 1, 'km')} from start"
              f"<br>p {_fmt(r.p_bar, 2, 'bar')} [{_fmt(r.p_min_bar, 1)} – {_fmt(r.p_max_bar, 1)}]"
              + (f"<br>via {_e(r.via_kind)} {_e(r.via)}" if r.via else "")
-             for r in profile.itertuples()]
-    for col, label in (("p_max_bar", "p_max"), ("p_min_bar", "p_min")):
+             for r, name in zip(profile.itertuples(), names)]
+    for col, label, style in (("p_max_bar", "p_max (upper bound)", _P_MAX_LINE),
+                              ("p_min_bar", "p_min (lower bound)", _P_MIN_LINE)):
         if profile[col].notna().any():
             fig.add_trace(go.Scatter(x=x, y=profile[col], mode="lines", name=label,
-                                     line=dict(color="#b42318", dash="dash", width=1.5),
-                                     hovertemplate=f"{label} %{{y:.2f}} bar<extra></extra>"))
+                                     line=dict(style),
+                                     hovertemplate=f"{label.split()[0]} %{{y:.2f}} bar"
+                                                   "<extra></extra>"))
     fig.add_trace(go.Scatter(x=x, y=profile["p_bar"], mode="lines+markers", name="pressure",
                              line=dict(color="#1f4e79", width=2.5), marker=dict(size=6),
                              text=hover, hovertemplate="%{text}<extra></extra>"))
@@ -622,9 +718,15 @@ def _transit_section(network: Any, result: Any) -> str:
             ("fuel_mcm_d_20c", "fuel [mcm/d, 20 °C]", 4),
             ("fuel_pct_of_throughput", "fuel [% of throughput]", 2),
             ("fuel_co2_t_d", "CO₂ [t/d]", 0)]))
+    meta = getattr(network, "meta", None) or {}
+    labels = ""
+    if meta.get("economics_note"):
+        labels = f" Labelled assumptions: {meta['economics_note']}."
+    if meta.get("assumption_set") or meta.get("assumption_sets"):
+        labels += f" Assumption set: {meta.get('assumption_set') or 'central'}."
     out.append(f'<p class="note">Volume basis: {_e(k["basis"]["0c"])}; {_e(k["basis"]["20c"])}; '
                f'bcm/y = {_e(k["basis"]["bcm_y"])}. Fuel = shaft power / (drive efficiency × net '
-               "calorific value).</p></section>")
+               f"calorific value).{_e(labels)}</p></section>")
     return "".join(out)
 
 
@@ -646,6 +748,378 @@ def _table(df: pd.DataFrame, columns: Sequence[tuple[str, str, Any]],
         body.append(f"<tr{cls}>{''.join(cells)}</tr>")
     return (f'<div class="card" style="overflow-x:auto"><table><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table></div>")
+
+
+# -- node and pipe tables with their provenance labels -----------------------------------------
+_MARKER_NOTE = ("Markers beside a figure: A = it rests on a labelled assumption (A_…); H, M, L = "
+                "on a fact row of high, medium or low confidence (the weakest one cited); hover "
+                "a marker for its provenance. The basis column lists every label of the "
+                "element; each is explained under Assumptions and sources. Click a column "
+                "heading to sort.")
+
+#: Short names of provenance fields in the basis column.
+_FIELD_NAMES = {"p_min_bar": "p_min", "p_max_bar": "p_max", "height_m": "height",
+                "length_km": "length", "diameter_mm": "diameter", "roughness_mm": "roughness",
+                "scenario": "boundary value", "power_max_mw": "power max",
+                "p_in_min_bar": "p_in min", "p_out_max_bar": "p_out max"}
+
+
+class _Provenance:
+    """Provenance texts of one case, looked up by element and field."""
+
+    def __init__(self, network: Any, scenario: Any) -> None:
+        from linepack.report.provenance import element_provenance
+
+        df = element_provenance(network, scenario)
+        self.text = {(r.element, r.field): r.text for r in df.itertuples()}
+        self.labels = {(r.element, r.field): r.labels for r in df.itertuples()}
+        self.marker = {(r.element, r.field): r.marker for r in df.itertuples()}
+        self.fields: dict[str, list[str]] = {}
+        for r in df.itertuples():
+            self.fields.setdefault(r.element, []).append(r.field)
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+    def sup(self, element: str, field: str) -> str:
+        """The marker of one figure as a ``<sup>`` with its provenance as a tooltip."""
+        key = (element, field)
+        if not self.marker.get(key):
+            return ""
+        return (f'<sup class="m" title="{_e(self.text[key])}">'
+                f"{_e(self.marker[key])}</sup>")
+
+    def basis(self, element: str) -> str:
+        """Every label of an element: ``field: labels; …`` (lon/lat merged)."""
+        parts: list[str] = []
+        seen: dict[str, str] = {}
+        for field in self.fields.get(element, []):
+            labels = self.labels[(element, field)]
+            if not labels:
+                continue
+            name = "position" if field in ("lon", "lat") else _FIELD_NAMES.get(field, field)
+            if seen.get(name) == labels:
+                continue
+            seen[name] = labels
+            parts.append(f"{name}: {labels}")
+        return "; ".join(parts)
+
+
+#: Units of the network's gas properties (SI, as linepack keeps them).
+_GAS_UNITS = {"normal_density": "kg/m³ at 0 °C", "molar_mass": "kg/mol",
+              "pseudo_critical_pressure": "Pa", "pseudo_critical_temperature": "K",
+              "calorific_value": "J per m³ at 0 °C, gross", "temperature": "K"}
+
+
+def _is_number(value: Any) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _num_cell(value: Any, digits: int, sup: str = "") -> str:
+    text = _fmt(value, digits)
+    if text.startswith("-") and not text.strip("-0.\u2009"):
+        text = text[1:]   # no "-0.000"
+    return f"<td>{_e(text)}{sup}</td>"
+
+
+def _sortable(head: Sequence[tuple[str, bool]], rows: Sequence[str], table_id: str,
+              scroll: bool = True) -> str:
+    """A compact, sortable table (scrolling when ``scroll``); ``head`` is ``(header,
+    is_text)``."""
+    th = "".join(f'<th class="{"text" if t else ""}">{_e(h)}</th>' for h, t in head)
+    box = "card scroll" if scroll else "card"
+    return (f'<div class="{box}" style="overflow-x:auto"><table id="{_e(table_id)}" '
+            'class="compact sortable">'
+            f"<thead><tr>{th}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+
+
+def _std_to_normal(network: Any) -> float:
+    meta = getattr(network, "meta", None) or {}
+    try:
+        v = float(meta.get("standard_to_normal", 273.15 / 293.15))
+    except (TypeError, ValueError):
+        v = 273.15 / 293.15
+    return v if math.isfinite(v) and v > 0 else 273.15 / 293.15
+
+
+def _node_section(network: Any, result: Any, nodes: pd.DataFrame, prov: _Provenance) -> str:
+    """Every node: name, pressure and bounds (absolute bar), margin, supply/demand."""
+    std = _std_to_normal(network)
+    held = _column_or_nan(result.nodes, "p_fixed_bar")
+    rows = []
+    order = nodes["kind"].map({"source": 0, "sink": 1}).fillna(2)
+    for nid, r in nodes.loc[order.sort_values(kind="stable").index].iterrows():
+        q = r["inflow_mcm_d"]
+        boundary = prov.sup(nid, "scenario")
+        is_held = math.isfinite(held.get(nid, math.nan))
+        cls = ' class="bad"' if r["violation_bar"] > 0 else ""
+        rows.append(
+            f"<tr{cls}>"
+            f'<td class="text">{_e(nid)}</td><td class="text">{_e(r["alias"])}</td>'
+            f'<td class="text">{_e(r["kind"])}{" (held p)" if is_held else ""}</td>'
+            + _num_cell(r["p_bar"], 2, boundary if is_held else "")
+            + _num_cell(r["p_min_bar"], 1, prov.sup(nid, "p_min_bar"))
+            + _num_cell(r["p_max_bar"], 1, prov.sup(nid, "p_max_bar"))
+            + _num_cell(r["margin_bar"], 2)
+            + _num_cell(q if q != 0 else 0.0, 3, "" if is_held else boundary)
+            + _num_cell(q / std if math.isfinite(q) else q, 3)
+            + f'<td class="basis text">{_e(prov.basis(nid))}</td></tr>')
+    head = [("id", True), ("name", True), ("kind", True), ("p [bar abs]", False),
+            ("p_min [bar abs]", False), ("p_max [bar abs]", False),
+            ("margin p − p_min [bar]", False), ("supply + / demand − [mcm/d, 0 °C]", False),
+            ("supply + / demand − [mcm/d, 20 °C]", False), ("basis (labels)", True)]
+    note = ("Pressures are absolute bar. Supply and demand in million m³ per day at 0 °C, "
+            "1.01325 bar (normal m³, linepack's unit) and at 20 °C (standard m³, as Russian, "
+            f"Kazakh and Uzbek figures are published; 1 m³ at 20 °C = {std:.6f} m³ at 0 °C). "
+            "Entries and exits first; rows in red are outside their pressure bounds.")
+    return ('<section id="nodes-section"><h2>Nodes</h2>'
+            + _sortable(head, rows, "node-table")
+            + f'<p class="note">{_e(note)}{" " + _e(_MARKER_NOTE) if prov else ""}</p></section>')
+
+
+def _pipe_section(network: Any, edges: pd.DataFrame, prov: _Provenance) -> str:
+    """Every pipe: ends, length, diameter, flow, velocity, pressure drop, linepack."""
+    std = _std_to_normal(network)
+    pipes = edges[edges["kind"] == "pipe"]
+    if pipes.empty:
+        return ""
+    net = network.connections.reindex(pipes.index)
+    rows = []
+    for cid, r in pipes.iterrows():
+        q, m = r["q_mcm_d"], r["m_kg_s"]
+        sign = -1.0 if (math.isfinite(m) and m < 0) or (not math.isfinite(m) and q < 0) else 1.0
+        dp = (r["p_in_bar"] - r["p_out_bar"]) * sign
+        length = float(net.at[cid, "length_m"]) / 1000.0 if "length_m" in net else math.nan
+        d_mm = float(net.at[cid, "diameter_m"]) * 1000.0 if "diameter_m" in net else math.nan
+        rows.append(
+            f'<tr><td class="text">{_e(cid)}</td><td class="text">{_e(r["from_node"])}</td>'
+            f'<td class="text">{_e(r["to_node"])}</td>'
+            + _num_cell(length, 1, prov.sup(cid, "length_km"))
+            + _num_cell(d_mm, 0, prov.sup(cid, "diameter_mm"))
+            + _num_cell(q, 3) + _num_cell(q / std if math.isfinite(q) else q, 3)
+            + _num_cell(r["v_max_m_s"], 2) + _num_cell(dp, 2) + _num_cell(r["linepack_mcm"], 2)
+            + f'<td class="basis text">{_e(prov.basis(cid))}</td></tr>')
+    head = [("id", True), ("from", True), ("to", True), ("length [km]", False),
+            ("inner diameter [mm]", False), ("flow [mcm/d, 0 °C]", False),
+            ("flow [mcm/d, 20 °C]", False), ("v max [m/s]", False),
+            ("pressure drop [bar]", False), ("linepack [million m³, 0 °C]", False),
+            ("basis (labels)", True)]
+    note = ("Flow is positive from → to; the pressure drop is taken in the direction of flow "
+            "(inlet minus outlet, absolute bar; it includes the height difference). Linepack is "
+            "the gas held in the pipe in normal m³ (0 °C, 1.01325 bar).")
+    return ('<section id="pipes-section"><h2>Pipes</h2>' + _sortable(head, rows, "pipe-table")
+            + f'<p class="note">{_e(note)}</p></section>')
+
+
+def _column_or_nan(df: pd.DataFrame, name: str) -> pd.Series:
+    if name in df.columns:
+        out = pd.to_numeric(df[name], errors="coerce").astype(float)
+    else:
+        out = pd.Series(math.nan, index=df.index, dtype=float)
+    out.index = out.index.astype(str)
+    return out
+
+
+def _assumption_section(network: Any, scenario: Any) -> str:
+    """Every labelled assumption (value in force, text, reason, what rests on it) and every
+    cited source with its confidence."""
+    from linepack.report.provenance import assumption_table, source_table
+
+    assumptions = assumption_table(network, scenario)
+    sources = source_table(network, scenario)
+    if assumptions.empty and sources.empty:
+        return ""
+    meta = getattr(network, "meta", None) or {}
+    aset = meta.get("assumption_set") or ("central" if meta.get("assumption_sets") else "")
+    out = ['<section id="assumptions-section"><h2>Assumptions and sources</h2>']
+    intro = []
+    if aset:
+        sets = ", ".join(meta.get("assumption_sets") or [])
+        intro.append(f"Assumption set in force: {aset} (sets of the case: {sets}; "
+                     "--assumptions low|central|high).")
+    if meta.get("economics_note"):
+        intro.append(f"Economics: {meta['economics_note']}.")
+    if meta.get("units"):
+        intro.append(str(meta["units"]))
+    if intro:
+        out.append(f'<p class="note">{_e(" ".join(intro))}</p>')
+    if not assumptions.empty:
+        rows = []
+        for r in assumptions.itertuples():
+            changed = "" if str(r.value) == str(r.central) else \
+                f' <span class="badge">central {_e(r.central)}</span>'
+            rows.append(
+                f'<tr id="{_e(r.id)}"><td class="text"><b>{_e(r.id)}</b></td>'
+                f'<td class="text">{_e(r.value)}{changed}</td>'
+                f'<td class="text wrap">{_e(r.text)}<br><span class="note">{_e(r.reason)}'
+                f'</span></td><td>{r.used_by}</td><td class="small text">{_e(r.elements)}</td>'
+                "</tr>")
+        head = [("assumption", True), ("value in force", True), ("what and why", True),
+                ("fields resting on it", False), ("elements (first six)", True)]
+        out.append(f"<h3>Labelled assumptions ({len(assumptions)})</h3>")
+        out.append(_sortable(head, rows, "assumption-table"))
+        out.append('<p class="note">Fields resting on it: element fields of the model and '
+                   "boundary values of this scenario whose provenance names the assumption; 0 "
+                   "means it is used by other scenarios, controls, the plan candidates or the "
+                   "option costs (meta.*, listed in elements when named there).</p>")
+    gas_prov = meta.get("gas_provenance") or {}
+    if gas_prov:
+        from linepack.report.provenance import cell_marker, provenance_labels
+
+        gas = getattr(network, "gas", None) or {}
+        rows = []
+        for field, text in gas_prov.items():
+            lab = provenance_labels(text)
+            labels = ", ".join(lab["assumptions"] + [f"{k} ({c})" if c else k
+                                                     for k, c in lab["sources"]])
+            value = gas.get(field, "")
+            unit = _GAS_UNITS.get(field, "")
+            rows.append(f'<tr><td class="text">{_e(field)}{" [" + unit + "]" if unit else ""}</td>'
+                        f'<td>{_e(f"{float(value):.6g}" if _is_number(value) else "–")}'
+                        f'<sup class="m" title="{_e(text)}">{_e(cell_marker([text]))}</sup></td>'
+                        f'<td class="text small">{_e(labels)}</td></tr>')
+        out.append("<h3>Gas properties</h3>")
+        out.append(_sortable([("property", True), ("value", False), ("labels", True)],
+                             rows, "gas-table", scroll=False))
+    if not sources.empty:
+        rows = [f'<tr><td class="text"><b>{_e(r.key)}</b></td>'
+                f'<td class="text">{_e(r.confidence) or "–"}</td>'
+                f'<td class="text wrap">{_e(r.citation)}</td><td>{r.used_by}</td></tr>'
+                for r in sources.itertuples()]
+        head = [("source key", True), ("confidence of the fact rows", True),
+                ("citation", True), ("fields citing it", False)]
+        out.append(f"<h3>Sources ({len(sources)})</h3>")
+        out.append(_sortable(head, rows, "source-table"))
+        out.append('<p class="note">Fact rows and their confidence come from the case\'s fact '
+                   "sheets (meta.sources); a field citing several rows shows the weakest "
+                   "confidence as its marker.</p>")
+    out.append("</section>")
+    return "".join(out)
+
+
+# -- the path to the transit target and the options compared (computed by the caller) -------
+def _frame_table(df: pd.DataFrame, columns: Sequence[tuple[str, str, Any]], table_id: str,
+                 bad: pd.Series | None = None) -> str:
+    """A sortable table of the ``columns`` of ``df`` that exist: ``(column, header, digits or
+    None for text or a callable value → text)``; every column when fewer than two exist."""
+    cols = [c for c in columns if c[0] in df.columns]
+    if len(cols) < 2:
+        cols = [(c, str(c), None if df[c].dtype == object or df[c].dtype == bool else 2)
+                for c in df.columns]
+    rows = []
+    for i, (_, r) in enumerate(df.iterrows()):
+        cells = []
+        for k, (col, _, how) in enumerate(cols):
+            v = r[col]
+            cls = "text first" if k == 0 else ("text wide" if col in _WIDE else "text")
+            if callable(how):
+                cells.append(f'<td class="{cls}">{_e(how(v))}</td>')
+            elif how is None:
+                text = ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else \
+                    ("" if v is None or (isinstance(v, float) and math.isnan(v)) else v)
+                cells.append(f'<td class="{cls}">{_e(text)}</td>')
+            else:
+                cells.append(_num_cell(v, how))
+        cls = ' class="bad"' if bad is not None and bool(bad.iloc[i]) else ""
+        rows.append(f"<tr{cls}>{''.join(cells)}</tr>")
+    head = [(h, how is None or callable(how)) for _, h, how in cols]
+    return _sortable(head, rows, table_id, scroll=len(rows) > 20)
+
+
+#: Text columns of the plan and options tables given room to wrap less.
+_WIDE = frozenset({"binding", "action", "cost_basis"})
+
+
+def _plan_section(plan: Any, std: float, title: str = "") -> str:
+    """The path to the transit target (a :class:`linepack.problems.plan.PlanResult`)."""
+    def flow(q: Any) -> str:
+        try:
+            q = float(q)
+        except (TypeError, ValueError):
+            return "–"
+        return (f"{q / std:.2f} mcm/d (20 °C) ≈ {q / std * 365 / 1e3:.2f} bcm/y (20 °C); "
+                f"{q:.2f} mcm/d (0 °C)")
+
+    screen = plan.screen.copy()
+    steps = plan.steps.copy()
+    for df in (screen, steps):
+        for c in ("capacity_mcm_d", "gain_mcm_d", "fuel_mcm_d"):
+            if c in df.columns:
+                df[c + "_20c"] = pd.to_numeric(df[c], errors="coerce") / std
+        if "musd_per_mcm_d" in df.columns:
+            df["musd_per_mcm_d_20c"] = pd.to_numeric(df["musd_per_mcm_d"], errors="coerce") * std
+            df.loc[~np.isfinite(df["musd_per_mcm_d_20c"]), "musd_per_mcm_d_20c"] = math.nan
+    head = [("Target", flow(plan.target_mcm_d)), ("Base capacity", flow(plan.base_mcm_d)),
+            ("Binding in the base", str(plan.base_binding)),
+            ("Target reached", f"yes, in {len(steps)} step(s)" if plan.reached
+             else "no, not with the candidate steps"),
+            ("Method", str(plan.method))]
+    body = "".join(f'<tr><td class="text">{_e(a)}</td><td class="text">{_e(b)}</td></tr>'
+                   for a, b in head)
+    out = [f'<section id="plan-section"><h2>Path to the transit target{_e(title)}</h2>',
+           f'<div class="card"><table><tbody>{body}</tbody></table></div>',
+           "<h3>Path (greedy: each step the best remaining candidate)</h3>",
+           _frame_table(steps, [
+               ("step", "step", 0), ("id", "candidate", None), ("action", "action", None),
+               ("capacity_mcm_d_20c", "capacity after [mcm/d, 20 °C]", 2),
+               ("capacity_mcm_d", "capacity after [mcm/d, 0 °C]", 2),
+               ("capex_musd_central", "capex [M USD, central]", 0),
+               ("capex_musd_low", "low", 0), ("capex_musd_high", "high", 0),
+               ("total_capex_musd_central", "cumulative [M USD, central]", 0),
+               ("fuel_mcm_d_20c", "fuel [mcm/d, 20 °C]", 3), ("fuel_pct", "fuel [%]", 2),
+               ("binding", "binding after", None), ("cost_basis", "cost basis", None)],
+               "plan-steps"),
+           "<h3>Each candidate alone on the base</h3>",
+           _frame_table(screen, [
+               ("id", "candidate", None), ("action", "action", None),
+               ("capacity_mcm_d_20c", "capacity [mcm/d, 20 °C]", 2),
+               ("gain_mcm_d_20c", "gain [mcm/d, 20 °C]", 2),
+               ("capex_musd_central", "capex [M USD, central]", 0),
+               ("musd_per_mcm_d_20c", "M USD per mcm/d (20 °C) gained", 1),
+               ("binding", "binding after", None)], "plan-screen"),
+           '<p class="note">Capacity: the largest transit with every node, station and flow '
+           "limit held. Capex and the fuel price are labelled assumptions (A_COST_*, "
+           "A_FUEL_PRICE; see Assumptions and sources); low–high is their range.</p>",
+           "</section>"]
+    return "".join(out)
+
+
+def _options_section(options: Mapping[str, Any], network: Any) -> str:
+    """The gasification options compared (tables of
+    :func:`linepack.problems.options.compare_options`, one per family)."""
+    fams = ((getattr(network, "meta", None) or {}).get("options_compared") or {}).get(
+        "families") or {}
+    out = ['<section id="options-section"><h2>Gasification options compared</h2>']
+    for name, table in options.items():
+        title = (fams.get(name) or {}).get("title", "")
+        demand = ""
+        if "demand_mcm_d_20c" in table.columns and len(table):
+            demand = f" — design demand {float(table['demand_mcm_d_20c'].iloc[0]):.2f} mcm/d (20 °C)"
+        out.append(f"<h3>{_e(name)}{': ' + _e(title) if title else ''}{_e(demand)}</h3>")
+        bad = ~table["feasible"].astype(bool) if "feasible" in table.columns else None
+        out.append(_frame_table(table, [
+            ("id", "variant", None), ("option", "option", None),
+            ("published", "model's design", lambda v: "yes" if v is True else ""),
+            ("feasible", "all limits at design",
+             lambda v: "yes" if bool(v) else "no"), ("binding", "binding", None),
+            ("capacity_bcm_y_20c", "capacity [bcm/y, 20 °C]", 2),
+            ("capacity_factor", "× design demand", 2),
+            ("p_min_bar", "lowest delivery p [bar abs]", 1), ("p_min_node", "at", None),
+            ("fuel_mcm_d_20c", "fuel [mcm/d, 20 °C]", 3),
+            ("fuel_co2_kt_y", "fuel CO₂ [kt/y]", 1),
+            ("delivered_co2_mt_y", "delivered gas CO₂ [Mt/y]", 2),
+            ("capex_musd_central", "capex [M USD, central]", 0),
+            ("capex_musd_low", "low", 0), ("capex_musd_high", "high", 0),
+            ("least_cost", "least cost", None)], f"options-{name}", bad=bad))
+    out.append('<p class="note">Each variant simulated at its design demand; capacity = the '
+               "largest multiple of that demand with every limit held. Capex: labelled "
+               "assumptions A_COST_PIPE_PER_MM_KM, A_COST_CS_PER_MW, A_COST_OPTION_RANGE "
+               "(low–high). Rows in red do not hold every limit at the design demand.</p>"
+               "</section>")
+    return "".join(out)
 
 
 def _version() -> str:
@@ -712,7 +1186,10 @@ def _plotly_script(plotly: Any, figures: Sequence[Any] = (), *, bundle: str | No
 # -- the public function ---------------------------------------------------------------------
 def write_report(network: Any, result: Any, path: str | os.PathLike[str], *,
                  route: Sequence[Any] | None = None, title: str | None = None,
-                 geo: bool | str | os.PathLike[str] | Mapping[str, Any] | None = None) -> Path:
+                 geo: bool | str | os.PathLike[str] | Mapping[str, Any] | None = None,
+                 scenario: Any = None, plan: Any = None,
+                 options: Mapping[str, pd.DataFrame] | None = None,
+                 plan_note: str = "") -> Path:
     """Write one self-contained offline HTML report of a network result.
 
     Parameters
@@ -740,6 +1217,22 @@ def write_report(network: Any, result: Any, path: str | os.PathLike[str], *,
         outlines (an error when no node has lon/lat). ``False``: x/y, no outlines. A
         path or a mapping: lon/lat with the outlines of that GeoJSON
         (Polygon/MultiPolygon/LineString features; ``properties.name`` labels them).
+    scenario
+        The :class:`linepack.network.Scenario` that was simulated: the provenance of its
+        boundary values (``scenario.meta["provenance"]``) is labelled in the node table.
+    plan
+        A :class:`linepack.problems.plan.PlanResult` (from :func:`linepack.corridor_plan`)
+        shown as the section "Path to the transit target"; ``plan_note`` is added to its
+        heading (e.g. its base scenario).
+    options
+        ``{family: table}`` of :func:`linepack.compare_options`, shown as the section
+        "Gasification options compared".
+
+    The report holds sortable node and pipe tables with the provenance labels of each figure
+    (labelled assumptions ``A_…`` and cited fact rows with their confidence) when the network
+    carries them (``meta["provenance"]``), and the section "Assumptions and sources" listing
+    every labelled assumption and source (``meta["assumptions"]``, ``meta["references"]``).
+    This function computes nothing itself: the plan and the options are passed in.
 
     Returns
     -------
@@ -780,6 +1273,8 @@ def write_report(network: Any, result: Any, path: str | os.PathLike[str], *,
             profile_note = (f"No route from the pressure reference ({ref or '–'}) to the largest "
                             f"exit ({exit_ or '–'}); pass route=[...] to draw a profile.")
 
+    if profile is not None:
+        profile = profile.assign(name=nodes["alias"].reindex(profile["node"]).to_numpy())
     map_fig, map_note, outlines = _map_figure(go, network, nodes, edges, geo)
     profile_fig = _profile_figure(go, profile, profile_title) if profile is not None else None
     bundle, bundle_label = _plotly_bundle(
@@ -823,21 +1318,33 @@ def write_report(network: Any, result: Any, path: str | os.PathLike[str], *,
         parts.append(f'<div class="card">{_figure_div(pio, profile_fig, PROFILE_DIV_ID)}</div>')
     parts.append(f'<p class="note">{_e(profile_note)}</p></section>')
 
+    prov = _Provenance(network, scenario)
     parts.append('<section id="stations-section"><h2>Stations</h2>')
     if summary["stations"]:
         st = pd.DataFrame(summary["stations"])
-        parts.append(_table(st, [
+        columns = [
             ("id", "id", None), ("kind", "kind", None), ("mode", "mode", None),
             ("from_node", "from", None), ("to_node", "to", None),
-            ("q_mcm_d", "flow [mcm/d]", 3), ("p_in_bar", "p in [bar]", 2),
-            ("p_out_bar", "p out [bar]", 2), ("ratio", "ratio [-]", 3),
-            ("power_mw", "power [MW]", 2), ("power_max_mw", "power max [MW]", 1)]))
+            ("q_mcm_d", "flow [mcm/d, 0 °C]", 3), ("p_in_bar", "p in [bar abs]", 2),
+            ("p_out_bar", "p out [bar abs]", 2), ("ratio", "ratio [-]", 3),
+            ("power_mw", "power [MW]", 2), ("power_max_mw", "power max [MW]", 1)]
+        if prov:
+            st["basis"] = [prov.basis(str(i)) for i in st["id"]]
+            columns.append(("basis", "basis (labels)", None))
+        parts.append(_table(st, columns))
         parts.append('<p class="note">Flow is positive from → to; ratio is p out / p in '
                      "(absolute).</p>")
     else:
         parts.append('<p class="note">The network has no compressor stations or control '
                      "valves.</p>")
     parts.append("</section>")
+
+    parts.append(_node_section(network, result, nodes, prov))
+    parts.append(_pipe_section(network, edges, prov))
+    if plan is not None:
+        parts.append(_plan_section(plan, _std_to_normal(network), plan_note))
+    if options:
+        parts.append(_options_section(options, network))
 
     violations = pd.DataFrame(summary["violations"])
     parts.append('<section id="violations-section"><h2>Limit violations</h2>')
@@ -850,11 +1357,13 @@ def write_report(network: Any, result: Any, path: str | os.PathLike[str], *,
         parts.append('<p class="note">None: every node pressure is within its bounds and every '
                      "station within its limits.</p>")
     parts.append("</section>")
+    parts.append(_assumption_section(network, scenario))
 
     credit = (" Country outlines: Made with Natural Earth (public domain)." if outlines else "")
     parts.append(f"<footer>Written by linepack {_e(_version())} with {_e(bundle_label)} "
                  "inlined; this file loads "
-                 f"nothing from the network.{_e(credit)}</footer></body></html>")
+                 f"nothing from the network.{_e(credit)}</footer>"
+                 f'<script type="text/javascript">{_SORT_JS}</script></body></html>')
     document = "\n".join(p for p in parts if p)
     atomic_write_text(path, document)
     return path

@@ -6,9 +6,11 @@ Content-Security-Policy that forbids loading anything). It holds
 
 1. key figures (status, linepack at start and end, the lowest pressure and when),
 2. pressure over time at chosen nodes,
-3. the total linepack (million m³ at 0 °C, 1.01325 bar) and the packing (+) / drafting (−)
-   rate, and
-4. the table of limit violations with the first time each occurred.
+3. the total linepack (million m³ at 0 °C, 1.01325 bar), optionally with the linepack of a
+   chosen set of pipes (e.g. a transit path), and the packing (+) / drafting (−) rate,
+4. the power of the compressor stations over time (those that compress at some output time,
+   or the chosen ones), and
+5. the table of limit violations with the first time each occurred.
 
 It reads a :class:`linepack.TransientResult` only and never calls a solver.
 """
@@ -39,12 +41,14 @@ from linepack.report.html import (
 )
 
 __all__ = ["write_transient_report", "default_report_nodes", "PRESSURE_DIV_ID",
-           "LINEPACK_DIV_ID"]
+           "LINEPACK_DIV_ID", "POWER_DIV_ID"]
 
 #: ``id`` of the pressure-over-time plot's ``<div>``.
 PRESSURE_DIV_ID = "linepack-transient-pressure"
 #: ``id`` of the linepack and packing-rate plot's ``<div>``.
 LINEPACK_DIV_ID = "linepack-transient-linepack"
+#: ``id`` of the station-power plot's ``<div>``.
+POWER_DIV_ID = "linepack-transient-power"
 #: At most this many nodes are drawn by default.
 MAX_DEFAULT_NODES = 6
 
@@ -98,9 +102,27 @@ def _check_nodes(result: Any, nodes: Sequence[Any] | None) -> list[str]:
     return list(dict.fromkeys(chosen))
 
 
+def _check_ids(what: str, ids: Sequence[Any] | None, known: Sequence[Any]) -> list[str] | None:
+    if ids is None:
+        return None
+    if isinstance(ids, (str, bytes)):
+        raise InputError(f"write_transient_report: {what} must be a list of ids, not the "
+                         f"string {ids!r}")
+    chosen = list(dict.fromkeys(str(i) for i in ids))
+    names = {str(c) for c in known}
+    missing = [i for i in chosen if i not in names]
+    if missing:
+        raise InputError(f"write_transient_report: {what}: '{missing[0]}' is not in the "
+                         f"result ({len(names)} listed)")
+    return chosen
+
+
 def write_transient_report(result: Any, path: str | os.PathLike[str],
                            nodes: Sequence[Any] | None = None, *,
-                           title: str | None = None) -> Path:
+                           title: str | None = None,
+                           linepack_pipes: Sequence[Any] | None = None,
+                           linepack_label: str | None = None,
+                           stations: Sequence[Any] | None = None) -> Path:
     """Write one self-contained offline HTML report of a transient result.
 
     Parameters
@@ -115,6 +137,13 @@ def write_transient_report(result: Any, path: str | os.PathLike[str],
         (held nodes, the lowest-pressure node and the largest exits, at most six).
     title
         The page title (default: "Transient simulation").
+    linepack_pipes
+        Pipe ids whose summed linepack is drawn beside the total (e.g. a transit path),
+        labelled ``linepack_label``. ``None``: the total only.
+    stations
+        Compressor stations whose power over time is drawn (0 where they do not compress).
+        ``None``: every station that compresses at some output time (the section is left out
+        when none does).
 
     Returns
     -------
@@ -124,7 +153,7 @@ def write_transient_report(result: Any, path: str | os.PathLike[str],
     Raises
     ------
     InputError
-        An unknown node, or a folder that does not exist.
+        An unknown node, pipe or station, or a folder that does not exist.
     ImportError
         plotly (the ``[plot]`` extra) is not installed.
     """
@@ -137,6 +166,12 @@ def write_transient_report(result: Any, path: str | os.PathLike[str],
         raise InputError(f"write_transient_report: the folder '{path.parent}' of '{path}' does "
                          "not exist; create it first")
     chosen = _check_nodes(result, nodes)
+    lp_lines = getattr(result, "linepack_kg", pd.DataFrame())
+    pipes = _check_ids("linepack_pipes", linepack_pipes, lp_lines.columns)
+    power = getattr(result, "station_power_mw", pd.DataFrame())
+    st = _check_ids("stations", stations, power.columns)
+    if st is None:
+        st = [str(c) for c in power.columns if (power[c].fillna(0.0) > 0).any()]
     plotly, go, pio = _plotly()
     from plotly.subplots import make_subplots
 
@@ -169,12 +204,35 @@ def write_transient_report(result: Any, path: str | os.PathLike[str],
                                marker=dict(size=4),
                                hovertemplate="t = %{x:.2f} h<br>%{y:.4f} mcm<extra></extra>"),
                     row=1, col=1)
+    if pipes:
+        kg_per_mcm = lp_kg[0] / lp_mcm[0] if len(lp_mcm) and lp_mcm[0] > 0 else rho_n * 1e6
+        part = lp_lines[[c for c in lp_lines.columns if str(c) in pipes]].sum(axis=1)
+        label = linepack_label or f"{len(pipes)} chosen pipes"
+        fig_l.add_trace(go.Scatter(x=hours.tolist(), y=(part.to_numpy(float) / kg_per_mcm).tolist(),
+                                   mode="lines+markers", name=label, marker=dict(size=4),
+                                   hovertemplate=f"{_e(label)}<br>t = %{{x:.2f}} h<br>"
+                                                 "%{y:.4f} mcm<extra></extra>"),
+                        row=1, col=1)
     fig_l.add_trace(go.Bar(x=hours.tolist(), y=rate_mcm_d.tolist(), name="packing (+) / drafting (−)",
                            marker_color=np.where(rate_mcm_d >= 0, "#2ca02c", "#d62728").tolist(),
                            hovertemplate="t = %{x:.2f} h<br>%{y:.3f} mcm/d<extra></extra>"),
                     row=2, col=1)
     fig_l.update_layout(height=520, margin=dict(l=60, r=20, t=30, b=50),
-                        plot_bgcolor="#ffffff", showlegend=False)
+                        plot_bgcolor="#ffffff", showlegend=bool(pipes))
+    fig_w = None
+    if st:
+        fig_w = go.Figure()
+        for sid in st:
+            col = next(c for c in power.columns if str(c) == sid)
+            fig_w.add_trace(go.Scatter(x=hours.tolist(),
+                                       y=power[col].fillna(0.0).to_numpy(float).tolist(),
+                                       mode="lines+markers", name=sid, marker=dict(size=4),
+                                       hovertemplate=f"{_e(sid)}<br>t = %{{x:.2f}} h<br>"
+                                                     "%{y:.2f} MW<extra></extra>"))
+        fig_w.update_layout(height=400, margin=dict(l=60, r=20, t=30, b=50),
+                            plot_bgcolor="#ffffff", hovermode="x unified",
+                            xaxis=dict(title="time [h]", gridcolor="#e5e9ef"),
+                            yaxis=dict(title="station power [MW]", gridcolor="#e5e9ef"))
     fig_l.update_yaxes(title_text="linepack [mcm, 0 °C]", gridcolor="#e5e9ef", row=1, col=1)
     fig_l.update_yaxes(title_text="packing rate [mcm/d]", gridcolor="#e5e9ef", row=2, col=1)
     fig_l.update_xaxes(title_text="time [h]", gridcolor="#e5e9ef", row=2, col=1)
@@ -205,7 +263,8 @@ def write_transient_report(result: Any, path: str | os.PathLike[str],
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta name="generator" content="linepack {_e(_version())}">',
         f"<title>{_e(page_title)}</title>", f"<style>{_CSS}</style>",
-        _plotly_script(plotly, [fig_p, fig_l]), "</head><body>",
+        _plotly_script(plotly, [f for f in (fig_p, fig_l, fig_w) if f is not None]),
+        "</head><body>",
         f'<header><h1 id="report-title">{_e(page_title)}</h1><p class="subtitle">{_e(sub)}</p>',
         banner, f'<div class="kpis">{"".join(kpis)}</div>', "</header>",
         '<section id="pressure-section"><h2>Pressure over time</h2>',
@@ -218,9 +277,16 @@ def write_transient_report(result: Any, path: str | os.PathLike[str],
         f'<div class="card">{_figure_div(pio, fig_l, LINEPACK_DIV_ID)}</div>',
         '<p class="note">Linepack: gas stored in all pipes, million normal m³ (0 °C, '
         "1.01325 bar). Packing rate: net inflow into the network (+ packing, − drafting), "
-        "the scheme's step value at each output time.</p></section>",
-        '<section id="violations-section"><h2>Limit violations</h2>',
+        "the scheme's step value at each output time."
+        + (f" The second curve: the linepack of {_e(', '.join(pipes))}." if pipes else "")
+        + "</p></section>",
     ]
+    if fig_w is not None:
+        parts += ['<section id="power-section"><h2>Compressor station power</h2>',
+                  f'<div class="card">{_figure_div(pio, fig_w, POWER_DIV_ID)}</div>',
+                  '<p class="note">Isentropic shaft power at each output time (0 where the '
+                  "station does not compress: bypass, closed, or ratio 1).</p></section>"]
+    parts.append('<section id="violations-section"><h2>Limit violations</h2>')
     if len(viol):
         v = viol.copy()
         v["first_time_h"] = v["first_time_s"].astype(float) / 3600.0

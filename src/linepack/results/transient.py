@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from linepack.errors import InputError
 from linepack.files import atomic_write_texts
 
 __all__ = ["TransientResult"]
@@ -107,20 +108,27 @@ class TransientResult:
         return atomic_write_texts(files)
 
     def to_parquet(self, folder: str | os.PathLike) -> list[Path]:
-        """Write one Parquet file per table into ``folder`` (needs pyarrow)."""
+        """Write one Parquet file per table (``pressure_bar.parquet`` …,
+        ``violations.parquet``) into ``folder``, all or none (needs pyarrow or fastparquet:
+        the ``sweep`` extra)."""
         folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        out = []
-        for name in _TABLES + ("violations",):
-            df = getattr(self, name)
-            buf = io.BytesIO()
-            df.to_parquet(buf, index=name != "violations")
-            path = folder / f"{name}.parquet"
-            tmp = path.with_name(path.name + ".tmp")
-            tmp.write_bytes(buf.getvalue())
-            os.replace(tmp, path)
-            out.append(path)
-        return out
+        files = {folder / f"{name}.parquet": _parquet(getattr(self, name), name != "violations")
+                 for name in _TABLES + ("violations",)}
+        return atomic_write_texts(files)
+
+    def write_table(self, path: str | os.PathLike) -> Path:
+        """Write :meth:`to_frame` (pressures, flows and totals side by side) to one ``.csv``
+        or ``.parquet`` file, atomically (an interrupted write leaves the previous file)."""
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix == ".csv":
+            data: str | bytes = self.to_frame().to_csv()
+        elif suffix == ".parquet":
+            data = _parquet(self.to_frame(), True)
+        else:
+            raise InputError(f"write_table: '{path}': expected a .csv or .parquet file "
+                             f"(got '{path.suffix}')")
+        return atomic_write_texts({path: data})[0]
 
     def to_frame(self) -> pd.DataFrame:
         """Node pressures and connection flows side by side (one column per element and
@@ -130,3 +138,14 @@ class TransientResult:
                  self.flow_out_kg_s.add_suffix(".m_out_kg_s"),
                  self.totals]
         return pd.concat(parts, axis=1)
+
+
+def _parquet(frame: pd.DataFrame, index: bool) -> bytes:
+    """A table as Parquet bytes; a missing Parquet engine is named as an input error."""
+    buf = io.BytesIO()
+    try:
+        frame.to_parquet(buf, index=index)
+    except ImportError as exc:
+        raise InputError(f"Parquet output needs pyarrow or fastparquet (the 'sweep' extra): "
+                         f"{exc}; write CSV instead") from None
+    return buf.getvalue()
