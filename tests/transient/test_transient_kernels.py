@@ -261,8 +261,8 @@ def test_rule_gate_never_hides_a_switch(compiled):
 
 # ------------------------------------------------------------------------ violations, profile
 def test_violation_fast_test_reports_what_the_full_check_reports():
-    """Random pressure histories (bounds and station ratios crossed at random steps, modes
-    changed now and then) give the same first-violation table with the fast test as with the
+    """Random pressure histories (bounds, station ratios and outlet-above/below-inlet crossed
+    at random steps, some within the 0.1 Pa tolerance, modes changed now and then) give the same first-violation table with the fast test as with the
     full check at every step."""
     net, scn = gate_net()
     md = M.NetworkModel(net, scn, M.resolve_physics(net, scn, "nikuradse", "papay", None, None,
@@ -273,20 +273,30 @@ def test_violation_fast_test_reports_what_the_full_check_reports():
                                                            "value": 50e5}}))
     rng = np.random.default_rng(5)
     fast, full = tr._Violations(), tr._Violations()
+    ends = {int(md.u[e]) for e in md.special[:2]} | {int(md.v[e]) for e in md.special[:2]}
+    others = [i for i in range(md.n) if i not in ends]
     for step in range(400):
         if rng.uniform() < 0.05:
             for i in md.special[np.isin(md.kind[md.special], ("controlValve", "compressorStation"))]:
                 ctl.mode[i] = rng.choice(["active", "bypass"])
             fast.modes_changed()
         p = rng.uniform(46e5, 67e5, md.n)
-        if rng.uniform() < 0.05:
-            p[rng.integers(md.n)] = rng.choice([40e5, 70e5])
-        if rng.uniform() < 0.05:   # a regulator that would boost, a station above its ratio
-            p[md.v[md.special[0]]] = p[md.u[md.special[0]]] * 1.01
+        reg, cs = md.special[0], md.special[1]       # within their limits ...
+        p[md.u[reg]], p[md.u[cs]] = 60e5, 46e5
+        p[md.v[reg]] = p[md.u[reg]] * rng.uniform(0.8, 0.99)
+        p[md.v[cs]] = p[md.u[cs]] * rng.uniform(1.01, 1.4)
+        if rng.uniform() < 0.02:   # ... a node away from them out of its bounds now and then
+            p[rng.choice(others)] = rng.choice([40e5, 70e5])
+        if rng.uniform() < 0.02:   # a station above its largest ratio
+            p[md.v[cs]] = p[md.u[cs]] * 1.7
+        if rng.uniform() < 0.05:   # outlet and inlet within or just beyond the 0.1 Pa tolerance
+            e = rng.choice([reg, cs])
+            p[md.v[e]] = p[md.u[e]] + rng.choice([-0.2, -0.05, 0.05, 0.2])
         fast.check(step * 60.0, p, md, ctl)
         full._check(step * 60.0, p, md, ctl)
     pd.testing.assert_frame_equal(fast.table(), full.table())
-    assert len(full.table()) >= 3
+    tab = full.table()
+    assert {"p_min", "p_max", "ratio_max", "ratio < 1", "p_out > p_in"} <= set(tab["limit"])
 
 
 @pytest.mark.parametrize("interpolation", ["linear", "step"])

@@ -1336,16 +1336,16 @@ class _Violations:
 
     def check(self, t, p, md, ctl):
         pn = p[:md.n]
-        # the common case, nothing new: bounds not yet violated, and station ratios against
-        # the loosest of their limits (for the modes of the last :meth:`modes_changed`)
+        # the common case, nothing new: the limits not yet reported, each compared as
+        # :meth:`_check` compares it (for the modes of the last :meth:`modes_changed`)
         fast = getattr(self, "_fast", None)
         if fast is not None:
-            lo, hi, u, v, r_lo, r_hi = fast
+            lo, hi, u, v, r_hi, tol_lo, tol_hi = fast
             if not ((pn < lo) | (pn > hi)).any():
                 if u.size == 0:
                     return
-                ratio = pn[v] / pn[u]
-                if not ((ratio > r_hi) | (ratio < r_lo)).any():
+                pu, pv = pn[u], pn[v]
+                if not ((pv / pu > r_hi) | (pv < pu - tol_lo) | (pv > pu + tol_hi)).any():
                     return
         self._check(t, pn, md, ctl)
         self._fast = self._thresholds(md, ctl)
@@ -1355,17 +1355,18 @@ class _Violations:
         self._fast = None
 
     def _thresholds(self, md, ctl):
-        """Node bounds not yet violated; per station or regulator that is active, the ratio
-        band outside which some limit not yet reported would be violated."""
+        """Node bounds not yet violated; per active station or regulator, the largest ratio
+        and the pressure tolerances of the limits not yet reported (∞ where none is left)."""
         lo = np.where(self.seen_lo, -np.inf, self.lo)
         hi = np.where(self.seen_hi, np.inf, self.hi)
         cs = self.cs
         active = ctl.mode[cs] == "active"
-        up = np.where(active & ~self.seen_cs[0], self.cs_max, np.inf)
-        up = np.minimum(up, np.where(active & self.reg & ~self.seen_cs[2], 1 + 1e-9, np.inf))
-        down = np.where(active & ~self.reg & ~self.seen_cs[1], 1 - 1e-9, -np.inf)
-        keep = np.isfinite(up) | np.isfinite(down)
-        return lo, hi, md.u[cs][keep], md.v[cs][keep], down[keep], up[keep]
+        r_hi = np.where(active & ~self.seen_cs[0], self.cs_max, np.inf)
+        tol_lo = np.where(active & ~self.reg & ~self.seen_cs[1], _P_TOL, np.inf)
+        tol_hi = np.where(active & self.reg & ~self.seen_cs[2], _P_TOL, np.inf)
+        keep = np.isfinite(r_hi) | np.isfinite(tol_lo) | np.isfinite(tol_hi)
+        return (lo, hi, md.u[cs][keep], md.v[cs][keep], r_hi[keep], tol_lo[keep],
+                tol_hi[keep])
 
     def _check(self, t, pn, md, ctl):
         if self.lo is None:
