@@ -1451,10 +1451,6 @@ class _Recorder:
         self.pipe_points = pipe_points or {}
         self.profiles: dict = {k: [] for k in self.pipe_points}
 
-    def wants(self, t) -> bool:
-        k = np.searchsorted(self.out_times, t - 1e-6)
-        return k < self.out_times.size and abs(self.out_times[k] - t) <= 1e-6 * max(1.0, t)
-
     def record(self, t, x, supply, cum, ctl, force=False):
         md, g, sysm = self.md, self.g, self.sysm
         if self.rows and abs(self.rows[-1][0] - t) < 1e-9:
