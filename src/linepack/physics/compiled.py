@@ -34,7 +34,7 @@ from linepack import jit
 from linepack.physics.viscosity import ConstantViscosity
 from linepack.units import G
 
-__all__ = ["available", "pipe_law", "load"]
+__all__ = ["available", "pipe_law", "resistor_law", "load"]
 
 
 def available() -> bool:
@@ -104,6 +104,73 @@ def pipe_law(friction, eos, viscosity, temperature: float, gas, relative_roughne
     def f(p, u, v, m):
         return kernel(p, u, v, m, fa, fb, d, length, zeta, dh, *scalars)
     return f
+
+
+def resistor_law(eos, temperature: float, gas, gas_constant: float, drag_factor, diameter):
+    """The quadratic resistor law of a fixed set of elements compiled, or ``None``.
+
+    The formulas of :func:`linepack.physics.element_laws.quadratic_resistor` term by
+    term, with Z at the upstream pressure from the equation of state's polynomial form
+    (``z_polynomial``; other equations of state, or no numba: ``None``). No domain checks:
+    the caller keeps the pressures positive.
+
+    Parameters
+    ----------
+    eos, temperature, gas
+        Equation of state, [K], gas.
+    gas_constant : float
+        Specific gas constant R [J/(kg·K)].
+    drag_factor, diameter : ndarray
+        ζ [-] and D [m] of every candidate element.
+
+    Returns
+    -------
+    callable or None
+        ``f(p, u, v, m, idx) -> (F, dF_dp_from, dF_dp_to, dF_dm)`` for the elements
+        ``idx`` (positions in ``drag_factor``), node pressures ``p`` [Pa, absolute],
+        from/to node of every candidate, mass flows ``m`` of every candidate [kg/s];
+        ``|m|`` is taken no smaller than 1e-9 kg/s.
+    """
+    poly = getattr(eos, "z_polynomial", None)
+    coeffs = poly(temperature, gas) if poly is not None else None
+    if coeffs is None or not available():
+        return None
+    kernel = jit.compiled(_quadratic_resistors)
+    c0, c1, c2 = (float(c) for c in coeffs)
+    zeta = np.ascontiguousarray(drag_factor, dtype=float)
+    d = np.ascontiguousarray(diameter, dtype=float)
+    rt = (float(gas_constant), float(temperature))
+
+    def f(p, u, v, m, idx):
+        return kernel(p, u, v, m, idx, zeta, d, c0, c1, c2, *rt)
+    return f
+
+
+def _quadratic_resistors(p, u, v, m, idx, zeta, d, c0, c1, c2, r_gas,
+                         temperature):  # pragma: no cover - runs compiled
+    n = idx.size
+    F = np.empty(n)
+    F1 = np.empty(n)
+    F2 = np.empty(n)
+    Fm = np.empty(n)
+    for k in range(n):
+        e = idx[k]
+        p1 = p[u[e]]
+        p2 = p[v[e]]
+        me = m[e]
+        up = me >= 0
+        p_up = p1 if up else p2
+        z_up = c0 + p_up * (c1 + c2 * p_up)
+        mabs = max(abs(me), 1e-9)
+        de = d[e]
+        coef = 8.0 * zeta[e] * r_gas * z_up * temperature / (np.pi ** 2 * de ** 4)
+        drop = coef * me * mabs / p_up
+        F[k] = p1 - p2 - drop
+        d_up = drop / p_up
+        F1[k] = 1.0 + (d_up if up else 0.0)
+        F2[k] = -1.0 + (0.0 if up else d_up)
+        Fm[k] = -2.0 * coef * mabs / p_up
+    return F, F1, F2, Fm
 
 
 def _isothermal_pipes(p, u, v, m, fa, fb, d, length, zeta, dh, a_stride, mu, re_floor, rt,

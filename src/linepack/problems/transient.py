@@ -70,6 +70,7 @@ from scipy.sparse.linalg import splu
 from linepack import jit
 from linepack.errors import InputError, NotConverged, did_you_mean
 from linepack.network.network import Controls, Network, Scenario
+from linepack.numerics.linsolve import FactorSolve
 from linepack.physics import compiled
 from linepack.physics import element_laws as laws
 from linepack.problems.model import (ALG, FLOW, LAW, OFF, NetworkModel, apply_control_rule,
@@ -97,6 +98,7 @@ _ORDERING = "COLAMD"
 _RULE_ROUNDS = 4         # control-rule rounds (re-solves) per time step at most
 _CHORD_RATE = 0.5        # reuse the LU factors while the residual falls at least this fast
 _CHORD_MAX = 10          # and for at most this many iterations on one factor
+_PROFILE_TABLE_MAX = 4_000_000   # profile values kept for all grid times at most (32 MB)
 _TIME_UNITS = {"time_s": 1.0, "time_min": 60.0, "time_h": 3600.0}
 
 
@@ -129,7 +131,9 @@ class TransientOptions:
     compiled : bool or None
         Evaluate the segments' momentum law with the compiled pipe law of
         :mod:`linepack.physics.compiled` (needs numba, extra ``fast``; for the models it
-        fuses, others stay numpy). ``None``: where numba is already loaded, or installed and
+        fuses, others stay numpy), and then the whole residual, the resistors' law, the LU
+        solves and the control-rule test in compiled loops (the same formulas as the numpy
+        path). ``None``: where numba is already loaded, or installed and
         the run is long (segments × steps ≥ 10⁶, where the ~0.4 s numba import pays back).
     """
 
@@ -300,6 +304,17 @@ def _profile_at(prof: _Profile, t: float, interpolation: str) -> np.ndarray:
     return prof.values[k] * (1.0 - w) + prof.values[k + 1] * w
 
 
+def _profile_table(prof: _Profile, t: np.ndarray, interpolation: str) -> np.ndarray:
+    """:func:`_profile_at` at every time of ``t`` (one row each), with the same arithmetic."""
+    times = prof.times
+    k = np.searchsorted(times, t, side="right") - 1
+    if interpolation == "step" or times.size == 1:
+        return prof.values[np.maximum(k, 0)]
+    k = np.clip(k, 0, times.size - 2)
+    w = np.clip((t - times[k]) / (times[k + 1] - times[k]), 0.0, 1.0)[:, None]
+    return prof.values[k] * (1.0 - w) + prof.values[k + 1] * w
+
+
 def _parse_events(events, md: NetworkModel) -> list[tuple[float, pd.DataFrame]]:
     """Events grouped by time: ``[(t, controls table)]`` with values in SI."""
     if events is None:
@@ -440,6 +455,9 @@ class _System:
         # Z as a polynomial in p where the model has that form (no per-call checks)
         self.zpoly = md.eos.z_polynomial(T, gas) if hasattr(md.eos, "z_polynomial") else None
         self.pipe_kernel = None
+        self.fused = None
+        self.law_kernel = None
+        self.compiled_solve = False
         self.is_res = md.kind[self.sp] == "resistor"
         self._gas = gas
         self._T = T
@@ -464,6 +482,8 @@ class _System:
         self.flow_scale = max(md.flow_scale, 1.0)
         self.droop = _DROOP * float(md.p_ref) / self.flow_scale
         self._zeros_ns = np.zeros(ns)
+        self._zeros_pt = np.zeros(npt)
+        self._v_dt_of = None
         # incidence of the flows (segments, then elements) on the points: + in, − out
         fcols = np.arange(ns + nsp)
         self.incidence = sp.csr_matrix(
@@ -483,6 +503,15 @@ class _System:
         self.i_law = np.flatnonzero(st == LAW)
         self.row_scale_sp = np.where((self.st == FLOW) | (self.st == OFF), 1.0 / self.flow_scale,
                                      1.0 / self.p_ref)
+        # the same relations per element for the compiled residual: 0 algebraic, 1 flow,
+        # 2 pressure-loss law (evaluated in numpy), 3 none
+        code = np.full(self.nsp, 3, dtype=np.int64)
+        code[self.i_alg], code[self.i_fl], code[self.i_law] = 0, 1, 2
+        self.sp_code = code
+        self.sp_q = np.zeros(self.nsp)
+        self.sp_q[self.i_fl] = self.q_fl
+        self.sp_a = np.ascontiguousarray(self.a, dtype=float)
+        self.sp_b = np.ascontiguousarray(self.b, dtype=float)
 
     def set_held(self, held: np.ndarray):
         """Points whose pressure is held (bool over points)."""
@@ -499,11 +528,24 @@ class _System:
             raise InputError("TransientOptions(compiled=True) needs numba (pip install "
                              "'linepack[fast]'); got no importable numba")
         g, md = self.g, self.md
+        self.compiled_solve = True   # the LU solves by compiled triangular sweeps
         law = compiled.pipe_law(md.friction, md.eos, md.visc, self._T, self._gas, g.rr, g.D, g.dx,
                                 g.zeta, g.dh, self.opts.reynolds_floor, _RE_TINY)
         if law is not None:
             start, end = g.start.astype(np.int64), g.end.astype(np.int64)
             self.pipe_kernel = lambda p, m: law(p, start, end, m)
+            if self.zpoly is not None:
+                # the whole residual in one compiled pass (after the pipe law's), resistors
+                # by their compiled law
+                self.fused = jit.compiled(_fused_residual)
+                self.law_kernel = compiled.resistor_law(md.eos, self._T, self._gas, self.R,
+                                                        md.drag[self.sp], md.diameter[self.sp])
+                self._start, self._end = start, end
+                self._su, self._sv = self.su.astype(np.int64), self.sv.astype(np.int64)
+                self._buf = {k: np.empty(n) for k, n in (
+                    ("rho", g.npt), ("drho", g.npt), ("q", g.npt), ("G", g.ns), ("G1", g.ns),
+                    ("G2", g.ns), ("Gm", g.ns), ("su", self.nsp), ("sv", self.nsp),
+                    ("sm", self.nsp))}
 
     def density(self, p):
         if self.zpoly is not None:
@@ -557,15 +599,22 @@ class _System:
         dm[fl] = 1.0
         law = self.i_law
         if law.size:
-            e = self.sp[law]
-            md = self.md
-            up = ms[law] >= 0
-            z_up = md.eos.z(np.where(up, pu[law], pv[law]), self._T, self._gas)
-            mabs = np.maximum(np.abs(ms[law]), 1e-9)
-            f, f1, f2, fm = laws.quadratic_resistor(pu[law], pv[law], ms[law], mabs, md.drag[e],
-                                                    md.diameter[e], z_up, self._T, self.R, up)
-            r[law], du[law], dv[law], dm[law] = f, f1, f2, fm
+            r[law], du[law], dv[law], dm[law] = self._law(p, ms)
         return r, du, dv, dm
+
+    def _law(self, p, ms):
+        """Residual and partials (u, v, m) of the elements with a pressure-loss law."""
+        law = self.i_law
+        if self.law_kernel is not None:
+            return self.law_kernel(p, self._su, self._sv, ms, law)
+        e = self.sp[law]
+        md = self.md
+        pu, pv, m = p[self.su[law]], p[self.sv[law]], ms[law]
+        up = m >= 0
+        z_up = md.eos.z(np.where(up, pu, pv), self._T, self._gas)
+        mabs = np.maximum(np.abs(m), 1e-9)
+        return laws.quadratic_resistor(pu, pv, m, mabs, md.drag[e], md.diameter[e], z_up,
+                                       self._T, self.R, up)
 
     def netflow(self, m, ms):
         g = self.g
@@ -588,10 +637,49 @@ class _System:
         self.theta_m = theta if inertia else 1.0
         # the parts of the point balances fixed for this solve
         if dt is not None:
-            self.v_dt = self.g.volume / dt
+            if dt != self._v_dt_of:
+                self.v_dt, self._v_dt_of = self.g.volume / dt, dt
             self.r_const = -self.v_dt * old["rho"] - (1 - theta) * old["q"] - theta * inj_new
 
     def residual(self, x):
+        """``(raw, scaled residual, (ρ, net flow + injection, G), max |scaled|)``; the
+        arrays of the compiled path are buffers, valid until the next call."""
+        if self.fused is not None:
+            return self._residual_fused(x)
+        raw, scaled, aux = self._residual_numpy(x)
+        norm = float(np.max(np.abs(scaled))) if scaled.size else 0.0
+        return raw, scaled, aux, norm
+
+    def _residual_fused(self, x):
+        g, b = self.g, self._buf
+        F, F1, F2, Fm = self.pipe_kernel(x[:self.npt], x[self.npt:self.npt + self.ns])
+        transient = self.dt is not None
+        inertia = transient and self.opts.inertia
+        old = self.old
+        out = np.empty(self.N)
+        c0, c1, c2 = self.zpoly
+        norm = self.fused(
+            x, self.npt, self.ns, self._start, self._end, self._su, self._sv, F, F1, F2, Fm,
+            float(c0), float(c1), float(c2), float(self.R * self.T), transient,
+            self.v_dt if transient else self._zeros_pt, float(self.theta),
+            self.r_const if transient else self._zeros_pt, self.inj_new, self.held,
+            self.held_value, self.sp_code, self.sp_a, self.sp_b, self.sp_q, float(self.droop),
+            inertia, self.c_in, float(self.theta_m), old["m"] if inertia else self._zeros_ns,
+            old["G"] if inertia else self._zeros_ns, self.row_scale_pt, 1.0 / self.p_ref,
+            self.row_scale_sp, out, b["rho"], b["drho"], b["q"], b["G"], b["G1"], b["G2"],
+            b["Gm"], b["su"], b["sv"], b["sm"])
+        if self.i_law.size:   # pressure-loss elements: numpy (few), patched in
+            law = self.i_law
+            rs, du, dv, dm = self._law(x[:self.npt], x[self.npt + self.ns:])
+            k = self.npt + self.ns + law
+            out[k] = rs * self.row_scale_sp[law]
+            b["su"][law], b["sv"][law], b["sm"][law] = du, dv, dm
+            sub = np.abs(out[k])
+            norm = max(norm, float(np.max(sub))) if np.all(np.isfinite(sub)) else math.nan
+        self._cache = (b["drho"], b["G1"], b["G2"], b["Gm"], b["su"], b["sv"], b["sm"])
+        return None, out, (b["rho"], b["q"], b["G"]), norm
+
+    def _residual_numpy(self, x):
         p, m, ms = self.split(x)
         rho, drho = self.density(p)
         G, G1, G2, Gm = self.momentum(p, m)
@@ -643,17 +731,17 @@ def _newton(sysm: _System, x0: np.ndarray, lu_box: dict, stats: dict, full: bool
     last = math.inf
     age = 0
     for it in range(opts.max_iter + 1):
-        raw, r, aux = sysm.residual(x)
-        norm = float(np.max(np.abs(r))) if r.size else 0.0
+        raw, r, aux, norm = sysm.residual(x)
         if not np.isfinite(norm):
             return None, raw
         if norm <= opts.tol:
-            return x, aux
+            return x, tuple(a.copy() for a in aux)
         if it == opts.max_iter:
             break
         if full or lu_box.get("lu") is None or norm > _CHORD_RATE * last or age >= _CHORD_MAX:
             try:
-                lu_box["lu"] = splu(sysm.jacobian(), permc_spec=_ORDERING)
+                lu_box["lu"] = FactorSolve(splu(sysm.jacobian(), permc_spec=_ORDERING),
+                                           sysm.compiled_solve)
             except RuntimeError:   # singular
                 lu_box["lu"] = None
                 return None, raw
@@ -664,8 +752,7 @@ def _newton(sysm: _System, x0: np.ndarray, lu_box: dict, stats: dict, full: bool
         age += 1
         stats["iterations"] += 1
         x = x - dx
-        p = x[:sysm.npt]
-        if not np.all(p > 0):
+        if not x[:sysm.npt].min() > 0:
             # damp the step to keep pressures positive (a full step through zero pressure)
             pos = dx[:sysm.npt] > 0
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -805,12 +892,19 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
     hv_fixed = np.zeros(grid.npt)
     hv_fixed[:md.n] = np.where(held_node, np.nan_to_num(held_value0), 0.0)
 
+    if prof is not None:
+        prof_hn, prof_hc = prof.node[prof.held], np.flatnonzero(prof.held)
+        prof_in, prof_ic = prof.node[~prof.held], np.flatnonzero(~prof.held)
+    prof_rows: dict = {}   # the profile at the grid times (filled below)
+
     def boundary(t):
         inj, hv = inj_fixed.copy(), hv_fixed.copy()
         if prof is not None:
-            v = _profile_at(prof, t, opts.interpolation)
-            hv[prof.node[prof.held]] = v[prof.held]
-            inj[prof.node[~prof.held]] = v[~prof.held]
+            v = prof_rows.get(t)
+            if v is None:
+                v = _profile_at(prof, t, opts.interpolation)
+            hv[prof_hn] = v[prof_hc]
+            inj[prof_in] = v[prof_ic]
         return inj, hv
 
     stats = {"iterations": 0, "factorizations": 0}
@@ -827,6 +921,8 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
     grid_t = np.unique(np.concatenate([grid_t, outs, ev_times, [duration_s]]))
     grid_t = grid_t[np.concatenate([[True], np.diff(grid_t) > 1e-9 * dt_s])]
     out_times = np.unique(np.concatenate([outs, [duration_s]]))
+    if prof is not None and grid_t.size * prof.values.shape[1] <= _PROFILE_TABLE_MAX:
+        prof_rows.update(zip(grid_t.tolist(), _profile_table(prof, grid_t, opts.interpolation)))
     # each event at the grid time it was merged into (exact keys for the loop's lookups)
     ev_at: dict = {}
     for t_ev, tab in ev:
@@ -856,8 +952,11 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
 
     lu_box: dict = {}
     prev = None   # (state, step) before the last step, for the predictor
-    auto_sp = md.special[ctl.auto[md.special]]   # the elements the control rule may switch
+    auto_pos = np.flatnonzero(ctl.auto[md.special])
+    auto_sp = md.special[auto_pos]   # the elements the control rule may switch
     rule_on = auto_sp.size > 0
+    gate = _RuleGate(md, auto_sp, compiled=sysm.compiled_solve)
+    gate.rebuild(ctl, const_dir)
     rule_flows = np.zeros(md.m)
     rounds = 0    # control-rule rounds of the current step
     log: list = []   # (time, element, from, to) of every automatic switch
@@ -867,9 +966,17 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
     steps = 0
     t = 0.0
     theta = float(opts.theta)
-    for t_next in grid_t[1:]:
+    wanted = np.zeros(grid_t.size, dtype=bool)
+    k_out = np.searchsorted(grid_t, out_times - 1e-6)
+    ok = k_out < grid_t.size
+    wanted[k_out[ok][np.abs(grid_t[k_out[ok]] - out_times[ok])
+                     <= 1e-6 * np.maximum(1.0, grid_t[k_out[ok]])]] = True
+    for i_next in range(1, grid_t.size):
+        t_next = float(grid_t[i_next])
         if t in ev_at:   # an event at t acts on the steps after t
             _apply_event(md, ctl, ev_at[t], sysm, const_dir)
+            gate.rebuild(ctl, const_dir)
+            viol.modes_changed()
             lu_box["lu"] = None
             prev = None
         # advance from t to t_next, halving the step where Newton fails
@@ -881,13 +988,13 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
             sysm.prepare(h, theta, old, inj, hv)
             # predictor: the last step's change, scaled to this step (not across an event)
             guess = x if prev is None else x + (x - prev[0]) * (h / prev[1])
-            if not np.all(guess[:grid.npt] > 0):   # extrapolated through zero: no predictor
+            if not guess[:grid.npt].min() > 0:   # extrapolated through zero: no predictor
                 guess = x
             x_new, aux = _newton(sysm, guess, lu_box, stats)
             if x_new is None and lu_box.get("lu") is not None:
                 lu_box["lu"] = None
                 x_new, aux = _newton(sysm, x, lu_box, stats)
-            if x_new is None or np.min(x_new[:grid.npt]) <= _P_BREAKDOWN:
+            if x_new is None or x_new[:grid.npt].min() <= _P_BREAKDOWN:
                 halvings += 1
                 if halvings > _MAX_HALVINGS:
                     status = "breakdown"
@@ -898,7 +1005,7 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
                 continue
             rho_n, q_n, G_n = aux
             p_n, m_n, ms_n = sysm.split(x_new)
-            if rule_on and rounds < _RULE_ROUNDS:
+            if rule_on and rounds < _RULE_ROUNDS and gate.maybe(p_n, ms_n[auto_pos]):
                 # the control rule of the steady model on the new state: an automatic
                 # regulator or station that switches makes the step be solved again
                 before = ctl.mode[auto_sp]
@@ -909,16 +1016,21 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
                         i = auto_sp[k]
                         log.append((t + h, str(md.edge_ids[i]), str(before[k]), str(ctl.mode[i])))
                     sysm.set_states(*edge_states(md, ctl, const_dir))
+                    gate.rebuild(ctl, const_dir)
+                    viol.modes_changed()
                     lu_box["lu"] = None
                     prev = None
                     continue
             rounds = 0
             ctl.switches[:] = 0
             N_n = q_n - inj            # net flow of pipes and elements into each point
-            # held points: the supply that closes the θ-balance
-            stored = grid.volume * (rho_n - old["rho"]) / h
-            s_n = np.where(held_pt, (stored - theta * N_n - (1 - theta) * old["q"]) / theta, inj)
-            cum += h * float(np.sum(theta * s_n + (1 - theta) * s))
+            # held points: the supply that closes the θ-balance (elsewhere the injection)
+            s_n = inj.copy()
+            hi = sysm.held_idx
+            stored = grid.volume[hi] * (rho_n[hi] - old["rho"][hi]) / h
+            s_n[hi] = (stored - theta * N_n[hi] - (1 - theta) * old["q"][hi]) / theta
+            # supplies sit on the nodes only (interior points take none)
+            cum += h * float((theta * s_n[:md.n] + (1 - theta) * s[:md.n]).sum())
             s = s_n
             old = {"rho": rho_n, "q": N_n + s_n, "G": G_n, "m": m_n.copy()}
             prev = (x, h)
@@ -931,7 +1043,7 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
         if status != "completed":
             break
         t = t_next
-        if rec.wants(t):
+        if wanted[i_next]:
             rec.record(t, x, s, cum, ctl)
             if progress is not None:
                 progress(t, duration_s)
@@ -1111,6 +1223,101 @@ def _breakdown_message(md, grid, x, t, h) -> str:
             f"(last {p[i] / BAR:.4g} bar); results are kept up to t = {t:.6g} s")
 
 
+class _RuleGate:
+    """A cheap necessary condition for :func:`~linepack.problems.model.apply_control_rule`
+    to change anything: the rule's float comparisons of the automatic elements, with the
+    thresholds their current modes, set points and directions select (computed by
+    :meth:`rebuild` after every switch or event), in a few vectorised passes instead of
+    the rule's sixty. Each comparison is the rule's own expression, so where the gate says
+    no, the rule would return ``False`` and change nothing; where it says maybe, the rule
+    is called. (A rule that gains a new trigger must gain it here too; the tests compare
+    both on random states.)"""
+
+    def __init__(self, md: NetworkModel, which: np.ndarray, compiled: bool = False):
+        self.md, self.s = md, which
+        self._loop = jit.compiled(_gate_loop) if compiled and which.size else None
+        self.u, self.v = md.u[which], md.v[which]
+        self.loss_in, self.loss_out = md.loss_in[which], md.loss_out[which]
+        self.tol_f = 1e-6 * md.flow_scale     # as in apply_control_rule
+        self.tol_p = 1e-3
+
+    def rebuild(self, ctl, const_dir) -> None:
+        md, s, tol_p, tol_f = self.md, self.s, self.tol_p, self.tol_f
+        k, mode, spt, val = md.kind[s], ctl.mode[s], ctl.setpoint[s], ctl.value[s]
+        inf = np.full(s.size, np.inf)
+        act = (mode == "active") & (spt == "p_out")
+        reg = act & (k == "controlValve")
+        cs = act & (k == "compressorStation")
+        # pu − loss_in below / above these: to bypass
+        self.a_lo = np.where(reg, val + self.loss_out - tol_p, -inf)
+        self.a_hi = np.where(cs, val + self.loss_out + tol_p, inf)
+        # reverse flow closes or bypasses; constant-loss resistors flip against their direction
+        cr = md.const_resistor[s]
+        cd = const_dir[s]
+        chk = k == "checkValve"
+        neg = reg | cs | (chk & (mode != "closed")) | (cr & (cd > 0))
+        pos = cr & (cd < 0)
+        self.f_lo = np.where(neg, -tol_f, -inf)
+        self.f_hi = np.where(pos, tol_f, inf)
+        # bypassed elements with forward flow return to their set point
+        byp = mode == "bypass"
+        self.b_hi = np.where(byp & (k == "controlValve"), val + tol_p, inf)
+        self.b_lo = np.where(byp & (k == "compressorStation"), val - tol_p, -inf)
+        # closed check valves reopen when the inlet is higher
+        self.c_on = chk & (mode == "closed")
+        # stations at a set point that would need more than their largest ratio
+        rmax = md.ratio_max[s]
+        self.i_ratio = np.flatnonzero(cs & np.isfinite(rmax))
+        self.r_max = rmax[self.i_ratio] * (1 + 1e-9)
+        self.r_max_all = np.full(s.size, np.inf)
+        self.r_max_all[self.i_ratio] = self.r_max
+
+    def maybe(self, p, flow_sp) -> bool:
+        """Whether the rule may switch something at pressures ``p`` [Pa] (nodes) and the flows
+        of the gate's elements ``flow_sp`` [kg/s]."""
+        if self._loop is not None:
+            return self._loop(p, flow_sp, self.u, self.v, self.loss_in, self.loss_out, self.a_lo,
+                              self.a_hi, self.f_lo, self.f_hi, self.b_lo, self.b_hi, self.c_on,
+                              self.r_max_all, self.tol_f, self.tol_p)
+        pu, pv, f = p[self.u], p[self.v], flow_sp
+        x = pu - self.loss_in
+        if np.any((x < self.a_lo) | (x > self.a_hi) | (f < self.f_lo) | (f > self.f_hi)
+                  | ((f > self.tol_f) & ((pv > self.b_hi) | (pv < self.b_lo)))):
+            return True
+        if self.c_on.any() and np.any(self.c_on & (pu > pv + self.tol_p)):
+            return True
+        if self.i_ratio.size:
+            i = self.i_ratio
+            den = x[i]
+            if not np.all(den > 0):
+                return True
+            if np.any((pv[i] + self.loss_out[i]) / den > self.r_max):
+                return True
+        return False
+
+
+def _gate_loop(p, f, u, v, loss_in, loss_out, a_lo, a_hi, f_lo, f_hi, b_lo, b_hi, c_on, r_max,
+               tol_f, tol_p):  # pragma: no cover - runs compiled
+    """:meth:`_RuleGate.maybe` as one loop (compiled)."""
+    for e in range(f.shape[0]):
+        pu = p[u[e]]
+        pv = p[v[e]]
+        fe = f[e]
+        x = pu - loss_in[e]
+        if x < a_lo[e] or x > a_hi[e] or fe < f_lo[e] or fe > f_hi[e]:
+            return True
+        if fe > tol_f and (pv > b_hi[e] or pv < b_lo[e]):
+            return True
+        if c_on[e] and pu > pv + tol_p:
+            return True
+        if r_max[e] < np.inf:
+            if not x > 0:
+                return True
+            if (pv + loss_out[e]) / x > r_max[e]:
+                return True
+    return False
+
+
 @dataclass
 class _State:
     """Node pressures [Pa] and connection flows [kg/s] for the control rule."""
@@ -1129,6 +1336,39 @@ class _Violations:
 
     def check(self, t, p, md, ctl):
         pn = p[:md.n]
+        # the common case, nothing new: the limits not yet reported, each compared as
+        # :meth:`_check` compares it (for the modes of the last :meth:`modes_changed`)
+        fast = getattr(self, "_fast", None)
+        if fast is not None:
+            lo, hi, u, v, r_hi, tol_lo, tol_hi = fast
+            if not ((pn < lo) | (pn > hi)).any():
+                if u.size == 0:
+                    return
+                pu, pv = pn[u], pn[v]
+                if not ((pv / pu > r_hi) | (pv < pu - tol_lo) | (pv > pu + tol_hi)).any():
+                    return
+        self._check(t, pn, md, ctl)
+        self._fast = self._thresholds(md, ctl)
+
+    def modes_changed(self) -> None:
+        """The element modes changed (an event or a switch): the fast test is rebuilt."""
+        self._fast = None
+
+    def _thresholds(self, md, ctl):
+        """Node bounds not yet violated; per active station or regulator, the largest ratio
+        and the pressure tolerances of the limits not yet reported (∞ where none is left)."""
+        lo = np.where(self.seen_lo, -np.inf, self.lo)
+        hi = np.where(self.seen_hi, np.inf, self.hi)
+        cs = self.cs
+        active = ctl.mode[cs] == "active"
+        r_hi = np.where(active & ~self.seen_cs[0], self.cs_max, np.inf)
+        tol_lo = np.where(active & ~self.reg & ~self.seen_cs[1], _P_TOL, np.inf)
+        tol_hi = np.where(active & self.reg & ~self.seen_cs[2], _P_TOL, np.inf)
+        keep = np.isfinite(r_hi) | np.isfinite(tol_lo) | np.isfinite(tol_hi)
+        return (lo, hi, md.u[cs][keep], md.v[cs][keep], r_hi[keep], tol_lo[keep],
+                tol_hi[keep])
+
+    def _check(self, t, pn, md, ctl):
         if self.lo is None:
             # the steady results' pressure tolerance (linepack.results.limits, 1e-6 bar): a
             # pressure packed up to a set point equal to the bound is not a violation
@@ -1211,10 +1451,6 @@ class _Recorder:
         self.pipe_points = pipe_points or {}
         self.profiles: dict = {k: [] for k in self.pipe_points}
 
-    def wants(self, t) -> bool:
-        k = np.searchsorted(self.out_times, t - 1e-6)
-        return k < self.out_times.size and abs(self.out_times[k] - t) <= 1e-6 * max(1.0, t)
-
     def record(self, t, x, supply, cum, ctl, force=False):
         md, g, sysm = self.md, self.g, self.sysm
         if self.rows and abs(self.rows[-1][0] - t) < 1e-9:
@@ -1232,8 +1468,8 @@ class _Recorder:
         power = np.full(md.m, np.nan)
         if md.stations.size:
             cs = md.stations
-            zu = md.eos.z(pn[md.u], md.T, md.gas)
-            power = station_power(md, f_in, pn[md.u], pn[md.v], zu)
+            # (station_power takes Z at the suction pressure itself; its zu is unused)
+            power = station_power(md, f_in, pn[md.u], pn[md.v], None)
             off = ctl.mode[cs] != "active"
             power[cs[off]] = np.nan
         inflow = supply[:md.n].copy()
@@ -1267,3 +1503,88 @@ class _Recorder:
             steps=steps,
             newton_iterations=stats["iterations"], factorizations=stats["factorizations"],
             options=options, final_state=final or {})
+
+
+def _fused_residual(x, npt, ns, start, end, su, sv, F, F1, F2, Fm, c0, c1, c2, rt, transient,
+                    v_dt, theta, r_const, inj, held, held_value, sp_code, sp_a, sp_b, sp_q,
+                    droop, inertia, c_in, theta_m, old_m, old_G, row_scale_pt, inv_pref,
+                    row_scale_sp, out, rho, drho, q, G, G1, G2, Gm, su_, sv_,
+                    sm_):  # pragma: no cover - runs compiled
+    """:meth:`_System._residual_numpy` in one compiled pass, term by term the same
+    formulas (the pipe law ``F, F1, F2, Fm`` of the segments given; pressure-loss elements,
+    code 2, left at zero for the caller). Fills ``out`` (scaled residual) and the buffers;
+    returns max |out| (NaN if any entry is not finite)."""
+    nsp = su.shape[0]
+    # point densities (Z a polynomial in p) and the net flow into each point
+    for i in range(npt):
+        p = x[i]
+        z = c0 + p * (c1 + c2 * p)
+        dz = c1 + 2.0 * c2 * p
+        rho[i] = p / (z * rt)
+        drho[i] = (z - p * dz) / (z * z * rt)
+        q[i] = 0.0
+    for k in range(ns):
+        mk = x[npt + k]
+        q[end[k]] += mk
+        q[start[k]] -= mk
+    for e in range(nsp):
+        me = x[npt + ns + e]
+        q[sv[e]] += me
+        q[su[e]] -= me
+    norm = 0.0
+    bad = False
+    for i in range(npt):
+        if held[i]:
+            r = x[i] - held_value[i]
+        elif transient:
+            r = v_dt[i] * rho[i] - theta * q[i] + r_const[i]
+        else:
+            r = -(q[i] + inj[i])
+        q[i] += inj[i]
+        v = r * row_scale_pt[i]
+        out[i] = v
+        a = abs(v)
+        if a > norm:
+            norm = a
+        elif not a <= norm:
+            bad = True
+    # segments: G = F/(p1 + p2) and its partials
+    for k in range(ns):
+        s = x[start[k]] + x[end[k]]
+        gk = F[k] / s
+        G[k] = gk
+        G1[k] = (F1[k] - gk) / s
+        G2[k] = (F2[k] - gk) / s
+        Gm[k] = Fm[k] / s
+        if inertia:
+            r = c_in[k] * (x[npt + k] - old_m[k]) - theta_m * gk - (1 - theta_m) * old_G[k]
+        else:
+            r = -gk
+        v = r * inv_pref
+        out[npt + k] = v
+        a = abs(v)
+        if a > norm:
+            norm = a
+        elif not a <= norm:
+            bad = True
+    # non-pipe connections
+    for e in range(nsp):
+        me = x[npt + ns + e]
+        c = sp_code[e]
+        if c == 0:
+            r = x[sv[e]] - sp_a[e] * x[su[e]] - sp_b[e] + droop * me
+            su_[e], sv_[e], sm_[e] = -sp_a[e], 1.0, droop
+        elif c == 1:
+            r = me - sp_q[e]
+            su_[e], sv_[e], sm_[e] = 0.0, 0.0, 1.0
+        else:
+            r = 0.0
+            su_[e], sv_[e], sm_[e] = 0.0, 0.0, 0.0
+        v = r * row_scale_sp[e]
+        out[npt + ns + e] = v
+        a = abs(v)
+        if a > norm:
+            norm = a
+        elif not a <= norm:
+            bad = True
+    return math.nan if bad else norm
