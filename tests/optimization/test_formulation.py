@@ -254,3 +254,49 @@ def test_cli_optimize_prints_the_station_table_and_rejects_an_unknown_objective(
     assert main(["optimize", net, "--time-limit", "60"]) == 0
     out = capsys.readouterr().out
     assert "fuel mcm/d" in out and "status: optimal" in out and "CS1" in out
+
+
+def _station_line(power_max_w):
+    """line() with the valve a compressor station (ratio ≤ 2, shaft power ≤ ``power_max_w``)."""
+    from linepack.optimization.formulation import build_formulation
+    from linepack.optimization.nlp import prepare
+    from linepack.problems import model, steady
+
+    net, scn = line()
+    conns = net.connections.reset_index()
+    conns.loc[conns["id"] == "v", ["kind", "ratio_max", "power_max_w"]] = ["compressorStation", 2.0,
+                                                                           power_max_w]
+    net = Network(net.nodes.reset_index(), conns)
+    md = model.NetworkModel(net, scn, model.resolve_physics(net, scn, "nikuradse", "ideal", None, GAS, None),
+                            steady.SteadyOptions())
+    prepare(md)
+    return build_formulation(md)
+
+
+def _least_station_power_w():
+    """Least shaft power of the station in _station_line: the least ratio
+    r = √(55² + Δ)/√(70² − Δ) (source at its maximum, sink at its minimum), ideal gas (Z = 1),
+    κ = 1.3 and η = 0.8 (linepack's defaults without heat capacities or an efficiency), and the
+    isentropic power P = R T/(η·ex)·m·(r^ex − 1), ex = (κ − 1)/κ
+    (:func:`linepack.physics.compressor.power`; Koch et al. 2015, ch. 2)."""
+    from linepack.problems.model import DEFAULT_EFFICIENCY, DEFAULT_ISENTROPIC_EXPONENT
+
+    d2 = drop_sq_bar2()
+    r = np.sqrt(55.0 ** 2 + d2) / np.sqrt(70.0 ** 2 - d2)
+    ex = (DEFAULT_ISENTROPIC_EXPONENT - 1.0) / DEFAULT_ISENTROPIC_EXPONENT
+    return R * T / (DEFAULT_EFFICIENCY * ex) * M * (r ** ex - 1.0)
+
+
+def test_relaxation_holds_the_station_power_limit():
+    """The relaxation bounds r^ex − 1 from below (by its chord over [1, r_max]); with the station's
+    power limit at half the least power the nomination needs, it proves infeasibility (before,
+    the power row let r^ex − 1 fall to 0 and held at any ratio); at 1.2 × the least power it
+    stays feasible (a relaxation must not cut off a true point)."""
+    from linepack.optimization.minlp import solve_minlp
+
+    p_min = _least_station_power_w()
+    assert 1e5 < p_min < 1e8          # the test's premise: a real, finite lift
+    low = solve_minlp(_station_line(0.5 * p_min), "relaxation", objective="none", time_limit=30)
+    assert low.status == "infeasible"
+    high = solve_minlp(_station_line(1.2 * p_min), "relaxation", objective="none", time_limit=30)
+    assert high.has_solution
