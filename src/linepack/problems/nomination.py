@@ -91,12 +91,17 @@ References
 .. [4] Andersson, J. A. E., et al. (2019). CasADi: a software framework for
    nonlinear optimization and optimal control. *Mathematical Programming
    Computation* 11, 1–36.
+.. [5] Bent, R., et al. GasModels.jl (Los Alamos National Laboratory), its GasLib reader
+   ``src/io/gaslib.jl``: a station's ratio bounded by ``pressureOutMax/pressureInMin`` and its
+   power limit set from that ratio, the largest flow and an efficiency of 0.1 (ten times any
+   real station's need, i.e. no limit in effect); the ``.cs`` maps and drives are not read.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from dataclasses import replace as _replace
 from typing import Any
 
 import numpy as np
@@ -168,6 +173,29 @@ class NominationResult:
     method: str = "minlp"
     timings: dict = field(default_factory=dict)
     modes: Any = field(repr=False, default=None)
+    compressor_model: str = "detailed"
+
+
+#: The station models :func:`validate_nomination` offers (see its ``compressor_model``).
+COMPRESSOR_MODELS = ("detailed", "ratio")
+
+
+def ratio_model_network(network: Network) -> Network:
+    """``network`` with its compressor stations in the ratio model of GasModels.jl's GasLib
+    reader [5]: no shaft power limit (``power_max_w`` NaN) and ``ratio_max`` =
+    ``p_out_max_pa / p_in_min_pa`` where both are given (else the station's own ``ratio_max``)."""
+    conns = network.connections.copy()
+    cs = (conns["kind"] == "compressorStation").to_numpy()
+    if not cs.any():
+        return network
+    pin = conns["p_in_min_pa"].to_numpy(float)
+    pout = conns["p_out_max_pa"].to_numpy(float)
+    both = cs & np.isfinite(pin) & np.isfinite(pout) & (pin > 0)
+    ratio = conns["ratio_max"].to_numpy(float).copy()
+    ratio[both] = pout[both] / pin[both]
+    conns["ratio_max"] = ratio
+    conns.loc[cs, "power_max_w"] = np.nan
+    return network.evolve(connections=conns)
 
 
 from linepack.optimization.nlp import _casadi  # noqa: E402  (InputError naming the extra)
@@ -442,7 +470,8 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
                         *, time_limit: float = 300.0, method: str = "minlp", max_choices: int = 64,
                         max_repairs: int = 4, margin_bar: float = 0.01,
                         friction: Any = None, eos: Any = None, viscosity: Any = None,
-                        gas: Any = None, temperature: float | None = None) -> NominationResult:
+                        gas: Any = None, temperature: float | None = None,
+                        compressor_model: str = "detailed") -> NominationResult:
     """Find valve states and regulator/station set points that carry a nomination, or prove
     that none exist.
 
@@ -481,6 +510,15 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
         Pressure bounds and element limits are tightened by this much in the exact models. [bar]
     friction, eos, viscosity, gas, temperature
         Physics, as in :func:`linepack.simulate`.
+    compressor_model : "detailed" or "ratio"
+        The stations' limits. ``"detailed"`` (default): the network's own — the shaft power
+        limit (for GasLib, the drives' power at maximal speed from the ``.cs`` file), ratio
+        limits where given, inlet and outlet pressure limits. ``"ratio"``: the simpler model of
+        GasModels.jl's GasLib reader [5] and of studies built on it — no power limit, the ratio
+        bounded by the station's outlet maximum over its inlet minimum (``p_out_max/p_in_min``;
+        where either is missing the network's ratio limit stays). Under ``"ratio"`` the
+        check by simulation uses the same limits (the result's ``compressor_model`` says
+        which): a nomination validated there may need more power than the stations have.
 
     Raises
     ------
@@ -508,10 +546,15 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
         raise InputError(f"time limit must be > 0 s (got {time_limit:g})")
     if method not in ("minlp", "search"):
         raise InputError(f"method must be 'minlp' or 'search' (got {method!r})")
+    if compressor_model not in COMPRESSOR_MODELS:
+        raise InputError(f"compressor_model must be one of {', '.join(COMPRESSOR_MODELS)} "
+                         f"(got {compressor_model!r})")
+    if compressor_model == "ratio":
+        network = ratio_model_network(network)
     if method == "search":
-        return _search(network, scenario, controls, max_choices=max_choices, max_repairs=max_repairs,
+        return _replace(_search(network, scenario, controls, max_choices=max_choices, max_repairs=max_repairs,
                        margin_bar=margin_bar, friction=friction, eos=eos, viscosity=viscosity,
-                       gas=gas, temperature=temperature)
+                       gas=gas, temperature=temperature), compressor_model=compressor_model)
     _casadi()
     require_scip()
     physics = model.resolve_physics(network, scenario, friction, eos, viscosity, gas, temperature)
@@ -568,7 +611,7 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
                                 list(shortfalls), pd.Series(p, index=md.node_ids, name="p_bar"),
                                 list(choice) if groups else [], n_prog, timings["total"], err,
                                 status=status, infeasible_limits=list(limits), method="minlp",
-                                timings=timings, modes=mode)
+                                timings=timings, modes=mode, compressor_model=compressor_model)
 
     # the relaxation gets at most 40 % of the time: on large networks (GasLib-4197) it may not
     # finish, and the search then starts from the first decisions instead
