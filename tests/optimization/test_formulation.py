@@ -300,3 +300,26 @@ def test_relaxation_holds_the_station_power_limit():
     assert low.status == "infeasible"
     high = solve_minlp(_station_line(1.2 * p_min), "relaxation", objective="none", time_limit=30)
     assert high.has_solution
+
+
+@need_gaslib
+def test_ratio_model_drops_the_power_limit_and_bounds_the_ratio_by_the_pressure_limits():
+    """compressor_model="ratio" (GasModels.jl's GasLib reader): compressorStation_5 of
+    GasLib-582-v2.net has pressureInMin 40.00325168 bar and pressureOutMax 84.11324847 bar, so its
+    ratio limit is 84.11324847/40.00325168 = 2.1027; its .cs power limit (25.38 MW: drive_1 at
+    6,500 rpm and 15 °C plus drive_2 at 350 rpm) is dropped."""
+    from linepack.problems.nomination import ratio_model_network
+
+    case = linepack.open_case(str(GASLIB / "GasLib-582" / "GasLib-582-v2.net"))
+    before = case.network.connections.loc["compressorStation_5"]
+    assert before["power_max_w"] / 1e6 == pytest.approx(25.381, abs=1e-3)
+    after = ratio_model_network(case.network).connections.loc["compressorStation_5"]
+    assert np.isnan(after["power_max_w"])
+    assert after["ratio_max"] == pytest.approx(84.11324847 / 40.00325168, rel=1e-9)
+    assert np.isnan(case.network.connections.at["compressorStation_5", "ratio_max"])   # untouched
+
+
+def test_unknown_compressor_model_is_named():
+    net, scn = line()
+    with pytest.raises(linepack.InputError, match="compressor_model must be one of detailed, ratio"):
+        linepack.validate_nomination(net, scn, time_limit=5, compressor_model="maps", **PHYS)
