@@ -239,6 +239,23 @@ def _controls_and_scenario(md, mode, p_bar, m, scenario: Scenario):
     conns = md.net.connections
     m = np.clip(m, np.nan_to_num(conns["flow_min_kg_s"].to_numpy(float), nan=-np.inf),
                 np.nan_to_num(conns["flow_max_kg_s"].to_numpy(float), nan=np.inf))
+    # a bypassed regulator that passes gas one way only (flow_min ≥ 0), with no inlet or outlet
+    # loss and a least pressure reduction ≤ 0, is the same element in operation at Δp = 0: it is
+    # passed to the simulation in operation at the programme's flow. Bypassed, its flow would be
+    # whatever the simulation's solution gives, and where it closes a loop of lossless elements
+    # (short pipes, other bypasses) that flow is not fixed by the laws and may run against its
+    # direction (GasLib-582: controlValve_6 and _23 in parallel, 169 kg/s back through _6)
+    fmin = conns["flow_min_kg_s"].to_numpy(float)
+    as_flow = np.zeros(md.m, dtype=bool)
+    if len(mode):
+        li, lo_ = np.nan_to_num(md.loss_in), np.nan_to_num(md.loss_out)
+        dmin = np.nan_to_num(conns["dp_min_pa"].to_numpy(float))
+        as_flow = ((mode == "bypass") & (md.kind == "controlValve") & np.isfinite(fmin) & (fmin >= 0)
+                   & (li == 0) & (lo_ == 0) & (dmin <= 0))
+        if as_flow.any():
+            mode = mode.copy()
+            mode[as_flow] = "active"
+            m[as_flow] = np.maximum(m[as_flow], 0.0)
     active = np.flatnonzero(mode == "active")
     tiny = active[(m[active] < 0) & (m[active] > -1e-5 * md.flow_scale)]
     m[tiny] = 0.0    # in operation: forward only (the programme's tolerance aside)
@@ -249,7 +266,7 @@ def _controls_and_scenario(md, mode, p_bar, m, scenario: Scenario):
     rows, holding = [], []
     for i in active[np.argsort(-m[active], kind="stable")]:
         c = lab[md.v[i]]
-        if not anchored[c] and m[i] >= 0:
+        if not anchored[c] and m[i] >= 0 and not as_flow[i]:
             anchored[c] = True
             holding.append((i, len(rows)))
             rows.append({"id": md.edge_ids[i], "mode": "active", "setpoint": "p_out",
