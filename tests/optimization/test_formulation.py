@@ -323,3 +323,43 @@ def test_unknown_compressor_model_is_named():
     net, scn = line()
     with pytest.raises(linepack.InputError, match="compressor_model must be one of detailed, ratio"):
         linepack.validate_nomination(net, scn, time_limit=5, compressor_model="maps", **PHYS)
+
+
+def test_one_way_bypasses_in_a_lossless_loop_keep_the_programmes_flows():
+    """Two lossless regulators, one way each (flow_min 0), between the same two nodes in opposite
+    directions, both bypassed: the laws leave the flow around that loop open, so the simulation
+    may send gas back through one of them. The controls hand each over in operation at the
+    programme's flow (20 and 0 kg/s here: the net 20 kg/s of the nomination), and the simulation
+    under them holds every limit, flow directions included."""
+    from linepack.optimization.nlp import prepare
+    from linepack.problems import model, steady
+    from linepack.problems.nomination import _controls_and_scenario
+
+    net, scn = line()
+    conns = net.connections.reset_index()
+    conns = conns[conns["id"] != "v"]
+    reg = {"kind": "controlValve", "flow_min_kg_s": 0.0, "dp_min_pa": 0.0}
+    conns = conns.to_dict("records") + [
+        {"id": "r1", "from_node": "n1", "to_node": "n2", **reg},
+        {"id": "r2", "from_node": "n2", "to_node": "n1", **reg}]
+    nodes = net.nodes.reset_index()
+    nodes.loc[nodes["id"] == "sink", "p_min_pa"] = 40e5
+    net = Network(nodes, conns)
+    flow = 20.0
+    scn = Scenario([{"id": "src", "inflow_kg_s": flow}, {"id": "sink", "inflow_kg_s": -flow}], temperature=T)
+    md = model.NetworkModel(net, scn, model.resolve_physics(net, scn, "nikuradse", "ideal", None, GAS, None),
+                            steady.SteadyOptions())
+    prepare(md)
+    mode = np.array(["" if k == "pipe" else "bypass" for k in md.kind], dtype=object)
+    d2 = drop_sq_bar2(flow)
+    p_mid = np.sqrt(65.0 ** 2 - d2)
+    p = {"src": 65.0, "n1": p_mid, "n2": p_mid, "sink": np.sqrt(p_mid ** 2 - d2)}
+    p_bar = np.array([p[n] for n in md.node_ids])
+    q = {"p1": flow, "p2": flow, "r1": flow, "r2": 0.0}
+    m = np.array([q[e] for e in md.edge_ids])
+    ctl, scn2 = _controls_and_scenario(md, mode, p_bar, m, scn)
+    assert set(ctl.table.loc[["r1", "r2"], "setpoint"]) == {"flow"}
+    res = linepack.simulate(net, scn2, ctl, **PHYS)
+    assert check_limits(net, res, tol_bar=1e-6) == []
+    assert res.edges.at["r1", "m_kg_s"] == pytest.approx(flow, rel=1e-6)
+    assert res.edges.at["r2", "m_kg_s"] == pytest.approx(0.0, abs=1e-6)
