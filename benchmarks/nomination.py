@@ -4,7 +4,9 @@ Prints, beside the published anchors (a SCIP study of all GasLib nominations; it
 not published):
 
 * GasLib-582 ``nomination_cold_5``: status and time per run (median of ``--repeat``), anchor
-  4.95 s median;
+  4.95 s median, per station model (``--model detailed,ratio``: the .cs power limits, or the
+  ratio model of GasModels.jl's GasLib reader without them), with compressorStation_5's flow,
+  ratio and power (and the power an ideal, η = 1, compressor would need);
 * the same nomination with every entry and exit doubled: status, the time to the proof (the
   relaxation) and the total, and the limits named;
 * GasLib-134: a subset of the 1,234 daily nominations (every ``--step``-th; ``--step 1 --count
@@ -45,15 +47,33 @@ def _line(name, out):
     print(f"  {name}: {out.status} in {out.seconds:.2f} s [{t}]  {lim}", flush=True)
 
 
-def bench_582(repeat, limit):
+def _station_line(out, sid):
+    """A station's state in the simulation under the controls found, with the power an ideal
+    (η = 1) compressor would need for the same flow and ratio."""
+    from linepack.problems.model import DEFAULT_EFFICIENCY
+
+    if out.result is None or sid not in out.result.edges.index:
+        return
+    e = out.result.edges.loc[sid]
+    print(f"  {sid}: {e['mode']}, {e['m_kg_s']:.2f} kg/s, ratio {e['ratio']:.3f}, "
+          f"{e['power_mw']:.2f} MW at η = {DEFAULT_EFFICIENCY} "
+          f"({e['power_mw'] * DEFAULT_EFFICIENCY:.2f} MW at η = 1)")
+
+
+def bench_582(repeat, limit, models):
     case = linepack.open_case(str(GASLIB / "GasLib-582" / "GasLib-582-v2.net"))
-    times = []
-    for _ in range(repeat):
-        out = linepack.validate_nomination(case.network, case.scenario, time_limit=limit)
-        _line("GasLib-582 nomination_cold_5", out)
-        times.append(out.seconds)
-    print(f"GasLib-582 cold_5: {out.status}, median {statistics.median(times):.2f} s "
-          f"(anchor: validated, 4.95 s median)")
+    pmax = case.network.connections.at["compressorStation_5", "power_max_w"] / 1e6
+    for model in models:
+        times = []
+        for _ in range(repeat):
+            out = linepack.validate_nomination(case.network, case.scenario, time_limit=limit,
+                                               compressor_model=model)
+            _line(f"GasLib-582 nomination_cold_5 [{model}]", out)
+            _station_line(out, "compressorStation_5")
+            times.append(out.seconds)
+        print(f"GasLib-582 cold_5 [compressor_model={model}]: {out.status}, median "
+              f"{statistics.median(times):.2f} s (anchor: validated, 4.95 s median); "
+              f"compressorStation_5 power limit {pmax:.2f} MW in the detailed model, none in 'ratio'")
 
 
 def bench_double(limit):
@@ -138,6 +158,8 @@ def main():
                     help="GasLib-134: lone validations, a sweep reusing solvers and the previous "
                          "solution, or both")
     ap.add_argument("--limit-4197", type=float, default=300.0)
+    ap.add_argument("--model", default="detailed,ratio",
+                    help="compressor models for GasLib-582 (validate_nomination's compressor_model)")
     a = ap.parse_args()
     only = set(a.only.split(","))
     if "double" in only:
@@ -147,7 +169,7 @@ def main():
     if "operation" in only:
         bench_operation(120.0)
     if "582" in only:
-        bench_582(a.repeat, a.limit)
+        bench_582(a.repeat, a.limit, a.model.split(","))
     if "4197" in only:
         bench_4197(a.limit_4197)
 

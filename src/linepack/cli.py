@@ -368,6 +368,7 @@ def nominate(
     eos: str = typer.Option("papay", "--eos"),
     gas_file: Optional[Path] = typer.Option(None, "--gas-composition", help="JSON file of the gas's mole fractions, e.g. {\"methane\": 0.95, \"ethane\": 0.03, \"nitrogen\": 0.02} (GERG-2008 needs one; GasLib files give bulk data only)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the network, the nomination with its held pressures and the controls found as a linepack .json case (its folder must exist)."),
+    compressor_model: str = typer.Option("detailed", "--compressor-model", help="detailed (the stations' power limits, from the GasLib .cs) or ratio (GasModels.jl's GasLib model: no power limit, ratio <= p_out_max/p_in_min)."),
 ) -> None:
     """Validate a nomination: find valve states and station/regulator set points that carry it,
     or prove that none exist.
@@ -383,7 +384,7 @@ def nominate(
     found = linepack.validate_nomination(opened.network, opened.scenario, opened.controls,
                                          max_choices=max_choices, margin_bar=margin_bar,
                                          time_limit=time_limit, method=method,
-                                         friction=friction, eos=eos,
+                                         friction=friction, eos=eos, compressor_model=compressor_model,
                                          gas=linepack.read_gas_composition(gas_file)
                                          if gas_file is not None else None)
     t = Table(title=f"nomination validation — {opened.scenario.name or 'scenario'}", show_header=False)
@@ -392,6 +393,8 @@ def nominate(
                "undecided": Text("not validated: undecided (no operation found in the time; "
                                  "not proved infeasible)", "yellow")}
     t.add_row("status", verdict.get(found.status, Text(str(found.status))))
+    if found.compressor_model != "detailed":
+        t.add_row("station model", f"{found.compressor_model} (no station power limit)")
     t.add_row("programmes (IPOPT)", f"{found.programmes} in {found.seconds:.1f} s")
     if found.timings:
         t.add_row("time", ", ".join(f"{k} {v:.2f} s" for k, v in found.timings.items()))

@@ -254,3 +254,112 @@ def test_cli_optimize_prints_the_station_table_and_rejects_an_unknown_objective(
     assert main(["optimize", net, "--time-limit", "60"]) == 0
     out = capsys.readouterr().out
     assert "fuel mcm/d" in out and "status: optimal" in out and "CS1" in out
+
+
+def _station_line(power_max_w):
+    """line() with the valve a compressor station (ratio ≤ 2, shaft power ≤ ``power_max_w``)."""
+    from linepack.optimization.formulation import build_formulation
+    from linepack.optimization.nlp import prepare
+    from linepack.problems import model, steady
+
+    net, scn = line()
+    conns = net.connections.reset_index()
+    conns.loc[conns["id"] == "v", ["kind", "ratio_max", "power_max_w"]] = ["compressorStation", 2.0,
+                                                                           power_max_w]
+    net = Network(net.nodes.reset_index(), conns)
+    md = model.NetworkModel(net, scn, model.resolve_physics(net, scn, "nikuradse", "ideal", None, GAS, None),
+                            steady.SteadyOptions())
+    prepare(md)
+    return build_formulation(md)
+
+
+def _least_station_power_w():
+    """Least shaft power of the station in _station_line: the least ratio
+    r = √(55² + Δ)/√(70² − Δ) (source at its maximum, sink at its minimum), ideal gas (Z = 1),
+    κ = 1.3 and η = 0.8 (linepack's defaults without heat capacities or an efficiency), and the
+    isentropic power P = R T/(η·ex)·m·(r^ex − 1), ex = (κ − 1)/κ
+    (:func:`linepack.physics.compressor.power`; Koch et al. 2015, ch. 2)."""
+    from linepack.problems.model import DEFAULT_EFFICIENCY, DEFAULT_ISENTROPIC_EXPONENT
+
+    d2 = drop_sq_bar2()
+    r = np.sqrt(55.0 ** 2 + d2) / np.sqrt(70.0 ** 2 - d2)
+    ex = (DEFAULT_ISENTROPIC_EXPONENT - 1.0) / DEFAULT_ISENTROPIC_EXPONENT
+    return R * T / (DEFAULT_EFFICIENCY * ex) * M * (r ** ex - 1.0)
+
+
+def test_relaxation_holds_the_station_power_limit():
+    """The relaxation bounds r^ex − 1 from below (by its chord over [1, r_max]); with the station's
+    power limit at half the least power the nomination needs, it proves infeasibility (before,
+    the power row let r^ex − 1 fall to 0 and held at any ratio); at 1.2 × the least power it
+    stays feasible (a relaxation must not cut off a true point)."""
+    from linepack.optimization.minlp import solve_minlp
+
+    p_min = _least_station_power_w()
+    assert 1e5 < p_min < 1e8          # the test's premise: a real, finite lift
+    low = solve_minlp(_station_line(0.5 * p_min), "relaxation", objective="none", time_limit=30)
+    assert low.status == "infeasible"
+    high = solve_minlp(_station_line(1.2 * p_min), "relaxation", objective="none", time_limit=30)
+    assert high.has_solution
+
+
+@need_gaslib
+def test_ratio_model_drops_the_power_limit_and_bounds_the_ratio_by_the_pressure_limits():
+    """compressor_model="ratio" (GasModels.jl's GasLib reader): compressorStation_5 of
+    GasLib-582-v2.net has pressureInMin 40.00325168 bar and pressureOutMax 84.11324847 bar, so its
+    ratio limit is 84.11324847/40.00325168 = 2.1027; its .cs power limit (25.38 MW: drive_1 at
+    6,500 rpm and 15 °C plus drive_2 at 350 rpm) is dropped."""
+    from linepack.problems.nomination import ratio_model_network
+
+    case = linepack.open_case(str(GASLIB / "GasLib-582" / "GasLib-582-v2.net"))
+    before = case.network.connections.loc["compressorStation_5"]
+    assert before["power_max_w"] / 1e6 == pytest.approx(25.381, abs=1e-3)
+    after = ratio_model_network(case.network).connections.loc["compressorStation_5"]
+    assert np.isnan(after["power_max_w"])
+    assert after["ratio_max"] == pytest.approx(84.11324847 / 40.00325168, rel=1e-9)
+    assert np.isnan(case.network.connections.at["compressorStation_5", "ratio_max"])   # untouched
+
+
+def test_unknown_compressor_model_is_named():
+    net, scn = line()
+    with pytest.raises(linepack.InputError, match="compressor_model must be one of detailed, ratio"):
+        linepack.validate_nomination(net, scn, time_limit=5, compressor_model="maps", **PHYS)
+
+
+def test_one_way_bypasses_in_a_lossless_loop_keep_the_programmes_flows():
+    """Two lossless regulators, one way each (flow_min 0), between the same two nodes in opposite
+    directions, both bypassed: the laws leave the flow around that loop open, so the simulation
+    may send gas back through one of them. The controls hand each over in operation at the
+    programme's flow (20 and 0 kg/s here: the net 20 kg/s of the nomination), and the simulation
+    under them holds every limit, flow directions included."""
+    from linepack.optimization.nlp import prepare
+    from linepack.problems import model, steady
+    from linepack.problems.nomination import _controls_and_scenario
+
+    net, scn = line()
+    conns = net.connections.reset_index()
+    conns = conns[conns["id"] != "v"]
+    reg = {"kind": "controlValve", "flow_min_kg_s": 0.0, "dp_min_pa": 0.0}
+    conns = conns.to_dict("records") + [
+        {"id": "r1", "from_node": "n1", "to_node": "n2", **reg},
+        {"id": "r2", "from_node": "n2", "to_node": "n1", **reg}]
+    nodes = net.nodes.reset_index()
+    nodes.loc[nodes["id"] == "sink", "p_min_pa"] = 40e5
+    net = Network(nodes, conns)
+    flow = 20.0
+    scn = Scenario([{"id": "src", "inflow_kg_s": flow}, {"id": "sink", "inflow_kg_s": -flow}], temperature=T)
+    md = model.NetworkModel(net, scn, model.resolve_physics(net, scn, "nikuradse", "ideal", None, GAS, None),
+                            steady.SteadyOptions())
+    prepare(md)
+    mode = np.array(["" if k == "pipe" else "bypass" for k in md.kind], dtype=object)
+    d2 = drop_sq_bar2(flow)
+    p_mid = np.sqrt(65.0 ** 2 - d2)
+    p = {"src": 65.0, "n1": p_mid, "n2": p_mid, "sink": np.sqrt(p_mid ** 2 - d2)}
+    p_bar = np.array([p[n] for n in md.node_ids])
+    q = {"p1": flow, "p2": flow, "r1": flow, "r2": 0.0}
+    m = np.array([q[e] for e in md.edge_ids])
+    ctl, scn2 = _controls_and_scenario(md, mode, p_bar, m, scn)
+    assert set(ctl.table.loc[["r1", "r2"], "setpoint"]) == {"flow"}
+    res = linepack.simulate(net, scn2, ctl, **PHYS)
+    assert check_limits(net, res, tol_bar=1e-6) == []
+    assert res.edges.at["r1", "m_kg_s"] == pytest.approx(flow, rel=1e-6)
+    assert res.edges.at["r2", "m_kg_s"] == pytest.approx(0.0, abs=1e-6)

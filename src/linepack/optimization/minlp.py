@@ -15,7 +15,8 @@ same variables and constraint names:
   π_u − e^S_lo·π_v ≥ k_lo·(q⁺)² (a convex quadratic, second-order-cone representable) and
   π_u − e^S_hi·π_v ≤ k_hi·q⁺_max·q⁺ (the secant of k·q² over [0, q⁺_max]), mirrored backwards;
   π ≥ p² (convex) and π ≤ (p_lo + p_hi)·p − p_lo·p_hi (its secant); station power with the
-  smallest power factor and exponent of the ranges (P only grows with both); pressure bounds
+  smallest power factor and exponent of the ranges (P only grows with both) and r^ex − 1
+  bounded below by its chord over [1, r_max] (r^ex − 1 is concave in r); pressure bounds
   as given (no margin). The pipes make it a MISOCP; the station power constraints (one per
   station) are the only nonconvex rows, which SCIP branches on. If SCIP reports it
   infeasible, no state of the network carries the nomination within its limits (to SCIP's
@@ -292,11 +293,18 @@ def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact
     law = form.law
     touch = np.zeros(n, dtype=bool)
     touch[u[law]] = touch[v[law]] = True
+    # a station's end nodes take π = p² exactly (SCIP branches on them): with only the secant
+    # π ≤ (p_lo + p_hi)·p − p_lo·p_hi there, the outlet's p could sit far below √π and the
+    # ratio, hence the power, would be bounded by next to nothing
+    at_station = np.zeros(n, dtype=bool)
+    st = cls == "cs"
+    at_station[u[st]] = at_station[v[st]] = True
+    touch |= at_station
     pi = {}
     for i in np.flatnonzero(touch):
         a, b = float(vlo[i]), float(vhi[i])
         pi[i] = S.addVar(lb=a * a, ub=b * b, name=f"{prefix}pi{i}")
-        if relax and not (elastic and exact_squares):
+        if relax and not at_station[i] and not (elastic and exact_squares):
             S.addCons(pi[i] >= p[i] * p[i])
             if b > a:
                 S.addCons(pi[i] <= (a + b) * p[i] - a * b)
@@ -493,7 +501,10 @@ def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact
                 S.addCons(qa <= max(form.f_hi[e], 0.0) * a)
                 w = S.addVar(lb=0.0, ub=float(rmax ** ex - 1.0) + 1e-9, name=f"{prefix}w{e}")   # r^ex − 1
                 if relax:
-                    S.addCons(w + 1.0 <= r ** ex)     # w below r^ex − 1 only eases the power row
+                    # w ≥ r^ex − 1 is what the power row needs (w below it would let the row
+                    # hold at any ratio); r^ex − 1 is concave in r, so it lies above its chord
+                    # over [1, r_max], and w ≥ chord is the linear row every true point meets
+                    S.addCons(w >= (rmax ** ex - 1.0) / max(rmax - 1.0, 1e-12) * (r - 1.0))
                 else:
                     S.addCons(w + 1.0 == r ** ex)
                 power = pw * qa * w

@@ -91,12 +91,17 @@ References
 .. [4] Andersson, J. A. E., et al. (2019). CasADi: a software framework for
    nonlinear optimization and optimal control. *Mathematical Programming
    Computation* 11, 1–36.
+.. [5] Bent, R., et al. GasModels.jl (Los Alamos National Laboratory), its GasLib reader
+   ``src/io/gaslib.jl``: a station's ratio bounded by ``pressureOutMax/pressureInMin`` and its
+   power limit set from that ratio, the largest flow and an efficiency of 0.1 (ten times any
+   real station's need, i.e. no limit in effect); the ``.cs`` maps and drives are not read.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from dataclasses import replace as _replace
 from typing import Any
 
 import numpy as np
@@ -168,6 +173,29 @@ class NominationResult:
     method: str = "minlp"
     timings: dict = field(default_factory=dict)
     modes: Any = field(repr=False, default=None)
+    compressor_model: str = "detailed"
+
+
+#: The station models :func:`validate_nomination` offers (see its ``compressor_model``).
+COMPRESSOR_MODELS = ("detailed", "ratio")
+
+
+def ratio_model_network(network: Network) -> Network:
+    """``network`` with its compressor stations in the ratio model of GasModels.jl's GasLib
+    reader [5]: no shaft power limit (``power_max_w`` NaN) and ``ratio_max`` =
+    ``p_out_max_pa / p_in_min_pa`` where both are given (else the station's own ``ratio_max``)."""
+    conns = network.connections.copy()
+    cs = (conns["kind"] == "compressorStation").to_numpy()
+    if not cs.any():
+        return network
+    pin = conns["p_in_min_pa"].to_numpy(float)
+    pout = conns["p_out_max_pa"].to_numpy(float)
+    both = cs & np.isfinite(pin) & np.isfinite(pout) & (pin > 0)
+    ratio = conns["ratio_max"].to_numpy(float).copy()
+    ratio[both] = pout[both] / pin[both]
+    conns["ratio_max"] = ratio
+    conns.loc[cs, "power_max_w"] = np.nan
+    return network.evolve(connections=conns)
 
 
 from linepack.optimization.nlp import _casadi  # noqa: E402  (InputError naming the extra)
@@ -211,6 +239,23 @@ def _controls_and_scenario(md, mode, p_bar, m, scenario: Scenario):
     conns = md.net.connections
     m = np.clip(m, np.nan_to_num(conns["flow_min_kg_s"].to_numpy(float), nan=-np.inf),
                 np.nan_to_num(conns["flow_max_kg_s"].to_numpy(float), nan=np.inf))
+    # a bypassed regulator that passes gas one way only (flow_min ≥ 0), with no inlet or outlet
+    # loss and a least pressure reduction ≤ 0, is the same element in operation at Δp = 0: it is
+    # passed to the simulation in operation at the programme's flow. Bypassed, its flow would be
+    # whatever the simulation's solution gives, and where it closes a loop of lossless elements
+    # (short pipes, other bypasses) that flow is not fixed by the laws and may run against its
+    # direction (GasLib-582: controlValve_6 and _23 in parallel, 169 kg/s back through _6)
+    fmin = conns["flow_min_kg_s"].to_numpy(float)
+    as_flow = np.zeros(md.m, dtype=bool)
+    if len(mode):
+        li, lo_ = np.nan_to_num(md.loss_in), np.nan_to_num(md.loss_out)
+        dmin = np.nan_to_num(conns["dp_min_pa"].to_numpy(float))
+        as_flow = ((mode == "bypass") & (md.kind == "controlValve") & np.isfinite(fmin) & (fmin >= 0)
+                   & (li == 0) & (lo_ == 0) & (dmin <= 0))
+        if as_flow.any():
+            mode = mode.copy()
+            mode[as_flow] = "active"
+            m[as_flow] = np.maximum(m[as_flow], 0.0)
     active = np.flatnonzero(mode == "active")
     tiny = active[(m[active] < 0) & (m[active] > -1e-5 * md.flow_scale)]
     m[tiny] = 0.0    # in operation: forward only (the programme's tolerance aside)
@@ -221,7 +266,7 @@ def _controls_and_scenario(md, mode, p_bar, m, scenario: Scenario):
     rows, holding = [], []
     for i in active[np.argsort(-m[active], kind="stable")]:
         c = lab[md.v[i]]
-        if not anchored[c] and m[i] >= 0:
+        if not anchored[c] and m[i] >= 0 and not as_flow[i]:
             anchored[c] = True
             holding.append((i, len(rows)))
             rows.append({"id": md.edge_ids[i], "mode": "active", "setpoint": "p_out",
@@ -443,6 +488,7 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
                         max_repairs: int = 4, margin_bar: float = 0.01,
                         friction: Any = None, eos: Any = None, viscosity: Any = None,
                         gas: Any = None, temperature: float | None = None,
+                        compressor_model: str = "detailed",
                         _reuse: dict | None = None) -> NominationResult:
     """Find valve states and regulator/station set points that carry a nomination, or prove
     that none exist.
@@ -482,6 +528,15 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
         Pressure bounds and element limits are tightened by this much in the exact models. [bar]
     friction, eos, viscosity, gas, temperature
         Physics, as in :func:`linepack.simulate`.
+    compressor_model : "detailed" or "ratio"
+        The stations' limits. ``"detailed"`` (default): the network's own — the shaft power
+        limit (for GasLib, the drives' power at maximal speed from the ``.cs`` file), ratio
+        limits where given, inlet and outlet pressure limits. ``"ratio"``: the simpler model of
+        GasModels.jl's GasLib reader [5] and of studies built on it — no power limit, the ratio
+        bounded by the station's outlet maximum over its inlet minimum (``p_out_max/p_in_min``;
+        where either is missing the network's ratio limit stays). Under ``"ratio"`` the
+        check by simulation uses the same limits (the result's ``compressor_model`` says
+        which): a nomination validated there may need more power than the stations have.
 
     Raises
     ------
@@ -509,10 +564,15 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
         raise InputError(f"time limit must be > 0 s (got {time_limit:g})")
     if method not in ("minlp", "search"):
         raise InputError(f"method must be 'minlp' or 'search' (got {method!r})")
+    if compressor_model not in COMPRESSOR_MODELS:
+        raise InputError(f"compressor_model must be one of {', '.join(COMPRESSOR_MODELS)} "
+                         f"(got {compressor_model!r})")
+    if compressor_model == "ratio":
+        network = ratio_model_network(network)
     if method == "search":
-        return _search(network, scenario, controls, max_choices=max_choices, max_repairs=max_repairs,
+        return _replace(_search(network, scenario, controls, max_choices=max_choices, max_repairs=max_repairs,
                        margin_bar=margin_bar, friction=friction, eos=eos, viscosity=viscosity,
-                       gas=gas, temperature=temperature)
+                       gas=gas, temperature=temperature), compressor_model=compressor_model)
     _casadi()
     require_scip()
     physics = model.resolve_physics(network, scenario, friction, eos, viscosity, gas, temperature)
@@ -581,7 +641,7 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
                                 list(shortfalls), pd.Series(p, index=md.node_ids, name="p_bar"),
                                 list(choice) if groups else [], n_prog, timings["total"], err,
                                 status=status, infeasible_limits=list(limits), method="minlp",
-                                timings=timings, modes=mode)
+                                timings=timings, modes=mode, compressor_model=compressor_model)
 
     # a sweep (linepack.problems.nominations): the previous nomination's states and point first
     if _reuse is not None and _reuse.get("previous") is not None:
