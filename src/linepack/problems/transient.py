@@ -651,7 +651,7 @@ class _System:
         return raw, scaled, aux, norm
 
     def _residual_fused(self, x):
-        g, b = self.g, self._buf
+        b = self._buf
         F, F1, F2, Fm = self.pipe_kernel(x[:self.npt], x[self.npt:self.npt + self.ns])
         transient = self.dt is not None
         inertia = transient and self.opts.inertia
