@@ -46,9 +46,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from linepack import interrupts
 from linepack.errors import InputError
-from linepack.optimization.minlp import add_network, require_scip
+from linepack.optimization.minlp import add_network, require_scip, run_scip
 
 __all__ = ["ExpansionSolution", "solve_expansion"]
 
@@ -177,21 +176,9 @@ def solve_expansion(forms, decisions, *, pins=None, fuel_cost=None, weights=None
     oz = S.addVar(lb=-1e20, ub=1e20, name="obj")
     S.addCons(oz >= obj)
     S.setObjective(oz, "minimize")
-    with interrupts.watched():
-        S.optimize()
-    status = S.getStatus()
-    has = S.getNSols() > 0 and status != "infeasible"
-    out = ExpansionSolution(status=status, has_solution=has, seconds=time.perf_counter() - t0,
-                            nodes=int(S.getNNodes()))
-    try:
-        out.dual_bound = float(S.getDualbound())
-    except Exception:  # pragma: no cover
-        pass
-    if not has:
+    out, val = run_scip(S, ExpansionSolution, t0)
+    if not out.has_solution:
         return out
-    best = S.getBestSol()
-    val = lambda v: float(v) if isinstance(v, (int, float)) else float(S.getSolVal(best, v))  # noqa: E731
-    out.objective = float(S.getSolObjVal(best))
     for d in decisions:
         vals = [val(b) for b in x[d["id"]]]
         out.choice[d["id"]] = int(np.argmax(vals)) if vals and max(vals) > 0.5 else -1

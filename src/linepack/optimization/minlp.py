@@ -92,6 +92,29 @@ class MinlpSolution:
     nodes: int = 0
 
 
+def run_scip(S, record, t0: float):
+    """Optimise the SCIP model ``S`` (a Ctrl-C or SIGTERM during the solve is raised after
+    it); return ``record(status, has_solution, seconds, nodes)`` with ``dual_bound`` and, where
+    a solution exists, ``objective`` filled in, and the value of a variable (or number) in the
+    best solution as a function."""
+    with interrupts.watched():
+        S.optimize()
+    status = S.getStatus()
+    has = S.getNSols() > 0 and status != "infeasible"
+    out = record(status=status, has_solution=has, seconds=time.perf_counter() - t0,
+                 nodes=int(S.getNNodes()))
+    try:
+        out.dual_bound = float(S.getDualbound())
+    except Exception:  # pragma: no cover
+        pass
+    if not has:
+        return out, None
+    best = S.getBestSol()
+    out.objective = float(S.getSolObjVal(best))
+    return out, (lambda x: float(x) if isinstance(x, (int, float))
+                 else float(S.getSolVal(best, x)))
+
+
 def solve_minlp(form, variant: str = "exact", *, elastic: bool = False, objective: str = "ratio",
                 time_limit: float = 60.0, gap: float = 1e-4, exclude=(), first: bool = False,
                 verbose: bool = False, exact_squares: bool = True) -> MinlpSolution:
@@ -160,21 +183,9 @@ def solve_minlp(form, variant: str = "exact", *, elastic: bool = False, objectiv
         oz = S.addVar(lb=-1e20, ub=1e20, name="obj")
         S.addCons(oz >= obj)
         S.setObjective(oz, "minimize")
-    with interrupts.watched():    # a Ctrl-C or SIGTERM during SCIP's solve is raised after it
-        S.optimize()
-    status = S.getStatus()
-    has = S.getNSols() > 0 and status != "infeasible"
-    out = MinlpSolution(status=status, has_solution=has, seconds=time.perf_counter() - t0,
-                        nodes=int(S.getNNodes()))
-    try:
-        out.dual_bound = float(S.getDualbound())
-    except Exception:  # pragma: no cover
-        pass
-    if not has:
+    out, val = run_scip(S, MinlpSolution, t0)
+    if not out.has_solution:
         return out
-    best = S.getBestSol()
-    val = lambda x: float(x) if isinstance(x, (int, float)) else float(S.getSolVal(best, x))  # noqa: E731
-    out.objective = float(S.getSolObjVal(best))
     out.p_bar = np.array([val(x) for x in p])
     out.q = np.array([val(x) for x in q])
     out.ratio = np.full(m, np.nan)

@@ -60,7 +60,8 @@ import numpy as np
 import pandas as pd
 
 from linepack.errors import InputError, LinepackError, did_you_mean
-from linepack.network.network import Controls, Network, Scenario
+from linepack.network.network import Controls, Network
+from linepack.problems.options import _scaled
 from linepack.units import BAR, DAY
 
 __all__ = ["ExpansionResult", "annuity_factor", "compare_expansion", "plan_expansion"]
@@ -334,13 +335,6 @@ def _control_row(entry: dict, cid: str) -> list:
     return [mode, "", math.nan]
 
 
-def _scaled(scn: Scenario, demand: list, factor: float, entry: str | None) -> Scenario:
-    nodes = scn.nodes.copy()
-    base = nodes.loc[demand, "inflow_kg_s"]
-    nodes.loc[demand, "inflow_kg_s"] = base * factor
-    if entry is not None:
-        nodes.at[entry, "inflow_kg_s"] = nodes.at[entry, "inflow_kg_s"] - float(base.sum()) * (factor - 1.0)
-    return scn.evolve(nodes=nodes)
 
 
 # --------------------------------------------------------------------------------------
