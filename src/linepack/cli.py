@@ -725,6 +725,10 @@ def options(
         out.print(f"report written to {report}")
 
 
+#: console width from which `linepack expand` prints every column of its table
+_EXPAND_FULL_WIDTH = 200
+
+
 @app.command()
 def expand(
     target: str = _target_arg("central-asia"),
@@ -757,7 +761,12 @@ def expand(
             "enumeration: cheapest feasible (M USD/y)", "agree", "least cost"]
     left = ("option", "optimiser's design", "status", "enumeration: cheapest feasible (M USD/y)",
             "agree", "least cost")
-    for c in cols:
+    # a console narrower than the full table gets the columns that answer the question (the
+    # rest folded into one letter a line would be unreadable); the report has them all
+    compact = out.width < _EXPAND_FULL_WIDTH
+    keep = (["option", "demand (mcm/d, 20 °C)", "optimiser's design", "M USD/y",
+             "capacity bcm/y (20 °C)", "lowest delivery p, bar", "agree"] if compact else cols)
+    for c in keep:
         t.add_column(c, justify="left" if c in left else "right")
 
     def num(x, fmt):
@@ -777,13 +786,20 @@ def expand(
         if enumerate_designs:
             enum = (r["enumeration_design"] if r["enumeration_cost_musd"] != r["enumeration_cost_musd"]
                     else f"{r['enumeration_design']} ({r['enumeration_cost_musd']:.1f})")
-        t.add_row(f"{r['option']} ({r['family']})",
-                  f"{r['demand']} ×{r['factor']:g} ({num(r['demand_mcm_d_20c'], '.2f')})",
-                  design, r["status"], num(r["annual_cost_musd"], ".1f"), capex, cap,
-                  "" if r["p_min_bar"] != r["p_min_bar"] else f"{r['p_min_bar']:.1f} ({r['p_min_node']})",
-                  num(r["fuel_mcm_d_20c"], ".3f"), num(r["fuel_co2_kt_y"], ".1f"),
-                  num(r["delivered_co2_mt_y"], ".2f"), enum, agree, str(r["least_cost"]))
+        cells = dict(zip(cols, [
+            f"{r['option']} ({r['family']})",
+            f"{r['demand']} ×{r['factor']:g} ({num(r['demand_mcm_d_20c'], '.2f')})",
+            design, r["status"], num(r["annual_cost_musd"], ".1f"), capex, cap,
+            "" if r["p_min_bar"] != r["p_min_bar"] else f"{r['p_min_bar']:.1f} ({r['p_min_node']})",
+            num(r["fuel_mcm_d_20c"], ".3f"), num(r["fuel_co2_kt_y"], ".1f"),
+            num(r["delivered_co2_mt_y"], ".2f"), enum, agree, str(r["least_cost"])]))
+        t.add_row(*(cells[c] for c in keep))
     out.print(t)
+    if compact:
+        out.print(f"(a console of {out.width} columns shows {len(keep)} of the {len(cols)} columns; "
+                  f"{_EXPAND_FULL_WIDTH} columns or more, e.g. COLUMNS={_EXPAND_FULL_WIDTH}, or "
+                  "--report FILE give them all: status, capex, fuel, CO₂ and the enumeration's "
+                  "design)")
     meta = case.network.meta or {}
     ex = (meta.get("options_compared") or {}).get("expansion") or {}
     c = ex.get("costs") or {}

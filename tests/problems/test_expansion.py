@@ -219,6 +219,23 @@ def test_cli_expand_prints_the_choice_and_the_cross_check(capsys, tmp_path):
     assert "R: 400 mm" in html and "optimal" in html and "every design simulated" in html
 
 
+def test_cli_expand_table_fits_the_console(capsys, tmp_path, monkeypatch):
+    """An 80-column console gets the columns that answer the question (design, cost, capacity,
+    lowest pressure, agreement) and says how to see the rest; a wide one gets every column."""
+    cand = {**copy.deepcopy(LINE_CAND), "family": "line"}
+    args = ("expand", _case_file(tmp_path, cand), "--friction", "nikuradse", "--eos", "ideal")
+    monkeypatch.setenv("COLUMNS", "80")
+    rc, out, err = _cli(capsys, *args)
+    assert rc == 0, err
+    assert "M USD/y" in out and "agree" in out and "enumeration" not in out.split("(a console")[0]
+    assert "7 of the 14 columns" in out
+    assert max(len(line) for line in out.splitlines() if "│" in line) <= 80
+    monkeypatch.setenv("COLUMNS", "240")
+    rc, out, err = _cli(capsys, *args)
+    assert rc == 0, err
+    assert "enumeration" in out and "capex" in out and "columns shows" not in out
+
+
 def test_cli_expand_bad_cost_exits_2_without_output(capsys, tmp_path):
     cand = copy.deepcopy(LINE_CAND)
     cand["routes"][0]["diameters"][0]["capex_musd_per_km"] = -1
