@@ -224,13 +224,17 @@ def test_cli_expand_table_fits_the_console(capsys, tmp_path, monkeypatch):
     lowest pressure, agreement) and says how to see the rest; a wide one gets every column."""
     cand = {**copy.deepcopy(LINE_CAND), "family": "line"}
     args = ("expand", _case_file(tmp_path, cand), "--friction", "nikuradse", "--eos", "ideal")
-    monkeypatch.setenv("COLUMNS", "80")
+    from linepack import cli
+
+    # the console's width (rich fixes it from COLUMNS when the module is imported, else reads
+    # the terminal each time): set on the console itself, restored afterwards
+    monkeypatch.setattr(cli.out, "_width", 80)
     rc, out, err = _cli(capsys, *args)
     assert rc == 0, err
     assert "M USD/y" in out and "agree" in out and "enumeration" not in out.split("(a console")[0]
     assert "7 of the 14 columns" in out
     assert max(len(line) for line in out.splitlines() if "│" in line) <= 80
-    monkeypatch.setenv("COLUMNS", "240")
+    monkeypatch.setattr(cli.out, "_width", 240)
     rc, out, err = _cli(capsys, *args)
     assert rc == 0, err
     assert "enumeration" in out and "capex" in out and "columns shows" not in out
