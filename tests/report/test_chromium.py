@@ -9,6 +9,7 @@ full-page screenshot is kept in ``$LINEPACK_ARTIFACTS`` when that is set.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import re
 import struct
@@ -228,6 +229,29 @@ def test_screenshot_shows_network_outlines_and_profile(rendered):
         np.flatnonzero(profile_line.any(1)))
 
 
+@contextlib.contextmanager
+def _report_page(sync_api, html: Path, console: list, errors: list, requests: list):
+    """A headless Chromium page (Playwright) with ``html`` loaded and both plots drawn; the
+    console lines, page errors and requested URLs are appended to the lists given."""
+    from linepack.report.html import MAP_DIV_ID, PROFILE_DIV_ID
+
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        try:
+            page = browser.new_page(viewport={"width": WIDTH, "height": 1000})
+            page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(html.resolve().as_uri())
+            for div in (MAP_DIV_ID, PROFILE_DIV_ID):
+                page.wait_for_selector(f"#{div} svg.main-svg", timeout=30000)
+            yield page
+        finally:
+            browser.close()
+
+
 # -- the flagship report with the basic plotly.js bundle, in a real browser ------------------
 @pytest.mark.slow
 def test_flagship_report_in_chromium(tmp_path):
@@ -254,33 +278,20 @@ def test_flagship_report_in_chromium(tmp_path):
     tr, lp = k["transit"], k["linepack"]
 
     console, errors, requests = [], [], []
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        try:
-            page = browser.new_page(viewport={"width": WIDTH, "height": 1000})
-            page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto(html.resolve().as_uri())
-            for div in (MAP_DIV_ID, PROFILE_DIV_ID):
-                page.wait_for_selector(f"#{div} svg.main-svg", timeout=30000)
-            assert page.evaluate("typeof Plotly") == "object"
-            n_svg = page.locator(".main-svg").count()
-            n_map_traces = page.locator(f"#{MAP_DIV_ID} g.trace.scatter").count()
-            n_profile_traces = page.locator(f"#{PROFILE_DIV_ID} g.trace.scatter").count()
-            n_points = page.locator(f"#{MAP_DIV_ID} path.point").count()
-            section = page.locator("#transit-section")
-            visible = section.is_visible()
-            box = section.bounding_box()
-            map_box = page.locator(f"#{MAP_DIV_ID}").bounding_box()
-            section_text = section.inner_text()
-            map_text = page.locator(f"#{MAP_DIV_ID}").inner_text()
-            shot = tmp_path / "central-asia-report.png"
-            page.screenshot(path=str(shot), full_page=True)
-        finally:
-            browser.close()
+    with _report_page(sync_api, html, console, errors, requests) as page:
+        assert page.evaluate("typeof Plotly") == "object"
+        n_svg = page.locator(".main-svg").count()
+        n_map_traces = page.locator(f"#{MAP_DIV_ID} g.trace.scatter").count()
+        n_profile_traces = page.locator(f"#{PROFILE_DIV_ID} g.trace.scatter").count()
+        n_points = page.locator(f"#{MAP_DIV_ID} path.point").count()
+        section = page.locator("#transit-section")
+        visible = section.is_visible()
+        box = section.bounding_box()
+        map_box = page.locator(f"#{MAP_DIV_ID}").bounding_box()
+        section_text = section.inner_text()
+        map_text = page.locator(f"#{MAP_DIV_ID}").inner_text()
+        shot = tmp_path / "central-asia-report.png"
+        page.screenshot(path=str(shot), full_page=True)
 
     bad = [line for line in console
            if re.search(r"Security Policy|Refused|Failed|Uncaught|error", line, re.I)]
@@ -343,40 +354,27 @@ def test_flagship_report_sections_in_chromium(tmp_path, capsys):
     n_assumptions = len(opened.network.meta["assumptions"])
 
     console, errors, requests, shots = [], [], [], {}
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        try:
-            page = browser.new_page(viewport={"width": WIDTH, "height": 1000})
-            page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto(html.resolve().as_uri())
-            for div in (MAP_DIV_ID, PROFILE_DIV_ID):
-                page.wait_for_selector(f"#{div} svg.main-svg", timeout=30000)
-            n_plots = page.locator(".js-plotly-plot").count()
-            visible = {s: page.locator(f"#{s}").is_visible() for s in _SECTIONS}
-            rows = {t: page.locator(f"#{t} tbody tr").count()
-                    for t in ("node-table", "pipe-table", "assumption-table", "plan-steps",
-                              "plan-screen", "options-north", "options-east")}
-            map_text = page.locator(f"#{MAP_DIV_ID}").inner_text()
-            legend = page.locator(f"#{PROFILE_DIV_ID} g.legend").text_content()
-            # sort the node table by pressure: ascending, then descending
-            page.locator("#node-table th", has_text="p [bar abs]").first.click()
-            col = page.eval_on_selector_all(
-                "#node-table tbody tr", "rs => rs.map(r => parseFloat(r.cells[3].firstChild"
-                ".textContent.replace(/\\s/g, '')))")
-            page.locator("#node-table th", has_text="p [bar abs]").first.click()
-            col_desc = page.eval_on_selector_all(
-                "#node-table tbody tr", "rs => rs.map(r => parseFloat(r.cells[3].firstChild"
-                ".textContent.replace(/\\s/g, '')))")
-            markers = page.locator("#node-table sup.m").count()
-            for s in _SECTIONS:
-                shots[s] = tmp_path / f"central-asia-{s}.png"
-                page.locator(f"#{s}").screenshot(path=str(shots[s]))
-        finally:
-            browser.close()
+    with _report_page(sync_api, html, console, errors, requests) as page:
+        n_plots = page.locator(".js-plotly-plot").count()
+        visible = {s: page.locator(f"#{s}").is_visible() for s in _SECTIONS}
+        rows = {t: page.locator(f"#{t} tbody tr").count()
+                for t in ("node-table", "pipe-table", "assumption-table", "plan-steps",
+                          "plan-screen", "options-north", "options-east")}
+        map_text = page.locator(f"#{MAP_DIV_ID}").inner_text()
+        legend = page.locator(f"#{PROFILE_DIV_ID} g.legend").text_content()
+        # sort the node table by pressure: ascending, then descending
+        page.locator("#node-table th", has_text="p [bar abs]").first.click()
+        col = page.eval_on_selector_all(
+            "#node-table tbody tr", "rs => rs.map(r => parseFloat(r.cells[3].firstChild"
+            ".textContent.replace(/\\s/g, '')))")
+        page.locator("#node-table th", has_text="p [bar abs]").first.click()
+        col_desc = page.eval_on_selector_all(
+            "#node-table tbody tr", "rs => rs.map(r => parseFloat(r.cells[3].firstChild"
+            ".textContent.replace(/\\s/g, '')))")
+        markers = page.locator("#node-table sup.m").count()
+        for s in _SECTIONS:
+            shots[s] = tmp_path / f"central-asia-{s}.png"
+            page.locator(f"#{s}").screenshot(path=str(shots[s]))
 
     bad = [line for line in console
            if re.search(r"Security Policy|Refused|Failed|Uncaught|error", line, re.I)]
