@@ -17,36 +17,23 @@ pytest.importorskip("casadi", reason="needs the 'minlp' extra (CasADi)")
 pytest.importorskip("pyscipopt", reason="needs the 'minlp' extra (PySCIPOpt)")
 
 import linepack  # noqa: E402
-from linepack import Case, Controls, Network, Scenario  # noqa: E402
+from linepack import Case, Controls, Scenario  # noqa: E402
 from linepack.cli import main  # noqa: E402
-from linepack.physics.gas import Gas  # noqa: E402
+
+from .test_formulation import drop_sq_bar2, line  # noqa: E402
 
 T = 288.15
-L, D, K = 100e3, 0.5, 5e-5
 RHO_N = 0.75
-GAS = Gas.from_bulk({"normal_density": RHO_N})
 
 
 def _m_star(margin=0.01):
-    lam = (2.0 * np.log10(D / K) + 1.138) ** -2
-    a = np.pi * D ** 2 / 4
-    c = lam * L * GAS.specific_gas_constant * T / (D * a * a) / 1e10     # bar² per (kg/s)²
-    return np.sqrt(((70.0 - margin) ** 2 - (55.0 + margin) ** 2) / (2 * c))
+    """The closed-form capacity of the line [kg/s]: (70 − margin)² − (55 + margin)² bar² spent
+    over its two pipes."""
+    return np.sqrt(((70.0 - margin) ** 2 - (55.0 + margin) ** 2) / (2 * drop_sq_bar2(1.0)))
 
 
 def _line(flow=20.0, sink="sink"):
-    nodes = [{"id": "src", "kind": "source", "p_min_pa": 40e5, "p_max_pa": 70e5},
-             {"id": "n1", "kind": "innode", "p_min_pa": 1e5, "p_max_pa": 100e5},
-             {"id": "n2", "kind": "innode", "p_min_pa": 1e5, "p_max_pa": 100e5},
-             {"id": "sink", "kind": "sink", "p_min_pa": 55e5, "p_max_pa": 80e5}]
-    pipe = lambda i, a, b: {"id": i, "kind": "pipe", "from_node": a, "to_node": b,  # noqa: E731
-                            "length_m": L, "diameter_m": D, "roughness_m": K}
-    conns = [pipe("p1", "src", "n1"), pipe("p2", "n2", "sink"),
-             {"id": "v", "kind": "valve", "from_node": "n1", "to_node": "n2"}]
-    net = Network(nodes, conns, gas={"normal_density": RHO_N})
-    scn = Scenario([{"id": "src", "inflow_kg_s": flow}, {"id": sink, "inflow_kg_s": -flow}],
-                   temperature=T, name="nom")
-    return net, scn
+    return line(flow, sink, gas={"normal_density": RHO_N}, name="nom")
 
 
 def _case_file(tmp_path, net, scn, name="line.json"):

@@ -36,8 +36,9 @@ def drop_sq_bar2(m=M):
     return lam * L * R * T * m * m / (D * a * a) / 1e10
 
 
-def line():
-    """Source (≤ 70 bar) — pipe — valve — pipe — sink (≥ 55 bar), 50 kg/s: infeasible."""
+def line(flow=M, sink="sink", gas=None, name=""):
+    """Source (≤ 70 bar) — pipe — valve — pipe — sink (≥ 55 bar), 50 kg/s: infeasible
+    (``flow`` kg/s from the source to ``sink``; ``gas``: the network's gas record)."""
     nodes = [{"id": "src", "kind": "source", "p_min_pa": 40e5, "p_max_pa": 70e5},
              {"id": "n1", "kind": "innode", "p_min_pa": 1e5, "p_max_pa": 100e5},
              {"id": "n2", "kind": "innode", "p_min_pa": 1e5, "p_max_pa": 100e5},
@@ -46,8 +47,9 @@ def line():
                             "length_m": L, "diameter_m": D, "roughness_m": K}
     conns = [pipe("p1", "src", "n1"), pipe("p2", "n2", "sink"),
              {"id": "v", "kind": "valve", "from_node": "n1", "to_node": "n2"}]
-    scn = Scenario([{"id": "src", "inflow_kg_s": M}, {"id": "sink", "inflow_kg_s": -M}], temperature=T)
-    return Network(nodes, conns), scn
+    scn = Scenario([{"id": "src", "inflow_kg_s": flow}, {"id": sink, "inflow_kg_s": -flow}],
+                   temperature=T, name=name)
+    return Network(nodes, conns, gas=gas), scn
 
 
 def test_relaxation_proves_infeasibility_and_names_the_limit():
