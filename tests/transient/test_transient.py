@@ -415,17 +415,27 @@ def test_continue_from_saved_state(theta):
                                     options=TransientOptions(dx_max=5e3))
 
 
-def test_regulator_that_would_boost_is_reported():
-    """A regulator keeps its set point during the run; when its inlet falls below it (a demand
-    peak upstream) the first time is reported as a 'p_out > p_in' violation."""
-    net = Network([{"id": "a", "kind": "source"}, {"id": "b", "kind": "innode"},
-                   {"id": "b2", "kind": "innode"}, {"id": "c", "kind": "sink"}],
+def regulator_line(outlet_p_max_pa=None):
+    """Source held at 60 bar — 60 km pipe — regulator 'r' — 20 km pipe — sink taking 30 kg/s
+    (both pipes 500 mm); ``outlet_p_max_pa``: the regulator outlet node's maximum."""
+    b2 = {"id": "b2", "kind": "innode"}
+    if outlet_p_max_pa is not None:
+        b2["p_max_pa"] = outlet_p_max_pa
+    net = Network([{"id": "a", "kind": "source"}, {"id": "b", "kind": "innode"}, b2,
+                   {"id": "c", "kind": "sink"}],
                   [{"id": "p1", "kind": "pipe", "from_node": "a", "to_node": "b", "length_m": 60e3,
                     "diameter_m": 0.5, "roughness_m": 2e-5},
                    {"id": "r", "kind": "controlValve", "from_node": "b", "to_node": "b2"},
                    {"id": "p2", "kind": "pipe", "from_node": "b2", "to_node": "c", "length_m": 20e3,
                     "diameter_m": 0.5, "roughness_m": 2e-5}])
     scn = Scenario([{"id": "a", "p_fixed_pa": 60e5}, {"id": "c", "inflow_kg_s": -30.0}], temperature=T)
+    return net, scn
+
+
+def test_regulator_that_would_boost_is_reported():
+    """A regulator keeps its set point during the run; when its inlet falls below it (a demand
+    peak upstream) the first time is reported as a 'p_out > p_in' violation."""
+    net, scn = regulator_line()
     ctl = Controls.from_dict({"r": {"mode": "active", "setpoint": "p_out", "value": 50e5}})
     prof = pd.DataFrame({"time_h": [0, 1, 2], "c.inflow_kg_s": [-30, -30, -95]})
     res = linepack.simulate_transient(net, scn, ctl, duration="6h", dt="10min", profile=prof,
@@ -443,14 +453,7 @@ def test_automatic_regulator_opens_when_its_inlet_falls():
     """A regulator with the default (automatic) control holds its outlet at the outlet node's
     p_max until a demand peak drafts its inlet below that: it then opens (bypass, logged) and
     never raises the pressure; when the peak ends and the inlet recovers it regulates again."""
-    net = Network([{"id": "a", "kind": "source"}, {"id": "b", "kind": "innode"},
-                   {"id": "b2", "kind": "innode", "p_max_pa": 50e5}, {"id": "c", "kind": "sink"}],
-                  [{"id": "p1", "kind": "pipe", "from_node": "a", "to_node": "b", "length_m": 60e3,
-                    "diameter_m": 0.5, "roughness_m": 2e-5},
-                   {"id": "r", "kind": "controlValve", "from_node": "b", "to_node": "b2"},
-                   {"id": "p2", "kind": "pipe", "from_node": "b2", "to_node": "c", "length_m": 20e3,
-                    "diameter_m": 0.5, "roughness_m": 2e-5}])
-    scn = Scenario([{"id": "a", "p_fixed_pa": 60e5}, {"id": "c", "inflow_kg_s": -30.0}], temperature=T)
+    net, scn = regulator_line(outlet_p_max_pa=50e5)
     prof = pd.DataFrame({"time_h": [0, 1, 2, 5, 6], "c.inflow_kg_s": [-30, -30, -70, -70, -20]})
     res = linepack.simulate_transient(net, scn, duration="16h", dt="10min", output_dt="10min",
                                       profile=prof, eos="ideal", gas=GAS)

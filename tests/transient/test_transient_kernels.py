@@ -18,6 +18,8 @@ from linepack.physics.gas import Gas
 from linepack.problems import model as M
 from linepack.problems import transient as tr
 
+from .test_transient import regulator_line
+
 T = 288.15
 GAS = Gas.from_normal_density(0.75)
 GASLIB = str(Path(__file__).resolve().parents[1] / "data" / "gaslib")
@@ -27,15 +29,7 @@ needs_numba = pytest.mark.skipif(not jit.available(), reason="numba (extra 'fast
 def regulator_net():
     """A source, a pipe, an automatic regulator, a pipe and a sink (as in test_transient's
     regulator tests): with a demand peak the regulator opens and closes again."""
-    net = Network([{"id": "a", "kind": "source"}, {"id": "b", "kind": "innode"},
-                   {"id": "b2", "kind": "innode", "p_max_pa": 50e5}, {"id": "c", "kind": "sink"}],
-                  [{"id": "p1", "kind": "pipe", "from_node": "a", "to_node": "b", "length_m": 60e3,
-                    "diameter_m": 0.5, "roughness_m": 2e-5},
-                   {"id": "r", "kind": "controlValve", "from_node": "b", "to_node": "b2"},
-                   {"id": "p2", "kind": "pipe", "from_node": "b2", "to_node": "c", "length_m": 20e3,
-                    "diameter_m": 0.5, "roughness_m": 2e-5}])
-    scn = Scenario([{"id": "a", "p_fixed_pa": 60e5}, {"id": "c", "inflow_kg_s": -30.0}],
-                   temperature=T)
+    net, scn = regulator_line(outlet_p_max_pa=50e5)
     prof = pd.DataFrame({"time_h": [0, 1, 2, 5, 6], "c.inflow_kg_s": [-30, -30, -70, -70, -20]})
     return net, scn, prof
 
