@@ -125,7 +125,9 @@ class SteadyOptions:
         (:mod:`linepack.problems.fuel`). Default False: nominations balance without it and
         the fuel is only reported.
     drive_efficiency : float or None
-        η_drive of every station with ``fuel_gas`` (None: 0.35). [-]
+        η_drive of every station with ``fuel_gas`` (None: the case's labelled per-station
+        ``meta["station_drive_efficiency"]``, else 0.35;
+        :func:`linepack.problems.fuel.station_drive_efficiencies`). [-]
     lhv_j_kg : float or None
         Lower heating value of the fuel with ``fuel_gas`` (None: the gas's net calorific
         value per kg, else 47 MJ/kg). [J/kg]
