@@ -132,13 +132,24 @@ def test_controls_given_are_kept():
 @pytest.mark.skipif(not (GASLIB / "GasLib-582").exists(), reason="GasLib data in tests/data/gaslib not present")
 def test_gaslib_582_programme_and_simulation_agree():
     """On GasLib-582 (cold nomination) the programme, with λ and Z refreshed to their fixed
-    point, and the simulation under the controls it yields agree on every pressure; the
-    limits the simulation finds violated are those the programme reports."""
+    point, and the simulation under the controls it yields agree on every pressure (the state
+    validated under GasModels.jl's station model); and in a state that breaks limits (the
+    coordinate search's best after two decisions) the limit the programme gives up most is one
+    the simulation names.
+
+    The pressures are compared in the validated state only: in the search's state (controlValve_5
+    65 bar short of its reduction) a part of the network fed by given inflows and drained by
+    regulators in operation has no pressure level of its own, the programme picks one and the
+    simulation another (1.07 bar apart on this machine, equal on others)."""
     case = linepack.open_case(str(GASLIB / "GasLib-582" / "GasLib-582-v2.net"))
-    out = linepack.validate_nomination(case.network, case.scenario, max_choices=2, method="search")
-    assert out.result is not None, out.error
+    out = linepack.validate_nomination(case.network, case.scenario, compressor_model="ratio",
+                                       time_limit=120)
+    assert out.status == "validated" and out.result is not None, out.error
     p = out.result.nodes["p_bar"]
     np.testing.assert_allclose(out.p_bar[p.index].to_numpy(), p.to_numpy(), atol=1e-4)
+
+    out = linepack.validate_nomination(case.network, case.scenario, max_choices=2, method="search")
+    assert out.result is not None, out.error
     assert out.programmes <= 2 + 4 and len(out.choice) == 2   # choices + repairs
     assert bool(out.violations) == (not out.feasible)
     if out.shortfalls:
