@@ -103,6 +103,8 @@ def pipe_law(friction, eos, viscosity, temperature: float, gas, relative_roughne
 
     def f(p, u, v, m):
         return kernel(p, u, v, m, fa, fb, d, length, zeta, dh, *scalars)
+    # for compiled callers that call the kernel (``_isothermal_pipes``) themselves
+    f.arguments = (fa, fb, d, length, zeta, dh) + scalars
     return f
 
 
