@@ -47,8 +47,10 @@ def compiled(function, **calls):
 
     ``calls``: the plain functions ``function`` calls by a global name (``name=function``),
     compiled in turn and bound to those names in the compiled copy only (the plain
-    function's module keeps its plain functions). Raises ``ImportError`` where numba is
-    not installed.
+    function's module keeps its plain functions). numba compiles them into the caller and
+    keys its disk cache on the caller's source file alone; the cache is therefore dropped
+    here when a callee's source file is newer than it. Raises ``ImportError`` where numba
+    is not installed.
     """
     key = (function.__module__, function.__qualname__)
     out = _STATE.get(key)
@@ -63,5 +65,24 @@ def compiled(function, **calls):
                                        function.__defaults__, function.__closure__)
             plain.__qualname__, plain.__module__ = function.__qualname__, function.__module__
         out = numba.njit(cache=True, nogil=True)(plain)
+        if calls:
+            _drop_stale_cache(out, calls.values())
         _STATE[key] = out
     return out
+
+
+def _drop_stale_cache(dispatcher, callees) -> None:
+    """Empty ``dispatcher``'s disk cache if a callee's source file changed after it was
+    written (numba's cache index records the caller's file only)."""
+    import inspect
+
+    try:
+        cache = dispatcher._cache
+        index = cache._cache_file._index_path
+        if not os.path.exists(index):
+            return
+        newest = max(os.stat(inspect.getfile(f)).st_mtime for f in callees)
+        if newest > os.stat(index).st_mtime:
+            cache.flush()
+    except Exception:  # pragma: no cover - numba internals moved: keep its own cache
+        return
