@@ -145,6 +145,8 @@ def resistor_law(eos, temperature: float, gas, gas_constant: float, drag_factor,
 
     def f(p, u, v, m, idx):
         return kernel(p, u, v, m, idx, zeta, d, c0, c1, c2, *rt)
+    # for compiled callers that call the kernel (``_quadratic_resistors``) themselves
+    f.arguments = (zeta, d, c0, c1, c2) + rt
     return f
 
 

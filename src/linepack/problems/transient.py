@@ -975,7 +975,7 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
     # the compiled loop over spans of steps (see _span_loop): it stops at every output and
     # event time, where the loop below records and applies them
     span = _Span(sysm, grid, prof, grid_t, inj_fixed, hv_fixed, opts) if (
-        sysm.fused is not None and sysm.i_law.size == 0) else None
+        sysm.fused is not None and sysm.law_kernel is not None) else None
     if span is not None:
         stop = wanted.copy()
         stop[np.searchsorted(grid_t, [k for k in ev_at if k > 0.0])] = True
@@ -1629,11 +1629,13 @@ class _Span:
 
     def __init__(self, sysm: _System, grid: _Grid, prof, grid_t, inj_fixed, hv_fixed, opts):
         from linepack.numerics.linsolve import _lu_solve
-        from linepack.physics.compiled import _isothermal_pipes
+        from linepack.physics.compiled import _isothermal_pipes, _quadratic_resistors
 
         self.kernel = jit.compiled(_span_loop, _isothermal_pipes=_isothermal_pipes,
+                                   _quadratic_resistors=_quadratic_resistors,
                                    _fused_residual=_fused_residual, _lu_solve=_lu_solve,
                                    _gate_loop=_gate_loop)
+        self.res_arguments = sysm.law_kernel.arguments
         self.sysm, self.g, self.prof, self.grid_t, self.opts = sysm, grid, prof, grid_t, opts
         self.inj_fixed, self.hv_fixed = inj_fixed, hv_fixed
         i0 = np.zeros(0, dtype=np.int64)
@@ -1679,7 +1681,8 @@ class _Span:
             old["G"], old["m"], s, float(cum), self.inj_fixed, self.hv_fixed, tab, self.hn,
             self.hc, self.in_, self.ic, g.volume, g.dx, g.A, float(opts.theta),
             bool(opts.inertia), sysm.md.n, sysm.npt, sysm.ns, sysm._start, sysm._end, sysm._su,
-            sysm._sv, sysm.law_arguments, fz, lu.arguments, gate_args, fast, float(opts.tol),
+            sysm._sv, sysm.law_arguments, fz, sysm.i_law.astype(np.int64), self.res_arguments,
+            lu.arguments, gate_args, fast, float(opts.tol),
             int(opts.max_iter), _CHORD_RATE, _CHORD_MAX, _P_BREAKDOWN)
         stats["iterations"] += its
         return done, outcome, t, cum, x, ((xp, hp) if has_prev else None), old, s
@@ -1687,8 +1690,8 @@ class _Span:
 
 def _span_loop(i0, i1, grid_t, t, x, xp, hp, has_prev, old_rho, old_q, old_G, old_m, s, cum,
                inj_fixed, hv_fixed, tab, hn, hc, in_, ic, volume, dx, area, theta, inertia,
-               n_nodes, npt, ns, start, end, su, sv, law, fz, lu, gate, lim, tol, max_iter,
-               chord_rate, chord_max, p_breakdown):  # pragma: no cover - runs compiled
+               n_nodes, npt, ns, start, end, su, sv, law, fz, res_idx, res, lu, gate, lim, tol,
+               max_iter, chord_rate, chord_max, p_breakdown):  # pragma: no cover - runs compiled
     """The time loop of :func:`simulate_transient` over the grid steps ``i0 … i1`` on the
     current LU factors, compiled (the chord iteration of :func:`_newton`, the predictor, the
     supplies and the cumulative inflow of the loop, term by term the same formulas).
@@ -1700,6 +1703,7 @@ def _span_loop(i0, i1, grid_t, t, x, xp, hp, has_prev, old_rho, old_q, old_G, ol
     arrays (``x``, the predictor's ``xp``, the old level, ``s``) are updated in place.
     Returns ``(steps done, outcome, t, cum, hp, has_prev, Newton iterations)``."""
     fa, fb, d, length, zeta, dh, a_stride, mu, re_floor, rt_law, lc0, lc1, lc2, re_tiny, two_g = law
+    r_zeta, r_d, rc0, rc1, rc2, r_gas, r_temp = res
     (held, sp_code, sp_a, sp_b, sp_q, droop, row_scale_pt, inv_pref, row_scale_sp, c0, c1, c2,
      rt) = fz
     perm_r, perm_c, lp, li, lx, up, ui, ux, diag_pos, work = lu
@@ -1772,6 +1776,17 @@ def _span_loop(i0, i1, grid_t, t, x, xp, hp, has_prev, old_rho, old_q, old_G, ol
                 theta, r_const, inj, held, hv, sp_code, sp_a, sp_b, sp_q, droop, inertia, c_in,
                 theta_m, old_m, old_G, row_scale_pt, inv_pref, row_scale_sp, out, rho, drho, q,
                 G, G1, G2, Gm, s_u, s_v, s_m)
+            if res_idx.shape[0]:   # pressure-loss elements (as _System._residual_fused)
+                rs = _quadratic_resistors(guess[:npt], su, sv, guess[npt + ns:], res_idx, r_zeta,
+                                          r_d, rc0, rc1, rc2, r_gas, r_temp)[0]
+                for j in range(res_idx.shape[0]):
+                    e = res_idx[j]
+                    v = rs[j] * row_scale_sp[e]
+                    out[npt + ns + e] = v
+                    if not np.isfinite(v):
+                        norm = math.nan
+                    elif abs(v) > norm:
+                        norm = abs(v)
             if not np.isfinite(norm):
                 break
             if norm <= tol:
