@@ -982,6 +982,7 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
         stop[-1] = True
         span.set_stops(stop)
     i_next = 1
+    pending = None
     while i_next < grid_t.size:
         t_next = float(grid_t[i_next])
         if t in ev_at:   # an event at t acts on the steps after t
@@ -993,7 +994,7 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
         lu = lu_box.get("lu")
         if span is not None and lu is not None and lu.arguments is not None and \
                 getattr(viol, "_fast", None) is not None:
-            done, outcome, t, cum, x, prev, old, s = span.run(
+            done, outcome, t, cum, x, prev, old, s, pending = span.run(
                 i_next, t, x, prev, old, s, cum, lu, gate if rule_on else None, auto_pos,
                 viol._fast, stats)
             steps += done
@@ -1004,7 +1005,7 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
                 rec.record(t, x, s, cum, ctl)
                 if progress is not None:
                     progress(t, duration_s)
-            if outcome != _SPAN_HANDBACK:
+            if outcome not in (_SPAN_HANDBACK, _SPAN_RULE):
                 continue
             t_next = float(grid_t[i_next])
         # advance from t to t_next, halving the step where Newton fails
@@ -1014,11 +1015,14 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
             h = sub_end - t
             inj, hv = boundary(t + h)
             sysm.prepare(h, theta, old, inj, hv)
-            # predictor: the last step's change, scaled to this step (not across an event)
-            guess = x if prev is None else x + (x - prev[0]) * (h / prev[1])
-            if not guess[:grid.npt].min() > 0:   # extrapolated through zero: no predictor
-                guess = x
-            x_new, aux = _newton(sysm, guess, lu_box, stats)
+            if pending is not None:   # solved by the compiled loop, for the rule below
+                (x_new, aux), pending = pending, None
+            else:
+                # predictor: the last step's change, scaled to this step (not across an event)
+                guess = x if prev is None else x + (x - prev[0]) * (h / prev[1])
+                if not guess[:grid.npt].min() > 0:   # extrapolated through zero: no predictor
+                    guess = x
+                x_new, aux = _newton(sysm, guess, lu_box, stats)
             if x_new is None and lu_box.get("lu") is not None:
                 lu_box["lu"] = None
                 x_new, aux = _newton(sysm, x, lu_box, stats)
@@ -1620,7 +1624,7 @@ def _fused_residual(x, npt, ns, start, end, su, sv, F, F1, F2, Fm, c0, c1, c2, r
 
 
 # outcome of :func:`_span_loop`
-_SPAN_END, _SPAN_LIMITS, _SPAN_HANDBACK = 0, 1, 2
+_SPAN_END, _SPAN_LIMITS, _SPAN_HANDBACK, _SPAN_RULE = 0, 1, 2, 3
 
 
 class _Span:
@@ -1646,6 +1650,8 @@ class _Span:
             self.ic = np.flatnonzero(~prof.held).astype(np.int64)
         else:
             self.hn = self.hc = self.in_ = self.ic = i0
+        self.cand = (np.empty(sysm.N), np.empty(sysm.npt), np.empty(sysm.npt),
+                     np.empty(sysm.ns))
         self.no_gate = (False, i0, i0, i0) + (np.zeros(0),) * 8 + (np.zeros(0, dtype=bool),
                                                                    np.zeros(0), 0.0, 0.0)
 
@@ -1656,7 +1662,8 @@ class _Span:
 
     def run(self, i0, t, x, prev, old, s, cum, lu, gate, auto_pos, fast, stats):
         """Steps from grid index ``i0`` to the next stop; returns ``(steps, outcome, t, cum,
-        x, prev, old, s)`` with the state after the last step done."""
+        x, prev, old, s, pending)`` with the state after the last step done; ``pending``:
+        with ``_SPAN_RULE``, the next step's solution ``(x, (ρ, q, G))`` for the rule."""
         sysm, g, opts = self.sysm, self.g, self.opts
         i1 = int(self.next_stop[i0])
         tab = (_profile_table(self.prof, self.grid_t[i0:i1 + 1], opts.interpolation)
@@ -1676,32 +1683,40 @@ class _Span:
         xp, hp = (prev[0].copy(), float(prev[1])) if prev is not None else (np.empty_like(x), 1.0)
         old = {k: old[k].copy() for k in ("rho", "q", "G", "m")}
         s = s.copy()
-        done, outcome, t, cum, hp, has_prev, its = self.kernel(
+        done, outcome, t, cum, hp, has_prev, its, its_next = self.kernel(
             i0, i1, self.grid_t, float(t), x, xp, hp, prev is not None, old["rho"], old["q"],
             old["G"], old["m"], s, float(cum), self.inj_fixed, self.hv_fixed, tab, self.hn,
             self.hc, self.in_, self.ic, g.volume, g.dx, g.A, float(opts.theta),
             bool(opts.inertia), sysm.md.n, sysm.npt, sysm.ns, sysm._start, sysm._end, sysm._su,
             sysm._sv, sysm.law_arguments, fz, sysm.i_law.astype(np.int64), self.res_arguments,
             lu.arguments, gate_args, fast, float(opts.tol),
-            int(opts.max_iter), _CHORD_RATE, _CHORD_MAX, _P_BREAKDOWN)
+            int(opts.max_iter), _CHORD_RATE, _CHORD_MAX, _P_BREAKDOWN, *self.cand)
         stats["iterations"] += its
-        return done, outcome, t, cum, x, ((xp, hp) if has_prev else None), old, s
+        pending = None
+        if outcome == _SPAN_RULE:
+            stats["iterations"] += its_next
+            pending = (self.cand[0].copy(), tuple(a.copy() for a in self.cand[1:]))
+        return done, outcome, t, cum, x, ((xp, hp) if has_prev else None), old, s, pending
 
 
 def _span_loop(i0, i1, grid_t, t, x, xp, hp, has_prev, old_rho, old_q, old_G, old_m, s, cum,
                inj_fixed, hv_fixed, tab, hn, hc, in_, ic, volume, dx, area, theta, inertia,
                n_nodes, npt, ns, start, end, su, sv, law, fz, res_idx, res, lu, gate, lim, tol,
-               max_iter, chord_rate, chord_max, p_breakdown):  # pragma: no cover - runs compiled
+               max_iter, chord_rate, chord_max, p_breakdown, guess, rho, q,
+               G):  # pragma: no cover - runs compiled
     """The time loop of :func:`simulate_transient` over the grid steps ``i0 … i1`` on the
     current LU factors, compiled (the chord iteration of :func:`_newton`, the predictor, the
     supplies and the cumulative inflow of the loop, term by term the same formulas).
 
     It stops before a step that needs Python (``_SPAN_HANDBACK``: new factors, a Newton
-    failure or damping, a pressure at breakdown, the control-rule gate saying *maybe*),
-    after a step whose pressures fail the limits' fast test (``_SPAN_LIMITS``: the caller
-    runs the full check at that time), or after step ``i1`` (``_SPAN_END``). The state
-    arrays (``x``, the predictor's ``xp``, the old level, ``s``) are updated in place.
-    Returns ``(steps done, outcome, t, cum, hp, has_prev, Newton iterations)``."""
+    failure or damping, a pressure at breakdown), before accepting a step where the
+    control-rule gate says *maybe* (``_SPAN_RULE``: the step's solution is left in ``guess``,
+    ``rho``, ``q``, ``G`` for the caller to run the rule on and accept), after a step whose
+    pressures fail the limits' fast test (``_SPAN_LIMITS``: the caller runs the full check
+    at that time), or after step ``i1`` (``_SPAN_END``). The state arrays (``x``, the
+    predictor's ``xp``, the old level, ``s``) are updated in place. Returns ``(steps done,
+    outcome, t, cum, hp, has_prev, Newton iterations of the steps done, Newton iterations
+    of the step left to the caller)``."""
     fa, fb, d, length, zeta, dh, a_stride, mu, re_floor, rt_law, lc0, lc1, lc2, re_tiny, two_g = law
     r_zeta, r_d, rc0, rc1, rc2, r_gas, r_temp = res
     (held, sp_code, sp_a, sp_b, sp_q, droop, row_scale_pt, inv_pref, row_scale_sp, c0, c1, c2,
@@ -1717,13 +1732,9 @@ def _span_loop(i0, i1, grid_t, t, x, xp, hp, has_prev, old_rho, old_q, old_G, ol
     v_dt = np.empty(npt)
     r_const = np.empty(npt)
     c_in = np.zeros(ns)
-    guess = np.empty(n)
     out = np.empty(n)
     step = np.empty(n)
-    rho = np.empty(npt)
     drho = np.empty(npt)
-    q = np.empty(npt)
-    G = np.empty(ns)
     G1 = np.empty(ns)
     G2 = np.empty(ns)
     Gm = np.empty(ns)
@@ -1806,17 +1817,17 @@ def _span_loop(i0, i1, grid_t, t, x, xp, hp, has_prev, old_rho, old_q, old_G, ol
             if not positive:
                 break
         if not ok:
-            return done, _SPAN_HANDBACK, t, cum, hp, has_prev, iterations
+            return done, _SPAN_HANDBACK, t, cum, hp, has_prev, iterations, its
         p_min = math.inf
         for k in range(npt):
             p_min = min(p_min, guess[k])
         if p_min <= p_breakdown:
-            return done, _SPAN_HANDBACK, t, cum, hp, has_prev, iterations
+            return done, _SPAN_HANDBACK, t, cum, hp, has_prev, iterations, its
         if gate_on:
             flows = guess[npt + ns:][auto_pos]
             if _gate_loop(guess[:npt], flows, g_u, g_v, loss_in, loss_out, a_lo, a_hi, f_lo,
                           f_hi, b_lo, b_hi, c_on, r_max, tol_f, tol_p):
-                return done, _SPAN_HANDBACK, t, cum, hp, has_prev, iterations
+                return done, _SPAN_RULE, t, cum, hp, has_prev, iterations, its
         # accept: supplies at the held points, cumulative inflow, the new old level
         total = 0.0
         for k in range(npt):
@@ -1852,5 +1863,5 @@ def _span_loop(i0, i1, grid_t, t, x, xp, hp, has_prev, old_rho, old_q, old_G, ol
             if pv / pu > r_hi[k] or pv < pu - tol_lo[k] or pv > pu + tol_hi[k]:
                 flag = True
         if flag:
-            return done, _SPAN_LIMITS, t, cum, hp, has_prev, iterations
-    return done, _SPAN_END, t, cum, hp, has_prev, iterations
+            return done, _SPAN_LIMITS, t, cum, hp, has_prev, iterations, its
+    return done, _SPAN_END, t, cum, hp, has_prev, iterations, 0
