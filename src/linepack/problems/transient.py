@@ -668,7 +668,7 @@ class _System:
             inertia, self.c_in, float(self.theta_m), old["m"] if inertia else self._zeros_ns,
             old["G"] if inertia else self._zeros_ns, self.row_scale_pt, 1.0 / self.p_ref,
             self.row_scale_sp, out, b["rho"], b["drho"], b["q"], b["G"], b["G1"], b["G2"],
-            b["Gm"], b["su"], b["sv"], b["sm"])
+            b["Gm"], b["su"], b["sv"], b["sm"], True)
         if self.i_law.size:   # pressure-loss elements: numpy (few), patched in
             law = self.i_law
             rs, du, dv, dm = self._law(x[:self.npt], x[self.npt + self.ns:])
@@ -1541,12 +1541,14 @@ class _Recorder:
 def _fused_residual(x, npt, ns, start, end, su, sv, F, F1, F2, Fm, c0, c1, c2, rt, transient,
                     v_dt, theta, r_const, inj, held, held_value, sp_code, sp_a, sp_b, sp_q,
                     droop, inertia, c_in, theta_m, old_m, old_G, row_scale_pt, inv_pref,
-                    row_scale_sp, out, rho, drho, q, G, G1, G2, Gm, su_, sv_,
-                    sm_):  # pragma: no cover - runs compiled
+                    row_scale_sp, out, rho, drho, q, G, G1, G2, Gm, su_, sv_, sm_,
+                    derivatives):  # pragma: no cover - runs compiled
     """:meth:`_System._residual_numpy` in one compiled pass, term by term the same
     formulas (the pipe law ``F, F1, F2, Fm`` of the segments given; pressure-loss elements,
     code 2, left at zero for the caller). Fills ``out`` (scaled residual) and the buffers;
-    returns max |out| (NaN if any entry is not finite)."""
+    returns max |out| (NaN if any entry is not finite). ``derivatives=False``: the
+    residual, ρ, q and G alone (``drho``, ``G1``, ``G2``, ``Gm``, ``su_``, ``sv_``, ``sm_``
+    and ``F1``, ``F2``, ``Fm`` untouched)."""
     nsp = su.shape[0]
     # point densities (Z a polynomial in p) and the net flow into each point
     for i in range(npt):
@@ -1554,7 +1556,8 @@ def _fused_residual(x, npt, ns, start, end, su, sv, F, F1, F2, Fm, c0, c1, c2, r
         z = c0 + p * (c1 + c2 * p)
         dz = c1 + 2.0 * c2 * p
         rho[i] = p / (z * rt)
-        drho[i] = (z - p * dz) / (z * z * rt)
+        if derivatives:
+            drho[i] = (z - p * dz) / (z * z * rt)
         q[i] = 0.0
     for k in range(ns):
         mk = x[npt + k]
@@ -1586,9 +1589,10 @@ def _fused_residual(x, npt, ns, start, end, su, sv, F, F1, F2, Fm, c0, c1, c2, r
         s = x[start[k]] + x[end[k]]
         gk = F[k] / s
         G[k] = gk
-        G1[k] = (F1[k] - gk) / s
-        G2[k] = (F2[k] - gk) / s
-        Gm[k] = Fm[k] / s
+        if derivatives:
+            G1[k] = (F1[k] - gk) / s
+            G2[k] = (F2[k] - gk) / s
+            Gm[k] = Fm[k] / s
         if inertia:
             r = c_in[k] * (x[npt + k] - old_m[k]) - theta_m * gk - (1 - theta_m) * old_G[k]
         else:
@@ -1606,13 +1610,16 @@ def _fused_residual(x, npt, ns, start, end, su, sv, F, F1, F2, Fm, c0, c1, c2, r
         c = sp_code[e]
         if c == 0:
             r = x[sv[e]] - sp_a[e] * x[su[e]] - sp_b[e] + droop * me
-            su_[e], sv_[e], sm_[e] = -sp_a[e], 1.0, droop
+            if derivatives:
+                su_[e], sv_[e], sm_[e] = -sp_a[e], 1.0, droop
         elif c == 1:
             r = me - sp_q[e]
-            su_[e], sv_[e], sm_[e] = 0.0, 0.0, 1.0
+            if derivatives:
+                su_[e], sv_[e], sm_[e] = 0.0, 0.0, 1.0
         else:
             r = 0.0
-            su_[e], sv_[e], sm_[e] = 0.0, 0.0, 0.0
+            if derivatives:
+                su_[e], sv_[e], sm_[e] = 0.0, 0.0, 0.0
         v = r * row_scale_sp[e]
         out[npt + ns + e] = v
         a = abs(v)
@@ -1781,12 +1788,12 @@ def _span_loop(i0, i1, grid_t, t, x, xp, hp, has_prev, old_rho, old_q, old_G, ol
         for it in range(max_iter + 1):
             F, F1, F2, Fm = _isothermal_pipes(guess[:npt], start, end, guess[npt:npt + ns], fa,
                                               fb, d, length, zeta, dh, a_stride, mu, re_floor,
-                                              rt_law, lc0, lc1, lc2, re_tiny, two_g)
+                                              rt_law, lc0, lc1, lc2, re_tiny, two_g, False)
             norm = _fused_residual(
                 guess, npt, ns, start, end, su, sv, F, F1, F2, Fm, c0, c1, c2, rt, True, v_dt,
                 theta, r_const, inj, held, hv, sp_code, sp_a, sp_b, sp_q, droop, inertia, c_in,
                 theta_m, old_m, old_G, row_scale_pt, inv_pref, row_scale_sp, out, rho, drho, q,
-                G, G1, G2, Gm, s_u, s_v, s_m)
+                G, G1, G2, Gm, s_u, s_v, s_m, False)
             if res_idx.shape[0]:   # pressure-loss elements (as _System._residual_fused)
                 rs = _quadratic_resistors(guess[:npt], su, sv, guess[npt + ns:], res_idx, r_zeta,
                                           r_d, rc0, rc1, rc2, r_gas, r_temp)[0]
