@@ -222,6 +222,21 @@ def test_span_loop_and_step_loop_agree(monkeypatch, case, events, options):
         assert set(a.violations["limit"]) == {"p_out > p_in", "p_min"}
 
 
+def test_no_numba_switch_takes_the_numpy_path(monkeypatch):
+    """LINEPACK_NO_NUMBA=1 (how the suite's first CI pass, without numba, is reproduced in a
+    full environment): numba counts as absent even where it is imported, so a run asking for
+    the compiled path is refused as it is without numba, and the default run is numpy's."""
+    monkeypatch.setenv("LINEPACK_NO_NUMBA", "1")
+    monkeypatch.setattr(jit, "_STATE", {})
+    assert not jit.available() and not jit.loaded()
+    net, scn, prof = gaslib11()
+    with pytest.raises(linepack.InputError, match="needs numba"):
+        linepack.simulate_transient(net, scn, duration="1h", dt="10min", profile=prof,
+                                    options=TransientOptions(compiled=True))
+    res = linepack.simulate_transient(net, scn, duration="1h", dt="10min", profile=prof)
+    assert res.completed
+
+
 # ------------------------------------------------------------------------ stale LU
 def test_chord_iteration_meets_the_newton_answer(monkeypatch):
     """Steps solved on reused (stale) LU factors give the answer of a fresh factor every
