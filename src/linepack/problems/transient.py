@@ -133,8 +133,11 @@ class TransientOptions:
         :mod:`linepack.physics.compiled` (needs numba, extra ``fast``; for the models it
         fuses, others stay numpy), and then the whole residual, the resistors' law, the LU
         solves and the control-rule test in compiled loops (the same formulas as the numpy
-        path). ``None``: where numba is already loaded, or installed and
-        the run is long (segments × steps ≥ 10⁶, where the ~0.4 s numba import pays back).
+        path), and the time loop itself over the steps between output and event times while
+        the LU factors hold (the same iteration; Python takes over for refactorisations,
+        halvings, control switches and limit reports). ``None``: where numba is already
+        loaded, or installed and the run is long (segments × steps ≥ 10⁶, where the ~0.4 s
+        numba import pays back).
     """
 
     theta: float = 1.0
