@@ -161,6 +161,82 @@ def test_compiled_and_numpy_runs_agree(case, options):
         assert list(a.control_log["to_mode"][:2]) == ["bypass", "active"]
 
 
+# ------------------------------------------------------------------------ compiled time loop
+def boost_net():
+    """The regulator line with a given regulator (as test_transient's boost test): a demand
+    peak pulls its inlet below its set point, a 'p_out > p_in' violation and a p_min one."""
+    net, scn = regulator_line()
+    net.nodes.loc["b", "p_min_pa"] = 49e5
+    ctl = Controls.from_dict({"r": {"mode": "active", "setpoint": "p_out", "value": 50e5}})
+    prof = pd.DataFrame({"time_h": [0, 1, 2], "c.inflow_kg_s": [-30, -30, -95]})
+    return net, scn, prof, ctl
+
+
+@needs_numba
+@pytest.mark.parametrize("case, events, options", [
+    ("gaslib24", [{"time_min": 50, "element": "CS2", "mode": "bypass"}], dict()),
+    ("gaslib11", [], dict(theta=0.5, inertia=True, dx_max=5e3)),
+    ("regulator", [], dict(inertia=True)),
+    ("boost", [], dict()),
+])
+def test_span_loop_and_step_loop_agree(monkeypatch, case, events, options):
+    """The compiled loop over spans of steps (_span_loop) against the Python loop over single
+    steps it replaces, both on the compiled kernels: the same pressures (it runs the same
+    kernels in the same order), the same steps, Newton iterations, factorisations, switches
+    at the same times and violations; the cumulative inflow summed in another order."""
+    ctl = None
+    if case == "boost":
+        net, scn, prof, ctl = boost_net()
+    else:
+        net, scn, prof = CASES[case]()
+    kw = dict(duration="8h" if case == "regulator" else "3h", dt="5min",
+              output_dt="25min", profile=prof, events=pd.DataFrame(events) if events else None)
+    if not case.startswith("gaslib"):
+        kw.update(eos="ideal", gas=GAS)
+    solved = []
+    run = tr._Span.run
+
+    def counted(self, *args):
+        out = run(self, *args)
+        solved.append(out[0] + (out[-1] is not None))   # steps done, and one left to the rule
+        return out
+    monkeypatch.setattr(tr._Span, "run", counted)
+    a = linepack.simulate_transient(net, scn, ctl, **kw,
+                                    options=TransientOptions(compiled=True, **options))
+    assert sum(solved) > a.steps / 2      # most steps were solved in the compiled loop
+    monkeypatch.setattr(tr, "_Span", lambda *args: None)
+    b = linepack.simulate_transient(net, scn, ctl, **kw,
+                                    options=TransientOptions(compiled=True, **options))
+    assert a.completed and b.completed
+    assert (a.steps, a.newton_iterations, a.factorizations) == (b.steps, b.newton_iterations,
+                                                                b.factorizations)
+    np.testing.assert_allclose(a.pressure_bar, b.pressure_bar, rtol=1e-13)
+    np.testing.assert_allclose(a.inflow_kg_s, b.inflow_kg_s, rtol=1e-9,
+                               atol=1e-9 * np.max(np.abs(b.inflow_kg_s.to_numpy())))
+    np.testing.assert_allclose(a.totals, b.totals, rtol=1e-12)
+    pd.testing.assert_frame_equal(a.control_log, b.control_log)
+    pd.testing.assert_frame_equal(a.violations, b.violations)
+    if case == "regulator":
+        assert len(a.control_log) >= 2
+    if case == "boost":
+        assert set(a.violations["limit"]) == {"p_out > p_in", "p_min"}
+
+
+def test_no_numba_switch_takes_the_numpy_path(monkeypatch):
+    """LINEPACK_NO_NUMBA=1 (how the suite's first CI pass, without numba, is reproduced in a
+    full environment): numba counts as absent even where it is imported, so a run asking for
+    the compiled path is refused as it is without numba, and the default run is numpy's."""
+    monkeypatch.setenv("LINEPACK_NO_NUMBA", "1")
+    monkeypatch.setattr(jit, "_STATE", {})
+    assert not jit.available() and not jit.loaded()
+    net, scn, prof = gaslib11()
+    with pytest.raises(linepack.InputError, match="needs numba"):
+        linepack.simulate_transient(net, scn, duration="1h", dt="10min", profile=prof,
+                                    options=TransientOptions(compiled=True))
+    res = linepack.simulate_transient(net, scn, duration="1h", dt="10min", profile=prof)
+    assert res.completed
+
+
 # ------------------------------------------------------------------------ stale LU
 def test_chord_iteration_meets_the_newton_answer(monkeypatch):
     """Steps solved on reused (stale) LU factors give the answer of a fresh factor every
@@ -171,6 +247,7 @@ def test_chord_iteration_meets_the_newton_answer(monkeypatch):
     chord = linepack.simulate_transient(net, scn, **kw)
     orig = tr._newton
     monkeypatch.setattr(tr, "_newton", lambda s, x, box, st, full=False: orig(s, x, box, st, True))
+    monkeypatch.setattr(tr, "_Span", lambda *args: None)   # (its compiled loop is a chord)
     full = linepack.simulate_transient(net, scn, **kw)
     assert chord.factorizations < full.factorizations / 5      # the factors were reused
     np.testing.assert_allclose(chord.pressure_bar, full.pressure_bar, rtol=1e-8)

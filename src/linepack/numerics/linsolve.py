@@ -190,6 +190,7 @@ class FactorSolve:
     def __init__(self, lu, compiled: bool):
         self.lu = lu
         self._kernel = None
+        self.arguments = None   # the compiled solve's factor arguments (for compiled callers)
         if compiled:
             from linepack import jit
 
@@ -203,6 +204,8 @@ class FactorSolve:
                           diag_pos)
             self._work = np.empty(n)
             self._kernel = jit.compiled(_lu_solve)
+            # ``_lu_solve(b, *arguments, x)`` solves A·x = b (its work array included)
+            self.arguments = self._args + (self._work,)
 
     def solve(self, b: np.ndarray) -> np.ndarray:
         """``x`` with ``A·x = b`` (a new array)."""

@@ -102,7 +102,10 @@ def pipe_law(friction, eos, viscosity, temperature: float, gas, relative_roughne
                float(reynolds_tiny), 2.0 * G)
 
     def f(p, u, v, m):
-        return kernel(p, u, v, m, fa, fb, d, length, zeta, dh, *scalars)
+        return kernel(p, u, v, m, fa, fb, d, length, zeta, dh, *scalars, True)
+    # for compiled callers that call the kernel (``_isothermal_pipes(p, u, v, m, *arguments,
+    # derivatives)``) themselves
+    f.arguments = (fa, fb, d, length, zeta, dh) + scalars
     return f
 
 
@@ -143,6 +146,8 @@ def resistor_law(eos, temperature: float, gas, gas_constant: float, drag_factor,
 
     def f(p, u, v, m, idx):
         return kernel(p, u, v, m, idx, zeta, d, c0, c1, c2, *rt)
+    # for compiled callers that call the kernel (``_quadratic_resistors``) themselves
+    f.arguments = (zeta, d, c0, c1, c2) + rt
     return f
 
 
@@ -174,27 +179,24 @@ def _quadratic_resistors(p, u, v, m, idx, zeta, d, c0, c1, c2, r_gas,
 
 
 def _isothermal_pipes(p, u, v, m, fa, fb, d, length, zeta, dh, a_stride, mu, re_floor, rt,
-                      c0, c1, c2, re_tiny, two_g):  # pragma: no cover - runs compiled
+                      c0, c1, c2, re_tiny, two_g, derivatives):  # pragma: no cover - compiled
+    """``derivatives=False``: F alone (the same formulas; F1, F2, Fm are returned empty)."""
     n = m.size
+    nd = n if derivatives else 0
     F = np.empty(n)
-    F1 = np.empty(n)
-    F2 = np.empty(n)
-    Fm = np.empty(n)
+    F1 = np.empty(nd)
+    F2 = np.empty(nd)
+    Fm = np.empty(nd)
     for i in range(n):
         p1 = p[u[i]]
         p2 = p[v[i]]
         mi = m[i]
         di = d[i]
         area = np.pi * di * di / 4.0
-        # mean pressure and its derivatives (Schmidt et al. 2015, eq. (9))
+        # mean pressure (Schmidt et al. 2015, eq. (9))
         s = p1 + p2
         pm = 2.0 / 3.0 * (s - p1 * p2 / s)
-        q2 = p2 / s
-        q1 = p1 / s
-        d1 = 2.0 / 3.0 * (1.0 - q2 * q2)
-        d2 = 2.0 / 3.0 * (1.0 - q1 * q1)
         z = c0 + c1 * pm + c2 * pm * pm
-        dz = c1 + 2.0 * c2 * pm
         # friction term λ·m·|m| = (λ·Re)·(μA/D)·m, exact at every flow
         cre = mu * (area / di)                  # μ·A/D: |m| = Re·μA/D
         re = max(abs(mi) / cre, re_tiny)
@@ -202,28 +204,42 @@ def _isothermal_pipes(p, u, v, m, fa, fb, d, length, zeta, dh, a_stride, mu, re_
         fre = ai + fb[i] * re
         mabs = re * cre
         lam = fre / re
-        dterm = max(cre * (fre + re * fb[i]), (ai + fb[i] * re_floor) * cre)
         l_over_d = length[i] / di
         resist = lam * l_over_d + zeta[i]
         c = rt * z / (area * area)
         flow_term = mi * mabs
+        sl = 0.0
         if dh[i] != 0.0:
             sl = two_g * dh[i] / (rt * z)
             es = math.exp(sl)
             if abs(sl) < 1e-5:
                 phi = 1.0 + sl / 2.0 + sl * sl / 6.0
-                dphi = 0.5 + sl / 3.0
             else:
                 phi = (es - 1.0) / sl
+        else:
+            es, phi = 1.0, 1.0
+        c_phi = c * phi
+        k = resist * c_phi
+        F[i] = p1 * p1 - es * p2 * p2 - k * flow_term
+        if not derivatives:
+            continue
+        # derivatives of the mean pressure (eq. (9)), of Z, and of the friction term
+        q2 = p2 / s
+        q1 = p1 / s
+        d1 = 2.0 / 3.0 * (1.0 - q2 * q2)
+        d2 = 2.0 / 3.0 * (1.0 - q1 * q1)
+        dz = c1 + 2.0 * c2 * pm
+        dterm = max(cre * (fre + re * fb[i]), (ai + fb[i] * re_floor) * cre)
+        if dh[i] != 0.0:
+            if abs(sl) < 1e-5:
+                dphi = 0.5 + sl / 3.0
+            else:
                 dphi = (sl * es - es + 1.0) / (sl * sl)
             ds_dz = -sl / z
             dk_dz = resist * c * dphi * ds_dz
             dF_dz = -es * ds_dz * p2 * p2
         else:
-            es, phi, dk_dz, dF_dz = 1.0, 1.0, 0.0, 0.0
-        c_phi = c * phi
-        k = resist * c_phi
-        F[i] = p1 * p1 - es * p2 * p2 - k * flow_term
+            dk_dz, dF_dz = 0.0, 0.0
         g = (dF_dz - (k / z + dk_dz) * flow_term) * dz
         F1[i] = 2.0 * p1 + g * d1
         F2[i] = -2.0 * es * p2 + g * d2

@@ -133,8 +133,11 @@ class TransientOptions:
         :mod:`linepack.physics.compiled` (needs numba, extra ``fast``; for the models it
         fuses, others stay numpy), and then the whole residual, the resistors' law, the LU
         solves and the control-rule test in compiled loops (the same formulas as the numpy
-        path). ``None``: where numba is already loaded, or installed and
-        the run is long (segments × steps ≥ 10⁶, where the ~0.4 s numba import pays back).
+        path), and the time loop itself over the steps between output and event times while
+        the LU factors hold (the same iteration; Python takes over for refactorisations,
+        halvings, control switches and limit reports). ``None``: where numba is already
+        loaded, or installed and the run is long (segments × steps ≥ 10⁶, where the ~0.4 s
+        numba import pays back).
     """
 
     theta: float = 1.0
@@ -534,6 +537,7 @@ class _System:
         if law is not None:
             start, end = g.start.astype(np.int64), g.end.astype(np.int64)
             self.pipe_kernel = lambda p, m: law(p, start, end, m)
+            self.law_arguments = law.arguments
             if self.zpoly is not None:
                 # the whole residual in one compiled pass (after the pipe law's), resistors
                 # by their compiled law
@@ -667,7 +671,7 @@ class _System:
             inertia, self.c_in, float(self.theta_m), old["m"] if inertia else self._zeros_ns,
             old["G"] if inertia else self._zeros_ns, self.row_scale_pt, 1.0 / self.p_ref,
             self.row_scale_sp, out, b["rho"], b["drho"], b["q"], b["G"], b["G1"], b["G2"],
-            b["Gm"], b["su"], b["sv"], b["sm"])
+            b["Gm"], b["su"], b["sv"], b["sm"], True)
         if self.i_law.size:   # pressure-loss elements: numpy (few), patched in
             law = self.i_law
             rs, du, dv, dm = self._law(x[:self.npt], x[self.npt + self.ns:])
@@ -971,7 +975,18 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
     ok = k_out < grid_t.size
     wanted[k_out[ok][np.abs(grid_t[k_out[ok]] - out_times[ok])
                      <= 1e-6 * np.maximum(1.0, grid_t[k_out[ok]])]] = True
-    for i_next in range(1, grid_t.size):
+    # the compiled loop over spans of steps (see _span_loop): it stops at every output and
+    # event time, where the loop below records and applies them
+    span = _Span(sysm, grid, prof, grid_t, inj_fixed, hv_fixed, opts) if (
+        sysm.fused is not None and sysm.law_kernel is not None) else None
+    if span is not None:
+        stop = wanted.copy()
+        stop[np.searchsorted(grid_t, [k for k in ev_at if k > 0.0])] = True
+        stop[-1] = True
+        span.set_stops(stop)
+    i_next = 1
+    pending = None
+    while i_next < grid_t.size:
         t_next = float(grid_t[i_next])
         if t in ev_at:   # an event at t acts on the steps after t
             _apply_event(md, ctl, ev_at[t], sysm, const_dir)
@@ -979,6 +994,23 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
             viol.modes_changed()
             lu_box["lu"] = None
             prev = None
+        lu = lu_box.get("lu")
+        if span is not None and lu is not None and lu.arguments is not None and \
+                getattr(viol, "_fast", None) is not None:
+            done, outcome, t, cum, x, prev, old, s, pending = span.run(
+                i_next, t, x, prev, old, s, cum, lu, gate if rule_on else None, auto_pos,
+                viol._fast, stats)
+            steps += done
+            i_next += done
+            if outcome == _SPAN_LIMITS:
+                viol.check(t, x[:grid.npt], md, ctl)
+            if done and wanted[i_next - 1]:
+                rec.record(t, x, s, cum, ctl)
+                if progress is not None:
+                    progress(t, duration_s)
+            if outcome not in (_SPAN_HANDBACK, _SPAN_RULE):
+                continue
+            t_next = float(grid_t[i_next])
         # advance from t to t_next, halving the step where Newton fails
         sub_end = t_next
         halvings = 0
@@ -986,11 +1018,14 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
             h = sub_end - t
             inj, hv = boundary(t + h)
             sysm.prepare(h, theta, old, inj, hv)
-            # predictor: the last step's change, scaled to this step (not across an event)
-            guess = x if prev is None else x + (x - prev[0]) * (h / prev[1])
-            if not guess[:grid.npt].min() > 0:   # extrapolated through zero: no predictor
-                guess = x
-            x_new, aux = _newton(sysm, guess, lu_box, stats)
+            if pending is not None:   # solved by the compiled loop, for the rule below
+                (x_new, aux), pending = pending, None
+            else:
+                # predictor: the last step's change, scaled to this step (not across an event)
+                guess = x if prev is None else x + (x - prev[0]) * (h / prev[1])
+                if not guess[:grid.npt].min() > 0:   # extrapolated through zero: no predictor
+                    guess = x
+                x_new, aux = _newton(sysm, guess, lu_box, stats)
             if x_new is None and lu_box.get("lu") is not None:
                 lu_box["lu"] = None
                 x_new, aux = _newton(sysm, x, lu_box, stats)
@@ -1047,6 +1082,7 @@ def simulate_transient(network: Network, scenario: Scenario | None = None,
             rec.record(t, x, s, cum, ctl)
             if progress is not None:
                 progress(t, duration_s)
+        i_next += 1
     if status != "completed":
         rec.record(t, x, s, cum, ctl)
 
@@ -1508,12 +1544,14 @@ class _Recorder:
 def _fused_residual(x, npt, ns, start, end, su, sv, F, F1, F2, Fm, c0, c1, c2, rt, transient,
                     v_dt, theta, r_const, inj, held, held_value, sp_code, sp_a, sp_b, sp_q,
                     droop, inertia, c_in, theta_m, old_m, old_G, row_scale_pt, inv_pref,
-                    row_scale_sp, out, rho, drho, q, G, G1, G2, Gm, su_, sv_,
-                    sm_):  # pragma: no cover - runs compiled
+                    row_scale_sp, out, rho, drho, q, G, G1, G2, Gm, su_, sv_, sm_,
+                    derivatives):  # pragma: no cover - runs compiled
     """:meth:`_System._residual_numpy` in one compiled pass, term by term the same
     formulas (the pipe law ``F, F1, F2, Fm`` of the segments given; pressure-loss elements,
     code 2, left at zero for the caller). Fills ``out`` (scaled residual) and the buffers;
-    returns max |out| (NaN if any entry is not finite)."""
+    returns max |out| (NaN if any entry is not finite). ``derivatives=False``: the
+    residual, ρ, q and G alone (``drho``, ``G1``, ``G2``, ``Gm``, ``su_``, ``sv_``, ``sm_``
+    and ``F1``, ``F2``, ``Fm`` untouched)."""
     nsp = su.shape[0]
     # point densities (Z a polynomial in p) and the net flow into each point
     for i in range(npt):
@@ -1521,7 +1559,8 @@ def _fused_residual(x, npt, ns, start, end, su, sv, F, F1, F2, Fm, c0, c1, c2, r
         z = c0 + p * (c1 + c2 * p)
         dz = c1 + 2.0 * c2 * p
         rho[i] = p / (z * rt)
-        drho[i] = (z - p * dz) / (z * z * rt)
+        if derivatives:
+            drho[i] = (z - p * dz) / (z * z * rt)
         q[i] = 0.0
     for k in range(ns):
         mk = x[npt + k]
@@ -1553,9 +1592,10 @@ def _fused_residual(x, npt, ns, start, end, su, sv, F, F1, F2, Fm, c0, c1, c2, r
         s = x[start[k]] + x[end[k]]
         gk = F[k] / s
         G[k] = gk
-        G1[k] = (F1[k] - gk) / s
-        G2[k] = (F2[k] - gk) / s
-        Gm[k] = Fm[k] / s
+        if derivatives:
+            G1[k] = (F1[k] - gk) / s
+            G2[k] = (F2[k] - gk) / s
+            Gm[k] = Fm[k] / s
         if inertia:
             r = c_in[k] * (x[npt + k] - old_m[k]) - theta_m * gk - (1 - theta_m) * old_G[k]
         else:
@@ -1573,13 +1613,16 @@ def _fused_residual(x, npt, ns, start, end, su, sv, F, F1, F2, Fm, c0, c1, c2, r
         c = sp_code[e]
         if c == 0:
             r = x[sv[e]] - sp_a[e] * x[su[e]] - sp_b[e] + droop * me
-            su_[e], sv_[e], sm_[e] = -sp_a[e], 1.0, droop
+            if derivatives:
+                su_[e], sv_[e], sm_[e] = -sp_a[e], 1.0, droop
         elif c == 1:
             r = me - sp_q[e]
-            su_[e], sv_[e], sm_[e] = 0.0, 0.0, 1.0
+            if derivatives:
+                su_[e], sv_[e], sm_[e] = 0.0, 0.0, 1.0
         else:
             r = 0.0
-            su_[e], sv_[e], sm_[e] = 0.0, 0.0, 0.0
+            if derivatives:
+                su_[e], sv_[e], sm_[e] = 0.0, 0.0, 0.0
         v = r * row_scale_sp[e]
         out[npt + ns + e] = v
         a = abs(v)
@@ -1588,3 +1631,247 @@ def _fused_residual(x, npt, ns, start, end, su, sv, F, F1, F2, Fm, c0, c1, c2, r
         elif not a <= norm:
             bad = True
     return math.nan if bad else norm
+
+
+# outcome of :func:`_span_loop`
+_SPAN_END, _SPAN_LIMITS, _SPAN_HANDBACK, _SPAN_RULE = 0, 1, 2, 3
+
+
+class _Span:
+    """The compiled time loop (:func:`_span_loop`) of one run: what stays fixed over the run,
+    and one call over the steps from a grid index to the next stop (output or event time)."""
+
+    def __init__(self, sysm: _System, grid: _Grid, prof, grid_t, inj_fixed, hv_fixed, opts):
+        from linepack.numerics.linsolve import _lu_solve
+        from linepack.physics.compiled import _isothermal_pipes, _quadratic_resistors
+
+        self.kernel = jit.compiled(_span_loop, _isothermal_pipes=_isothermal_pipes,
+                                   _quadratic_resistors=_quadratic_resistors,
+                                   _fused_residual=_fused_residual, _lu_solve=_lu_solve,
+                                   _gate_loop=_gate_loop)
+        self.res_arguments = sysm.law_kernel.arguments
+        self.sysm, self.g, self.prof, self.grid_t, self.opts = sysm, grid, prof, grid_t, opts
+        self.inj_fixed, self.hv_fixed = inj_fixed, hv_fixed
+        i0 = np.zeros(0, dtype=np.int64)
+        if prof is not None:
+            self.hn = prof.node[prof.held].astype(np.int64)
+            self.hc = np.flatnonzero(prof.held).astype(np.int64)
+            self.in_ = prof.node[~prof.held].astype(np.int64)
+            self.ic = np.flatnonzero(~prof.held).astype(np.int64)
+        else:
+            self.hn = self.hc = self.in_ = self.ic = i0
+        self.cand = (np.empty(sysm.N), np.empty(sysm.npt), np.empty(sysm.npt),
+                     np.empty(sysm.ns))
+        self.no_gate = (False, i0, i0, i0) + (np.zeros(0),) * 8 + (np.zeros(0, dtype=bool),
+                                                                   np.zeros(0), 0.0, 0.0)
+
+    def set_stops(self, stop: np.ndarray) -> None:
+        """``stop``: the grid indices a span ends at (bool over the grid)."""
+        idx = np.flatnonzero(stop)
+        self.next_stop = idx[np.searchsorted(idx, np.arange(stop.size))]
+
+    def run(self, i0, t, x, prev, old, s, cum, lu, gate, auto_pos, fast, stats):
+        """Steps from grid index ``i0`` to the next stop; returns ``(steps, outcome, t, cum,
+        x, prev, old, s, pending)`` with the state after the last step done; ``pending``:
+        with ``_SPAN_RULE``, the next step's solution ``(x, (ρ, q, G))`` for the rule."""
+        sysm, g, opts = self.sysm, self.g, self.opts
+        i1 = int(self.next_stop[i0])
+        tab = (_profile_table(self.prof, self.grid_t[i0:i1 + 1], opts.interpolation)
+               if self.prof is not None else np.zeros((i1 + 1 - i0, 0)))
+        c0, c1, c2 = (float(c) for c in sysm.zpoly)
+        fz = (sysm.held, sysm.sp_code, sysm.sp_a, sysm.sp_b, sysm.sp_q, float(sysm.droop),
+              sysm.row_scale_pt, 1.0 / sysm.p_ref, sysm.row_scale_sp, c0, c1, c2,
+              float(sysm.R * sysm.T))
+        if gate is None:
+            gate_args = self.no_gate
+        else:
+            gate_args = (True, auto_pos.astype(np.int64), gate.u, gate.v, gate.loss_in,
+                         gate.loss_out, gate.a_lo, gate.a_hi, gate.f_lo, gate.f_hi, gate.b_lo,
+                         gate.b_hi, gate.c_on, gate.r_max_all, float(gate.tol_f),
+                         float(gate.tol_p))
+        x = x.copy()
+        xp, hp = (prev[0].copy(), float(prev[1])) if prev is not None else (np.empty_like(x), 1.0)
+        old = {k: old[k].copy() for k in ("rho", "q", "G", "m")}
+        s = s.copy()
+        done, outcome, t, cum, hp, has_prev, its, its_next = self.kernel(
+            i0, i1, self.grid_t, float(t), x, xp, hp, prev is not None, old["rho"], old["q"],
+            old["G"], old["m"], s, float(cum), self.inj_fixed, self.hv_fixed, tab, self.hn,
+            self.hc, self.in_, self.ic, g.volume, g.dx, g.A, float(opts.theta),
+            bool(opts.inertia), sysm.md.n, sysm.npt, sysm.ns, sysm._start, sysm._end, sysm._su,
+            sysm._sv, sysm.law_arguments, fz, sysm.i_law.astype(np.int64), self.res_arguments,
+            lu.arguments, gate_args, fast, float(opts.tol),
+            int(opts.max_iter), _CHORD_RATE, _CHORD_MAX, _P_BREAKDOWN, *self.cand)
+        stats["iterations"] += its
+        pending = None
+        if outcome == _SPAN_RULE:
+            stats["iterations"] += its_next
+            pending = (self.cand[0].copy(), tuple(a.copy() for a in self.cand[1:]))
+        return done, outcome, t, cum, x, ((xp, hp) if has_prev else None), old, s, pending
+
+
+def _span_loop(i0, i1, grid_t, t, x, xp, hp, has_prev, old_rho, old_q, old_G, old_m, s, cum,
+               inj_fixed, hv_fixed, tab, hn, hc, in_, ic, volume, dx, area, theta, inertia,
+               n_nodes, npt, ns, start, end, su, sv, law, fz, res_idx, res, lu, gate, lim, tol,
+               max_iter, chord_rate, chord_max, p_breakdown, guess, rho, q,
+               G):  # pragma: no cover - runs compiled
+    """The time loop of :func:`simulate_transient` over the grid steps ``i0 … i1`` on the
+    current LU factors, compiled (the chord iteration of :func:`_newton`, the predictor, the
+    supplies and the cumulative inflow of the loop, term by term the same formulas).
+
+    It stops before a step that needs Python (``_SPAN_HANDBACK``: new factors, a Newton
+    failure or damping, a pressure at breakdown), before accepting a step where the
+    control-rule gate says *maybe* (``_SPAN_RULE``: the step's solution is left in ``guess``,
+    ``rho``, ``q``, ``G`` for the caller to run the rule on and accept), after a step whose
+    pressures fail the limits' fast test (``_SPAN_LIMITS``: the caller runs the full check
+    at that time), or after step ``i1`` (``_SPAN_END``). The state arrays (``x``, the
+    predictor's ``xp``, the old level, ``s``) are updated in place. Returns ``(steps done,
+    outcome, t, cum, hp, has_prev, Newton iterations of the steps done, Newton iterations
+    of the step left to the caller)``."""
+    fa, fb, d, length, zeta, dh, a_stride, mu, re_floor, rt_law, lc0, lc1, lc2, re_tiny, two_g = law
+    r_zeta, r_d, rc0, rc1, rc2, r_gas, r_temp = res
+    (held, sp_code, sp_a, sp_b, sp_q, droop, row_scale_pt, inv_pref, row_scale_sp, c0, c1, c2,
+     rt) = fz
+    perm_r, perm_c, lp, li, lx, up, ui, ux, diag_pos, work = lu
+    (gate_on, auto_pos, g_u, g_v, loss_in, loss_out, a_lo, a_hi, f_lo, f_hi, b_lo, b_hi, c_on,
+     r_max, tol_f, tol_p) = gate
+    lo, hi, l_u, l_v, r_hi, tol_lo, tol_hi = lim
+    n = x.shape[0]
+    nsp = n - npt - ns
+    inj = np.empty(npt)
+    hv = np.empty(npt)
+    v_dt = np.empty(npt)
+    r_const = np.empty(npt)
+    c_in = np.zeros(ns)
+    out = np.empty(n)
+    step = np.empty(n)
+    drho = np.empty(npt)
+    G1 = np.empty(ns)
+    G2 = np.empty(ns)
+    Gm = np.empty(ns)
+    s_u = np.empty(nsp)
+    s_v = np.empty(nsp)
+    s_m = np.empty(nsp)
+    theta_m = theta if inertia else 1.0
+    iterations = 0
+    done = 0
+    for i in range(i0, i1 + 1):
+        h = grid_t[i] - t
+        # boundary values and the fixed part of the balances (_System.prepare)
+        row = i - i0
+        for k in range(npt):
+            inj[k] = inj_fixed[k]
+            hv[k] = hv_fixed[k]
+        for k in range(in_.shape[0]):
+            inj[in_[k]] = tab[row, ic[k]]
+        for k in range(hn.shape[0]):
+            hv[hn[k]] = tab[row, hc[k]]
+        for k in range(npt):
+            v_dt[k] = volume[k] / h
+            r_const[k] = -v_dt[k] * old_rho[k] - (1 - theta) * old_q[k] - theta * inj[k]
+        if inertia:
+            for k in range(ns):
+                c_in[k] = dx[k] / area[k] / h
+        # predictor: the last step's change, scaled to this step
+        if has_prev:
+            ratio = h / hp
+            positive = True
+            for k in range(n):
+                guess[k] = x[k] + (x[k] - xp[k]) * ratio
+                if k < npt and not guess[k] > 0:
+                    positive = False
+            if not positive:
+                guess[:] = x
+        else:
+            guess[:] = x
+        # chord iteration on the current factors (_newton without refactorisation)
+        last = math.inf
+        age = 0
+        its = 0
+        ok = False
+        for it in range(max_iter + 1):
+            F, F1, F2, Fm = _isothermal_pipes(guess[:npt], start, end, guess[npt:npt + ns], fa,
+                                              fb, d, length, zeta, dh, a_stride, mu, re_floor,
+                                              rt_law, lc0, lc1, lc2, re_tiny, two_g, False)
+            norm = _fused_residual(
+                guess, npt, ns, start, end, su, sv, F, F1, F2, Fm, c0, c1, c2, rt, True, v_dt,
+                theta, r_const, inj, held, hv, sp_code, sp_a, sp_b, sp_q, droop, inertia, c_in,
+                theta_m, old_m, old_G, row_scale_pt, inv_pref, row_scale_sp, out, rho, drho, q,
+                G, G1, G2, Gm, s_u, s_v, s_m, False)
+            if res_idx.shape[0]:   # pressure-loss elements (as _System._residual_fused)
+                rs = _quadratic_resistors(guess[:npt], su, sv, guess[npt + ns:], res_idx, r_zeta,
+                                          r_d, rc0, rc1, rc2, r_gas, r_temp)[0]
+                for j in range(res_idx.shape[0]):
+                    e = res_idx[j]
+                    v = rs[j] * row_scale_sp[e]
+                    out[npt + ns + e] = v
+                    if not np.isfinite(v):
+                        norm = math.nan
+                    elif abs(v) > norm:
+                        norm = abs(v)
+            if not np.isfinite(norm):
+                break
+            if norm <= tol:
+                ok = True
+                break
+            if it == max_iter or norm > chord_rate * last or age >= chord_max:
+                break
+            last = norm
+            _lu_solve(out, perm_r, perm_c, lp, li, lx, up, ui, ux, diag_pos, work, step)
+            age += 1
+            its += 1
+            positive = True
+            for k in range(n):
+                guess[k] -= step[k]
+                if k < npt and not guess[k] > 0:
+                    positive = False
+            if not positive:
+                break
+        if not ok:
+            return done, _SPAN_HANDBACK, t, cum, hp, has_prev, iterations, its
+        p_min = math.inf
+        for k in range(npt):
+            p_min = min(p_min, guess[k])
+        if p_min <= p_breakdown:
+            return done, _SPAN_HANDBACK, t, cum, hp, has_prev, iterations, its
+        if gate_on:
+            flows = guess[npt + ns:][auto_pos]
+            if _gate_loop(guess[:npt], flows, g_u, g_v, loss_in, loss_out, a_lo, a_hi, f_lo,
+                          f_hi, b_lo, b_hi, c_on, r_max, tol_f, tol_p):
+                return done, _SPAN_RULE, t, cum, hp, has_prev, iterations, its
+        # accept: supplies at the held points, cumulative inflow, the new old level
+        total = 0.0
+        for k in range(npt):
+            net_k = q[k] - inj[k]
+            s_k = inj[k]
+            if held[k]:
+                stored = volume[k] * (rho[k] - old_rho[k]) / h
+                s_k = (stored - theta * net_k - (1 - theta) * old_q[k]) / theta
+            if k < n_nodes:
+                total += theta * s_k + (1 - theta) * s[k]
+            s[k] = s_k
+            old_rho[k] = rho[k]
+            old_q[k] = net_k + s_k
+        cum += h * total
+        for k in range(ns):
+            old_G[k] = G[k]
+            old_m[k] = guess[npt + k]
+        xp[:] = x
+        x[:] = guess
+        hp = h
+        has_prev = True
+        t = grid_t[i]
+        iterations += its
+        done += 1
+        # the limits' fast test (_Violations.check)
+        flag = False
+        for k in range(n_nodes):
+            if x[k] < lo[k] or x[k] > hi[k]:
+                flag = True
+        for k in range(l_u.shape[0]):
+            pu = x[l_u[k]]
+            pv = x[l_v[k]]
+            if pv / pu > r_hi[k] or pv < pu - tol_lo[k] or pv > pu + tol_hi[k]:
+                flag = True
+        if flag:
+            return done, _SPAN_LIMITS, t, cum, hp, has_prev, iterations, its
+    return done, _SPAN_END, t, cum, hp, has_prev, iterations, 0
