@@ -131,16 +131,17 @@ def test_gaslib_134_nominations_are_validated(scn, tmp_path):
 @pytest.mark.slow
 def test_gaslib_582_doubled_nomination_is_proved_infeasible():
     """GasLib-582 nomination_cold_5 with every entry and exit doubled: the relaxation is
-    infeasible (a proof) well within 8 s; the limits it names are whatever the elastic relaxation
-    reaches in the rest of the time (on this machine it needs ~45 s to name them: see the
-    benchmark), so they are checked only for sign."""
+    infeasible (a proof) well within 8 s, and limits are named in that time: the elastic
+    relaxation finds no solution in its 3 s here, so they are those the exact programme gives
+    up at the best default states (controlValve_5 short of its pressure reduction, in the
+    benchmark), each by a positive amount."""
     case = linepack.open_case(str(GASLIB / "GasLib-582" / "GasLib-582-v2.net"))
     nodes = case.scenario.nodes.copy()
     nodes["inflow_kg_s"] *= 2.0
-    out = linepack.validate_nomination(case.network, case.scenario.evolve(nodes=nodes), time_limit=8)
+    out = linepack.validate_nomination(case.network, case.scenario.evolve(nodes=nodes), time_limit=30)
     assert out.status == "infeasible"
     assert out.timings["relaxation"] < 8
-    assert all(a > 0 for a, _ in out.infeasible_limits)
+    assert out.infeasible_limits and all(a > 0 for a, _ in out.infeasible_limits)
 
 
 @need_gaslib

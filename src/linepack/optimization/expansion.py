@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from linepack.errors import InputError
-from linepack.optimization.minlp import add_network, require_scip, run_scip
+from linepack.optimization.minlp import add_network, new_model, require_scip, run_scip
 
 __all__ = ["ExpansionSolution", "solve_expansion"]
 
@@ -95,7 +95,7 @@ def solve_expansion(forms, decisions, *, pins=None, fuel_cost=None, weights=None
         Soft limits (as in :func:`~linepack.optimization.minlp.solve_minlp`), their weighted sum
         first in the objective: the limits that no design can hold are in ``slacks``.
     """
-    Model = require_scip()
+    require_scip()
     from pyscipopt import SCIP_PARAMEMPHASIS, quicksum
 
     t0 = time.perf_counter()
@@ -104,19 +104,14 @@ def solve_expansion(forms, decisions, *, pins=None, fuel_cost=None, weights=None
     ns = len(forms)
     pins = pins or [None] * ns
     weights = list(weights) if weights is not None else [1.0 / ns] * ns
-    S = Model("linepack-expansion")
+    S = new_model("linepack-expansion", time_limit=time_limit, gap=gap, verbose=verbose)
     # SCIP's default presolve was measured to cut off feasible designs of these models (a
     # 4-node line with a station: 500 mm alone missed; central-asia option A at high demand:
     # 630 mm missed, 720 mm returned as "optimal"); with the numerics emphasis (or without
-    # presolve, 3× slower) both are found
+    # presolve, 3× slower) both are found. (Measured before Ipopt inside SCIP was moved off
+    # METIS, see minlp._SCIP_IPOPT_OPTIONS; not re-measured since.)
     S.setEmphasis(SCIP_PARAMEMPHASIS.NUMERICS)
     S.setParam("numerics/feastol", 1e-7)
-    if not verbose:
-        S.hideOutput()
-    S.setParam("limits/time", max(float(time_limit), 0.01))
-    S.setParam("limits/gap", gap)
-    S.setParam("parallel/maxnthreads", 1)
-    S.setParam("lp/threads", 1)
     x, built_cs, sizes, alts = {}, {}, {}, []
     cost_terms = []
     owner = {}

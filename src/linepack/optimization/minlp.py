@@ -49,6 +49,9 @@ References
 
 from __future__ import annotations
 
+import atexit
+import os
+import tempfile
 import time
 from dataclasses import dataclass, field
 
@@ -57,7 +60,8 @@ import numpy as np
 from linepack import interrupts
 from linepack.errors import InputError
 
-__all__ = ["solve_minlp", "add_network", "MinlpSolution", "NetworkRows", "require_scip", "INSTALL_HINT"]
+__all__ = ["solve_minlp", "add_network", "new_model", "MinlpSolution", "NetworkRows", "require_scip",
+           "INSTALL_HINT"]
 
 #: The one install line of the solver extra (as the README gives it).
 INSTALL_HINT = 'pip install -e ".[minlp]"'
@@ -72,6 +76,44 @@ def require_scip():
         raise InputError("the optimisation problems need SCIP (PySCIPOpt), from the extra 'minlp': "
                          f"{INSTALL_HINT}") from None
     return Model
+
+
+#: Ipopt options for the NLPs SCIP solves inside its heuristics: MUMPS with AMD ordering, not
+#: METIS. With the METIS ordering the PySCIPOpt 6.3.0 wheel corrupted the heap on GasLib-582
+#: models (the process aborted: "free(): invalid pointer", "corrupted size vs. prev_size",
+#: several times in 5 runs of the elastic relaxation of the doubled cold_5 nomination; the
+#: SCIP issue scipopt/scip#211 traces it to METIS in the nonlinear heuristics); with AMD, none.
+_SCIP_IPOPT_OPTIONS = "mumps_pivot_order 0\n"
+_IPOPT_OPTFILE: dict = {}
+
+
+def _ipopt_optfile() -> str:
+    """The path of the Ipopt options file SCIP reads (written once per process)."""
+    path = _IPOPT_OPTFILE.get("path")
+    if path is None or not os.path.exists(path):
+        fd, path = tempfile.mkstemp(prefix="linepack-scip-ipopt-", suffix=".opt")
+        with os.fdopen(fd, "w") as f:
+            f.write(_SCIP_IPOPT_OPTIONS)
+        atexit.register(lambda p=path: os.path.exists(p) and os.remove(p))
+        _IPOPT_OPTFILE["path"] = path
+    return path
+
+
+def new_model(name: str, *, time_limit: float, gap: float = 1e-4, verbose: bool = False):
+    """A SCIP model with linepack's settings: one thread, feasibility tolerance 10⁻⁷, the time
+    limit [s] and relative gap given, and Ipopt inside SCIP on MUMPS's AMD ordering
+    (:data:`_SCIP_IPOPT_OPTIONS`)."""
+    Model = require_scip()
+    S = Model(name)
+    if not verbose:
+        S.hideOutput()
+    S.setParam("limits/time", max(float(time_limit), 0.01))
+    S.setParam("limits/gap", gap)
+    S.setParam("parallel/maxnthreads", 1)
+    S.setParam("lp/threads", 1)
+    S.setParam("numerics/feastol", 1e-7)
+    S.setParam("nlpi/ipopt/optfile", _ipopt_optfile())
+    return S
 
 
 @dataclass
@@ -136,7 +178,7 @@ def solve_minlp(form, variant: str = "exact", *, elastic: bool = False, objectiv
     exclude : iterable of mode arrays
         Discrete states to cut off (no-good cuts on the valve/regulator/station modes).
     """
-    Model = require_scip()
+    require_scip()
     from pyscipopt import quicksum
 
     t0 = time.perf_counter()
@@ -144,16 +186,9 @@ def solve_minlp(form, variant: str = "exact", *, elastic: bool = False, objectiv
     m, cls = md.m, form.cls
     if variant not in ("exact", "relaxation", "guide"):
         raise InputError(f"variant must be 'exact', 'relaxation' or 'guide' (got {variant!r})")
-    S = Model("linepack")
-    if not verbose:
-        S.hideOutput()
+    S = new_model("linepack", time_limit=time_limit, gap=gap, verbose=verbose)
     if first:
         S.setParam("limits/solutions", 1)
-    S.setParam("limits/time", max(float(time_limit), 0.01))
-    S.setParam("limits/gap", gap)
-    S.setParam("parallel/maxnthreads", 1)
-    S.setParam("lp/threads", 1)
-    S.setParam("numerics/feastol", 1e-7)
 
     rows = add_network(S, form, variant, elastic=elastic, exact_squares=exact_squares)
     p, q, ind, binaries, ydec = rows.p, rows.q, rows.ind, rows.binaries, rows.ydec
@@ -325,20 +360,28 @@ def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact
             S.addCons(pi[i] == p[i] * p[i])
     # ---- flows and balances
     q = [S.addVar(lb=float(form.f_lo[e]), ub=float(form.f_hi[e]), name=f"{prefix}q{e}") for e in range(m)]
+    # the flow bounds the rows below use: the element's own, or (elastic) wide open where a
+    # soft row holds the element's flow limit
+    f_lo, f_hi = form.f_lo.copy(), form.f_hi.copy()
     if elastic:
-        # flow bounds of pipes, short pipes and resistors that can bind (below the total nominated
-        # flow, e.g. one-way connections to a load) become soft too
+        # flow bounds that can bind (below the total nominated flow: one-way connections to a
+        # load, a regulator's or valve's flow maximum) become soft: every flow limit is a limit
+        # the elastic model may give up, so that it always has a solution (what it gives up
+        # names the limits that bind)
         total = max(float(np.sum(np.maximum(md.inj, 0.0))), float(np.sum(np.maximum(-md.inj, 0.0))))
         wide = max(2.0 * total, 1.0)
-        for e in np.flatnonzero(np.isin(cls, ("pipe", "drag", "const", "equal"))):
+        for e in np.flatnonzero(np.isin(cls, ("pipe", "drag", "const", "equal", "valve", "check",
+                                              "reg", "cs"))):
             label = f"{md.kind[e]} '{md.edge_ids[e]}'"
             lo_t, hi_t = form.f_lo_true[e], form.f_hi_true[e]
-            if np.isfinite(lo_t) and lo_t > -total:
+            if np.isfinite(lo_t) and lo_t > -total and cls[e] not in ("check", "reg", "cs"):
                 S.chgVarLb(q[e], -wide)
+                f_lo[e] = -wide
                 soft(-q[e] * (1.0 / _FLOW_UNIT), -lo_t / _FLOW_UNIT, 1.0,
                      f"{label} flow below its minimum [{_FLOW_UNIT:g} kg/s]")
             if np.isfinite(hi_t) and hi_t < total:
                 S.chgVarUb(q[e], wide)
+                f_hi[e] = wide
                 soft(q[e] * (1.0 / _FLOW_UNIT), hi_t / _FLOW_UNIT, 1.0,
                      f"{label} flow above its maximum [{_FLOW_UNIT:g} kg/s]")
     inc = [[] for _ in range(n)]
@@ -410,8 +453,8 @@ def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact
             d = S.addVar(vtype="B", name=f"{prefix}d{e}")
             dp = float(form.dp_const[e])
             S.addCons(p[a_] - p[b_] == dp * (2 * d - 1))
-            S.addCons(q[e] <= max(form.f_hi[e], 0.0) * d)
-            S.addCons(q[e] >= min(form.f_lo[e], 0.0) * (1 - d))
+            S.addCons(q[e] <= max(f_hi[e], 0.0) * d)
+            S.addCons(q[e] >= min(f_lo[e], 0.0) * (1 - d))
         elif c in ("pipe", "drag") and e in alt_of:
             if alt_of[e] == e:
                 _alternative_rows(S, form, alternatives[e], p, pi, q, relax, vlo, vhi)
@@ -422,8 +465,8 @@ def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact
                 drop_terms.append(t)
         elif c in ("valve", "check"):
             o = ind[(e, "open")]
-            S.addCons(q[e] <= max(form.f_hi[e], 0.0) * o)
-            lo_f = 0.0 if (c == "check" and not elastic) else min(form.f_lo[e], 0.0)
+            S.addCons(q[e] <= max(f_hi[e], 0.0) * o)
+            lo_f = 0.0 if (c == "check" and not elastic) else min(f_lo[e], 0.0)
             S.addCons(q[e] >= lo_f * o)
             if c == "check" and elastic:
                 soft(-q[e] * (1.0 / _FLOW_UNIT), 0.0, 1.0,
@@ -435,24 +478,24 @@ def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact
             a, b = ind[(e, "active")], ind[(e, "bypass")]
             if e in built:      # in operation exactly when built
                 S.addCons(built[e] - a == 0.0)
-            S.addCons(q[e] <= max(form.f_hi[e], 0.0) * (a + b))
+            S.addCons(q[e] <= max(f_hi[e], 0.0) * (a + b))
             pin = pins.get(e)
             if pin is not None and pin[0] == "p_out" and (_var(a) or a == 1.0):
                 S.addCons(p[b_] - float(pin[1]) <= Mp * (1 - a))
                 S.addCons(float(pin[1]) - p[b_] <= Mp * (1 - a))
             elif pin is not None and pin[0] == "flow" and (_var(a) or a == 1.0):
-                fb = max(float(form.f_hi[e]), -float(form.f_lo[e]), abs(float(pin[1])))
+                fb = max(float(f_hi[e]), -float(f_lo[e]), abs(float(pin[1])))
                 S.addCons(q[e] - float(pin[1]) <= 2 * fb * (1 - a))
                 S.addCons(float(pin[1]) - q[e] <= 2 * fb * (1 - a))
             elif pin is not None and pin[0] not in ("p_out", "flow", "ratio"):
                 raise InputError(f"{md.kind[e]} '{md.edge_ids[e]}': set point '{pin[0]}' is not "
                                  "p_out, ratio or flow")
             if elastic:   # gas against the direction of a regulator or station, by its slack
-                soft(-q[e] * (1.0 / _FLOW_UNIT) + min(form.f_lo[e], 0.0) * b * (1.0 / _FLOW_UNIT), 0.0, 1.0,
+                soft(-q[e] * (1.0 / _FLOW_UNIT) + min(f_lo[e], 0.0) * b * (1.0 / _FLOW_UNIT), 0.0, 1.0,
                      f"{label} flow against its direction [{_FLOW_UNIT:g} kg/s]")
-                S.chgVarLb(q[e], min(float(form.f_lo[e]), -max(float(form.f_hi[e]), 1.0)))
+                S.chgVarLb(q[e], min(float(f_lo[e]), -max(float(f_hi[e]), 1.0)))
             else:
-                S.addCons(q[e] >= min(form.f_lo[e], 0.0) * b)
+                S.addCons(q[e] >= min(f_lo[e], 0.0) * b)
             if _var(b):
                 S.addCons(p[a_] - p[b_] <= Mp * (1 - b))
                 S.addCons(p[b_] - p[a_] <= Mp * (1 - b))
@@ -506,12 +549,18 @@ def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact
                     S.addCons(r - 1.0 <= (rmax - 1.0) * a)     # r = 1 when not in operation
                 pw = float(form.pw_lo[e] if proof else form.pw[e])
                 ex = float(form.ex_lo[e] if proof else form.ex[e])
-                qa = S.addVar(lb=0.0, ub=max(form.f_hi[e], 0.0), name=f"{prefix}qa{e}")   # flow in operation
-                S.addCons(qa <= q[e] + max(-form.f_lo[e], 0.0) * (1 - a))
-                S.addCons(qa >= q[e] - max(form.f_hi[e], 0.0) * (1 - a))
-                S.addCons(qa <= max(form.f_hi[e], 0.0) * a)
+                qa = S.addVar(lb=0.0, ub=max(f_hi[e], 0.0), name=f"{prefix}qa{e}")   # flow in operation
+                S.addCons(qa <= q[e] + max(-f_lo[e], 0.0) * (1 - a))
+                S.addCons(qa >= q[e] - max(f_hi[e], 0.0) * (1 - a))
+                S.addCons(qa <= max(f_hi[e], 0.0) * a)
                 w = S.addVar(lb=0.0, ub=float(rmax ** ex - 1.0) + 1e-9, name=f"{prefix}w{e}")   # r^ex − 1
-                if relax:
+                if relax and elastic:
+                    # the elastic model's ratio range is wide open (its slack says by how much
+                    # the limit is passed), and the chord over it would put next to no power on
+                    # any ratio: w ≥ r^ex − 1 itself (nonconvex; SCIP branches on r), so that
+                    # the station power limits can be named
+                    S.addCons(w + 1.0 >= r ** ex)
+                elif relax:
                     # w ≥ r^ex − 1 is what the power row needs (w below it would let the row
                     # hold at any ratio); r^ex − 1 is concave in r, so it lies above its chord
                     # over [1, r_max], and w ≥ chord is the linear row every true point meets

@@ -118,6 +118,10 @@ _MAX_REFRESH = 8
 _LIFT_WEIGHT = 1e-3        # objective weight of the station lift [per bar]
 _FREE = ("controlValve", "compressorStation")
 _FLOW_UNIT = 10.0          # kg/s of wrong-way flow that weigh as much as 1 bar of violation
+#: Seconds the elastic relaxation may take to name the limits of a nomination proved infeasible
+#: (at most 30 % of the time left); without a solution by then the exact programme names them
+#: (a local search of at most 3× as long, and half the time left).
+_ELASTIC_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
@@ -497,8 +501,9 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
 
     1. **Relaxation** (SCIP): a MISOCP that every state carrying the nomination satisfies for
        any λ, Z, κ in their ranges. Infeasible → status ``"infeasible"``, a proof; its elastic
-       form (least total limit violation) names the limits that bind
-       (``infeasible_limits``).
+       form (least total limit violation), if SCIP solves it in a few seconds, names the
+       limits that bind (``infeasible_limits``), else the exact programme's least violation at
+       the default states of a short local search names them (``timings["named_by_programme"]``).
     2. **Candidates** (heuristic): a first-improvement local search over the discrete states
        from the relaxation's decisions, its neighbours ordered by the NLP's shortfalls
        (:func:`_local_search`); then, if time is left, the states of the exact MINLP with λ, Z, κ
@@ -587,12 +592,13 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
     n_prog = 0
     best = None            # (violation, mode, p, m, shortfalls, choice)
 
-    def nlp(mode, p_start, m_start, choice, details=False, lam0=None):
+    def nlp(mode, p_start, m_start, choice, details=False, lam0=None, seconds=None):
         nonlocal n_prog, best
-        if left() <= 0:
+        budget = left() if seconds is None else min(left(), seconds())
+        if budget <= 0:
             return None
         try:
-            prog = _Programme(md, mode, margin_bar, p_start, m_start, max_seconds=left(),
+            prog = _Programme(md, mode, margin_bar, p_start, m_start, max_seconds=budget,
                               cache=None if _reuse is None else _reuse.setdefault("nlp", {}))
         except InputError:
             return None
@@ -659,15 +665,28 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
     rel = solve_minlp(form, "relaxation", objective="none", time_limit=0.4 * left())
     timings["relaxation"] = rel.seconds
     if rel.status == "infeasible":
-        ela = solve_minlp(form, "relaxation", elastic=True, time_limit=max(min(0.4 * left(), 60.0), 0.5))
+        # the limits that bind: the elastic relaxation's least violation (π = p² exact), in a
+        # short time; on large networks it rarely finishes (GasLib-582 doubled: no solution in
+        # 60 s), and the limits the exact programme gives up at the default states (valves
+        # open, stations and regulators in operation) name them instead
+        ela = solve_minlp(form, "relaxation", elastic=True,
+                          time_limit=max(min(0.3 * left(), _ELASTIC_SECONDS), 0.5))
         timings["elastic"] = ela.seconds
-        if not ela.has_solution:
-            ela = solve_minlp(form, "relaxation", elastic=True, exact_squares=False,
-                              time_limit=max(min(0.5 * left(), 60.0), 0.5))
-            timings["elastic"] += ela.seconds
-        if ela.has_solution:
+        limits = list(ela.slacks) if ela.has_solution else []
+        if limits:
             nlp(ela.modes, ela.p_bar, ela.q, ela.choice)
-        return finish("infeasible", ela.slacks)
+        else:
+            # a short local search (its first states: the default ones under each group's
+            # decisions in turn, until one balances) for the least violation
+            tw = time.perf_counter()
+            stop = tw + max(min(0.5 * left(), 3 * _ELASTIC_SECONDS), 0.5)
+            short = lambda: min(left(), stop - time.perf_counter())  # noqa: E731
+            _local_search(form, md, lambda *a, **k: nlp(*a, seconds=short, **k), short,
+                          max_choices, _fallback_start(form, md))
+            timings["named_by_programme"] = time.perf_counter() - tw
+            if best is not None and np.isfinite(best[0]):
+                limits = list(best[4])
+        return finish("infeasible", limits)
     if not rel.has_solution:
         rel = _fallback_start(form, md)
     # candidates: a local search over the discrete states driven by the NLP's shortfalls
