@@ -229,7 +229,8 @@ class NetworkRows:
 
 def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact_squares: bool = True,
                 prefix: str = "", built: dict | None = None, pins: dict | None = None,
-                alternatives: list | None = None) -> NetworkRows:
+                alternatives: list | None = None, links: bool = True,
+                exact_at: str = "stations") -> NetworkRows:
     """Add one network's variables and rows (module notes) to the SCIP model ``S``.
 
     :func:`solve_minlp` adds one network; the expansion problem
@@ -310,7 +311,13 @@ def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact
     at_station = np.zeros(n, dtype=bool)
     st = cls == "cs"
     at_station[u[st]] = at_station[v[st]] = True
+    if exact_at == "active":
+        ends = np.isin(cls, ("cs", "reg"))
+        at_station[u[ends]] = at_station[v[ends]] = True
     touch |= at_station
+    links = bool(links) and proof and not elastic
+    if links:
+        touch[:] = True
     pi = {}
     for i in np.flatnonzero(touch):
         a, b = float(vlo[i]), float(vhi[i])
@@ -406,6 +413,8 @@ def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact
         label = f"{md.kind[e]} '{md.edge_ids[e]}'"
         if c == "equal":
             S.addCons(p[a_] == p[b_])
+            if links:
+                S.addCons(pi[a_] == pi[b_])
         elif c == "const":
             d = S.addVar(vtype="B", name=f"{prefix}d{e}")
             dp = float(form.dp_const[e])
@@ -431,6 +440,8 @@ def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact
             dpc = float(min(form.dp_closed[e], Mp))
             S.addCons(p[a_] - p[b_] <= dpc * (1 - o))
             S.addCons(p[b_] - p[a_] <= dpc * (1 - o))
+            if links:
+                _equal_squares(S, pi, a_, b_, o, vlo, vhi)
         elif c in ("reg", "cs"):
             a, b = ind[(e, "active")], ind[(e, "bypass")]
             if e in built:      # in operation exactly when built
@@ -458,6 +469,8 @@ def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact
                 S.addCons(p[b_] - p[a_] <= Mp * (1 - b))
             elif b == 1.0:
                 S.addCons(p[a_] == p[b_])
+            if links:
+                _equal_squares(S, pi, a_, b_, b, vlo, vhi)
             li, lo = float(form.loss_in[e]), float(form.loss_out[e])
             passes = a + b
             pin_min = form.p_in_min[e]
@@ -473,6 +486,15 @@ def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact
             if not (_var(a) or a == 1.0):
                 continue
             if c == "reg":
+                if links:
+                    # in operation p_u − p_v ≥ li + lo + max(Δp_min, 0) ≥ 0, so
+                    # π_u − π_v = (p_u − p_v)(p_u + p_v) ≥ (li + lo + Δp_min)·(p_u,lo + p_v,lo)
+                    least = (li + lo + float(form.dp_min[e])) * float(vlo[a_] + vlo[b_])
+                    S.addCons(pi[a_] - pi[b_] >= least - (least + float(vhi[b_]) ** 2) * (1 - a))
+                    if np.isfinite(pout_max):
+                        S.addCons(pi[b_] <= float(pout_max) ** 2 + float(vhi[b_]) ** 2 * (1 - passes))
+                    if np.isfinite(pin_min):
+                        S.addCons(pi[a_] >= float(pin_min) ** 2 - float(pin_min) ** 2 * (1 - passes))
                 drop = (p[a_] - li) - (p[b_] + lo)
                 S.addCons(drop >= form.dp_min[e] - (Mp + form.dp_min[e]) * (1 - a))
                 if np.isfinite(form.dp_max[e]) and form.dp_max[e] < Mp:
@@ -516,6 +538,10 @@ def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact
                     # hold at any ratio); r^ex − 1 is concave in r, so it lies above its chord
                     # over [1, r_max], and w ≥ chord is the linear row every true point meets
                     S.addCons(w >= (rmax ** ex - 1.0) / max(rmax - 1.0, 1e-12) * (r - 1.0))
+                    if links and np.isfinite(form.power_max[e]):
+                        # and the curve itself where a power limit binds (univariate, concave:
+                        # SCIP branches on r)
+                        S.addCons(w + 1.0 >= r ** ex)
                 else:
                     S.addCons(w + 1.0 == r ** ex)
                 power = pw * qa * w
@@ -528,6 +554,18 @@ def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact
     return NetworkRows(p=p, q=q, ind=ind, binaries=binaries, ydec=ydec, ratio_var=ratio_var,
                        power=power_terms, ratio_terms=ratio_terms, drop_terms=drop_terms,
                        slack_terms=slack_terms, labels=labels, top=top)
+
+
+def _equal_squares(S, pi, a_, b_, on, vlo, vhi) -> None:
+    """π_u = π_v where ``on`` (0/1) is 1: p_u = p_v > 0 there, so their squares agree."""
+    if not _var(on) and on < 0.5:
+        return
+    M = float(max(vhi[a_] ** 2 - vlo[b_] ** 2, vhi[b_] ** 2 - vlo[a_] ** 2, 0.0))
+    if _var(on):
+        S.addCons(pi[a_] - pi[b_] <= M * (1 - on))
+        S.addCons(pi[b_] - pi[a_] <= M * (1 - on))
+    else:
+        S.addCons(pi[a_] == pi[b_])
 
 
 def _var(x) -> bool:
@@ -567,12 +605,20 @@ def _law_rows(S, form, j, e, p, pi, q, relax, guide=False, big=None, prefix=""):
     else:
         fwd, bwd = None, 0.0
     ua, vb = pi[a_], pi[b_]
+    # the secant of k·q² over the flow's range in the direction taken: [q_min, q_max] where the
+    # direction is known (flow bounds of one sign, e.g. after bound tightening), else [0, q_max]
+    qp_min = max(float(form.f_lo[e]), 0.0)
+    qn_min = max(-float(form.f_hi[e]), 0.0)
+    if qp_min > 0:
+        S.chgVarLb(qp, qp_min)
+    if qn_min > 0:
+        S.chgVarLb(qn, qn_min)
     if fwd is not None:
         S.addCons(k_lo * qp * qp - ua + es_lo * vb <= M * fwd)
-        S.addCons(ua - es_hi * vb - k_hi * qp_max * qp <= M * fwd)
+        S.addCons(ua - es_hi * vb - k_hi * ((qp_min + qp_max) * qp - qp_min * qp_max) <= M * fwd)
     if bwd is not None:
         S.addCons(k_lo * qn * qn - es_hi * vb + ua <= M * bwd)
-        S.addCons(es_lo * vb - ua - k_hi * qn_max * qn <= M * bwd)
+        S.addCons(es_lo * vb - ua - k_hi * ((qn_min + qn_max) * qn - qn_min * qn_max) <= M * bwd)
     t = S.addVar(lb=0.0, name=f"{prefix}t{e}")
     S.addCons(t >= ua - vb)
     S.addCons(t >= vb - ua)
