@@ -13,11 +13,18 @@ same variables and constraint names:
   their ranges (formulation notes) satisfies it: per law element a flow-direction binary d,
   q = q⁺ − q⁻, and in the direction taken
   π_u − e^S_lo·π_v ≥ k_lo·(q⁺)² (a convex quadratic, second-order-cone representable) and
-  π_u − e^S_hi·π_v ≤ k_hi·q⁺_max·q⁺ (the secant of k·q² over [0, q⁺_max]), mirrored backwards;
-  π ≥ p² (convex) and π ≤ (p_lo + p_hi)·p − p_lo·p_hi (its secant); station power with the
+  π_u − e^S_hi·π_v ≤ k_hi·q⁺_max·q⁺ (the secant of k·q² over [0, q⁺_max], or over
+  [q⁺_min, q⁺_max] where the flow bounds fix the direction), mirrored backwards;
+  π ≥ p² (convex) and π ≤ (p_lo + p_hi)·p − p_lo·p_hi (its secant), at every node; and, since
+  p_u = p_v > 0 gives p_u² = p_v², π_u = π_v across short pipes, open valves and bypasses
+  (big-M on the mode), π_u − π_v ≥ (loss_in + loss_out + Δp_min)·(p_u,lo + p_v,lo) across a
+  regulator in operation, and its inlet minimum and outlet maximum on π too (without these
+  links the secants let π, the pressure the pipe laws see, jump by up to 20 bar across a short
+  pipe on GasLib-582's 1–86 bar ranges); station power with the
   smallest power factor and exponent of the ranges (P only grows with both) and r^ex − 1
   bounded below by its chord over [1, r_max] (r^ex − 1 is concave in r); pressure bounds
-  as given (no margin). The pipes make it a MISOCP; the station power constraints (one per
+  as given (no margin), or as narrowed by :mod:`linepack.optimization.tighten` (bound
+  tightening valid for every feasible point). The pipes make it a MISOCP; the station power constraints (one per
   station) are the only nonconvex rows, which SCIP branches on. If SCIP reports it
   infeasible, no state of the network carries the nomination within its limits (to SCIP's
   feasibility tolerance, 10⁻⁶): the proof of infeasibility.
@@ -254,6 +261,12 @@ def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact
         Connection position → (set point, value): ``("p_out", bar)`` holds the outlet node's
         pressure, ``("ratio", -)`` the ratio, ``("flow", kg/s)`` the flow, while the element is
         in operation (the set points of the controls :func:`linepack.simulate` uses).
+    links : bool
+        In the (non-elastic) relaxation, π at every node and linked across lossless
+        connections and regulators (module notes).
+    exact_at : "stations" or "active"
+        Nodes with π = p² exactly (SCIP branches there) in the relaxation: the stations' ends,
+        or the regulators' too.
     """
     from pyscipopt import quicksum
 
@@ -538,10 +551,6 @@ def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact
                     # hold at any ratio); r^ex − 1 is concave in r, so it lies above its chord
                     # over [1, r_max], and w ≥ chord is the linear row every true point meets
                     S.addCons(w >= (rmax ** ex - 1.0) / max(rmax - 1.0, 1e-12) * (r - 1.0))
-                    if links and np.isfinite(form.power_max[e]):
-                        # and the curve itself where a power limit binds (univariate, concave:
-                        # SCIP branches on r)
-                        S.addCons(w + 1.0 >= r ** ex)
                 else:
                     S.addCons(w + 1.0 == r ** ex)
                 power = pw * qa * w
