@@ -130,10 +130,8 @@ def test_gaslib_134_nominations_are_validated(scn, tmp_path):
 @need_gaslib
 @pytest.mark.slow
 def test_gaslib_582_doubled_nomination_is_proved_infeasible():
-    """GasLib-582 nomination_cold_5 with every entry and exit doubled: the bound tightening or the
-    relaxation after it is infeasible (a proof) well within 8 s (the LP of the bound tightening
-    alone has no solution: linepack.optimization.tighten); the limits it names are whatever the
-    elastic relaxation
+    """GasLib-582 nomination_cold_5 with every entry and exit doubled: the relaxation is
+    infeasible (a proof) well within 8 s; the limits it names are whatever the elastic relaxation
     reaches in the rest of the time (on this machine it needs ~45 s to name them: see the
     benchmark), so they are checked only for sign."""
     case = linepack.open_case(str(GASLIB / "GasLib-582" / "GasLib-582-v2.net"))
@@ -141,7 +139,7 @@ def test_gaslib_582_doubled_nomination_is_proved_infeasible():
     nodes["inflow_kg_s"] *= 2.0
     out = linepack.validate_nomination(case.network, case.scenario.evolve(nodes=nodes), time_limit=8)
     assert out.status == "infeasible"
-    assert out.timings["tighten"] + out.timings.get("relaxation", 0.0) < 8
+    assert out.timings["relaxation"] < 8
     assert all(a > 0 for a, _ in out.infeasible_limits)
 
 

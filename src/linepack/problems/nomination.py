@@ -26,6 +26,9 @@ Method (``method="minlp"``, the default)
    in operation) or the other decisions of its group, then all groups' other decisions; a
    regulator or station that neither reduces nor raises beyond its minimum is tried bypassed.
 3. Each state is scored by the exact NLP (below; :mod:`linepack.optimization.nlp`).
+   If no state holds every limit: the bounds are narrowed by bound tightening valid for every
+   feasible point (:mod:`linepack.optimization.tighten`: OBBT on an LP relaxation, HiGHS) and
+   the relaxation is solved again on them: infeasible → ``infeasible``.
 4. If time is left, the exact MINLP with λ, Z, κ frozen at the best point (SCIP; first
    feasible solution) proposes one more state.
 5. Check by simulation (below). Regulators and stations not named by a decision may be in
@@ -545,7 +548,7 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
         limit ≤ 0; SCIP/HiGHS missing (``pip install -e ".[minlp]"``).
     """
     from linepack.optimization.formulation import build_formulation
-    from linepack.optimization.minlp import MinlpSolution, require_scip, solve_minlp
+    from linepack.optimization.minlp import require_scip, solve_minlp
     from linepack.optimization.nlp import prepare
     from linepack.optimization.tighten import tightened
     from linepack.problems import model, steady
@@ -655,19 +658,9 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
             out = finish("validated")
             if out.feasible:
                 return out
-    # the relaxation gets at most 40 % of the time: on large networks (GasLib-4197) it may not
-    # finish, and the search then starts from the first decisions instead
-    # bound tightening (OBBT on the LP relaxation, HiGHS) first: the narrower the bounds, the
-    # tighter the relaxation's secants (linepack.optimization.tighten)
-    tt = time.perf_counter()
-    rel_form, tight = tightened(form, time_limit=0.1 * left())
-    timings["tighten"] = time.perf_counter() - tt
-    if tight["infeasible"]:
-        rel = MinlpSolution(status="infeasible", has_solution=False)
-    else:
-        rel = solve_minlp(rel_form, "relaxation", objective="none", time_limit=0.4 * left())
-        timings["relaxation"] = rel.seconds
-    if rel.status == "infeasible":
+    def proved():
+        """The relaxation is infeasible: the elastic relaxation (on the limits as given) names
+        the limits that bind."""
         ela = solve_minlp(form, "relaxation", elastic=True, time_limit=max(min(0.4 * left(), 60.0), 0.5))
         timings["elastic"] = ela.seconds
         if not ela.has_solution:
@@ -677,6 +670,13 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
         if ela.has_solution:
             nlp(ela.modes, ela.p_bar, ela.q, ela.choice)
         return finish("infeasible", ela.slacks)
+
+    # the relaxation gets at most 40 % of the time: on large networks (GasLib-4197) it may not
+    # finish, and the search then starts from the first decisions instead
+    rel = solve_minlp(form, "relaxation", objective="none", time_limit=0.4 * left())
+    timings["relaxation"] = rel.seconds
+    if rel.status == "infeasible":
+        return proved()
     if not rel.has_solution:
         rel = _fallback_start(form, md)
     # candidates: a local search over the discrete states driven by the NLP's shortfalls
@@ -685,6 +685,19 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
         out = finish("validated")
         if out.feasible:
             return out
+    # none found: narrow the bounds (OBBT on an LP relaxation, HiGHS: every feasible point
+    # keeps within them, linepack.optimization.tighten) and try the relaxation again on them —
+    # the narrower the bounds, the tighter its secants
+    if left() > 0:
+        tt = time.perf_counter()
+        rel_form, tight = tightened(form, time_limit=0.1 * left())
+        timings["tighten"] = time.perf_counter() - tt
+        if tight["infeasible"]:
+            return proved()
+        again = solve_minlp(rel_form, "relaxation", objective="none", time_limit=0.3 * left())
+        timings["relaxation_tightened"] = again.seconds
+        if again.status == "infeasible":
+            return proved()
     # then the exact MINLP (SCIP; λ, Z, κ frozen at the best programme's point), first solution
     if left() > 0 and best is not None and np.isfinite(best[0]):
         form.refresh(best[2], best[3])
