@@ -71,3 +71,24 @@ def test_infeasible_line_is_found_by_the_tightening_and_the_given_form_is_kept()
     out, info = tightened(form, time_limit=30)
     assert info["infeasible"]
     np.testing.assert_array_equal(form.p_hi_true, before)
+
+
+def test_links_of_p_squared_across_a_valve_close_the_secant_gap():
+    """At 45 kg/s the line needs p_src² ≥ 55² + 2Δ = 6611 bar² > 70² (infeasible). Without the
+    links, n1 and n2 (1–100 bar, one p across the open valve) each take π anywhere between p² and
+    the secant 101·p − 100: at p = 50, π_n1 = 2500 (src: 2500 + Δ = 4293 ≤ 70²) and
+    π_n2 = 4950 ≥ 55² + Δ = 4818, so that relaxation is feasible; with π_n1 = π_n2 it is not."""
+    from pyscipopt import Model
+
+    from linepack.optimization.minlp import add_network, solve_minlp
+
+    form, _ = _form(45.0)
+    d = drop_sq_bar2(45.0)
+    assert 55.0 ** 2 + 2 * d > 70.0 ** 2                      # infeasible, by hand
+    assert 2500 + d <= 70.0 ** 2 and 101 * 50 - 100 >= 55.0 ** 2 + d   # the secant's way round
+    assert solve_minlp(form, "relaxation", objective="none", time_limit=30).status == "infeasible"
+    S = Model()
+    S.hideOutput()
+    add_network(S, form, "relaxation", links=False)
+    S.optimize()
+    assert S.getStatus() == "optimal"
