@@ -42,7 +42,9 @@ Z is sampled on 65 points of each element's pressure range (its end nodes' bound
 Reynolds numbers from 10³ to that of the element's largest flow, κ over the station's suction
 range; each coefficient's range is the smallest and largest value over those samples, widened
 by :data:`RANGE_WIDEN` (relative). The coefficients are monotone in Z, λ and κ, so the range of
-the coefficient follows from theirs.
+the coefficient follows from theirs. A drag resistor's factor (p_u + p_v)/p_up = 1 + p_down/p_up
+lies in [1 + a/b, 2] over its pressure range [a, b]. :func:`coefficient_ranges` recomputes them
+(after bound tightening, :mod:`linepack.optimization.tighten`).
 """
 
 from __future__ import annotations
