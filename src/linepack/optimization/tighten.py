@@ -10,10 +10,11 @@ still proves infeasibility:
 * **flow bounds of law elements** (feasibility-based): forward flow q > 0 needs
   π_u − e^S·π_v = k·q² with e^S ≥ e^S_lo and k ≥ k_lo, so
   q ≤ √((π_u,max − e^S_lo·π_v,min)/k_lo), and the mirror image backwards;
-* **optimisation-based bound tightening** (OBBT) of node pressures: each pressure is minimised
-  and maximised over a relaxation of the network, and its bounds are moved to those optima
-  (Gleixner, Berthold, Müller, Weltge 2017 [1]; for gas networks, Pfetsch et al. 2015 [2],
-  section 5);
+* **optimisation-based bound tightening** (OBBT) of node pressures and flows: each π = p² and
+  each flow is minimised and maximised over an LP relaxation of the network (:func:`obbt_round`,
+  HiGHS), and its bounds are moved to those optima, :data:`OBBT_EPS` outside them for the LP's
+  tolerances (Gleixner, Berthold, Müller, Weltge 2017 [1]; bound tightening for nomination
+  validation: Pfetsch et al. 2015 [2]);
 * after each round the coefficient ranges are recomputed over the narrower pressure and flow
   ranges (:func:`linepack.optimization.formulation.coefficient_ranges`), and the rounds repeat
   while a bound moves.

@@ -28,7 +28,8 @@ Method (``method="minlp"``, the default)
 3. Each state is scored by the exact NLP (below; :mod:`linepack.optimization.nlp`).
    If no state holds every limit: the bounds are narrowed by bound tightening valid for every
    feasible point (:mod:`linepack.optimization.tighten`: OBBT on an LP relaxation, HiGHS) and
-   the relaxation is solved again on them: infeasible → ``infeasible``.
+   the relaxation is solved again on them: infeasible → ``infeasible``; else the search runs
+   again from its solution.
 4. If time is left, the exact MINLP with λ, Z, κ frozen at the best point (SCIP; first
    feasible solution) proposes one more state.
 5. Check by simulation (below). Regulators and stations not named by a decision may be in
@@ -698,6 +699,11 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
         timings["relaxation_tightened"] = again.seconds
         if again.status == "infeasible":
             return proved()
+        # its states are another start for the search
+        if again.has_solution and _local_search(form, md, nlp, left, max_choices, again):
+            out = finish("validated")
+            if out.feasible:
+                return out
     # then the exact MINLP (SCIP; λ, Z, κ frozen at the best programme's point), first solution
     if left() > 0 and best is not None and np.isfinite(best[0]):
         form.refresh(best[2], best[3])
