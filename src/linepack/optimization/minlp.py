@@ -124,7 +124,7 @@ def run_scip(S, record, t0: float):
 
 def solve_minlp(form, variant: str = "exact", *, elastic: bool = False, objective: str = "ratio",
                 time_limit: float = 60.0, gap: float = 1e-4, exclude=(), first: bool = False,
-                verbose: bool = False, exact_squares: bool = True) -> MinlpSolution:
+                verbose: bool = False, exact_squares: bool = True, links: bool = True) -> MinlpSolution:
     """Build and solve the SCIP model (module notes).
 
     Parameters
@@ -140,6 +140,9 @@ def solve_minlp(form, variant: str = "exact", *, elastic: bool = False, objectiv
         faster, but with wide pressure ranges the violations it names are lower bounds).
     first : bool
         Stop at the first feasible solution (validation needs no optimum).
+    links : bool
+        The relaxation's links of π across lossless connections and regulators
+        (:func:`add_network`): tighter, slower (GasLib-582 cold_5: 2.7 s → 31 s).
     exclude : iterable of mode arrays
         Discrete states to cut off (no-good cuts on the valve/regulator/station modes).
     """
@@ -162,7 +165,7 @@ def solve_minlp(form, variant: str = "exact", *, elastic: bool = False, objectiv
     S.setParam("lp/threads", 1)
     S.setParam("numerics/feastol", 1e-7)
 
-    rows = add_network(S, form, variant, elastic=elastic, exact_squares=exact_squares)
+    rows = add_network(S, form, variant, elastic=elastic, exact_squares=exact_squares, links=links)
     p, q, ind, binaries, ydec = rows.p, rows.q, rows.ind, rows.binaries, rows.ydec
     ratio_var, slack_terms, labels = rows.ratio_var, rows.slack_terms, rows.labels
     power_terms, ratio_terms, drop_terms = list(rows.power.values()), rows.ratio_terms, rows.drop_terms

@@ -19,7 +19,8 @@ limits that bind; ``undecided``: neither within the time limit — the best prog
 
 Method (``method="minlp"``, the default)
 ----------------------------------------
-1. The relaxation (SCIP via PySCIPOpt): infeasible → ``infeasible``.
+1. The relaxation (SCIP via PySCIPOpt; π = p² linked only where stations and law elements
+   meet): infeasible → ``infeasible``.
 2. A first-improvement local search over the discrete states (heuristic): from the relaxation's
    combined decisions with valves open and free regulators/stations in operation; neighbours
    are, in the order of the NLP's shortfalls, a named element's other modes (bypass, closed,
@@ -28,7 +29,7 @@ Method (``method="minlp"``, the default)
 3. Each state is scored by the exact NLP (below; :mod:`linepack.optimization.nlp`).
    If no state holds every limit: the bounds are narrowed by bound tightening valid for every
    feasible point (:mod:`linepack.optimization.tighten`: OBBT on an LP relaxation, HiGHS) and
-   the relaxation is solved again on them: infeasible → ``infeasible``; else the search runs
+   the relaxation, now with π linked at every node, is solved again on them: infeasible → ``infeasible``; else the search runs
    again from its solution.
 4. If time is left, the exact MINLP with λ, Z, κ frozen at the best point (SCIP; first
    feasible solution) proposes one more state.
@@ -674,7 +675,9 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
 
     # the relaxation gets at most 40 % of the time: on large networks (GasLib-4197) it may not
     # finish, and the search then starts from the first decisions instead
-    rel = solve_minlp(form, "relaxation", objective="none", time_limit=0.4 * left())
+    # first without the links of π (fast; the search needs only its states), the links and the
+    # bound tightening below where the search finds nothing
+    rel = solve_minlp(form, "relaxation", objective="none", time_limit=0.4 * left(), links=False)
     timings["relaxation"] = rel.seconds
     if rel.status == "infeasible":
         return proved()
