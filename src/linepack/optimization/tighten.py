@@ -157,7 +157,7 @@ def obbt_round(form, deadline: float | None = None) -> tuple[float, float]:
     import scipy.sparse as sp
 
     highspy = _highs()
-    md, n, m = form.md, form.md.n, form.md.m
+    n, m = form.md.n, form.md.m
     R, C, V, L, U, nr = _lp_rows(form)
     A = sp.csc_matrix((np.asarray(V, float), (np.asarray(R), np.asarray(C))), shape=(nr, n + m))
     plo, phi = np.maximum(form.p_lo_true, 1.0), form.p_hi_true
