@@ -42,7 +42,9 @@ Z is sampled on 65 points of each element's pressure range (its end nodes' bound
 Reynolds numbers from 10³ to that of the element's largest flow, κ over the station's suction
 range; each coefficient's range is the smallest and largest value over those samples, widened
 by :data:`RANGE_WIDEN` (relative). The coefficients are monotone in Z, λ and κ, so the range of
-the coefficient follows from theirs.
+the coefficient follows from theirs. A drag resistor's factor (p_u + p_v)/p_up = 1 + p_down/p_up
+lies in [1 + a/b, 2] over its pressure range [a, b]. :func:`coefficient_ranges` recomputes them
+(after bound tightening, :mod:`linepack.optimization.tighten`).
 """
 
 from __future__ import annotations
@@ -193,7 +195,7 @@ def _sample(lo, hi, n=_SAMPLES):
     return lo[:, None] + (hi - lo)[:, None] * t[None, :]
 
 
-def _ranges(form: Formulation) -> None:
+def coefficient_ranges(form: Formulation) -> None:
     """Coefficient ranges over each element's pressure and flow range (module notes)."""
     md, law, cls = form.md, form.law, form.cls
     w = RANGE_WIDEN
@@ -227,7 +229,8 @@ def _ranges(form: Formulation) -> None:
     er = law[~pipe]
     if er.size:
         coef = 8.0 * md.drag[er] * md.R * md.T / (np.pi ** 2 * md.diameter[er] ** 4)
-        k_lo[~pipe] = coef * z_lo[~pipe] * 1.0
+        # k = coef·Z·(p_u + p_v)/p_up = coef·Z·(1 + p_down/p_up), and p_down/p_up ≥ a/b
+        k_lo[~pipe] = coef * z_lo[~pipe] * (1.0 + a[~pipe] / b[~pipe])
         k_hi[~pipe] = coef * z_hi[~pipe] * 2.0
     form.es_lo, form.es_hi = es_lo * (1 - w), es_hi * (1 + w)
     form.k_lo, form.k_hi = k_lo / BAR ** 2 * (1 - w), k_hi / BAR ** 2 * (1 + w)
@@ -332,7 +335,7 @@ def build_formulation(md, groups=(), fixed_modes=None, margin_bar: float = 0.0,
     pos = md.edge_ids.get_indexer(etas.index)
     form.station_eta[pos[pos >= 0]] = etas.to_numpy(float)[pos >= 0]
     form.lhv = lower_heating_value(md.gas, md.rho_n, lhv_j_kg)
-    _ranges(form)
+    coefficient_ranges(form)
     p0 = 0.5 * (np.maximum(form.p_lo, 1.0) + form.p_hi)
     form.refresh(p0, np.zeros(m))
     return form

@@ -19,13 +19,18 @@ limits that bind; ``undecided``: neither within the time limit — the best prog
 
 Method (``method="minlp"``, the default)
 ----------------------------------------
-1. The relaxation (SCIP via PySCIPOpt): infeasible → ``infeasible``.
+1. The relaxation (SCIP via PySCIPOpt; π = p² linked only where stations and law elements
+   meet): infeasible → ``infeasible``.
 2. A first-improvement local search over the discrete states (heuristic): from the relaxation's
    combined decisions with valves open and free regulators/stations in operation; neighbours
    are, in the order of the NLP's shortfalls, a named element's other modes (bypass, closed,
    in operation) or the other decisions of its group, then all groups' other decisions; a
    regulator or station that neither reduces nor raises beyond its minimum is tried bypassed.
 3. Each state is scored by the exact NLP (below; :mod:`linepack.optimization.nlp`).
+   If no state holds every limit: the bounds are narrowed by bound tightening valid for every
+   feasible point (:mod:`linepack.optimization.tighten`: OBBT on an LP relaxation, HiGHS) and
+   the relaxation, now with π linked at every node, is solved again on them: infeasible → ``infeasible``; else the search runs
+   again from its solution.
 4. If time is left, the exact MINLP with λ, Z, κ frozen at the best point (SCIP; first
    feasible solution) proposes one more state.
 5. Check by simulation (below). Regulators and stations not named by a decision may be in
@@ -552,6 +557,7 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
     from linepack.optimization.formulation import build_formulation
     from linepack.optimization.minlp import require_scip, solve_minlp
     from linepack.optimization.nlp import prepare
+    from linepack.optimization.tighten import tightened
     from linepack.problems import model, steady
     from linepack.problems.capacity import check_limits
 
@@ -660,15 +666,12 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
             out = finish("validated")
             if out.feasible:
                 return out
-    # the relaxation gets at most 40 % of the time: on large networks (GasLib-4197) it may not
-    # finish, and the search then starts from the first decisions instead
-    rel = solve_minlp(form, "relaxation", objective="none", time_limit=0.4 * left())
-    timings["relaxation"] = rel.seconds
-    if rel.status == "infeasible":
-        # the limits that bind: the elastic relaxation's least violation (π = p² exact), in a
-        # short time; on large networks it rarely finishes (GasLib-582 doubled: no solution in
-        # 60 s), and the limits the exact programme gives up at the default states (valves
-        # open, stations and regulators in operation) name them instead
+    def proved():
+        """The relaxation is infeasible: the limits that bind are those of the elastic
+        relaxation's least violation (π = p² exact, on the limits as given), in a short time;
+        on large networks it rarely finishes (GasLib-582 doubled: no solution in 60 s), and the
+        limits the exact programme gives up at the best default states a short local search
+        meets name them instead."""
         ela = solve_minlp(form, "relaxation", elastic=True,
                           time_limit=max(min(0.3 * left(), _ELASTIC_SECONDS), 0.5))
         timings["elastic"] = ela.seconds
@@ -676,8 +679,8 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
         if limits:
             nlp(ela.modes, ela.p_bar, ela.q, ela.choice)
         else:
-            # a short local search (its first states: the default ones under each group's
-            # decisions in turn, until one balances) for the least violation
+            # its first states: the default ones under each group's decisions in turn, until
+            # one balances
             tw = time.perf_counter()
             stop = tw + max(min(0.5 * left(), 3 * _ELASTIC_SECONDS), 0.5)
             short = lambda: min(left(), stop - time.perf_counter())  # noqa: E731
@@ -687,6 +690,15 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
             if best is not None and np.isfinite(best[0]):
                 limits = list(best[4])
         return finish("infeasible", limits)
+
+    # the relaxation gets at most 40 % of the time: on large networks (GasLib-4197) it may not
+    # finish, and the search then starts from the first decisions instead; first without the
+    # links of π (fast; the search needs only its states), the links and the bound tightening
+    # below where the search finds nothing
+    rel = solve_minlp(form, "relaxation", objective="none", time_limit=0.4 * left(), links=False)
+    timings["relaxation"] = rel.seconds
+    if rel.status == "infeasible":
+        return proved()
     if not rel.has_solution:
         rel = _fallback_start(form, md)
     # candidates: a local search over the discrete states driven by the NLP's shortfalls
@@ -695,6 +707,24 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
         out = finish("validated")
         if out.feasible:
             return out
+    # none found: narrow the bounds (OBBT on an LP relaxation, HiGHS: every feasible point
+    # keeps within them, linepack.optimization.tighten) and try the relaxation again on them —
+    # the narrower the bounds, the tighter its secants
+    if left() > 0:
+        tt = time.perf_counter()
+        rel_form, tight = tightened(form, time_limit=0.1 * left())
+        timings["tighten"] = time.perf_counter() - tt
+        if tight["infeasible"]:
+            return proved()
+        again = solve_minlp(rel_form, "relaxation", objective="none", time_limit=0.3 * left())
+        timings["relaxation_tightened"] = again.seconds
+        if again.status == "infeasible":
+            return proved()
+        # its states are another start for the search
+        if again.has_solution and _local_search(form, md, nlp, left, max_choices, again):
+            out = finish("validated")
+            if out.feasible:
+                return out
     # then the exact MINLP (SCIP; λ, Z, κ frozen at the best programme's point), first solution
     if left() > 0 and best is not None and np.isfinite(best[0]):
         form.refresh(best[2], best[3])

@@ -70,8 +70,10 @@ from scipy.sparse.linalg import splu
 from linepack import jit
 from linepack.errors import InputError, NotConverged, did_you_mean
 from linepack.network.network import Controls, Network, Scenario
-from linepack.numerics.linsolve import FactorSolve
+from linepack.numerics.linsolve import FactorSolve, _lu_solve
 from linepack.physics import compiled
+# the kernels the compiled time loop calls (plain functions; numba compiles them into it)
+from linepack.physics.compiled import _isothermal_pipes, _quadratic_resistors
 from linepack.physics import element_laws as laws
 from linepack.problems.model import (ALG, FLOW, LAW, OFF, NetworkModel, apply_control_rule,
                                      apply_controls, controls_from_final, edge_states,
@@ -1642,8 +1644,6 @@ class _Span:
     and one call over the steps from a grid index to the next stop (output or event time)."""
 
     def __init__(self, sysm: _System, grid: _Grid, prof, grid_t, inj_fixed, hv_fixed, opts):
-        from linepack.numerics.linsolve import _lu_solve
-        from linepack.physics.compiled import _isothermal_pipes, _quadratic_resistors
 
         self.kernel = jit.compiled(_span_loop, _isothermal_pipes=_isothermal_pipes,
                                    _quadratic_resistors=_quadratic_resistors,
