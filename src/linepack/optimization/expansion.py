@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from linepack.errors import InputError
-from linepack.optimization.minlp import add_network, new_model, require_scip, run_scip
+from linepack.optimization.minlp import add_network, minimize, new_model, require_scip, run_scip
 
 __all__ = ["ExpansionSolution", "solve_expansion"]
 
@@ -168,9 +168,7 @@ def solve_expansion(forms, decisions, *, pins=None, fuel_cost=None, weights=None
     obj = quicksum(cost_terms) + (quicksum(fuel_terms) if fuel_terms else 0.0)
     if elastic:
         obj = obj + 1e6 * quicksum(w * v for r in rows for w, v in r.slack_terms)
-    oz = S.addVar(lb=-1e20, ub=1e20, name="obj")
-    S.addCons(oz >= obj)
-    S.setObjective(oz, "minimize")
+    minimize(S, obj)
     out, val = run_scip(S, ExpansionSolution, t0)
     if not out.has_solution:
         return out

@@ -67,8 +67,8 @@ import numpy as np
 from linepack import interrupts
 from linepack.errors import InputError
 
-__all__ = ["solve_minlp", "add_network", "new_model", "MinlpSolution", "NetworkRows", "require_scip",
-           "INSTALL_HINT"]
+__all__ = ["solve_minlp", "add_network", "new_model", "minimize", "run_scip", "MinlpSolution",
+           "NetworkRows", "require_scip", "INSTALL_HINT"]
 
 #: The one install line of the solver extra (as the README gives it).
 INSTALL_HINT = 'pip install -e ".[minlp]"'
@@ -139,6 +139,14 @@ class MinlpSolution:
     slacks: list = field(default_factory=list)             # (amount, label), largest first
     seconds: float = 0.0
     nodes: int = 0
+
+
+def minimize(S, expr) -> None:
+    """Make ``expr`` (linear or not) SCIP's objective, to be minimised: SCIP takes linear
+    objectives only, so through a variable bounded below by it."""
+    oz = S.addVar(lb=-1e20, ub=1e20, name="obj")
+    S.addCons(oz >= expr)
+    S.setObjective(oz, "minimize")
 
 
 def run_scip(S, record, t0: float):
@@ -225,9 +233,7 @@ def solve_minlp(form, variant: str = "exact", *, elastic: bool = False, objectiv
     else:
         obj = 0.0
     if not isinstance(obj, float):
-        oz = S.addVar(lb=-1e20, ub=1e20, name="obj")
-        S.addCons(oz >= obj)
-        S.setObjective(oz, "minimize")
+        minimize(S, obj)
     out, val = run_scip(S, MinlpSolution, t0)
     if not out.has_solution:
         return out
@@ -274,8 +280,7 @@ class NetworkRows:
 
 def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact_squares: bool = True,
                 prefix: str = "", built: dict | None = None, pins: dict | None = None,
-                alternatives: list | None = None, links: bool = True,
-                exact_at: str = "stations") -> NetworkRows:
+                alternatives: list | None = None, links: bool = True) -> NetworkRows:
     """Add one network's variables and rows (module notes) to the SCIP model ``S``.
 
     :func:`solve_minlp` adds one network; the expansion problem
@@ -302,9 +307,6 @@ def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact
     links : bool
         In the (non-elastic) relaxation, π at every node and linked across lossless
         connections and regulators (module notes).
-    exact_at : "stations" or "active"
-        Nodes with π = p² exactly (SCIP branches there) in the relaxation: the stations' ends,
-        or the regulators' too.
     """
     from pyscipopt import quicksum
 
@@ -362,9 +364,6 @@ def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact
     at_station = np.zeros(n, dtype=bool)
     st = cls == "cs"
     at_station[u[st]] = at_station[v[st]] = True
-    if exact_at == "active":
-        ends = np.isin(cls, ("cs", "reg"))
-        at_station[u[ends]] = at_station[v[ends]] = True
     touch |= at_station
     links = bool(links) and proof and not elastic
     if links:

@@ -186,12 +186,12 @@ def obbt_round(form, deadline: float | None = None) -> tuple[float, float]:
     done_lo[form.held] = done_hi[form.held] = True
     new_lo, new_hi = lo.copy(), hi.copy()
     for x_ in range(n + m):
+        if deadline is not None and time.perf_counter() > deadline:
+            break
         for sense in (1.0, -1.0):
             done = done_lo if sense > 0 else done_hi
             if done[x_]:
                 continue
-            if deadline is not None and time.perf_counter() > deadline:
-                break
             h.changeColCost(x_, sense)
             h.run()
             st = h.getModelStatus()

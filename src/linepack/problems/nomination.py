@@ -118,11 +118,6 @@ from linepack.units import BAR
 
 __all__ = ["validate_nomination", "NominationResult"]
 
-_LAW_GAP = 1e-9            # refresh of λ, Z: stop when no law changes by more than this × p_ref²
-_MAX_REFRESH = 8
-_LIFT_WEIGHT = 1e-3        # objective weight of the station lift [per bar]
-_FREE = ("controlValve", "compressorStation")
-_FLOW_UNIT = 10.0          # kg/s of wrong-way flow that weigh as much as 1 bar of violation
 #: Seconds the elastic relaxation may take to name the limits of a nomination proved infeasible
 #: (at most 30 % of the time left); without a solution by then the exact programme names them
 #: (a local search of at most 3× as long, and half the time left).
@@ -209,7 +204,7 @@ def ratio_model_network(network: Network) -> Network:
 
 from linepack.optimization.nlp import _casadi  # noqa: E402  (InputError naming the extra)
 from linepack.optimization.nlp import FixedStateNLP as _Programme  # noqa: E402,F401
-from linepack.optimization.nlp import BALANCE_TOL  # noqa: E402
+from linepack.optimization.nlp import _FREE, BALANCE_TOL  # noqa: E402
 from linepack.optimization.nlp import parts as _parts  # noqa: E402,F401
 from linepack.optimization.nlp import prepare as _prepare  # noqa: E402
 
