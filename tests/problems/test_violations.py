@@ -100,14 +100,20 @@ def test_gaslib_24_exit02_within_its_35_bar_maximum():
 
 @needs_gaslib
 def test_a_pressure_the_user_fixed_is_obeyed_and_its_violations_reported():
-    """GasLib-40 with source_1 held by the user at 81.01325 bar and every station told to
-    bypass: nothing may be lowered, so the stations' outlets stay above 71 bar and are
-    reported, worst first."""
+    """GasLib-40 with source_1 held by the user at 81.01325 bar and every station told to run
+    at ratio 1: nothing may be lowered, so the stations' outlets stay above their 71 bar
+    maximum (a limit of a station in operation) and are reported, worst first. Told to bypass
+    instead, the stations keep only the node limits (GasLib's convention), and the 81 bar
+    network is within them."""
     net, scn = _gaslib("GasLib-40")
     nodes = scn.nodes.copy()
     nodes.loc["source_1", "p_fixed_pa"] = 81.01325e5
     cs = net.connections.index[net.connections["kind"] == "compressorStation"]
-    res = linepack.simulate(net, scn.evolve(nodes=nodes), Controls.from_dict({c: "bypass" for c in cs}))
+    bypassed = linepack.simulate(net, scn.evolve(nodes=nodes), Controls.from_dict({c: "bypass" for c in cs}))
+    assert (bypassed.edges.loc[cs, "p_out_bar"] > 71.01325).all()
+    assert "p_out_max" not in set(bypassed.violations["limit_kind"])
+    res = linepack.simulate(net, scn.evolve(nodes=nodes),
+                            Controls.from_dict({c: {"mode": "active", "ratio": 1.0} for c in cs}))
     assert res.nodes.at["source_1", "p_bar"] == pytest.approx(81.01325)
     v = res.violations
     assert not res.within_limits

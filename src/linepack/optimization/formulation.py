@@ -27,8 +27,9 @@ Equations (pressures p in bar absolute, π = p², flows q in kg/s, forward from 
 * **station in operation**: q ≥ 0, max(ratio_min, 1) ≤ r ≤ ratio_max with
   r = (p_v + loss_out)/(p_u − loss_in), and isentropic shaft power
   P = Z R T/(η·ex)·q·(r^ex − 1) ≤ P_max, ex = (κ − 1)/κ (as :func:`linepack.physics.compressor.power`);
-* a regulator or station that gas passes (in operation or bypassed): p_u ≥ p_in_min,
-  p_v ≤ p_out_max; every connection: flow_min ≤ q ≤ flow_max;
+* a regulator or station in operation: p_u ≥ p_in_min, p_v ≤ p_out_max (its working range;
+  bypassed, its ends keep only the node limits: GasLib's convention, docs/guide/decisions.md,
+  "Element limits in bypass"); every connection: flow_min ≤ q ≤ flow_max;
 * **combined decisions** (GasLib ``.cdf``): exactly one decision per group; a decision fixes
   the modes of the elements it names.
 

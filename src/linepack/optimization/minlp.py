@@ -530,17 +530,18 @@ def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact
             if links:
                 _equal_squares(S, pi, a_, b_, b, vlo, vhi)
             li, lo = float(form.loss_in[e]), float(form.loss_out[e])
-            passes = a + b
+            # the working range (inlet minimum, outlet maximum) holds in operation only; a
+            # bypassed element keeps its ends to the node limits (GasLib's convention)
             pin_min = form.p_in_min[e]
             if np.isfinite(pin_min):
                 lim = pin_min + (0 if proof else _margin(form, e))
-                if _var(passes) or passes == 1.0:
-                    soft(-p[a_] - Mp * (1 - passes), -lim, 1.0, f"{label} inlet pressure below its minimum [bar]")
+                if _var(a) or a == 1.0:
+                    soft(-p[a_] - Mp * (1 - a), -lim, 1.0, f"{label} inlet pressure below its minimum [bar]")
             pout_max = form.p_out_max[e]
             if np.isfinite(pout_max):
                 lim = pout_max - (0 if proof else _margin(form, e))
-                if _var(passes) or passes == 1.0:
-                    soft(p[b_] - Mp * (1 - passes), lim, 1.0, f"{label} outlet pressure above its maximum [bar]")
+                if _var(a) or a == 1.0:
+                    soft(p[b_] - Mp * (1 - a), lim, 1.0, f"{label} outlet pressure above its maximum [bar]")
             if not (_var(a) or a == 1.0):
                 continue
             if c == "reg":
@@ -550,9 +551,9 @@ def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact
                     least = (li + lo + float(form.dp_min[e])) * float(vlo[a_] + vlo[b_])
                     S.addCons(pi[a_] - pi[b_] >= least - (least + float(vhi[b_]) ** 2) * (1 - a))
                     if np.isfinite(pout_max):
-                        S.addCons(pi[b_] <= float(pout_max) ** 2 + float(vhi[b_]) ** 2 * (1 - passes))
+                        S.addCons(pi[b_] <= float(pout_max) ** 2 + float(vhi[b_]) ** 2 * (1 - a))
                     if np.isfinite(pin_min):
-                        S.addCons(pi[a_] >= float(pin_min) ** 2 - float(pin_min) ** 2 * (1 - passes))
+                        S.addCons(pi[a_] >= float(pin_min) ** 2 - float(pin_min) ** 2 * (1 - a))
                 drop = (p[a_] - li) - (p[b_] + lo)
                 S.addCons(drop >= form.dp_min[e] - (Mp + form.dp_min[e]) * (1 - a))
                 if np.isfinite(form.dp_max[e]) and form.dp_max[e] < Mp:

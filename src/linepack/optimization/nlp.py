@@ -238,9 +238,9 @@ class FixedStateNLP:
                 power = PW[fin.tolist()] * M[cs[fin].tolist()] * (ratio ** EXP[fin.tolist()] - 1.0)
                 at_least(1.0 - 1e-4 - power / pmax[fin], 0.0, 10.0, "power above its maximum [share]",
                          edges=e[cs[fin]])
-        # element pressure limits wherever gas passes (in operation or bypassed)
-        passed = np.flatnonzero(np.isin(k_e, _FREE) & (md_ == "bypass"))
-        for idx in (reg, cs, passed):
+        # element pressure limits of regulators and stations in operation (bypassed, an element
+        # does not regulate: its ends keep only the node limits)
+        for idx in (reg, cs):
             if not idx.size:
                 continue
             pin_min = col("p_in_min_pa", idx) / BAR

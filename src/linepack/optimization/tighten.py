@@ -99,10 +99,16 @@ def _lp_rows(form):
     # valves, regulators and stations whose flow bounds exclude 0 pass gas, so are not closed:
     # an open valve or a bypass has p_u = p_v; a regulator in operation p_u ≥ p_v (its
     # reduction ≥ 0 after losses ≥ 0), a station without losses p_v ≥ p_u (ratio ≥ 1); gas
-    # against a regulator's or station's direction passes only bypassed; and a passing element
-    # keeps its inlet minimum and outlet maximum
+    # against a regulator's or station's direction passes only bypassed; and an element that
+    # can only be in operation keeps its inlet minimum and outlet maximum (bypassed, it does
+    # not: GasLib's convention)
     for e in np.flatnonzero(np.isin(form.cls, ("valve", "check", "reg", "cs"))):
         a_, b_ = int(md.u[e]), int(md.v[e])
+        if form.cls[e] in ("reg", "cs") and tuple(form.modes[e]) == ("active",):
+            if np.isfinite(form.p_in_min[e]):
+                row([a_], [1.0], float(form.p_in_min[e]) ** 2, np.inf)
+            if np.isfinite(form.p_out_max[e]):
+                row([b_], [1.0], -np.inf, float(form.p_out_max[e]) ** 2)
         fwd, bwd = form.f_lo[e] > 0.0, form.f_hi[e] < 0.0
         if not (fwd or bwd):
             continue
@@ -113,11 +119,6 @@ def _lp_rows(form):
             row([a_, b_], [1.0, -1.0], 0.0, np.inf)
         elif form.loss_in[e] == 0.0 and form.loss_out[e] == 0.0:
             row([a_, b_], [1.0, -1.0], -np.inf, 0.0)
-        if c in ("reg", "cs"):
-            if np.isfinite(form.p_in_min[e]):
-                row([a_], [1.0], float(form.p_in_min[e]) ** 2, np.inf)
-            if np.isfinite(form.p_out_max[e]):
-                row([b_], [1.0], -np.inf, float(form.p_out_max[e]) ** 2)
     for j, e in enumerate(form.law):
         a_, b_, qc = int(md.u[e]), int(md.v[e]), n + int(e)
         lo_q, hi_q = float(form.f_lo[e]), float(form.f_hi[e])

@@ -244,7 +244,8 @@ def _controls_and_scenario(md, mode, p_bar, m, scenario: Scenario):
     m = np.clip(m, np.nan_to_num(conns["flow_min_kg_s"].to_numpy(float), nan=-np.inf),
                 np.nan_to_num(conns["flow_max_kg_s"].to_numpy(float), nan=np.inf))
     # a bypassed regulator that passes gas one way only (flow_min ≥ 0), with no inlet or outlet
-    # loss and a least pressure reduction ≤ 0, is the same element in operation at Δp = 0: it is
+    # loss and a least pressure reduction ≤ 0, and whose ends are within its working range, is
+    # the same element in operation at Δp = 0: it is
     # passed to the simulation in operation at the programme's flow. Bypassed, its flow would be
     # whatever the simulation's solution gives, and where it closes a loop of lossless elements
     # (short pipes, other bypasses) that flow is not fixed by the laws and may run against its
@@ -254,8 +255,13 @@ def _controls_and_scenario(md, mode, p_bar, m, scenario: Scenario):
     if len(mode):
         li, lo_ = np.nan_to_num(md.loss_in), np.nan_to_num(md.loss_out)
         dmin = np.nan_to_num(conns["dp_min_pa"].to_numpy(float))
+        # in operation its working range applies, which bypassed it does not: only where the
+        # programme's pressures keep it
+        with np.errstate(invalid="ignore"):
+            in_range = ~(p_bar[md.v] * BAR > md.p_out_max + 1.0) & ~(
+                p_bar[md.u] * BAR < conns["p_in_min_pa"].to_numpy(float) - 1.0)
         as_flow = ((mode == "bypass") & (md.kind == "controlValve") & np.isfinite(fmin) & (fmin >= 0)
-                   & (li == 0) & (lo_ == 0) & (dmin <= 0))
+                   & (li == 0) & (lo_ == 0) & (dmin <= 0) & in_range)
         if as_flow.any():
             mode = mode.copy()
             mode[as_flow] = "active"

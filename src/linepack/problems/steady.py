@@ -749,7 +749,11 @@ _LOWER_CLEARANCE = 100.0
 def _pressure_bounds(md: _Model, ctl: _EdgeControl, p: np.ndarray):
     """Per node, the upper and lower pressure bounds a steady state must keep [Pa]: the node's
     own, a passing station's or regulator's outlet maximum and inlet minimum, and an active
-    regulator's pressure-reduction range (its inlet at most ``p_out + dp_max``)."""
+    regulator's pressure-reduction range (its inlet at most ``p_out + dp_max``).
+
+    A bypassed element's outlet maximum and inlet minimum are not limits (they bound the
+    element's working range in operation: :mod:`linepack.results.limits`); the rule still
+    aims to keep them where a set point can, the conservative choice for an operator."""
     conns = md.net.connections
     hi = np.where(np.isfinite(md.p_max), md.p_max, np.inf)
     lo = np.where(np.isfinite(md.p_min), md.p_min, 0.0)

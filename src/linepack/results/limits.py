@@ -9,8 +9,10 @@ Checked limits (``limit_kind``):
 
 * every node: ``p_min`` ≤ p ≤ ``p_max`` (the result's bounds, which include the scenario's,
   else the network's);
-* compressor stations and control valves that are not closed: outlet pressure ≤
-  ``p_out_max``, inlet pressure ≥ ``p_in_min`` (the node pressures at their ends);
+* compressor stations and control valves in operation: outlet pressure ≤ ``p_out_max``,
+  inlet pressure ≥ ``p_in_min`` (the node pressures at their ends). These are the element's
+  working range; a bypassed element does not regulate and its ends are held only by the node
+  limits (GasLib's convention: see docs/guide/decisions.md, "Element limits in bypass");
 * active compressor stations: ``ratio_min`` ≤ p_out/p_in ≤ ``ratio_max``, shaft power ≤
   ``power_max``;
 * active control valves: ``dp_min`` ≤ p_in − p_out ≤ ``dp_max``, and no pressure increase
@@ -144,15 +146,14 @@ def limit_violations(network: Any, nodes: pd.DataFrame, edges: pd.DataFrame,
                     if "mode" in edges.columns else np.full(sel.size, "", dtype=object))
             m = m_all[sel]
             pin, pout = _num(edges, "p_in_bar")[sel], _num(edges, "p_out_bar")[sel]
-            passing = mode != "closed"
             active = np.isin(mode, ("active", "", "nan"))
             cs = active & (ekind == "compressorStation")
             cv = active & (ekind == "controlValve")
             with np.errstate(divide="ignore", invalid="ignore"):
                 out_max, in_min = c("p_out_max_pa") / BAR, c("p_in_min_pa") / BAR
-                add(ids, ekind, passing & (pout > out_max + tol_bar), "p_out_max", "outlet pressure",
+                add(ids, ekind, active & (pout > out_max + tol_bar), "p_out_max", "outlet pressure",
                     pout, out_max, "bar", True)
-                add(ids, ekind, passing & (pin < in_min - tol_bar), "p_in_min", "inlet pressure",
+                add(ids, ekind, active & (pin < in_min - tol_bar), "p_in_min", "inlet pressure",
                     pin, in_min, "bar", False)
                 ratio = _num(edges, "ratio")[sel]
                 ratio = np.where(np.isfinite(ratio), ratio, pout / pin)
