@@ -305,6 +305,45 @@ def test_relaxation_holds_the_station_power_limit():
     assert high.has_solution
 
 
+def test_relaxation_on_the_power_curve_is_tight_to_the_least_power():
+    """With the station power row on r^ex itself (``power_curve=True``, what validate_nomination
+    uses on tightened bounds), the relaxation proves infeasibility at 0.99 × the least power the
+    nomination needs (closed form, _least_station_power_w) and stays feasible at 1.001 ×; the
+    chord of r^ex − 1 (the default) lets 0.97 × pass (r ≈ 1.40 here, where the chord over [1, 2]
+    is below the curve)."""
+    from linepack.optimization.minlp import solve_minlp
+
+    p_min = _least_station_power_w()
+    tight = dict(objective="none", time_limit=30, power_curve=True)
+    assert solve_minlp(_station_line(0.99 * p_min), "relaxation", **tight).status == "infeasible"
+    assert solve_minlp(_station_line(1.001 * p_min), "relaxation", **tight).has_solution
+    chord = solve_minlp(_station_line(0.97 * p_min), "relaxation", objective="none", time_limit=30)
+    assert chord.has_solution
+
+
+def test_lines_under_papay_z_are_below_it_and_close():
+    """The lines the relaxation puts under a station's Z(p_s) (formulation._lines_below) lie at
+    or below Papay's Z (Koch et al. 2015, eq. 2.8; linepack.physics) at 2,001 points of
+    40–71 bar (samples widened by 1e-4 as the formulation does), GasLib-582's suction range at compressorStation_5 on tightened bounds, and their
+    maximum is within 5e-4 of Z there (Papay's Z is convex in p, so tangents are tight)."""
+    from linepack.optimization.formulation import RANGE_WIDEN, _lines_below
+    from linepack.physics.eos import get_eos
+
+    z = get_eos("papay")
+    gas = Gas.from_normal_density(0.82)
+    xs = np.linspace(40.0, 71.0, 65)
+    # as coefficient_ranges does: the samples widened by RANGE_WIDEN (1e-4), which covers the
+    # ~1e-7 by which a line from finite-difference slopes may pass Z between samples
+    lines = _lines_below(xs, z.z(xs * 1e5, 286.7, gas) * (1 - RANGE_WIDEN))
+    fine = np.linspace(40.0, 71.0, 2001)
+    zf = z.z(fine * 1e5, 286.7, gas)
+    under = np.max([sl * fine + b0 for sl, b0 in lines], axis=0)
+    assert len(lines) == 5
+    assert (under <= zf + 1e-12).all()
+    assert np.max(zf - under) < 5e-4      # vs 0.06 = Z(40) − Z(71): the least Z over the range
+    assert 0.80 < zf.min() < zf.max() < 0.95        # a real gas at these pressures
+
+
 @need_gaslib
 def test_ratio_model_drops_the_power_limit_and_bounds_the_ratio_by_the_pressure_limits():
     """compressor_model="ratio" (GasModels.jl's GasLib reader): compressorStation_5 of

@@ -66,6 +66,8 @@ from linepack.problems.fuel import DEFAULT_DRIVE_EFFICIENCY, DEFAULT_LHV, fuel_k
 #: Relative widening of each sampled coefficient range in the relaxation. [-]
 RANGE_WIDEN = 1e-4
 _SAMPLES = 65
+#: lines under a station's Z(p_s) in the relaxation's power row
+_LINES = 5
 _FREE = ("controlValve", "compressorStation")
 
 
@@ -114,6 +116,11 @@ class Formulation:
     ex: np.ndarray = field(default=None, repr=False)
     pw_lo: np.ndarray = field(default=None, repr=False)
     ex_lo: np.ndarray = field(default=None, repr=False)
+    #: by station: lines (slope per bar, value at 0 bar) under Z of the suction pressure
+    #: p_s = p_u − loss_in [bar] over its range, and the power factor without Z
+    #: (R T/(η ex_lo)); the relaxation's power row may use Z(p_s) ≥ max of the lines
+    z_lines: dict = field(default_factory=dict, repr=False)
+    pw_noz: np.ndarray = field(default=None, repr=False)
     margin_bar: float = 0.0
     drive_efficiency: float = DEFAULT_DRIVE_EFFICIENCY
     lhv: float = DEFAULT_LHV
@@ -196,6 +203,22 @@ def _sample(lo, hi, n=_SAMPLES):
     return lo[:, None] + (hi - lo)[:, None] * t[None, :]
 
 
+def _lines_below(x, y, n_lines=_LINES):
+    """Lines under the samples ``y`` of a smooth function at ``x`` (sorted): its tangents at
+    ``n_lines`` points (slopes by central differences), each lowered until it is at or below
+    every sample, so that max of the lines ≤ the function on the sampled range (tight where it is
+    convex, as Papay's Z is in p). A list of (slope, intercept)."""
+    if x.size < 3 or not np.all(np.isfinite(y)) or x[-1] - x[0] <= 0.0:
+        return [(0.0, float(np.min(y)))]
+    d = np.gradient(y, x)
+    out = []
+    for k in np.unique(np.linspace(0, x.size - 1, n_lines).round().astype(int)):
+        b0 = float(y[k] - d[k] * x[k])
+        shift = float(np.max(d[k] * x + b0 - y))
+        out.append((float(d[k]), b0 - max(shift, 0.0)))
+    return out
+
+
 def coefficient_ranges(form: Formulation) -> None:
     """Coefficient ranges over each element's pressure and flow range (module notes)."""
     md, law, cls = form.md, form.law, form.cls
@@ -249,6 +272,10 @@ def coefficient_ranges(form: Formulation) -> None:
         form.ex_lo[cs] = ex_lo
         # P = Z R T/η · q · (r^ex − 1)/ex, and (r^ex − 1)/ex grows with ex: least at ex_lo
         form.pw_lo[cs] = Z.min(axis=1) * md.R * md.T / _eta(md)[cs] / ex_lo * (1 - w)
+        form.pw_noz = np.full(md.m, np.nan)
+        form.pw_noz[cs] = md.R * md.T / _eta(md)[cs] / ex_lo * (1 - w)
+        form.z_lines = {int(e): _lines_below(PS[k] / BAR, Z[k] * (1 - w))
+                        for k, e in enumerate(cs)}
 
 
 def build_formulation(md, groups=(), fixed_modes=None, margin_bar: float = 0.0,

@@ -174,7 +174,8 @@ def run_scip(S, record, t0: float):
 
 def solve_minlp(form, variant: str = "exact", *, elastic: bool = False, objective: str = "ratio",
                 time_limit: float = 60.0, gap: float = 1e-4, exclude=(), first: bool = False,
-                verbose: bool = False, exact_squares: bool = True, links: bool = True) -> MinlpSolution:
+                verbose: bool = False, exact_squares: bool = True, links: bool = True,
+                power_curve: bool = False) -> MinlpSolution:
     """Build and solve the SCIP model (module notes).
 
     Parameters
@@ -195,6 +196,13 @@ def solve_minlp(form, variant: str = "exact", *, elastic: bool = False, objectiv
         (:func:`add_network`): tighter, slower (GasLib-582 cold_5: 2.7 s → 31 s).
     exclude : iterable of mode arrays
         Discrete states to cut off (no-good cuts on the valve/regulator/station modes).
+    power_curve : bool
+        In the relaxation, the station power row on w + 1 ≥ r^ex itself instead of its chord
+        over [1, r_max] (nonconvex; SCIP branches on r), and with Z at the suction pressure
+        (lines under Z(p_s), :attr:`Formulation.z_lines`) instead of its least value over the
+        range. Still valid for every feasible point; tighter and slower. ``validate_nomination``
+        uses it on the tightened bounds (GasLib-582 cold_5 under the detailed model: infeasible
+        in 10 s, feasible with the chord and the least Z).
     """
     require_scip()
     from pyscipopt import quicksum
@@ -208,7 +216,8 @@ def solve_minlp(form, variant: str = "exact", *, elastic: bool = False, objectiv
     if first:
         S.setParam("limits/solutions", 1)
 
-    rows = add_network(S, form, variant, elastic=elastic, exact_squares=exact_squares, links=links)
+    rows = add_network(S, form, variant, elastic=elastic, exact_squares=exact_squares, links=links,
+                       power_curve=power_curve)
     p, q, ind, binaries, ydec = rows.p, rows.q, rows.ind, rows.binaries, rows.ydec
     ratio_var, slack_terms, labels = rows.ratio_var, rows.slack_terms, rows.labels
     power_terms, ratio_terms, drop_terms = list(rows.power.values()), rows.ratio_terms, rows.drop_terms
@@ -280,7 +289,8 @@ class NetworkRows:
 
 def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact_squares: bool = True,
                 prefix: str = "", built: dict | None = None, pins: dict | None = None,
-                alternatives: list | None = None, links: bool = True) -> NetworkRows:
+                alternatives: list | None = None, links: bool = True,
+                power_curve: bool = False) -> NetworkRows:
     """Add one network's variables and rows (module notes) to the SCIP model ``S``.
 
     :func:`solve_minlp` adds one network; the expansion problem
@@ -592,7 +602,7 @@ def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact
                 S.addCons(qa >= q[e] - max(f_hi[e], 0.0) * (1 - a))
                 S.addCons(qa <= max(f_hi[e], 0.0) * a)
                 w = S.addVar(lb=0.0, ub=float(rmax ** ex - 1.0) + 1e-9, name=f"{prefix}w{e}")   # r^ex − 1
-                if relax and elastic:
+                if relax and (elastic or power_curve):
                     # the elastic model's ratio range is wide open (its slack says by how much
                     # the limit is passed), and the chord over it would put next to no power on
                     # any ratio: w ≥ r^ex − 1 itself (nonconvex; SCIP branches on r), so that
@@ -608,7 +618,20 @@ def add_network(S, form, variant: str = "exact", *, elastic: bool = False, exact
                 power = pw * qa * w
                 power_terms[e] = power
                 ratio_terms.append(r - 1.0)
-                if np.isfinite(form.power_max[e]):
+                if np.isfinite(form.power_max[e]) and proof and power_curve and form.z_lines.get(e):
+                    # Z at the suction pressure p_s = p_u − loss_in instead of its least value
+                    # over the range: z ≥ each line under Z(p_s) (formulation._lines_below);
+                    # P = (R T/(η ex_lo))·qa·w·z ≤ P_max (trilinear; SCIP branches)
+                    lines = form.z_lines[e]
+                    ends = (float(vlo[a_]) - li, float(vhi[a_]) - li)
+                    z_hi = max(sl * x + b0 for sl, b0 in lines for x in ends)
+                    z_lo = float(form.pw_lo[e] / form.pw_noz[e])
+                    z = S.addVar(lb=z_lo, ub=max(z_hi, z_lo), name=f"{prefix}z{e}")
+                    for sl, b0 in lines:
+                        S.addCons(z >= b0 + sl * (p[a_] - li))
+                    soft(qa * w * z * (float(form.pw_noz[e]) / form.power_max[e]), 1.0, 10.0,
+                         f"{label} power above its maximum [share]")
+                elif np.isfinite(form.power_max[e]):
                     soft(qa * w * (pw / form.power_max[e]), 1.0 - (0 if proof else 1e-4), 10.0,
                          f"{label} power above its maximum [share]")
 
