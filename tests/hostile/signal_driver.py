@@ -50,7 +50,11 @@ def _install(hook: str) -> None:
 
         def slow(fd):
             _say(f"@@write {os.readlink(f'/proc/self/fd/{fd}')}")
-            time.sleep(60)
+            # 60 s in slices: the kernel may deliver the signal to another thread of the process
+            # (BLAS, Dask), which does not interrupt this thread's sleep; Python then runs the
+            # handler only when the sleep returns, so one 60 s sleep made the test flaky
+            for _ in range(600):
+                time.sleep(0.1)
             sync(fd)
 
         os.fsync = slow
