@@ -564,7 +564,7 @@ def apply_control_rule(md: NetworkModel, ctl: EdgeControl, sol, const_dir: np.nd
     return bool(changed.any())
 
 
-def station_power(md: NetworkModel, f, pu, pv, zu) -> np.ndarray:
+def station_power(md: NetworkModel, f, pu, pv) -> np.ndarray:
     """Isentropic shaft power of compressor stations that raise pressure [W] (NaN elsewhere).
 
     Suction is the inlet pressure less the inlet loss, discharge the outlet

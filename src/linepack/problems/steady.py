@@ -1447,7 +1447,7 @@ def _build_result(md: _Model, ctl: _EdgeControl, sol: _Solution, iterations, nor
     pm, _, _ = laws.mean_pressure(pu, pv)
     zm = md.eos.z(pm, T, gas)
     lp = np.where(pipe, pm / (R * zm * T) * A * md.length / md.rho_n / 1e6, np.nan)
-    power = _station_power(md, f, pu, pv, zu)
+    power = _station_power(md, f, pu, pv)
     mode = ctl.mode.copy()
     sp_ = md.special[(ctl.mode[md.special] == "active") & (ctl.setpoint[md.special] != "")]
     mode[sp_] = ctl.mode[sp_] + ":" + ctl.setpoint[sp_]

@@ -1507,7 +1507,7 @@ class _Recorder:
         if md.stations.size:
             cs = md.stations
             # (station_power takes Z at the suction pressure itself; its zu is unused)
-            power = station_power(md, f_in, pn[md.u], pn[md.v], None)
+            power = station_power(md, f_in, pn[md.u], pn[md.v])
             off = ctl.mode[cs] != "active"
             power[cs[off]] = np.nan
         inflow = supply[:md.n].copy()
