@@ -38,18 +38,23 @@ def form():
 class Scripted:
     """A programme whose violation is the number of elements off the target state."""
 
-    def __init__(self, form, target: dict):
+    def __init__(self, form, target: dict, special=None):
         md = form.md
         self.md = md
         self.target = nm._default_modes(form, [])
         for eid, mode in target.items():
             self.target[md.edge_ids.get_loc(eid)] = mode
         self.tried = []
+        self.special = special        # (state off the default {id: mode}, violation, edges named)
 
     def __call__(self, mode, p_start, m_start, choice, details=False, **_):
         mode = np.asarray(mode, dtype=object)
         self.tried.append(mode.copy())
         off = [int(e) for e in np.flatnonzero(mode != self.target)]
+        if self.special is not None and self.names(len(self.tried) - 1) == self.special[0]:
+            viol, off = self.special[1], self.special[2]
+            p, m = np.full(self.md.n, 50.0), np.zeros(self.md.m)
+            return (viol, p, m, off) if details else (viol, p, m)
         p = np.full(self.md.n, 50.0)
         m = np.zeros(self.md.m)
         return (float(len(off)), p, m, off) if details else (float(len(off)), p, m)
@@ -121,3 +126,14 @@ def test_the_idle_move_comes_before_the_relaxation_states(form, monkeypatch):
     assert nm._local_search(form, form.md, prog, lambda: 1.0, 64, relaxation(form, closed))
     assert len(prog.tried) == 2
     assert prog.names(1) == {"CS2": "bypass"}
+
+
+def test_a_move_must_gain_more_than_the_programmes_accuracy(form):
+    """A neighbour whose violation is lower by 1e-8 (below the 1e-6 that counts as none, at the
+    programmes' accuracy) is not a move: the search tries the next neighbour, which here is the
+    target. Taken, that neighbour would have ended the search at a state with nothing left to
+    try (it names no element)."""
+    prog = Scripted(form, {"CS1": "closed"}, special=({"CS1": "bypass"}, 1.0 - 1e-8, []))
+    assert nm._local_search(form, form.md, prog, lambda: 1.0, 64, relaxation(form, None))
+    assert [prog.names(k) for k in range(len(prog.tried))] == [
+        {}, {"CS1": "bypass"}, {"CS1": "closed"}]

@@ -771,6 +771,11 @@ def _default_modes(form, choice):
     return mode
 
 
+#: The least decrease of the total violation that makes a neighbour the local search's next
+#: state; the same 1e-6 below which a programme's violation counts as none.
+_GAIN = 1e-6
+
+
 def _local_search(form, md, nlp, left, max_programmes, rel) -> bool:
     """First-improvement search over the discrete states (heuristic).
 
@@ -874,7 +879,11 @@ def _local_search(form, md, nlp, left, max_programmes, rel) -> bool:
                 break
             res = nlp(mm, *(start or (p, m)), ch, details=True)
             count += 1
-            if res is not None and res[0] < viol - 1e-9:
+            # a move must gain more than the violation that counts as none (1e-6): smaller
+            # differences are the programmes' accuracy (IPOPT's tolerances 1e-9 on rows in bar,
+            # bar² and flow units), and moves on them wander over a plateau (GasLib-4197: four
+            # moves by less than 3e-8)
+            if res is not None and res[0] < viol - _GAIN:
                 cur, mode, choice, moved = res, mm, ch, True
                 break
         if not moved:
