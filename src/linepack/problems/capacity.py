@@ -114,6 +114,8 @@ def transit_capacity(network: Network, scenario: Scenario | None = None, control
     **simulate_kwargs
         Passed to :func:`linepack.simulate` (friction, eos, …).
 
+    Notes
+    -----
     ``network`` may be a :class:`~linepack.Case`: its network, selected scenario
     (where ``scenario`` is None), controls and options are used.
     """

@@ -138,6 +138,8 @@ def optimize_operation(network: Network, scenario: Scenario | None = None, contr
     controls, margin_bar, friction, eos, viscosity, gas, temperature
         As in :func:`linepack.validate_nomination`.
 
+    Notes
+    -----
     ``network`` may be a :class:`~linepack.Case`: its network, selected scenario (where
     ``scenario`` is None), controls and options are used.
     """

@@ -1228,12 +1228,6 @@ def write_report(network: Any, result: Any, path: str | os.PathLike[str], *,
         ``{family: table}`` of :func:`linepack.compare_options`, shown as the section
         "Gasification options compared".
 
-    The report holds sortable node and pipe tables with the provenance labels of each figure
-    (labelled assumptions ``A_…`` and cited fact rows with their confidence) when the network
-    carries them (``meta["provenance"]``), and the section "Assumptions and sources" listing
-    every labelled assumption and source (``meta["assumptions"]``, ``meta["references"]``).
-    This function computes nothing itself: the plan and the options are passed in.
-
     Returns
     -------
     pathlib.Path
@@ -1245,6 +1239,14 @@ def write_report(network: Any, result: Any, path: str | os.PathLike[str], *,
         An invalid ``route`` or ``geo``.
     ImportError
         plotly (the ``[plot]`` extra) is not installed.
+
+    Notes
+    -----
+    The report holds sortable node and pipe tables with the provenance labels of each figure
+    (labelled assumptions ``A_…`` and cited fact rows with their confidence) when the network
+    carries them (``meta["provenance"]``), and the section "Assumptions and sources" listing
+    every labelled assumption and source (``meta["assumptions"]``, ``meta["references"]``).
+    This function computes nothing itself: the plan and the options are passed in.
     """
     plotly, go, pio = _plotly()
     path = Path(path)
