@@ -51,13 +51,11 @@ class Scripted:
         mode = np.asarray(mode, dtype=object)
         self.tried.append(mode.copy())
         off = [int(e) for e in np.flatnonzero(mode != self.target)]
+        viol = float(len(off))
         if self.special is not None and self.names(len(self.tried) - 1) == self.special[0]:
             viol, off = self.special[1], self.special[2]
-            p, m = np.full(self.md.n, 50.0), np.zeros(self.md.m)
-            return (viol, p, m, off) if details else (viol, p, m)
-        p = np.full(self.md.n, 50.0)
-        m = np.zeros(self.md.m)
-        return (float(len(off)), p, m, off) if details else (float(len(off)), p, m)
+        p, m = np.full(self.md.n, 50.0), np.zeros(self.md.m)
+        return (viol, p, m, off) if details else (viol, p, m)
 
     def names(self, k):
         """The elements whose mode differs from the default state in the k-th state tried."""

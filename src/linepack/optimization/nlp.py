@@ -56,6 +56,9 @@ _FREE = ("controlValve", "compressorStation")
 #: the balance rows (or the held one) takes the rest. [-]
 BALANCE_TOL = 1e-3
 _FLOW_UNIT = 10.0          # kg/s of wrong-way flow that weigh as much as 1 bar of violation
+#: A programme's weighted total violation (bar, shares, flow units) at or below this counts as
+#: none: above the programmes' accuracy (IPOPT's tolerances 1e-9), below any limit worth naming.
+NO_VIOLATION = 1e-6
 #: Solvers a sweep's cache keeps (structures of modes and bounds; the oldest is dropped).
 CACHE_SIZE = 64
 
@@ -440,7 +443,7 @@ class FixedStateNLP:
         slack = x0[md.n + self.edges.size:]
         viol = float(self.weights @ slack)
         given = sorted(((float(w * x), lab, el) for w, x, lab, el
-                        in zip(self.weights, slack, self.labels, self.row_edge) if w * x > 1e-6),
+                        in zip(self.weights, slack, self.labels, self.row_edge) if w * x > NO_VIOLATION),
                        key=lambda t: -t[0])
         self.shortfalls = [(a, lab) for a, lab, _ in given]
         self.shortfall_edges = [el for _, _, el in given]   # connection of each (−1: a node)

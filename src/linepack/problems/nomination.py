@@ -204,7 +204,7 @@ def ratio_model_network(network: Network) -> Network:
 
 from linepack.optimization.nlp import _casadi  # noqa: E402  (InputError naming the extra)
 from linepack.optimization.nlp import FixedStateNLP as _Programme  # noqa: E402,F401
-from linepack.optimization.nlp import _FREE, BALANCE_TOL  # noqa: E402
+from linepack.optimization.nlp import _FREE, BALANCE_TOL, NO_VIOLATION  # noqa: E402
 from linepack.optimization.nlp import parts as _parts  # noqa: E402,F401
 from linepack.optimization.nlp import prepare as _prepare  # noqa: E402
 
@@ -406,7 +406,7 @@ def _search(network: Network, scenario: Scenario, controls: Controls | None = No
 
     best, state = run(choice, p0, m0)
     for gi, g in enumerate(groups):
-        if best <= 1e-6 or n_prog >= max_choices:
+        if best <= NO_VIOLATION or n_prog >= max_choices:
             break
         for k in range(1, len(g["decisions"])):
             if n_prog >= max_choices:
@@ -417,7 +417,7 @@ def _search(network: Network, scenario: Scenario, controls: Controls | None = No
             viol, st = run(trial, *start)
             if viol < best:
                 choice, best, state = trial, viol, st
-                if best <= 1e-6:
+                if best <= NO_VIOLATION:
                     break
     if state is None:
         raise LinepackError("nomination validation: the programme failed for every choice of "
@@ -430,7 +430,7 @@ def _search(network: Network, scenario: Scenario, controls: Controls | None = No
         named |= set(md.edge_ids.get_indexer(controls.table.index))
     free = set(np.flatnonzero(np.isin(md.kind, _FREE)).tolist()) - named
     closed, tried = [], set()
-    while best > 1e-6 and len(tried) < max_repairs:
+    while best > NO_VIOLATION and len(tried) < max_repairs:
         cand = next((i for i in state[4] if i in free and i not in tried), None)
         if cand is None:
             break
@@ -663,7 +663,7 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
         got = nlp(np.asarray(pm, dtype=object).copy(), pp, pq, list(pc),
                   lam0=_reuse.get("lam", {}).get(tuple(pm)))
         timings["previous"] = time.perf_counter() - tw
-        if got is not None and got[0] <= 1e-6:
+        if got is not None and got[0] <= NO_VIOLATION:
             out = finish("validated")
             if out.feasible:
                 return out
@@ -738,7 +738,7 @@ def validate_nomination(network: Network, scenario: Scenario | None = None, cont
         timings["minlp"] = ex.seconds
         if ex.has_solution:
             got = nlp(ex.modes, ex.p_bar, ex.q, ex.choice)
-            if got is not None and got[0] <= 1e-6:
+            if got is not None and got[0] <= NO_VIOLATION:
                 out = finish("validated")
                 if out.feasible:
                     return out
@@ -769,11 +769,6 @@ def _default_modes(form, choice):
             if i >= 0 and len(form.modes[i]) > 1:
                 mode[i] = "open" if m_ == "auto" else m_
     return mode
-
-
-#: The least decrease of the total violation that makes a neighbour the local search's next
-#: state; the same 1e-6 below which a programme's violation counts as none.
-_GAIN = 1e-6
 
 
 def _local_search(form, md, nlp, left, max_programmes, rel) -> bool:
@@ -833,7 +828,7 @@ def _local_search(form, md, nlp, left, max_programmes, rel) -> bool:
             mode, rel_start = rel.modes.copy(), None
     if cur is None:
         return False
-    while left() > 0 and count < max_programmes and cur[0] > 1e-6:
+    while left() > 0 and count < max_programmes and cur[0] > NO_VIOLATION:
         viol, p, m, edges = cur
         neigh = []
         # regulators and stations in operation that neither reduce nor raise the pressure beyond
@@ -879,16 +874,15 @@ def _local_search(form, md, nlp, left, max_programmes, rel) -> bool:
                 break
             res = nlp(mm, *(start or (p, m)), ch, details=True)
             count += 1
-            # a move must gain more than the violation that counts as none (1e-6): smaller
-            # differences are the programmes' accuracy (IPOPT's tolerances 1e-9 on rows in bar,
-            # bar² and flow units), and moves on them wander over a plateau (GasLib-4197: four
-            # moves by less than 3e-8)
-            if res is not None and res[0] < viol - _GAIN:
+            # a move must gain more than the violation that counts as none: smaller differences
+            # are the programmes' accuracy, and moves on them wander over a plateau
+            # (GasLib-4197: four moves by less than 3e-8)
+            if res is not None and res[0] < viol - NO_VIOLATION:
                 cur, mode, choice, moved = res, mm, ch, True
                 break
         if not moved:
             break
-    return cur[0] <= 1e-6
+    return cur[0] <= NO_VIOLATION
 
 
 def _idle(form, e, p) -> bool:

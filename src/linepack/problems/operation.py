@@ -144,7 +144,7 @@ def optimize_operation(network: Network, scenario: Scenario | None = None, contr
     ``scenario`` is None), controls and options are used.
     """
     from linepack.optimization.formulation import build_formulation
-    from linepack.optimization.nlp import FixedStateNLP, prepare
+    from linepack.optimization.nlp import NO_VIOLATION, FixedStateNLP, prepare
     from linepack.problems import model, steady
     from linepack.problems.capacity import check_limits
     from linepack.problems.nomination import _controls_and_scenario, validate_nomination
@@ -238,7 +238,7 @@ def optimize_operation(network: Network, scenario: Scenario | None = None, contr
         except InputError:
             return None
         p2, m2, viol, ok = prog.solve(p, m)
-        if not ok or viol > 1e-6:
+        if not ok or viol > NO_VIOLATION:
             return None
         return _power_w(form, md, mode, p2, m2, weight=weight), p2, m2
 

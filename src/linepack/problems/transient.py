@@ -1506,7 +1506,6 @@ class _Recorder:
         power = np.full(md.m, np.nan)
         if md.stations.size:
             cs = md.stations
-            # (station_power takes Z at the suction pressure itself; its zu is unused)
             power = station_power(md, f_in, pn[md.u], pn[md.v])
             off = ctl.mode[cs] != "active"
             power[cs[off]] = np.nan
