@@ -61,3 +61,22 @@ def test_no_signal_no_effect():
         x = sum(range(10))
     assert x == 45
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_the_signal_wins_over_the_error_the_dropped_exception_leaves():
+    """CasADi may drop the handler's exception without clearing Python's error indicator; the
+    next C call in its wrapper then fails with a SystemError ("returned a result with an
+    exception set": seen once in CI with SIGTERM inside IPOPT). The signal's exception is the
+    one raised, not the SystemError."""
+    with pytest.raises(KeyboardInterrupt):
+        with interrupts.watched():
+            _swallowing_call(signal.SIGINT)
+            raise SystemError("<method 'get' of 'dict' objects> returned a result with an "
+                              "exception set")
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_an_error_without_a_signal_passes_through():
+    with pytest.raises(ValueError):
+        with interrupts.watched():
+            raise ValueError("not a signal")

@@ -30,7 +30,8 @@ def watched() -> Iterator[None]:
     """Re-raise, after the ``with`` block, an exception a signal handler raised inside it.
 
     If the block itself lets the exception through, it propagates as usual; if the code in
-    the block swallowed it (a C extension such as CasADi), it is raised on leaving the block.
+    the block swallowed it (a C extension such as CasADi), it is raised on leaving the block,
+    also in place of another exception the block raises after the signal.
     The handlers in place before the block are restored on leaving it.
     """
     if threading.current_thread() is not threading.main_thread():
@@ -54,6 +55,13 @@ def watched() -> Iterator[None]:
         signal.signal(sig, recording)
     try:
         yield
+    except BaseException as exc:
+        # CasADi may drop the handler's exception without clearing Python's error indicator:
+        # the next C call in its wrapper then fails with a SystemError ("returned a result
+        # with an exception set"). The signal is the cause: its exception is the one raised.
+        if caught and exc is not caught[0]:
+            raise caught[0] from None
+        raise
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
