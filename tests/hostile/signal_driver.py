@@ -4,8 +4,11 @@ send a real signal (SIGINT, SIGTERM, SIGKILL) at a known point. Not a test modul
 Usage: ``python signal_driver.py HOOK linepack-arguments...``, where HOOK is
 
 * ``casadi``: print ``@@casadi`` on stderr as each CasADi function (an IPOPT solve) starts,
-  and ask IPOPT for a tolerance of 1e-300, so that each solve iterates for a while (about a
-  thousand iterations on GasLib-24) and the signal arrives inside it;
+  and ask IPOPT for a tolerance of 1e-300 with its tiny-step test off, so that each solve
+  iterates until its wall-time limit and the signal arrives inside it (with the tolerance
+  alone IPOPT stopped after 17–50 iterations, "search direction becomes too small", in
+  0.02–0.06 s on GasLib-24: the signal sent 0.1 s after the marker then sometimes fell between
+  two solves);
 * ``write``: print ``@@write <temporary file>`` on stderr inside the atomic writer, once the
   text is in the temporary file and before it is synced and renamed, then wait 60 s;
 * ``solve``: print ``@@solve`` on stderr as ``linepack.simulate``/``transit_capacity`` start;
@@ -40,8 +43,10 @@ def _install(hook: str) -> None:
         nlpsol = casadi.nlpsol
 
         def slow(name, solver, nlp, opts=None):
-            opts = {**(opts or {}), "ipopt.tol": 1e-300, "ipopt.constr_viol_tol": 1e-300,
-                    "ipopt.acceptable_iter": 0, "ipopt.max_iter": 100_000}
+            opts = {**(opts or {}), "ipopt.tol": 1e-300, "ipopt.dual_inf_tol": 1e-300,
+                    "ipopt.compl_inf_tol": 1e-300, "ipopt.acceptable_iter": 0,
+                    "ipopt.max_iter": 100_000, "ipopt.tiny_step_tol": 0.0,
+                    "ipopt.tiny_step_y_tol": 0.0}
             return nlpsol(name, solver, nlp, opts)
 
         casadi.nlpsol = slow
